@@ -1,0 +1,110 @@
+# parksim — build, test, run.  `make run` and `make test` do all set-up.
+# ---- user options -----------------------------------------------------------
+NP        ?= $(shell nproc 2>/dev/null || echo 2)   # ranks for `make run`
+REPS      ?= 1000                                   # replicates per scenario for `make run`
+SANITIZE  ?=                                        # set by `make asan`
+OPT       ?= -O2
+# ---- below: no user-serviceable parts ---------------------------------------
+SHELL     := /bin/bash
+VERSION   := 0.1.0
+BUILD     := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
+CC        := mpicc
+PKGS      := hdf5-openmpi gsl yaml-0.1
+CFLAGS    := -std=c11 -D_XOPEN_SOURCE=700 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+             -Wmissing-prototypes -Wno-format-truncation -MMD -MP $(OPT) -g $(SANITIZE) \
+             -DPARKSIM_VERSION='"$(VERSION)"' -DPARKSIM_BUILD='"$(BUILD)"' \
+             $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+LDLIBS    := -lhdf5_hl $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
+LDFLAGS   := $(SANITIZE)
+BLD       := build$(if $(SANITIZE),-asan)
+BIN       := bin
+
+MODEL_SRC := agents/rng.c agents/firm.c agents/population.c agents/assess.c agents/model.c \
+             policies/levers.c policies/upgrades.c policies/mergers.c policies/revitalise.c
+CONF_SRC  := sim/err.c sim/ytree.c sim/config.c sim/parks_csv.c
+SIM_SRC   := sim/par.c sim/io_h5.c sim/ensemble.c sim/main.c
+STAT_SRC  := analysis/parkstat.c
+TEST_NAMES:= 
+OBJ        = $(patsubst %.c,$(BLD)/%.o,$(1))
+
+PARKSIM   := $(BIN)/parksim$(if $(SANITIZE),-asan)
+PARKSTAT  := $(BIN)/parkstat
+TESTS     := $(addprefix $(BLD)/tests/,$(TEST_NAMES))
+
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_base_oversubscribe=1
+export OMPI_MCA_btl_vader_single_copy_mechanism=none
+export HDF5_USE_FILE_LOCKING=FALSE
+
+.PHONY: all deps run test check asan bench docs clean distclean
+
+all: $(PARKSIM) $(PARKSTAT)
+
+# Debian packages the build, the tests and `make run` need (root, apt).
+DEB_PKGS := build-essential pkg-config libopenmpi-dev openmpi-bin libhdf5-openmpi-dev hdf5-tools \
+            libgsl-dev libyaml-dev libcyaml-dev librandom123-dev python3-h5py python3-numpy \
+            gnuplot-nox netcdf-bin python3-xarray python3-h5netcdf perl
+deps:
+	@missing=$$(for p in $(DEB_PKGS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "make deps: installing $$missing"; \
+	  if [ "$$(id -u)" != 0 ]; then echo "make deps: need root to install packages: $$missing" >&2; exit 1; fi; \
+	  apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $$missing; \
+	fi
+
+# R's ncdf4 pulls in ~80 packages, so it is separate.
+deps-r: deps
+	@dpkg-query -W -f='$${Status}\n' r-cran-ncdf4 2>/dev/null | grep -q 'install ok installed' || \
+	  (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends r-base-core r-cran-ncdf4)
+
+$(PARKSIM): $(call OBJ,$(MODEL_SRC) $(CONF_SRC) $(SIM_SRC)) | $(BIN)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(PARKSTAT): $(call OBJ,$(STAT_SRC) sim/err.c) | $(BIN)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BLD)/tests/%: $(BLD)/tests/%.o $(call OBJ,$(MODEL_SRC) $(CONF_SRC))
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BLD)/%.o: %.c Makefile
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(BIN):
+	mkdir -p $@
+
+# The main job: the default Jiangxi scenarios on all cores, then the headline.
+SCENARIOS := baseline mergers revitalisation upgrades all-levers
+run: deps
+	@$(MAKE) --no-print-directory all
+	@mkdir -p results
+	@for s in $(SCENARIOS); do \
+	  mpirun -np $(NP) $(PARKSIM) run configs/jiangxi-$$s.yaml -r $(REPS) -o results/jiangxi-$$s.h5 --force || exit $$?; \
+	done
+	@echo
+	@$(PARKSTAT) headline $(foreach s,$(SCENARIOS),results/jiangxi-$(s).h5)
+
+test: deps
+	@$(MAKE) --no-print-directory check
+
+check: all $(TESTS)
+	prove -j2 --exec '' $(addprefix $(BLD)/tests/,$(TEST_NAMES)) tests/*.t
+
+# The suite under AddressSanitizer and UBSan; Open MPI's own leaks suppressed (STACK.md §2).
+asan: deps
+	@$(MAKE) --no-print-directory SANITIZE='-fsanitize=address,undefined -fno-omit-frame-pointer' OPT=-O1 $(BIN)/parksim-asan \
+	  build-asan/tests/test_rng build-asan/tests/test_config build-asan/tests/test_model build-asan/tests/test_levers build-asan/tests/test_assess
+	ASAN_OPTIONS=fast_unwind_on_malloc=0:abort_on_error=0 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0:fast_unwind_on_malloc=0 \
+	PARKSIM=$(CURDIR)/bin/parksim-asan TESTBIN=$(CURDIR)/build-asan/tests \
+	  prove --exec '' build-asan/tests/test_* tests/*.t
+
+bench: all
+	@tests/bench.sh
+
+docs: $(PARKSIM)
+	@$(PARKSIM) keys > docs/CONFIG.keys.md
+
+clean:
+	rm -rf build build-asan bin
+
+-include $(shell find build build-asan -name '*.d' 2>/dev/null)

@@ -1,0 +1,196 @@
+/** \file population.c
+ * Initial population and entrants.
+ *
+ * Sizes: lognormal body with a Pareto upper tail (Axtell 2001; China CCDF
+ * exponents 1.0-1.5, Heinrich & Dai 2016 [V]); the default alpha = 1.1 and
+ * the body spread are assumptions (DOMAIN-FACTS §5.1). Each initial firm draws
+ * from its own keyed stream, so firm k of a park has the same attributes in
+ * every scenario of a replicate.
+ */
+#include "population.h"
+#include "firm.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <gsl/gsl_cdf.h>
+#include <gsl/gsl_randist.h>
+
+double population_size_draw(double sigma, double tail_share, double alpha, double u)
+{
+    double join = 1.0 - tail_share;
+    if (u < join || tail_share <= 0) return exp(sigma * gsl_cdf_ugaussian_Pinv(u));
+    double q = exp(sigma * gsl_cdf_ugaussian_Pinv(join));
+    return q * pow((1.0 - u) / tail_share, -1.0 / alpha);
+}
+
+int population_link_draw(int links, double u)
+{
+    double h = 0;
+    for (int j = 0; j < links; j++) h += 1.0 / (j + 1);
+    double x = u * h, acc = 0;
+    for (int j = 0; j < links; j++) {
+        acc += 1.0 / (j + 1);
+        if (x < acc) return j;
+    }
+    return links - 1;
+}
+
+static double clamp01(double x) { return x < 0 ? 0 : (x > 1 ? 1 : x); }
+
+/* Attributes common to initial firms and entrants, drawn from r. */
+static void draw_traits(const Params *p, gsl_rng *r, Firm *f)
+{
+    double s = p->population.rd_sigma;
+    f->rd = p->population.rd_mean * exp(s * gsl_ran_gaussian(r, 1.0) - 0.5 * s * s);
+    double m = p->population.safety_mean, c = p->population.safety_concentration;
+    f->safety = gsl_ran_beta(r, m * c, (1.0 - m) * c);
+}
+
+static void draw_chain(const Params *p, const ParkInfo *info, gsl_rng *r, double leading_share, Firm *f)
+{
+    if (gsl_rng_uniform(r) < leading_share) {
+        f->chain = (int8_t)gsl_rng_uniform_int(r, (unsigned long)info->n_chains);
+        f->link = (uint8_t)population_link_draw(p->population.chain_links, gsl_rng_uniform(r));
+    } else {
+        f->chain = -1;
+        f->link = 0;
+    }
+}
+
+SimStatus park_add_firm(ParkState *ps, const Firm *f)
+{
+    if (ps->n_firm == ps->cap_firm) {
+        int cap = ps->cap_firm ? 2 * ps->cap_firm : 16;
+        Firm *nf = realloc(ps->firm, (size_t)cap * sizeof *nf);
+        if (!nf) return SIM_ENOMEM;
+        ps->firm = nf;
+        ps->cap_firm = cap;
+    }
+    ps->firm[ps->n_firm++] = *f;
+    return SIM_OK;
+}
+
+SimStatus park_add_site(ParkState *ps, double mu, int month)
+{
+    if (ps->n_site == ps->cap_site) {
+        int cap = ps->cap_site ? 2 * ps->cap_site : 16;
+        Site *ns = realloc(ps->site, (size_t)cap * sizeof *ns);
+        if (!ns) return SIM_ENOMEM;
+        ps->site = ns;
+        ps->cap_site = cap;
+    }
+    Site s = {mu, ps->next_site_id++, 0, month};
+    ps->site[ps->n_site++] = s;
+    return SIM_OK;
+}
+
+SimStatus population_init_park(Replicate *R, int k)
+{
+    const Params *p = R->p;
+    const ParkInfo *info = &R->info[k];
+    ParkState *ps = &R->park[k];
+    int n = info->firms;
+    int has_anchor = info->anchor_revenue > 0;
+    double rest = info->revenue - (has_anchor ? info->anchor_revenue : 0);
+    double sum_x = 0, sum_land = 0;
+
+    ps->firm = malloc((size_t)(n + n / 2 + 16) * sizeof *ps->firm);
+    if (!ps->firm) return SIM_ENOMEM;
+    ps->cap_firm = n + n / 2 + 16;
+    ps->n_firm = n;
+    ps->next_serial = (uint32_t)n;
+
+    for (int i = 0; i < n; i++) {
+        Firm *f = &ps->firm[i];
+        memset(f, 0, sizeof *f);
+        f->gid = ((uint64_t)k << 32) | (uint64_t)i;
+        f->born = -1;
+        f->lclass = CLASS_B;
+        rng_gsl_reset(R->r, p->run.seed, R->rep, f->gid, 0, RNG_FIRM_INIT);
+        /* log_rev temporarily holds the relative size; scaled below. */
+        f->log_rev = population_size_draw(p->population.size_sigma, p->population.tail_share,
+                                          p->population.tail_alpha, gsl_rng_uniform_pos(R->r));
+        draw_chain(p, info, R->r, p->population.leading_share, f);
+        f->tech = clamp01(p->population.tech_mean + p->population.tech_sd * gsl_ran_gaussian(R->r, 1.0));
+        draw_traits(p, R->r, f);
+        double u = gsl_rng_uniform(R->r);
+        double c4 = p->population.champion_share, c3 = c4 + p->population.little_giant_share;
+        double c2 = c3 + p->population.specialised_share, c1 = c2 + p->population.innovative_share;
+        f->cult = u < c4 ? CULT_CHAMPION : u < c3 ? CULT_LITTLE_GIANT : u < c2 ? CULT_SPECIALISED
+                : u < c1 ? CULT_INNOVATIVE : CULT_NONE;
+        if (!(has_anchor && i == 0)) sum_x += f->log_rev;
+    }
+    if (has_anchor) { /* the chain leader heads leading chain 0 at its upstream link */
+        ps->firm[0].chain = 0;
+        ps->firm[0].link = 0;
+    }
+    for (int i = 0; i < n; i++) {
+        Firm *f = &ps->firm[i];
+        double rev = (has_anchor && i == 0) ? info->anchor_revenue : rest * f->log_rev / sum_x;
+        f->log_rev = log(rev);
+        f->land_mu = pow(rev, p->population.land_elasticity);
+        sum_land += f->land_mu;
+    }
+    double occupied = info->land_mu * (1.0 - info->idle_share);
+    for (int i = 0; i < n; i++) ps->firm[i].land_mu *= occupied / sum_land;
+
+    /* Idle land at the start, in sites of about population.idle_site_mu;
+     * the last site takes the remainder so the land totals are exact. */
+    double idle = info->land_mu * info->idle_share;
+    if (idle > 0) {
+        long ns = lround(idle / p->population.idle_site_mu);
+        if (ns < 1) ns = 1;
+        double each = idle / (double)ns;
+        for (long j = 0; j < ns; j++) {
+            double mu = j + 1 < ns ? each : idle - each * (double)(ns - 1);
+            if (park_add_site(ps, mu, -1) != SIM_OK) return SIM_ENOMEM;
+        }
+    }
+    return SIM_OK;
+}
+
+SimStatus population_entrant(Replicate *R, int k, int month, double mu, double gap_share)
+{
+    const Params *p = R->p;
+    const ParkInfo *info = &R->info[k];
+    ParkState *ps = &R->park[k];
+    Firm f;
+    memset(&f, 0, sizeof f);
+    f.gid = ((uint64_t)k << 32) | ps->next_serial++;
+    f.born = month;
+    f.lclass = CLASS_B;
+    f.cult = CULT_NONE;
+    rng_gsl_reset(R->r, p->run.seed, R->rep, f.gid, 0, RNG_ENTRANT);
+
+    int placed = 0;
+    if (gsl_rng_uniform(R->r) < gap_share) {
+        /* Missing links of the leading chains, in (chain, link) order. */
+        uint64_t filled[PARK_MAX_CHAINS] = {0};
+        int L = p->population.chain_links, n_missing = 0;
+        for (int i = 0; i < ps->n_firm; i++)
+            if (ps->firm[i].status == FIRM_ACTIVE && ps->firm[i].chain >= 0)
+                filled[ps->firm[i].chain] |= UINT64_C(1) << ps->firm[i].link;
+        for (int c = 0; c < info->n_chains; c++) n_missing += L - __builtin_popcountll(filled[c]);
+        if (n_missing > 0) {
+            long pick = (long)gsl_rng_uniform_int(R->r, (unsigned long)n_missing);
+            for (int c = 0; c < info->n_chains && !placed; c++)
+                for (int j = 0; j < L && !placed; j++)
+                    if (!(filled[c] >> j & 1) && pick-- == 0) {
+                        f.chain = (int8_t)c;
+                        f.link = (uint8_t)j;
+                        placed = 1;
+                    }
+        }
+    }
+    if (!placed) draw_chain(p, info, R->r, p->entry.leading_share, &f);
+
+    double s = p->entry.revenue_sigma;
+    f.log_rev = log(mu * p->entry.revenue_per_mu) + s * gsl_ran_gaussian(R->r, 1.0) - 0.5 * s * s;
+    f.land_mu = mu;
+    f.tech = clamp01(p->entry.tech_mean + p->entry.tech_sd * gsl_ran_gaussian(R->r, 1.0));
+    draw_traits(p, R->r, &f);
+    RngBlock b = rng_block(p->run.seed, R->rep, f.gid, (uint32_t)(month / 12), RNG_FIRM_YEAR);
+    f.var_year = firm_year_variance(p, f.log_rev, rng_u53(b.w[0]));
+    return park_add_firm(ps, &f);
+}

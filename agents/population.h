@@ -1,0 +1,25 @@
+/** \file population.h
+ * Initial population of a park and new entrants, drawn from keyed streams.
+ */
+#ifndef PARKSIM_POPULATION_H
+#define PARKSIM_POPULATION_H
+
+#include "model.h"
+
+/** Build the firms and idle sites of park k for replicate R->rep. The park's
+ *  revenue and land totals match its ParkInfo exactly; the split across
+ *  firms is random (lognormal body, Pareto tail). */
+SimStatus population_init_park(Replicate *R, int k);
+
+/** Add an entrant on a site of `mu` in park k; with probability `gap_share` it
+ *  takes a link missing from the park's leading chains (if any is missing). */
+SimStatus population_entrant(Replicate *R, int k, int month, double mu, double gap_share);
+
+/** Relative size draw from uniform u: lognormal(0, sigma) body below the
+ *  (1 - tail_share) quantile, Pareto(alpha) above it, continuous at the join. */
+double population_size_draw(double sigma, double tail_share, double alpha, double u);
+
+/** Link on a chain from uniform u: popularity of link j proportional to 1/(j+1). */
+int population_link_draw(int links, double u);
+
+#endif

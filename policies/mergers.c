@@ -1,0 +1,104 @@
+/** \file mergers.c
+ * M&A mechanism. Rates: a weak firm is acquired with annual probability
+ * mergers.rate (baseline; ~1.5-2% of all firms a year, near the 1.95% plant
+ * ownership change via mergers of Maksimovic & Phillips 2001 [V]); acquirers
+ * are larger and more productive (preferential selection, Maluck et al. 2017
+ * [V]) and from the same chain with probability same_chain_share (55% same
+ * industry [V]). The lever raises the rate and the same-chain preference.
+ */
+#include "mergers.h"
+
+#include <math.h>
+
+void mergers_mark(const Params *p, double intensity, ParkState *ps, Firm *f, double u)
+{
+    f->target = 0;
+    if (f->lclass < CLASS_C) return;
+    if (u < p->mergers.rate / 12.0) {
+        f->target = 1;
+        return;
+    }
+    if (intensity > 0 &&
+        u < lever_rate(p->mergers.rate, p->levers.mergers.rate_max, intensity) / 12.0 &&
+        lever_pay(ps, LEVER_MERGERS, p->levers.mergers.subsidy_per_deal))
+        f->target = 2;
+}
+
+int mergers_choose_acquirer(const Params *p, double intensity, const ParkState *ps, int t, gsl_rng *r)
+{
+    const Firm *tg = &ps->firm[t];
+    double same = lever_rate(p->mergers.same_chain_share, p->levers.mergers.same_chain_share_max, intensity);
+    int want_same = gsl_rng_uniform(r) < same;
+    double u = gsl_rng_uniform(r);
+
+    /* Two passes over the park: total weight, then the weighted pick. Weight is
+     * revenue, so larger firms acquire more often (preferential selection). */
+    for (int pass_same = want_same; pass_same >= 0; pass_same--) {
+        double total = 0;
+        for (int i = 0; i < ps->n_firm; i++) {
+            const Firm *f = &ps->firm[i];
+            if (i == t || f->status != FIRM_ACTIVE || f->lclass > CLASS_B || f->log_rev <= tg->log_rev) continue;
+            if (pass_same && f->chain != tg->chain) continue;
+            total += exp(f->log_rev);
+        }
+        if (total <= 0) continue; /* no same-chain buyer: fall back to any buyer */
+        double x = u * total, acc = 0;
+        int last = -1;
+        for (int i = 0; i < ps->n_firm; i++) {
+            const Firm *f = &ps->firm[i];
+            if (i == t || f->status != FIRM_ACTIVE || f->lclass > CLASS_B || f->log_rev <= tg->log_rev) continue;
+            if (pass_same && f->chain != tg->chain) continue;
+            acc += exp(f->log_rev);
+            last = i;
+            if (x < acc) return i;
+        }
+        return last; /* rounding at the top end */
+    }
+    return -1;
+}
+
+SimStatus mergers_combine(const Params *p, ParkState *ps, int a, int t, int month)
+{
+    Firm *fa = &ps->firm[a], *ft = &ps->firm[t];
+    double ra = exp(fa->log_rev), rt = exp(ft->log_rev), w = ra + rt;
+    double release = ft->land_mu * p->mergers.land_release_share;
+
+    fa->tech = (ra * fa->tech + rt * ft->tech) / w;
+    fa->rd = (ra * fa->rd + rt * ft->rd) / w;
+    fa->safety = (ra * fa->safety + rt * ft->safety) / w;
+    if (ft->cult > fa->cult) fa->cult = ft->cult;
+    fa->log_rev = log(ra + rt * (1.0 + p->mergers.synergy));
+    fa->land_mu += ft->land_mu - release;
+    ft->status = FIRM_MERGED;
+    ft->land_mu = 0;
+    ft->target = 0;
+    if (release > 0) return park_add_site(ps, release, month);
+    return SIM_OK;
+}
+
+SimStatus mergers_park(Replicate *R, int k, int month, double intensity, int *n_done)
+{
+    ParkState *ps = &R->park[k];
+    const Params *p = R->p;
+    *n_done = 0;
+    for (int t = 0; t < ps->n_firm; t++) {
+        Firm *ft = &ps->firm[t];
+        if (!ft->target) continue;
+        int subsidised = ft->target == 2;
+        ft->target = 0;
+        if (ft->status != FIRM_ACTIVE) continue;
+        rng_gsl_reset(R->r, p->run.seed, R->rep, ft->gid, (uint32_t)month, RNG_ACQUIRER);
+        int a = mergers_choose_acquirer(p, intensity, ps, t, R->r);
+        if (a < 0) {
+            if (subsidised) { /* no buyer: the subsidy is not paid out */
+                ps->budget[LEVER_MERGERS] += p->levers.mergers.subsidy_per_deal;
+                ps->spent[LEVER_MERGERS] -= p->levers.mergers.subsidy_per_deal;
+            }
+            continue;
+        }
+        SimStatus st = mergers_combine(p, ps, a, t, month);
+        if (st != SIM_OK) return st;
+        (*n_done)++;
+    }
+    return SIM_OK;
+}

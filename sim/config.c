@@ -1,0 +1,875 @@
+/** \file config.c
+ * The single source of truth for scenario keys: one table gives every key's
+ * type, default, range, unit and meaning. The same table fills defaults,
+ * parses and range-checks values, prints the resolved scenario and makes
+ * docs/CONFIG.md (`parksim keys`).
+ *
+ * Validation collects every problem and fails once, so a user fixes a file in
+ * one pass. Messages name the file, line, column and key.
+ */
+#include "config.h"
+#include "ytree.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef enum { T_INT, T_U64, T_DBL, T_BOOL, T_STR, T_PATH, T_MONTH } PType;
+
+typedef struct {
+    const char *key;
+    PType type;
+    size_t off, size;
+    const char *def;   /* default, as it would be written in the file ("" = required for T_PATH) */
+    double min, max;   /* inclusive range for numbers (T_STR: max length is size-1) */
+    const char *unit;
+    const char *help;
+} ParamSpec;
+
+#define F(field) offsetof(Params, field), sizeof(((Params *)0)->field)
+
+/* Sources: [V] verified (DOMAIN-FACTS.md section), [A] assumption. The help
+ * text is what `parksim keys` prints into docs/CONFIG.md. */
+static const ParamSpec specs[] = {
+    {"scenario.name", T_STR, F(name), "unnamed", 1, 0, "", "Scenario name: default output file name and table row label"},
+    {"scenario.description", T_STR, F(description), "", 0, 0, "", "Free text stored in the output"},
+
+    {"run.seed", T_U64, F(run.seed), "20260101", 0, 0, "", "Master seed of every keyed random stream"},
+    {"run.replicates", T_INT, F(run.replicates), "1000", 1, 10000000, "", "Monte-Carlo replicates"},
+    {"run.start_year", T_INT, F(run.start_year), "2026", 1990, 2100, "year", "First simulated year (January); the initial state is the end of the year before"},
+    {"run.years", T_INT, F(run.years), "3", 1, 50, "years", "Simulated years (monthly steps, assessment at each year end)"},
+    {"run.chunk_replicates", T_INT, F(run.chunk_replicates), "16", 1, 4096, "replicates", "Replicates each rank computes between collective writes (HDF5 chunk rows); bounds memory"},
+
+    {"population.parks_file", T_PATH, F(population.parks_file), "", 0, 0, "", "Park population CSV, relative to the file that names it (required)"},
+    {"population.size_sigma", T_DBL, F(population.size_sigma), "1.2", 0.01, 5, "ln", "Spread of the lognormal body of initial firm revenues [A]"},
+    {"population.tail_share", T_DBL, F(population.tail_share), "0.1", 0, 0.5, "1", "Share of firms drawn from the Pareto upper tail [A]"},
+    {"population.tail_alpha", T_DBL, F(population.tail_alpha), "1.1", 0.5, 5, "1", "Pareto CCDF exponent of the upper tail (Axtell 2001; China 1.0-1.5) [V §4.1]"},
+    {"population.leading_share", T_DBL, F(population.leading_share), "0.7", 0, 1, "1", "Share of firms on the park's leading chains (永修 关联度 70%) [V §2.2]"},
+    {"population.chain_links", T_INT, F(population.chain_links), "10", 1, 64, "links", "Links (positions) per leading chain [A]"},
+    {"population.land_elasticity", T_DBL, F(population.land_elasticity), "0.8", 0, 2, "1", "Land held grows as revenue^elasticity [A]"},
+    {"population.tech_mean", T_DBL, F(population.tech_mean), "0.5", 0, 1, "1", "Mean initial technology/digital level (about 55% retrofit coverage) [A from V §3.5]"},
+    {"population.tech_sd", T_DBL, F(population.tech_sd), "0.2", 0, 1, "1", "Spread of initial technology level [A]"},
+    {"population.rd_mean", T_DBL, F(population.rd_mean), "0.015", 0, 0.5, "1", "Mean R&D intensity (1.5% national target) [V §1.7]"},
+    {"population.rd_sigma", T_DBL, F(population.rd_sigma), "0.6", 0, 3, "ln", "Lognormal spread of R&D intensity [A]"},
+    {"population.safety_mean", T_DBL, F(population.safety_mean), "0.85", 0.01, 0.99, "1", "Mean safety compliance (Beta distribution) [A]"},
+    {"population.safety_concentration", T_DBL, F(population.safety_concentration), "10", 0.1, 1000, "1", "Beta concentration a+b of safety compliance [A]"},
+    {"population.innovative_share", T_DBL, F(population.innovative_share), "0.25", 0, 1, "1", "Share of firms at the innovative-SME tier [A]"},
+    {"population.specialised_share", T_DBL, F(population.specialised_share), "0.12", 0, 1, "1", "Share at the 专精特新 tier [A, ratio V §3.6]"},
+    {"population.little_giant_share", T_DBL, F(population.little_giant_share), "0.008", 0, 1, "1", "Share at the little-giant tier (1:15 to 专精特新) [V §3.6]"},
+    {"population.champion_share", T_DBL, F(population.champion_share), "0.001", 0, 1, "1", "Share at the manufacturing-champion tier [A]"},
+    {"population.idle_site_mu", T_DBL, F(population.idle_site_mu), "50", 1, 100000, "mu", "Typical size of an initial idle site [A]"},
+
+    {"firm.growth_drift", T_DBL, F(firm.growth_drift), "0.0", -1, 1, "a-1", "Annual drift of log revenue before the technology effect (calibrated to ~5% aggregate growth) [V §2.5]"},
+    {"firm.growth_sigma", T_DBL, F(firm.growth_sigma), "0.25", 0, 3, "a-1", "Sd of annual log growth at the reference size [A §5.2]"},
+    {"firm.growth_size_beta", T_DBL, F(firm.growth_size_beta), "0.2", 0, 1, "1", "Sd scales as size^-beta (Amaral et al. 1997: 0.20) [V §4.1]"},
+    {"firm.growth_ref_revenue", T_DBL, F(firm.growth_ref_revenue), "20000", 1, 1e9, "CNY 1e4 a-1", "Reference size of growth_sigma [A]"},
+    {"firm.tech_growth_effect", T_DBL, F(firm.tech_growth_effect), "0.03", -1, 1, "a-1", "Extra annual log growth per unit of technology level [A]"},
+    {"firm.exit_rate", T_DBL, F(firm.exit_rate), "0.05", 0, 1, "a-1", "Baseline annual exit hazard [A §3.3]"},
+    {"firm.exit_dclass_multiplier", T_DBL, F(firm.exit_dclass_multiplier), "3", 1, 100, "1", "Exit hazard multiplier for 亩均 class D firms [A §3.3]"},
+    {"firm.exit_min_revenue", T_DBL, F(firm.exit_min_revenue), "100", 0.001, 1e9, "CNY 1e4 a-1", "Firms below this revenue exit at once [A]"},
+    {"firm.class_a_share", T_DBL, F(firm.class_a_share), "0.25", 0, 1, "1", "亩均 class A: top share by revenue per mu [V §3.4]"},
+    {"firm.class_c_share", T_DBL, F(firm.class_c_share), "0.25", 0, 1, "1", "亩均 class C share (above D) [V §3.4]"},
+    {"firm.class_d_share", T_DBL, F(firm.class_d_share), "0.05", 0, 1, "1", "亩均 class D: bottom share [V §3.4]"},
+    {"firm.upgrade_rate", T_DBL, F(firm.upgrade_rate), "0.1", 0, 1, "a-1", "Baseline annual probability of a technology upgrade [A]"},
+    {"firm.upgrade_step", T_DBL, F(firm.upgrade_step), "0.25", 0.001, 1, "1", "Technology level gained per upgrade [A]"},
+    {"firm.upgrade_revenue_gain", T_DBL, F(firm.upgrade_revenue_gain), "0.03", 0, 1, "ln", "Log revenue gained per upgrade [A]"},
+    {"firm.upgrade_safety_gain", T_DBL, F(firm.upgrade_safety_gain), "0.2", 0, 1, "1", "Share of the safety gap closed per upgrade [A]"},
+    {"firm.digital_threshold", T_DBL, F(firm.digital_threshold), "0.5", 0, 1, "1", "Technology level counted as digitally retrofitted [A]"},
+    {"firm.incident_rate", T_DBL, F(firm.incident_rate), "0.005", 0, 1, "a-1", "Annual incident hazard of a firm with zero compliance and technology [A §3.7]"},
+    {"firm.incident_tech_reduction", T_DBL, F(firm.incident_tech_reduction), "0.5", 0, 1, "1", "Share of incident hazard removed at technology level 1 [A]"},
+    {"firm.serious_share", T_DBL, F(firm.serious_share), "0.1", 0, 1, "1", "Share of incidents that are serious (较大 or worse: veto) [A §3.7]"},
+
+    {"entry.rate", T_DBL, F(entry.rate), "0.3", 0, 12, "a-1", "Annual probability that a cleared site is let to an entrant [A]"},
+    {"entry.gap_fill_share", T_DBL, F(entry.gap_fill_share), "0.2", 0, 1, "1", "Share of entrants placed on a missing leading-chain link [A]"},
+    {"entry.leading_share", T_DBL, F(entry.leading_share), "0.6", 0, 1, "1", "Share of other entrants on the leading chains [A]"},
+    {"entry.revenue_per_mu", T_DBL, F(entry.revenue_per_mu), "250", 0.1, 1e6, "CNY 1e4 mu-1 a-1", "Entrant revenue per mu (Jiangxi target 400) [A, V §3.4]"},
+    {"entry.revenue_sigma", T_DBL, F(entry.revenue_sigma), "0.5", 0, 3, "ln", "Lognormal spread of entrant revenue [A]"},
+    {"entry.tech_mean", T_DBL, F(entry.tech_mean), "0.6", 0, 1, "1", "Mean technology level of entrants [A]"},
+    {"entry.tech_sd", T_DBL, F(entry.tech_sd), "0.15", 0, 1, "1", "Spread of entrant technology level [A]"},
+
+    {"land.clear_rate", T_DBL, F(land.clear_rate), "0.15", 0, 12, "a-1", "Baseline annual probability that an idle site is cleared for re-letting [A]"},
+
+    {"mergers.rate", T_DBL, F(mergers.rate), "0.05", 0, 12, "a-1", "Baseline annual probability that a weak (C/D) firm is acquired [A; ~1.95%/yr of all firms, V §3.3]"},
+    {"mergers.same_chain_share", T_DBL, F(mergers.same_chain_share), "0.55", 0, 1, "1", "Share of acquirers sought on the target's chain [V §3.3]"},
+    {"mergers.land_release_share", T_DBL, F(mergers.land_release_share), "0.3", 0, 1, "1", "Share of the target's land released as an idle site [A]"},
+    {"mergers.synergy", T_DBL, F(mergers.synergy), "0.05", 0, 1, "1", "Revenue gain on the target's revenue after the deal [A; direction V §3.3]"},
+
+    {"levers.mergers.start", T_MONTH, F(levers.mergers.c.start), "start", 0, 0, "YYYY-MM", "First month of the M&A lever"},
+    {"levers.mergers.end", T_MONTH, F(levers.mergers.c.end), "end", 0, 0, "YYYY-MM", "Last month of the M&A lever"},
+    {"levers.mergers.intensity", T_DBL, F(levers.mergers.c.intensity), "0", 0, 1, "1", "0 off, 1 full"},
+    {"levers.mergers.budget", T_DBL, F(levers.mergers.c.budget), "0", 0, 1e12, "CNY 1e4 a-1", "Provincial budget per year"},
+    {"levers.mergers.rate_max", T_DBL, F(levers.mergers.rate_max), "0.15", 0, 12, "a-1", "Acquisition rate of weak firms at full intensity [A]"},
+    {"levers.mergers.same_chain_share_max", T_DBL, F(levers.mergers.same_chain_share_max), "0.9", 0, 1, "1", "Same-chain acquirer share at full intensity [A]"},
+    {"levers.mergers.subsidy_per_deal", T_DBL, F(levers.mergers.subsidy_per_deal), "300", 0, 1e9, "CNY 1e4", "Subsidy paid per lever deal [A]"},
+
+    {"levers.revitalisation.start", T_MONTH, F(levers.revitalisation.c.start), "start", 0, 0, "YYYY-MM", "First month of the site-revitalisation lever"},
+    {"levers.revitalisation.end", T_MONTH, F(levers.revitalisation.c.end), "end", 0, 0, "YYYY-MM", "Last month of the site-revitalisation lever"},
+    {"levers.revitalisation.intensity", T_DBL, F(levers.revitalisation.c.intensity), "0", 0, 1, "1", "0 off, 1 full"},
+    {"levers.revitalisation.budget", T_DBL, F(levers.revitalisation.c.budget), "0", 0, 1e12, "CNY 1e4 a-1", "Provincial budget per year"},
+    {"levers.revitalisation.clear_rate_max", T_DBL, F(levers.revitalisation.clear_rate_max), "0.5", 0, 12, "a-1", "Idle-site clearing rate at full intensity (吉水 campaign ~40%/yr) [V §3.4]"},
+    {"levers.revitalisation.entry_rate_max", T_DBL, F(levers.revitalisation.entry_rate_max), "1.0", 0, 12, "a-1", "Letting rate of cleared sites at full intensity [A]"},
+    {"levers.revitalisation.gap_fill_share_max", T_DBL, F(levers.revitalisation.gap_fill_share_max), "0.8", 0, 1, "1", "Share of entrants on missing chain links at full intensity [A]"},
+    {"levers.revitalisation.cost_per_mu", T_DBL, F(levers.revitalisation.cost_per_mu), "5", 0, 1e6, "CNY 1e4 mu-1", "Public cost of clearing a mu of idle land [A]"},
+
+    {"levers.upgrades.start", T_MONTH, F(levers.upgrades.c.start), "start", 0, 0, "YYYY-MM", "First month of the technology-upgrade lever"},
+    {"levers.upgrades.end", T_MONTH, F(levers.upgrades.c.end), "end", 0, 0, "YYYY-MM", "Last month of the technology-upgrade lever"},
+    {"levers.upgrades.intensity", T_DBL, F(levers.upgrades.c.intensity), "0", 0, 1, "1", "0 off, 1 full"},
+    {"levers.upgrades.budget", T_DBL, F(levers.upgrades.c.budget), "0", 0, 1e12, "CNY 1e4 a-1", "Provincial budget per year"},
+    {"levers.upgrades.rate_max", T_DBL, F(levers.upgrades.rate_max), "0.5", 0, 12, "a-1", "Upgrade rate at full intensity (full 规上 coverage by 2027) [A, V §3.5]"},
+    {"levers.upgrades.subsidy_per_upgrade", T_DBL, F(levers.upgrades.subsidy_per_upgrade), "50", 0, 1e9, "CNY 1e4", "Subsidy paid per lever upgrade [A]"},
+
+    {"assessment.tier1_min", T_DBL, F(assessment.tier1_min), "75", 0, 100, "score", "Composite score for the first tier (一级) [A]"},
+    {"assessment.tier2_min", T_DBL, F(assessment.tier2_min), "60", 0, 100, "score", "Composite score for the second tier (二级) [A; Yunnan 60, Jiangsu 80 analogues V §1.6]"},
+    {"assessment.tier1_min_smart_level", T_INT, F(assessment.tier1_min_smart_level), "1", 0, 2, "level", "Park smart level needed for the first tier (1 = 提升级) [A]"},
+    {"assessment.veto_serious_incident", T_BOOL, F(assessment.veto_serious_incident), "true", 0, 1, "", "A serious incident in the year caps the tier at 三级 (one-vote veto) [V §1.6]"},
+
+    {"output.monthly", T_BOOL, F(output.monthly), "true", 0, 1, "", "Write the per-month park trajectories"},
+    {"output.compression", T_INT, F(output.compression), "4", 0, 9, "", "Deflate level of the HDF5 datasets (0 = none)"},
+};
+#define N_SPECS ((int)(sizeof specs / sizeof specs[0]))
+
+/* The default assessment scheme (DOMAIN-FACTS §5.4: groups [V], all weights
+ * and bands [A]), used when a scenario names no `assessment.groups`. */
+static const char *const default_groups_yaml =
+    "groups:\n"
+    "- {name: economy, weight: 0.25, indicators: [\n"
+    "    {metric: revenue, band: log, lo: 20, hi: 600},\n"
+    "    {metric: revenue_per_mu, band: linear, lo: 100, hi: 600}]}\n"
+    "- {name: chain, weight: 0.15, indicators: [\n"
+    "    {metric: leading_share, band: linear, lo: 0.4, hi: 0.9},\n"
+    "    {metric: chain_completeness, band: linear, lo: 0.5, hi: 1.0},\n"
+    "    {metric: anchor_revenue, band: log, lo: 5, hi: 200}]}\n"
+    "- {name: innovation, weight: 0.15, indicators: [\n"
+    "    {metric: rd_intensity, band: linear, lo: 0.005, hi: 0.03},\n"
+    "    {metric: specialised_share, band: linear, lo: 0.05, hi: 0.25}]}\n"
+    "- {name: safety, weight: 0.15, indicators: [\n"
+    "    {metric: incidents, band: linear, lo: 3, hi: 0},\n"
+    "    {metric: safety, band: linear, lo: 0.7, hi: 0.95}]}\n"
+    "- {name: green, weight: 0.15, indicators: [\n"
+    "    {metric: idle_share, band: linear, lo: 0.15, hi: 0.0},\n"
+    "    {metric: tech_level, band: linear, lo: 0.3, hi: 0.8}]}\n"
+    "- {name: smart, weight: 0.15, indicators: [\n"
+    "    {metric: smart_level, band: linear, lo: 0, hi: 2},\n"
+    "    {metric: digital_coverage, band: linear, lo: 0.3, hi: 1.0}]}\n";
+
+/* ---------------------------------------------------------------- errors */
+
+typedef struct {
+    int n_err;
+    const char *scenario; /* top-level file, for messages without a node */
+} Ctx;
+
+#define MAX_REPORTED 50
+
+static void report(Ctx *cx, const YNode *at, const char *key, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static void report(Ctx *cx, const YNode *at, const char *key, const char *fmt, ...)
+{
+    char msg[768];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    if (++cx->n_err > MAX_REPORTED) return;
+    if (cx->n_err == MAX_REPORTED) { sim_error("too many errors; stopping the list here"); return; }
+    if (!at) sim_error("%s: %s: %s", cx->scenario, key, msg);
+    else if (at->line == 0) sim_error("--set %s: %s", key, msg);
+    else sim_error("%s:%d:%d: %s: %s", at->file, at->line, at->col, key, msg);
+}
+
+/* ---------------------------------------------------------------- values */
+
+static int parse_double(const char *s, double *out)
+{
+    char *end;
+    if (!*s || isspace((unsigned char)*s)) return 0;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (*end || errno == ERANGE || !isfinite(v)) return 0;
+    *out = v;
+    return 1;
+}
+
+static int parse_bool(const char *s, int *out)
+{
+    if (!strcmp(s, "true") || !strcmp(s, "yes") || !strcmp(s, "on")) { *out = 1; return 1; }
+    if (!strcmp(s, "false") || !strcmp(s, "no") || !strcmp(s, "off")) { *out = 0; return 1; }
+    return 0;
+}
+
+/* Month as absolute count year*12 + (month-1), or the sentinels INT_MIN/INT_MAX
+ * for "start"/"end" of the run. */
+static int parse_month(const char *s, int *out)
+{
+    if (!strcmp(s, "start")) { *out = INT_MIN; return 1; }
+    if (!strcmp(s, "end")) { *out = INT_MAX; return 1; }
+    int y, m;
+    char tail;
+    if (sscanf(s, "%4d-%2d%c", &y, &m, &tail) != 2 || strlen(s) != 7 || m < 1 || m > 12 || y < 1900 || y > 2200) return 0;
+    *out = y * 12 + (m - 1);
+    return 1;
+}
+
+static const char *type_word(PType t)
+{
+    switch (t) {
+    case T_INT: return "a whole number";
+    case T_U64: return "a non-negative whole number below 2^64";
+    case T_DBL: return "a number";
+    case T_BOOL: return "true or false";
+    case T_MONTH: return "a month as YYYY-MM, or start/end";
+    default: return "text";
+    }
+}
+
+/* Parse and range-check one scalar into the Params field. Returns 1 if stored. */
+static int set_value(Ctx *cx, Params *p, const ParamSpec *s, const YNode *at, const char *text)
+{
+    char *field = (char *)p + s->off;
+    if (at && at->kind != YN_SCALAR) {
+        report(cx, at, s->key, "expected %s, got a %s", type_word(s->type), at->kind == YN_MAP ? "mapping" : "list");
+        return 0;
+    }
+    switch (s->type) {
+    case T_INT: {
+        double v;
+        if (!parse_double(text, &v) || v != floor(v)) {
+            report(cx, at, s->key, "expected %s, got '%s'", type_word(s->type), text);
+            return 0;
+        }
+        if (v < s->min || v > s->max) {
+            report(cx, at, s->key, "must be between %.15g and %.15g, got %s", s->min, s->max, text);
+            return 0;
+        }
+        *(int *)field = (int)v;
+        return 1;
+    }
+    case T_U64: {
+        char *end;
+        errno = 0;
+        if (!*text || *text == '-' || isspace((unsigned char)*text)) goto bad_u64;
+        unsigned long long v = strtoull(text, &end, 0);
+        if (*end || errno == ERANGE) goto bad_u64;
+        *(uint64_t *)field = (uint64_t)v;
+        return 1;
+    bad_u64:
+        report(cx, at, s->key, "expected %s, got '%s'", type_word(s->type), text);
+        return 0;
+    }
+    case T_DBL: {
+        double v;
+        if (!parse_double(text, &v)) {
+            report(cx, at, s->key, "expected %s, got '%s'", type_word(s->type), text);
+            return 0;
+        }
+        if (v < s->min || v > s->max) {
+            report(cx, at, s->key, "must be between %.15g and %.15g, got %s", s->min, s->max, text);
+            return 0;
+        }
+        *(double *)field = v;
+        return 1;
+    }
+    case T_BOOL: {
+        int v;
+        if (!parse_bool(text, &v)) {
+            report(cx, at, s->key, "expected %s, got '%s'", type_word(s->type), text);
+            return 0;
+        }
+        *(int *)field = v;
+        return 1;
+    }
+    case T_MONTH: {
+        int v;
+        if (!parse_month(text, &v)) {
+            report(cx, at, s->key, "expected %s, got '%s'", type_word(s->type), text);
+            return 0;
+        }
+        *(int *)field = v;
+        return 1;
+    }
+    case T_STR:
+    case T_PATH:
+        if (strlen(text) >= s->size) {
+            report(cx, at, s->key, "text longer than %zu bytes", s->size - 1);
+            return 0;
+        }
+        if ((size_t)s->min > strlen(text)) {
+            report(cx, at, s->key, "must not be empty");
+            return 0;
+        }
+        strcpy(field, text);
+        return 1;
+    }
+    return 0;
+}
+
+/* ---------------------------------------------------------------- keys */
+
+static const ParamSpec *find_spec(const char *key)
+{
+    for (int i = 0; i < N_SPECS; i++)
+        if (!strcmp(specs[i].key, key)) return &specs[i];
+    return NULL;
+}
+
+/* Whether `prefix` (without trailing dot) is a section of some key. */
+static int is_section(const char *prefix)
+{
+    size_t n = strlen(prefix);
+    for (int i = 0; i < N_SPECS; i++)
+        if (!strncmp(specs[i].key, prefix, n) && specs[i].key[n] == '.') return 1;
+    return !strcmp(prefix, "assessment");
+}
+
+static int edit_distance(const char *a, const char *b)
+{
+    int la = (int)strlen(a), lb = (int)strlen(b);
+    if (la > 63 || lb > 63) return 99;
+    int d[64][64];
+    for (int i = 0; i <= la; i++) d[i][0] = i;
+    for (int j = 0; j <= lb; j++) d[0][j] = j;
+    for (int i = 1; i <= la; i++)
+        for (int j = 1; j <= lb; j++) {
+            int c = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+            if (d[i - 1][j] + 1 < c) c = d[i - 1][j] + 1;
+            if (d[i][j - 1] + 1 < c) c = d[i][j - 1] + 1;
+            d[i][j] = c;
+        }
+    return d[la][lb];
+}
+
+static void report_unknown(Ctx *cx, const YNode *map, int i, const char *path)
+{
+    const char *best = NULL;
+    int bd = 4;
+    for (int k = 0; k < N_SPECS; k++) {
+        int d = edit_distance(path, specs[k].key);
+        if (d < bd) { bd = d; best = specs[k].key; }
+    }
+    YNode at = *map;
+    at.line = map->key_line[i];
+    at.col = map->key_col[i];
+    at.file = map->items[i]->file;
+    if (best) report(cx, &at, path, "unknown key (did you mean '%s'?)", best);
+    else report(cx, &at, path, "unknown key (see docs/CONFIG.md for the keys)");
+}
+
+/* ---------------------------------------------------------------- assessment */
+
+static int lookup_name(const char *const *names, int n, const char *s)
+{
+    for (int i = 0; i < n; i++)
+        if (!strcmp(names[i], s)) return i;
+    return -1;
+}
+
+static void list_names(char *buf, size_t len, const char *const *names, int n)
+{
+    buf[0] = '\0';
+    for (int i = 0; i < n; i++) {
+        strncat(buf, names[i], len - strlen(buf) - 1);
+        if (i + 1 < n) strncat(buf, ", ", len - strlen(buf) - 1);
+    }
+}
+
+static void parse_indicator(Ctx *cx, const YNode *n, const char *path, IndicatorParams *ind)
+{
+    char key[160];
+    int have_lo = 0, have_hi = 0;
+    ind->metric = -1;
+    ind->weight = 1;
+    ind->band = BAND_LINEAR;
+    ind->lo = 0;
+    ind->hi = 1;
+    ind->top = 0.3;
+    ind->mid = 0.7;
+    if (n->kind != YN_MAP) { report(cx, n, path, "expected a mapping {metric, weight, band, lo, hi}"); return; }
+    for (int i = 0; i < n->n; i++) {
+        const YNode *v = n->items[i];
+        snprintf(key, sizeof key, "%s.%s", path, n->keys[i]);
+        const char *k = n->keys[i];
+        if (v->kind != YN_SCALAR) { report(cx, v, key, "expected a plain value"); continue; }
+        double d;
+        if (!strcmp(k, "metric")) {
+            ind->metric = lookup_name(metric_names, METRIC_COUNT, v->value);
+            if (ind->metric < 0) {
+                char names[600];
+                list_names(names, sizeof names, metric_names, METRIC_COUNT);
+                report(cx, v, key, "unknown metric '%s' (one of: %s)", v->value, names);
+            }
+        } else if (!strcmp(k, "band")) {
+            ind->band = lookup_name(band_names, BAND_COUNT, v->value);
+            if (ind->band < 0) report(cx, v, key, "unknown band '%s' (one of: linear, log, percentile)", v->value);
+        } else if (!strcmp(k, "weight") || !strcmp(k, "lo") || !strcmp(k, "hi") || !strcmp(k, "top") || !strcmp(k, "mid")) {
+            if (!parse_double(v->value, &d)) { report(cx, v, key, "expected a number, got '%s'", v->value); continue; }
+            if (!strcmp(k, "weight")) {
+                if (d < 0 || d > 1e6) report(cx, v, key, "must be between 0 and 1e6, got %s", v->value);
+                ind->weight = d;
+            } else if (!strcmp(k, "lo")) { ind->lo = d; have_lo = 1; }
+            else if (!strcmp(k, "hi")) { ind->hi = d; have_hi = 1; }
+            else if (!strcmp(k, "top")) {
+                if (d < 0 || d > 1) report(cx, v, key, "must be between 0 and 1, got %s", v->value);
+                ind->top = d;
+            } else {
+                if (d < 0 || d > 1) report(cx, v, key, "must be between 0 and 1, got %s", v->value);
+                ind->mid = d;
+            }
+        } else {
+            YNode at = *v;
+            at.line = n->key_line[i];
+            at.col = n->key_col[i];
+            report(cx, &at, key, "unknown key (indicator keys: metric, weight, band, lo, hi, top, mid)");
+        }
+    }
+    if (ind->metric < 0 && !ytree_get(n, "metric", NULL)) report(cx, n, path, "missing key 'metric'");
+    if (ind->band == BAND_LINEAR || ind->band == BAND_LOG) {
+        if (!have_lo || !have_hi) report(cx, n, path, "a %s band needs both 'lo' and 'hi'", band_names[ind->band]);
+        else if (ind->lo == ind->hi) report(cx, n, path, "'lo' and 'hi' must differ");
+        if (ind->band == BAND_LOG && have_lo && have_hi && !(ind->lo > 0 && ind->hi > 0))
+            report(cx, n, path, "a log band needs 'lo' and 'hi' above 0");
+    } else if (ind->band == BAND_PERCENTILE && ind->top > ind->mid) {
+        report(cx, n, path, "'top' (%g) must not exceed 'mid' (%g)", ind->top, ind->mid);
+    }
+}
+
+static void parse_groups(Ctx *cx, const YNode *seq, AssessParams *a)
+{
+    char key[128];
+    if (seq->kind != YN_SEQ) { report(cx, seq, "assessment.groups", "expected a list of groups"); return; }
+    if (seq->n < 1 || seq->n > ASSESS_MAX_GROUPS) {
+        report(cx, seq, "assessment.groups", "expected 1 to %d groups, got %d", ASSESS_MAX_GROUPS, seq->n);
+        return;
+    }
+    a->n_groups = seq->n;
+    for (int g = 0; g < seq->n; g++) {
+        const YNode *gn = seq->items[g];
+        GroupParams *gp = &a->group[g];
+        memset(gp, 0, sizeof *gp);
+        snprintf(gp->name, sizeof gp->name, "group%d", g);
+        gp->weight = -1;
+        snprintf(key, sizeof key, "assessment.groups.%d", g);
+        if (gn->kind != YN_MAP) { report(cx, gn, key, "expected a mapping {name, weight, indicators}"); continue; }
+        for (int i = 0; i < gn->n; i++) {
+            const YNode *v = gn->items[i];
+            const char *k = gn->keys[i];
+            snprintf(key, sizeof key, "assessment.groups.%d.%s", g, k);
+            double d;
+            if (!strcmp(k, "indicators")) {
+                if (v->kind != YN_SEQ || v->n < 1 || v->n > ASSESS_MAX_IND) {
+                    report(cx, v, key, "expected a list of 1 to %d indicators", ASSESS_MAX_IND);
+                    continue;
+                }
+                gp->n_ind = v->n;
+                for (int j = 0; j < v->n; j++) {
+                    char ik[160];
+                    snprintf(ik, sizeof ik, "%s.%d", key, j);
+                    parse_indicator(cx, v->items[j], ik, &gp->ind[j]);
+                }
+            } else if (v->kind != YN_SCALAR) {
+                report(cx, v, key, "expected a plain value");
+            } else if (!strcmp(k, "name")) {
+                if (strlen(v->value) >= sizeof gp->name || !*v->value)
+                    report(cx, v, key, "expected a name of 1 to %zu bytes", sizeof gp->name - 1);
+                else strcpy(gp->name, v->value);
+            } else if (!strcmp(k, "weight") || !strcmp(k, "tier1_min")) {
+                if (!parse_double(v->value, &d)) { report(cx, v, key, "expected a number, got '%s'", v->value); continue; }
+                if (!strcmp(k, "weight")) {
+                    if (d < 0 || d > 1e6) report(cx, v, key, "must be between 0 and 1e6, got %s", v->value);
+                    gp->weight = d;
+                } else {
+                    if (d < 0 || d > 100) report(cx, v, key, "must be between 0 and 100, got %s", v->value);
+                    gp->tier1_min = d;
+                }
+            } else {
+                YNode at = *v;
+                at.line = gn->key_line[i];
+                at.col = gn->key_col[i];
+                report(cx, &at, key, "unknown key (group keys: name, weight, tier1_min, indicators)");
+            }
+        }
+        snprintf(key, sizeof key, "assessment.groups.%d", g);
+        if (gp->weight < 0) { report(cx, gn, key, "missing key 'weight'"); gp->weight = 0; }
+        if (gp->n_ind == 0) report(cx, gn, key, "missing key 'indicators'");
+        double ws = 0;
+        for (int j = 0; j < gp->n_ind; j++) ws += gp->ind[j].weight;
+        if (gp->n_ind > 0 && !(ws > 0)) report(cx, gn, key, "indicator weights must not all be 0");
+    }
+    double ws = 0;
+    for (int g = 0; g < a->n_groups; g++) ws += a->group[g].weight;
+    if (!(ws > 0)) report(cx, seq, "assessment.groups", "group weights must not all be 0");
+}
+
+/* ---------------------------------------------------------------- tree walk */
+
+static void walk(Ctx *cx, Params *p, const YNode *map, const char *prefix, const YNode **path_node)
+{
+    char path[256];
+    for (int i = 0; i < map->n; i++) {
+        const YNode *v = map->items[i];
+        if (snprintf(path, sizeof path, "%s%s%s", prefix, *prefix ? "." : "", map->keys[i]) >= (int)sizeof path) {
+            report_unknown(cx, map, i, map->keys[i]);
+            continue;
+        }
+        if (!strcmp(path, "assessment.groups")) {
+            parse_groups(cx, v, &p->assessment);
+            continue;
+        }
+        const ParamSpec *s = find_spec(path);
+        if (s) {
+            if (set_value(cx, p, s, v, v->kind == YN_SCALAR ? v->value : "") && s->type == T_PATH)
+                *path_node = v;
+            continue;
+        }
+        if (is_section(path)) {
+            if (v->kind != YN_MAP) report(cx, v, path, "expected a section (a mapping of keys)");
+            else walk(cx, p, v, path, path_node);
+            continue;
+        }
+        report_unknown(cx, map, i, path);
+    }
+}
+
+static void apply_defaults(Params *p)
+{
+    Ctx cx = {0, "(defaults)"};
+    memset(p, 0, sizeof *p);
+    for (int i = 0; i < N_SPECS; i++) SIM_ASSERT(set_value(&cx, p, &specs[i], NULL, specs[i].def) || specs[i].type == T_PATH);
+}
+
+/* Defaults of the assessment scheme, parsed by the same code as user files. */
+static SimStatus default_groups(AssessParams *a)
+{
+    char err[512];
+    YNode *root;
+    SimStatus st = ytree_load_string(default_groups_yaml, "(built-in assessment scheme)", &root, err, sizeof err);
+    SIM_ASSERT(st == SIM_OK);
+    Ctx cx = {0, "(built-in assessment scheme)"};
+    parse_groups(&cx, ytree_get(root, "groups", NULL), a);
+    ytree_free(root);
+    SIM_ASSERT(cx.n_err == 0);
+    return SIM_OK;
+}
+
+/* The node at a dotted path, or NULL (for messages about cross-field checks). */
+static const YNode *find_path(const YNode *root, const char *path)
+{
+    char buf[256];
+    snprintf(buf, sizeof buf, "%s", path);
+    const YNode *cur = root;
+    char *save = NULL;
+    for (char *seg = strtok_r(buf, ".", &save); seg && cur; seg = strtok_r(NULL, ".", &save))
+        cur = ytree_get(cur, seg, NULL);
+    return cur;
+}
+
+static void dirname_of(const char *path, char *out, size_t len)
+{
+    const char *slash = strrchr(path, '/');
+    if (!slash) snprintf(out, len, ".");
+    else snprintf(out, len, "%.*s", (int)(slash - path) == 0 ? 1 : (int)(slash - path), path);
+}
+
+/* Path of `rel` relative to the directory of the file `from` (or the current
+ * directory for --set). Returns 0 if the result does not fit. */
+static int resolve_rel(const char *from, const char *rel, char *out, size_t len)
+{
+    if (rel[0] == '/' || !strcmp(from, "--set")) return snprintf(out, len, "%s", rel) < (int)len;
+    char dir[PS_PATH_MAX];
+    dirname_of(from, dir, sizeof dir);
+    return snprintf(out, len, "%s/%s", dir, rel) < (int)len;
+}
+
+/* Load a scenario file and, recursively, the files its `base:` names. */
+static SimStatus load_tree(const char *path, int depth, YNode **out, Ctx *cx)
+{
+    char err[1024];
+    *out = NULL;
+    SimStatus st = ytree_load_file(path, out, err, sizeof err);
+    if (st != SIM_OK) {
+        sim_error("%s", err);
+        cx->n_err++;
+        return st;
+    }
+    const YNode *b = ytree_get(*out, "base", NULL);
+    if (!b) return SIM_OK;
+    if (b->kind != YN_SCALAR || !*b->value) {
+        report(cx, b, "base", "expected the path of a base scenario file");
+        return SIM_ECONFIG;
+    }
+    if (depth >= 8) {
+        report(cx, b, "base", "more than 8 levels of base scenarios (is there a cycle?)");
+        return SIM_ECONFIG;
+    }
+    char bpath[PS_PATH_MAX];
+    if (!resolve_rel(path, b->value, bpath, sizeof bpath)) {
+        report(cx, b, "base", "path too long");
+        return SIM_ECONFIG;
+    }
+    FILE *probe = fopen(bpath, "rb");
+    if (!probe) {
+        report(cx, b, "base", "cannot open base scenario '%s': %s", bpath, strerror(errno));
+        return SIM_ECONFIG;
+    }
+    fclose(probe);
+    YNode *base;
+    st = load_tree(bpath, depth + 1, &base, cx);
+    if (st != SIM_OK) return st;
+    ytree_remove(*out, "base");
+    ytree_merge(base, *out);
+    *out = base;
+    return SIM_OK;
+}
+
+/* Convert absolute lever months to run months and check them. */
+static void check_lever_months(Ctx *cx, Params *p, const YNode *root, const char *name, LeverParams *c)
+{
+    int first = p->run.start_year * 12, months = params_months(p);
+    char ks[64], ke[64];
+    snprintf(ks, sizeof ks, "levers.%s.start", name);
+    snprintf(ke, sizeof ke, "levers.%s.end", name);
+    int s = c->start == INT_MIN ? 0 : c->start - first;
+    int e = c->end == INT_MAX ? months - 1 : c->end - first;
+    if (s > e) report(cx, find_path(root, ks), ks, "start is after end");
+    else if (e < 0 || s > months - 1)
+        report(cx, find_path(root, ks), ks, "the lever's months lie wholly outside the run (%d-01 to %d-12)",
+               p->run.start_year, p->run.start_year + p->run.years - 1);
+    c->start = s < 0 ? 0 : s;
+    c->end = e > months - 1 ? months - 1 : e;
+}
+
+static void cross_checks(Ctx *cx, Params *p, const YNode *root)
+{
+    if (!p->population.parks_file[0]) report(cx, NULL, "population.parks_file", "required key is missing");
+    if (p->firm.class_a_share + p->firm.class_c_share + p->firm.class_d_share > 1.0)
+        report(cx, find_path(root, "firm.class_a_share"), "firm.class_a_share",
+               "class_a_share + class_c_share + class_d_share must not exceed 1");
+    double cult = p->population.innovative_share + p->population.specialised_share +
+                  p->population.little_giant_share + p->population.champion_share;
+    if (cult > 1.0)
+        report(cx, find_path(root, "population.innovative_share"), "population.innovative_share",
+               "the four cultivation-tier shares add up to %g, more than 1", cult);
+    if (p->assessment.tier1_min < p->assessment.tier2_min)
+        report(cx, find_path(root, "assessment.tier1_min"), "assessment.tier1_min",
+               "must not be below assessment.tier2_min (%g)", p->assessment.tier2_min);
+    check_lever_months(cx, p, root, "mergers", &p->levers.mergers.c);
+    check_lever_months(cx, p, root, "revitalisation", &p->levers.revitalisation.c);
+    check_lever_months(cx, p, root, "upgrades", &p->levers.upgrades.c);
+    for (int g = 0; g < p->assessment.n_groups; g++)
+        for (int j = 0; j < p->assessment.group[g].n_ind; j++)
+            if (p->assessment.group[g].ind[j].metric == METRIC_REVENUE_GROWTH && p->run.years < 1)
+                report(cx, NULL, "assessment.groups", "revenue_growth needs at least one run year");
+}
+
+/* ---------------------------------------------------------------- echo */
+
+static void fmt_double(char *buf, size_t len, double v)
+{
+    snprintf(buf, len, "%.15g", v);
+    if (strtod(buf, NULL) != v) snprintf(buf, len, "%.17g", v);
+}
+
+/* Append to a growing string; returns 0 on allocation failure. */
+typedef struct { char *s; size_t n, cap; int oom; } Str;
+static void str_add(Str *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void str_add(Str *b, const char *fmt, ...)
+{
+    if (b->oom) return;
+    va_list ap;
+    va_start(ap, fmt);
+    int need = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (b->n + (size_t)need + 1 > b->cap) {
+        size_t cap = (b->cap + (size_t)need + 1) * 2;
+        char *s = realloc(b->s, cap);
+        if (!s) { b->oom = 1; return; }
+        b->s = s;
+        b->cap = cap;
+    }
+    va_start(ap, fmt);
+    vsnprintf(b->s + b->n, b->cap - b->n, fmt, ap);
+    va_end(ap);
+    b->n += (size_t)need;
+}
+
+static void str_add_quoted(Str *b, const char *s)
+{
+    str_add(b, "\"");
+    for (; *s; s++) {
+        if (*s == '"' || *s == '\\') str_add(b, "\\%c", *s);
+        else if ((unsigned char)*s < 0x20) str_add(b, "\\x%02x", (unsigned char)*s);
+        else str_add(b, "%c", *s);
+    }
+    str_add(b, "\"");
+}
+
+static void echo_value(Str *b, const Params *p, const ParamSpec *s)
+{
+    const char *field = (const char *)p + s->off;
+    char num[64];
+    switch (s->type) {
+    case T_INT: str_add(b, "%d", *(const int *)field); break;
+    case T_U64: str_add(b, "%llu", (unsigned long long)*(const uint64_t *)field); break;
+    case T_DBL: fmt_double(num, sizeof num, *(const double *)field); str_add(b, "%s", num); break;
+    case T_BOOL: str_add(b, "%s", *(const int *)field ? "true" : "false"); break;
+    case T_MONTH: {
+        int m = *(const int *)field + p->run.start_year * 12;
+        str_add(b, "\"%04d-%02d\"", m / 12, m % 12 + 1);
+        break;
+    }
+    default: str_add_quoted(b, field);
+    }
+}
+
+static char *echo_params(const Params *p)
+{
+    Str b = {0};
+    char prev[128] = "";
+    str_add(&b, "# parksim resolved scenario: every key, defaults included\n");
+    for (int i = 0; i < N_SPECS; i++) {
+        const ParamSpec *s = &specs[i];
+        /* Print section headers where this key's sections differ from the last one's. */
+        char cur[128];
+        snprintf(cur, sizeof cur, "%s", s->key);
+        char *last = strrchr(cur, '.');
+        *last = '\0';
+        if (strcmp(cur, prev)) {
+            int depth = 0;
+            const char *a = cur, *q = prev;
+            /* common leading sections */
+            while (1) {
+                const char *ea = strchr(a, '.'), *eq = strchr(q, '.');
+                size_t la = ea ? (size_t)(ea - a) : strlen(a), lq = eq ? (size_t)(eq - q) : strlen(q);
+                if (la != lq || strncmp(a, q, la) || !*q) break;
+                depth++;
+                if (!ea || !eq) { a += la; break; }
+                a = ea + 1;
+                q = eq + 1;
+            }
+            /* print the remaining sections of cur */
+            char rest[128];
+            snprintf(rest, sizeof rest, "%s", cur);
+            char *save = NULL;
+            int d = 0;
+            for (char *seg = strtok_r(rest, ".", &save); seg; seg = strtok_r(NULL, ".", &save), d++)
+                if (d >= depth) str_add(&b, "%*s%s:\n", 2 * d, "", seg);
+            snprintf(prev, sizeof prev, "%s", cur);
+        }
+        int d = 0;
+        for (const char *c = s->key; *c; c++) d += *c == '.';
+        str_add(&b, "%*s%s: ", 2 * d, "", strrchr(s->key, '.') + 1);
+        echo_value(&b, p, s);
+        str_add(&b, "\n");
+        if (!strcmp(s->key, "assessment.veto_serious_incident")) {
+            char n1[64], n2[64], n3[64];
+            str_add(&b, "  groups:\n");
+            for (int g = 0; g < p->assessment.n_groups; g++) {
+                const GroupParams *gp = &p->assessment.group[g];
+                fmt_double(n1, sizeof n1, gp->weight);
+                fmt_double(n2, sizeof n2, gp->tier1_min);
+                str_add(&b, "    - name: ");
+                str_add_quoted(&b, gp->name);
+                str_add(&b, "\n      weight: %s\n      tier1_min: %s\n      indicators:\n", n1, n2);
+                for (int j = 0; j < gp->n_ind; j++) {
+                    const IndicatorParams *in = &gp->ind[j];
+                    fmt_double(n1, sizeof n1, in->weight);
+                    str_add(&b, "        - {metric: %s, weight: %s, band: %s, ", metric_names[in->metric], n1,
+                            band_names[in->band]);
+                    fmt_double(n1, sizeof n1, in->lo);
+                    fmt_double(n2, sizeof n2, in->hi);
+                    str_add(&b, "lo: %s, hi: %s, ", n1, n2);
+                    fmt_double(n1, sizeof n1, in->top);
+                    fmt_double(n3, sizeof n3, in->mid);
+                    str_add(&b, "top: %s, mid: %s}\n", n1, n3);
+                }
+            }
+        }
+    }
+    if (b.oom) { free(b.s); return NULL; }
+    return b.s;
+}
+
+void config_print_keys_markdown(FILE *out)
+{
+    fprintf(out, "| key | type | default | range | unit | meaning |\n|---|---|---|---|---|---|\n");
+    for (int i = 0; i < N_SPECS; i++) {
+        const ParamSpec *s = &specs[i];
+        const char *t = s->type == T_INT ? "integer" : s->type == T_U64 ? "integer (64-bit)" : s->type == T_DBL ? "number"
+                      : s->type == T_BOOL ? "boolean" : s->type == T_MONTH ? "month" : s->type == T_PATH ? "path" : "text";
+        char range[96] = "";
+        if (s->type == T_INT || s->type == T_DBL) snprintf(range, sizeof range, "%.15g .. %.15g", s->min, s->max);
+        else if (s->type == T_MONTH) snprintf(range, sizeof range, "YYYY-MM, start, end");
+        else if (s->type == T_STR || s->type == T_PATH) snprintf(range, sizeof range, "up to %zu bytes", s->size - 1);
+        else if (s->type == T_U64) snprintf(range, sizeof range, "0 .. 2^64-1");
+        fprintf(out, "| `%s` | %s | `%s` | %s | %s | %s |\n", s->key, t, *s->def ? s->def : "(required)", range,
+                s->unit, s->help);
+    }
+}
+
+/* ---------------------------------------------------------------- load */
+
+SimStatus config_load(Scenario *sc, const char *path, char *const *sets, int n_sets)
+{
+    Ctx cx = {0, path};
+    YNode *root = NULL;
+    char err[1024];
+    memset(sc, 0, sizeof *sc);
+    apply_defaults(&sc->p);
+    default_groups(&sc->p.assessment);
+
+    SimStatus st = load_tree(path, 0, &root, &cx);
+    if (st != SIM_OK) { ytree_free(root); return st == SIM_ENOMEM ? st : SIM_ECONFIG; }
+    for (int i = 0; i < n_sets; i++) {
+        const char *eq = strchr(sets[i], '=');
+        if (!eq || eq == sets[i]) {
+            sim_error("--set '%s': expected key=value", sets[i]);
+            cx.n_err++;
+            continue;
+        }
+        char key[256];
+        snprintf(key, sizeof key, "%.*s", (int)(eq - sets[i]), sets[i]);
+        if (ytree_set(root, key, eq + 1, err, sizeof err) != SIM_OK) {
+            sim_error("%s", err);
+            cx.n_err++;
+        }
+    }
+    const YNode *parks_node = NULL;
+    walk(&cx, &sc->p, root, "", &parks_node);
+    if (cx.n_err == 0) cross_checks(&cx, &sc->p, root);
+
+    if (cx.n_err == 0) {
+        char ppath[PS_PATH_MAX];
+        if (!resolve_rel(parks_node ? parks_node->file : path, sc->p.population.parks_file, ppath, sizeof ppath)) {
+            report(&cx, parks_node, "population.parks_file", "path too long");
+        } else {
+            st = parks_load_csv(ppath, &sc->parks, &sc->n_parks, &sc->parks_csv);
+            if (st == SIM_ECONFIG && parks_node && parks_node->line > 0)
+                sim_error("(park file named at %s:%d:%d: population.parks_file)", parks_node->file, parks_node->line,
+                          parks_node->col);
+            if (st != SIM_OK) cx.n_err++;
+            else {
+                /* Absolute, so the resolved scenario works from any directory. */
+                char abs[PATH_MAX];
+                const char *use = realpath(ppath, abs) ? abs : ppath;
+                if (strlen(use) >= sizeof sc->p.population.parks_file) use = ppath;
+                snprintf(sc->p.population.parks_file, sizeof sc->p.population.parks_file, "%s", use);
+            }
+        }
+    }
+    ytree_free(root);
+    if (cx.n_err) return SIM_ECONFIG;
+    sc->resolved = echo_params(&sc->p);
+    return sc->resolved ? SIM_OK : SIM_ENOMEM;
+}
+
+void config_free(Scenario *sc)
+{
+    free(sc->parks);
+    free(sc->resolved);
+    free(sc->parks_csv);
+    memset(sc, 0, sizeof *sc);
+}

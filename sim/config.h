@@ -1,0 +1,35 @@
+/** \file config.h
+ * Scenario loading: YAML (with `base:` inheritance and --set overrides)
+ * checked against one parameter table, plus the park population CSV.
+ */
+#ifndef PARKSIM_CONFIG_H
+#define PARKSIM_CONFIG_H
+
+#include "../agents/model.h"
+#include "err.h"
+#include <stdio.h>
+
+typedef struct {
+    Params p;
+    ParkInfo *parks;      /**< n_parks entries */
+    int n_parks;
+    char *resolved;       /**< every key with its resolved value, as YAML text */
+    char *parks_csv;      /**< the park file's text, stored in the output */
+} Scenario;
+
+/** Load `path`, apply `sets` ("key=value") in order, validate everything and
+ *  read the park file. Every problem found is printed (file:line:column: key:
+ *  what was expected) before returning SIM_ECONFIG; nothing is printed on
+ *  success. The caller frees with config_free() in every case. */
+SimStatus config_load(Scenario *sc, const char *path, char *const *sets, int n_sets);
+
+void config_free(Scenario *sc);
+
+/** Print the table of scenario keys as Markdown (docs/CONFIG.md is made from it). */
+void config_print_keys_markdown(FILE *out);
+
+/** Load a park population CSV into *parks (malloc'd). `links` bounds nothing
+ *  here; errors name file, line and column. Returns SIM_ECONFIG on bad data. */
+SimStatus parks_load_csv(const char *path, ParkInfo **parks, int *n_parks, char **text);
+
+#endif

@@ -1,0 +1,51 @@
+/** \file io_h5.h
+ * The HDF5 output file: its layout (docs/OUTPUT.md), the collective parallel
+ * writes of replicate batches, and the serial finishing pass that adds
+ * coordinates, dimension scales, strings and attributes (NetCDF-4 compatible).
+ * The only file that calls HDF5.
+ */
+#ifndef PARKSIM_IO_H5_H
+#define PARKSIM_IO_H5_H
+
+#include "config.h"
+#include <stdint.h>
+
+typedef struct {
+    int R, Y, T, P, G, M, L; /**< replicates, years, months, parks, groups, metrics, levers */
+    int B;                   /**< replicates per rank per write (chunk rows) */
+    int monthly;             /**< write /park_month */
+    int compression;         /**< deflate level */
+} OutDims;
+
+/** Facts about the run stored as root attributes. */
+typedef struct {
+    const char *history;      /**< the command line */
+    const char *scenario_path;
+    int nranks;
+    uint64_t digest;          /**< order-independent hash of all replicate results */
+    double loop_seconds, write_seconds;
+} RunFacts;
+
+typedef struct Output Output;
+
+/** Allocate the batch buffers of B replicates (a ReplicateOut whose arrays
+ *  hold B consecutive replicates). Returns SIM_ENOMEM on failure. */
+SimStatus out_alloc_batch(const OutDims *d, ReplicateOut *batch);
+void out_free_batch(ReplicateOut *batch);
+/** View of replicate b of a batch. */
+ReplicateOut out_batch_view(const OutDims *d, const ReplicateOut *batch, int b);
+/** Bytes of one replicate's results (for memory estimates). */
+size_t out_bytes_per_replicate(const OutDims *d);
+
+/** Collective: create the file at `path` (truncating) with every data variable. */
+SimStatus out_create(Output **o, const char *path, const OutDims *d);
+/** Collective: write this rank's n (0..B) replicates starting at `first`. */
+SimStatus out_write_batch(Output *o, int first, int n, const ReplicateOut *batch);
+/** Collective: close the parallel file. Returns the first error seen. */
+SimStatus out_close(Output *o);
+/** Serial (one rank): reopen `path` and add coordinates, dimension scales, park
+ *  attributes, CF attributes and the run's metadata; the completion marker
+ *  attribute `parksim_complete` is written last. */
+SimStatus out_finalize(const char *path, const Scenario *sc, const OutDims *d, const RunFacts *f);
+
+#endif

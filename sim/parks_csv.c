@@ -1,0 +1,206 @@
+/** \file parks_csv.c
+ * The park population file: one header line naming the columns (any order;
+ * unknown columns such as `basis` are kept in the text but not read), then
+ * one park per line. Lines starting with '#' are comments. Fields may be
+ * double-quoted ("" is a quote inside a quoted field).
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { C_CODE, C_NAME, C_CITY, C_CLASS, C_FIRMS, C_REVENUE, C_LAND, C_IDLE, C_CHAINS, C_INDUSTRIES,
+       C_SMART, C_ANCHOR, N_COLS };
+static const char *const col_names[N_COLS] = {"code", "name", "city", "class", "firms", "revenue", "land_mu",
+                                              "idle_share", "chains", "industries", "smart_level", "anchor_revenue"};
+
+#define MAX_FIELDS 64
+#define MAX_PARKS 100000
+#define MAX_BYTES (64L << 20)
+
+/* Split one line in place into fields; returns the count or -1 on a bad quote. */
+static int split(char *line, char **f, int *colpos, int max)
+{
+    int n = 0;
+    char *p = line;
+    while (n < max) {
+        colpos[n] = (int)(p - line) + 1;
+        if (*p == '"') {
+            char *w = ++p;
+            f[n] = w;
+            for (;;) {
+                if (!*p) return -1;
+                if (*p == '"') {
+                    if (p[1] == '"') { *w++ = '"'; p += 2; continue; }
+                    p++;
+                    break;
+                }
+                *w++ = *p++;
+            }
+            *w = '\0';
+            if (*p && *p != ',') return -1;
+        } else {
+            f[n] = p;
+            while (*p && *p != ',') p++;
+        }
+        n++;
+        if (!*p) break;
+        *p++ = '\0';
+    }
+    return n;
+}
+
+static char *trim(char *s)
+{
+    while (*s == ' ' || *s == '\t') s++;
+    size_t n = strlen(s);
+    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t')) s[--n] = '\0';
+    return s;
+}
+
+static int num(const char *s, double *v)
+{
+    char *end;
+    if (!*s) return 0;
+    errno = 0;
+    *v = strtod(s, &end);
+    return !*end && errno != ERANGE && isfinite(*v);
+}
+
+SimStatus parks_load_csv(const char *path, ParkInfo **parks, int *n_parks, char **text)
+{
+    *parks = NULL;
+    *n_parks = 0;
+    *text = NULL;
+    FILE *fp = fopen(path, "rb");
+    if (!fp) {
+        sim_error("%s: cannot open park file: %s", path, strerror(errno));
+        return SIM_ECONFIG;
+    }
+    char *buf = malloc(MAX_BYTES + 1);
+    if (!buf) { fclose(fp); return SIM_ENOMEM; }
+    size_t len = fread(buf, 1, MAX_BYTES + 1, fp);
+    int rerr = ferror(fp);
+    fclose(fp);
+    if (rerr) { sim_error("%s: read error", path); free(buf); return SIM_ECONFIG; }
+    if (len > MAX_BYTES) { sim_error("%s: park file larger than 64 MiB", path); free(buf); return SIM_ECONFIG; }
+    buf[len] = '\0';
+    if (strlen(buf) != len) { sim_error("%s: park file contains a NUL byte (not a text file?)", path); free(buf); return SIM_ECONFIG; }
+    *text = strdup(buf);
+    if (!*text) { free(buf); return SIM_ENOMEM; }
+
+    int col_of[N_COLS], have_header = 0, errors = 0, cap = 0, lineno = 0;
+    ParkInfo *out = NULL;
+    char *save = NULL, *p = buf;
+    if (!strncmp(p, "\xef\xbb\xbf", 3)) p += 3; /* UTF-8 byte-order mark */
+    for (char *line = p; line && errors < 20; line = save) {
+        char *nl = strchr(line, '\n');
+        save = nl ? nl + 1 : NULL;
+        if (nl) *nl = '\0';
+        lineno++;
+        size_t ll = strlen(line);
+        if (ll && line[ll - 1] == '\r') line[--ll] = '\0';
+        char *t = trim(line);
+        if (!*t || *t == '#') continue;
+        char *f[MAX_FIELDS];
+        int pos[MAX_FIELDS];
+        int nf = split(line, f, pos, MAX_FIELDS);
+        if (nf < 0) { sim_error("%s:%d: unterminated or misplaced quote", path, lineno); errors++; continue; }
+        for (int i = 0; i < nf; i++) f[i] = trim(f[i]);
+        if (!have_header) {
+            for (int c = 0; c < N_COLS; c++) {
+                col_of[c] = -1;
+                for (int i = 0; i < nf; i++)
+                    if (!strcmp(f[i], col_names[c])) col_of[c] = i;
+                if (col_of[c] < 0) { sim_error("%s:%d: header lacks the column '%s'", path, lineno, col_names[c]); errors++; }
+            }
+            have_header = 1;
+            if (errors) break;
+            continue;
+        }
+        if (*n_parks >= MAX_PARKS) { sim_error("%s:%d: more than %d parks", path, lineno, MAX_PARKS); errors++; break; }
+        if (*n_parks == cap) {
+            cap = cap ? 2 * cap : 32;
+            ParkInfo *np = realloc(out, (size_t)cap * sizeof *np);
+            if (!np) { free(out); free(buf); return SIM_ENOMEM; }
+            out = np;
+        }
+        ParkInfo *k = &out[*n_parks];
+        memset(k, 0, sizeof *k);
+        int bad = 0;
+#define FIELD(c) (col_of[c] < nf ? f[col_of[c]] : "")
+#define FAIL(c, ...) do { sim_error("%s:%d:%d: column '%s': " __VA_ARGS__); bad = 1; } while (0)
+#define POS(c) (col_of[c] < nf ? pos[col_of[c]] : (int)ll + 1)
+        const char *code = FIELD(C_CODE);
+        if (!*code || strlen(code) >= sizeof k->code) FAIL(C_CODE, "expected an identifier of 1 to %zu bytes, got '%s'", path, lineno, POS(C_CODE), "code", sizeof k->code - 1, code);
+        else strcpy(k->code, code);
+        for (int j = 0; j < *n_parks && !bad; j++)
+            if (!strcmp(out[j].code, code)) FAIL(C_CODE, "code '%s' already used on an earlier line", path, lineno, POS(C_CODE), "code", code);
+        const char *name = FIELD(C_NAME);
+        if (!*name || strlen(name) >= sizeof k->name) FAIL(C_NAME, "expected a name of 1 to %zu bytes", path, lineno, POS(C_NAME), "name", sizeof k->name - 1);
+        else strcpy(k->name, name);
+        const char *city = FIELD(C_CITY);
+        if (strlen(city) >= sizeof k->city) FAIL(C_CITY, "longer than %zu bytes", path, lineno, POS(C_CITY), "city", sizeof k->city - 1);
+        else strcpy(k->city, city);
+        const char *cls = FIELD(C_CLASS);
+        if (strlen(cls) != 1 || !strchr("LMS", cls[0])) FAIL(C_CLASS, "expected L, M or S, got '%s'", path, lineno, POS(C_CLASS), "class", cls);
+        else k->size_class = cls[0];
+        double v;
+        if (!num(FIELD(C_FIRMS), &v) || v != floor(v) || v < 1 || v > 1e6)
+            FAIL(C_FIRMS, "expected a whole number from 1 to 1000000, got '%s'", path, lineno, POS(C_FIRMS), "firms", FIELD(C_FIRMS));
+        else k->firms = (int)v;
+        if (!num(FIELD(C_REVENUE), &v) || !(v > 0) || v > 1e12)
+            FAIL(C_REVENUE, "expected revenue in CNY 1e4 above 0, got '%s'", path, lineno, POS(C_REVENUE), "revenue", FIELD(C_REVENUE));
+        else k->revenue = v;
+        if (!num(FIELD(C_LAND), &v) || !(v > 0) || v > 1e9)
+            FAIL(C_LAND, "expected land in mu above 0, got '%s'", path, lineno, POS(C_LAND), "land_mu", FIELD(C_LAND));
+        else k->land_mu = v;
+        if (!num(FIELD(C_IDLE), &v) || v < 0 || v >= 1)
+            FAIL(C_IDLE, "expected a fraction in [0, 1), got '%s'", path, lineno, POS(C_IDLE), "idle_share", FIELD(C_IDLE));
+        else k->idle_share = v;
+        if (!num(FIELD(C_INDUSTRIES), &v) || v != floor(v) || v < 1 || v > 50)
+            FAIL(C_INDUSTRIES, "expected a whole number from 1 to 50, got '%s'", path, lineno, POS(C_INDUSTRIES), "industries", FIELD(C_INDUSTRIES));
+        else k->industries = (int)v;
+        if (!num(FIELD(C_SMART), &v) || v != floor(v) || v < 0 || v > 2)
+            FAIL(C_SMART, "expected 0 (初始级), 1 (提升级) or 2 (top), got '%s'", path, lineno, POS(C_SMART), "smart_level", FIELD(C_SMART));
+        else k->smart_level = (int)v;
+        if (!num(FIELD(C_ANCHOR), &v) || v < 0)
+            FAIL(C_ANCHOR, "expected revenue in CNY 1e4 (0 for none), got '%s'", path, lineno, POS(C_ANCHOR), "anchor_revenue", FIELD(C_ANCHOR));
+        else if (k->revenue > 0 && v >= k->revenue)
+            FAIL(C_ANCHOR, "anchor revenue %g must be below the park revenue %g", path, lineno, POS(C_ANCHOR), "anchor_revenue", v, k->revenue);
+        else k->anchor_revenue = v;
+        if (k->anchor_revenue > 0 && k->firms < 2)
+            FAIL(C_FIRMS, "a park with an anchor firm needs at least 2 firms", path, lineno, POS(C_FIRMS), "firms");
+        /* chains: 1..3 names separated by ';' */
+        char chains[256];
+        snprintf(chains, sizeof chains, "%s", FIELD(C_CHAINS));
+        char *cs = NULL;
+        for (char *c = strtok_r(chains, ";", &cs); c; c = strtok_r(NULL, ";", &cs)) {
+            c = trim(c);
+            if (!*c) continue;
+            if (k->n_chains == PARK_MAX_CHAINS) {
+                FAIL(C_CHAINS, "more than %d leading chains", path, lineno, POS(C_CHAINS), "chains", PARK_MAX_CHAINS);
+                break;
+            }
+            if (strlen(c) >= sizeof k->chains[0]) {
+                FAIL(C_CHAINS, "chain name '%s' longer than %zu bytes", path, lineno, POS(C_CHAINS), "chains", c, sizeof k->chains[0] - 1);
+                break;
+            }
+            strcpy(k->chains[k->n_chains++], c);
+        }
+        if (k->n_chains == 0 && !bad) FAIL(C_CHAINS, "expected 1 to %d chain names separated by ';'", path, lineno, POS(C_CHAINS), "chains", PARK_MAX_CHAINS);
+#undef FIELD
+#undef FAIL
+#undef POS
+        if (bad) errors++;
+        else (*n_parks)++;
+    }
+    free(buf);
+    if (!have_header && !errors) { sim_error("%s: no header line (the file is empty)", path); errors++; }
+    if (!errors && *n_parks == 0) { sim_error("%s: no parks in the file", path); errors++; }
+    if (errors) { free(out); *n_parks = 0; return SIM_ECONFIG; }
+    *parks = out;
+    return SIM_OK;
+}
