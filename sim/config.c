@@ -64,12 +64,12 @@ static const ParamSpec specs[] = {
     {"population.champion_share", T_DBL, F(population.champion_share), "0.001", 0, 1, "1", "Share at the manufacturing-champion tier [A]"},
     {"population.idle_site_mu", T_DBL, F(population.idle_site_mu), "50", 1, 100000, "mu", "Typical size of an initial idle site [A]"},
 
-    {"firm.growth_drift", T_DBL, F(firm.growth_drift), "0.0", -1, 1, "a-1", "Annual drift of log revenue before the technology effect (calibrated to ~5% aggregate growth) [V §2.5]"},
+    {"firm.growth_drift", T_DBL, F(firm.growth_drift), "0.04", -1, 1, "a-1", "Annual drift of log revenue before the technology effect (calibrated to ~5% aggregate growth) [V §2.5]"},
     {"firm.growth_sigma", T_DBL, F(firm.growth_sigma), "0.25", 0, 3, "a-1", "Sd of annual log growth at the reference size [A §5.2]"},
     {"firm.growth_size_beta", T_DBL, F(firm.growth_size_beta), "0.2", 0, 1, "1", "Sd scales as size^-beta (Amaral et al. 1997: 0.20) [V §4.1]"},
     {"firm.growth_ref_revenue", T_DBL, F(firm.growth_ref_revenue), "20000", 1, 1e9, "CNY 1e4 a-1", "Reference size of growth_sigma [A]"},
     {"firm.tech_growth_effect", T_DBL, F(firm.tech_growth_effect), "0.03", -1, 1, "a-1", "Extra annual log growth per unit of technology level [A]"},
-    {"firm.exit_rate", T_DBL, F(firm.exit_rate), "0.05", 0, 1, "a-1", "Baseline annual exit hazard [A §3.3]"},
+    {"firm.exit_rate", T_DBL, F(firm.exit_rate), "0.04", 0, 1, "a-1", "Baseline annual exit hazard [A §3.3]"},
     {"firm.exit_dclass_multiplier", T_DBL, F(firm.exit_dclass_multiplier), "3", 1, 100, "1", "Exit hazard multiplier for 亩均 class D firms [A §3.3]"},
     {"firm.exit_min_revenue", T_DBL, F(firm.exit_min_revenue), "100", 0.001, 1e9, "CNY 1e4 a-1", "Firms below this revenue exit at once [A]"},
     {"firm.class_a_share", T_DBL, F(firm.class_a_share), "0.25", 0, 1, "1", "亩均 class A: top share by revenue per mu [V §3.4]"},
@@ -80,11 +80,11 @@ static const ParamSpec specs[] = {
     {"firm.upgrade_revenue_gain", T_DBL, F(firm.upgrade_revenue_gain), "0.03", 0, 1, "ln", "Log revenue gained per upgrade [A]"},
     {"firm.upgrade_safety_gain", T_DBL, F(firm.upgrade_safety_gain), "0.2", 0, 1, "1", "Share of the safety gap closed per upgrade [A]"},
     {"firm.digital_threshold", T_DBL, F(firm.digital_threshold), "0.5", 0, 1, "1", "Technology level counted as digitally retrofitted [A]"},
-    {"firm.incident_rate", T_DBL, F(firm.incident_rate), "0.005", 0, 1, "a-1", "Annual incident hazard of a firm with zero compliance and technology [A §3.7]"},
+    {"firm.incident_rate", T_DBL, F(firm.incident_rate), "0.03", 0, 1, "a-1", "Annual incident hazard of a firm with zero compliance and technology [A §3.7]"},
     {"firm.incident_tech_reduction", T_DBL, F(firm.incident_tech_reduction), "0.5", 0, 1, "1", "Share of incident hazard removed at technology level 1 [A]"},
-    {"firm.serious_share", T_DBL, F(firm.serious_share), "0.1", 0, 1, "1", "Share of incidents that are serious (较大 or worse: veto) [A §3.7]"},
+    {"firm.serious_share", T_DBL, F(firm.serious_share), "0.08", 0, 1, "1", "Share of incidents that are serious (较大 or worse: veto) [A §3.7]"},
 
-    {"entry.rate", T_DBL, F(entry.rate), "0.3", 0, 12, "a-1", "Annual probability that a cleared site is let to an entrant [A]"},
+    {"entry.rate", T_DBL, F(entry.rate), "0.6", 0, 12, "a-1", "Annual probability that a cleared site is let to an entrant [A]"},
     {"entry.gap_fill_share", T_DBL, F(entry.gap_fill_share), "0.2", 0, 1, "1", "Share of entrants placed on a missing leading-chain link [A]"},
     {"entry.leading_share", T_DBL, F(entry.leading_share), "0.6", 0, 1, "1", "Share of other entrants on the leading chains [A]"},
     {"entry.revenue_per_mu", T_DBL, F(entry.revenue_per_mu), "250", 0.1, 1e6, "CNY 1e4 mu-1 a-1", "Entrant revenue per mu (Jiangxi target 400) [A, V §3.4]"},
@@ -92,7 +92,7 @@ static const ParamSpec specs[] = {
     {"entry.tech_mean", T_DBL, F(entry.tech_mean), "0.6", 0, 1, "1", "Mean technology level of entrants [A]"},
     {"entry.tech_sd", T_DBL, F(entry.tech_sd), "0.15", 0, 1, "1", "Spread of entrant technology level [A]"},
 
-    {"land.clear_rate", T_DBL, F(land.clear_rate), "0.15", 0, 12, "a-1", "Baseline annual probability that an idle site is cleared for re-letting [A]"},
+    {"land.clear_rate", T_DBL, F(land.clear_rate), "0.4", 0, 12, "a-1", "Baseline annual probability that an idle site is cleared for re-letting [A]"},
 
     {"mergers.rate", T_DBL, F(mergers.rate), "0.05", 0, 12, "a-1", "Baseline annual probability that a weak (C/D) firm is acquired [A; ~1.95%/yr of all firms, V §3.3]"},
     {"mergers.same_chain_share", T_DBL, F(mergers.same_chain_share), "0.55", 0, 1, "1", "Share of acquirers sought on the target's chain [V §3.3]"},
@@ -123,8 +123,8 @@ static const ParamSpec specs[] = {
     {"levers.upgrades.rate_max", T_DBL, F(levers.upgrades.rate_max), "0.5", 0, 12, "a-1", "Upgrade rate at full intensity (full 规上 coverage by 2027) [A, V §3.5]"},
     {"levers.upgrades.subsidy_per_upgrade", T_DBL, F(levers.upgrades.subsidy_per_upgrade), "50", 0, 1e9, "CNY 1e4", "Subsidy paid per lever upgrade [A]"},
 
-    {"assessment.tier1_min", T_DBL, F(assessment.tier1_min), "75", 0, 100, "score", "Composite score for the first tier (一级) [A]"},
-    {"assessment.tier2_min", T_DBL, F(assessment.tier2_min), "60", 0, 100, "score", "Composite score for the second tier (二级) [A; Yunnan 60, Jiangsu 80 analogues V §1.6]"},
+    {"assessment.tier1_min", T_DBL, F(assessment.tier1_min), "63", 0, 100, "score", "Composite score for the first tier (一级) [A]"},
+    {"assessment.tier2_min", T_DBL, F(assessment.tier2_min), "45", 0, 100, "score", "Composite score for the second tier (二级) [A; Yunnan 60, Jiangsu 80 analogues V §1.6]"},
     {"assessment.tier1_min_smart_level", T_INT, F(assessment.tier1_min_smart_level), "1", 0, 2, "level", "Park smart level needed for the first tier (1 = 提升级) [A]"},
     {"assessment.veto_serious_incident", T_BOOL, F(assessment.veto_serious_incident), "true", 0, 1, "", "A serious incident in the year caps the tier at 三级 (one-vote veto) [V §1.6]"},
 
