@@ -1,0 +1,58 @@
+/** \file tap.h
+ * Minimal TAP producer for the C unit tests (Debian has no C libtap).
+ * plan(n) first; ok()/is_double()/is_int() print one line each; done()
+ * returns the exit status (0 if every test passed and the plan was met).
+ */
+#ifndef PARKSIM_TAP_H
+#define PARKSIM_TAP_H
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+
+static int tap_n, tap_fail, tap_planned;
+
+static inline void plan(int n) { tap_planned = n; printf("1..%d\n", n); }
+
+static inline int ok(int cond, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static inline int ok(int cond, const char *fmt, ...)
+{
+    va_list ap;
+    printf("%sok %d - ", cond ? "" : "not ", ++tap_n);
+    va_start(ap, fmt);
+    vprintf(fmt, ap);
+    va_end(ap);
+    printf("\n");
+    if (!cond) tap_fail++;
+    fflush(stdout);
+    return cond;
+}
+
+/** Passes if |got - want| <= tol; prints both on failure. */
+#define is_double(got, want, tol, ...) \
+    do { double g_ = (got), w_ = (want); \
+         if (!ok(fabs(g_ - w_) <= (tol), __VA_ARGS__)) \
+             printf("#   got %.17g, want %.17g (tolerance %g)\n", g_, w_, (double)(tol)); } while (0)
+
+#define is_int(got, want, ...) \
+    do { long long g_ = (got), w_ = (want); \
+         if (!ok(g_ == w_, __VA_ARGS__)) printf("#   got %lld, want %lld\n", g_, w_); } while (0)
+
+static inline void diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static inline void diag(const char *fmt, ...)
+{
+    va_list ap;
+    printf("# ");
+    va_start(ap, fmt);
+    vprintf(fmt, ap);
+    va_end(ap);
+    printf("\n");
+}
+
+static inline int done(void)
+{
+    if (tap_n != tap_planned) printf("# planned %d tests but ran %d\n", tap_planned, tap_n);
+    return tap_fail || tap_n != tap_planned;
+}
+
+#endif
