@@ -3,20 +3,20 @@
 NP        ?= $(shell nproc 2>/dev/null || echo 2)   # ranks for `make run`
 REPS      ?= 1000                                   # replicates per scenario for `make run`
 SANITIZE  ?=                                        # set by `make asan`
+ASAN_FLAGS = -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
 OPT       ?= -O2
 # ---- below: no user-serviceable parts ---------------------------------------
 SHELL     := /bin/bash
 VERSION   := 0.1.0
-BUILD     := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 CC        := mpicc
+BLD       := build$(if $(SANITIZE),-asan)
 PKGS      := hdf5-openmpi gsl yaml-0.1
 CFLAGS    := -std=c11 -D_XOPEN_SOURCE=700 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
              -Wmissing-prototypes -Wno-format-truncation -MMD -MP $(OPT) -g $(SANITIZE) \
-             -DPARKSIM_VERSION='"$(VERSION)"' -DPARKSIM_BUILD='"$(BUILD)"' \
+             -DPARKSIM_VERSION='"$(VERSION)"' -I$(BLD) \
              $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LDLIBS    := -lhdf5_hl $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
 LDFLAGS   := $(SANITIZE)
-BLD       := build$(if $(SANITIZE),-asan)
 BIN       := bin
 
 MODEL_SRC := agents/rng.c agents/firm.c agents/population.c agents/assess.c agents/model.c \
@@ -35,7 +35,7 @@ export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_
 export OMPI_MCA_btl_vader_single_copy_mechanism=none
 export HDF5_USE_FILE_LOCKING=FALSE
 
-.PHONY: all deps run test check asan bench docs clean distclean
+.PHONY: all deps deps-r run test check asan bench docs clean FORCE
 
 all: $(PARKSIM) $(PARKSTAT)
 
@@ -69,6 +69,15 @@ $(BLD)/%.o: %.c Makefile
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c -o $@ $<
 
+# Build identity (git describe) for --version and the output's `source`
+# attribute; rewritten only when it changes, so it does not force rebuilds.
+$(BLD)/build_info.h: FORCE
+	@mkdir -p $(BLD)
+	@printf '#define PARKSIM_BUILD "%s"\n' "$$(git describe --always --dirty 2>/dev/null || echo unknown)" > $@.tmp
+	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
+$(BLD)/sim/main.o $(BLD)/sim/io_h5.o: $(BLD)/build_info.h
+FORCE:
+
 $(BIN):
 	mkdir -p $@
 
@@ -91,12 +100,12 @@ check: all $(TESTS)
 
 # The suite under AddressSanitizer and UBSan; Open MPI's own leaks suppressed (STACK.md §2).
 asan: deps
-	@$(MAKE) --no-print-directory SANITIZE='-fsanitize=address,undefined -fno-omit-frame-pointer' OPT=-O1 $(BIN)/parksim-asan \
-	  build-asan/tests/test_rng build-asan/tests/test_config build-asan/tests/test_model build-asan/tests/test_levers build-asan/tests/test_assess
-	ASAN_OPTIONS=fast_unwind_on_malloc=0:abort_on_error=0 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+	@$(MAKE) --no-print-directory SANITIZE='$(ASAN_FLAGS)' OPT=-O1 $(BIN)/parksim-asan $(PARKSTAT) \
+	  $(addprefix build-asan/tests/,$(TEST_NAMES))
+	ASAN_OPTIONS=fast_unwind_on_malloc=0:detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0:fast_unwind_on_malloc=0 \
-	PARKSIM=$(CURDIR)/bin/parksim-asan TESTBIN=$(CURDIR)/build-asan/tests \
-	  prove --exec '' build-asan/tests/test_* tests/*.t
+	PARKSIM=$(CURDIR)/bin/parksim-asan \
+	  prove -j2 --exec '' $(addprefix build-asan/tests/,$(TEST_NAMES)) tests/*.t
 
 bench: all
 	@tests/bench.sh

@@ -199,6 +199,7 @@ SimStatus model_step(Replicate *R, ReplicateOut *out)
     double i_merge = lever_intensity(&p->levers.mergers.c, m);
     double i_revit = lever_intensity(&p->levers.revitalisation.c, m);
     double i_upgr = lever_intensity(&p->levers.upgrades.c, m);
+    double log_min_rev = log(p->firm.exit_min_revenue); /* hoisted: log() is not pure for the compiler */
 
     for (int k = 0; k < P; k++) {
         ParkState *ps = &R->park[k];
@@ -217,7 +218,7 @@ SimStatus model_step(Replicate *R, ReplicateOut *out)
                 ps->incidents_year++;
                 if (rng_u32_hi(b.w[3]) < p->firm.serious_share) ps->serious_year++;
             }
-            if (f->log_rev < log(p->firm.exit_min_revenue) || rng_u32_hi(b.w[1]) < firm_exit_hazard(p, f)) {
+            if (f->log_rev < log_min_rev || rng_u32_hi(b.w[1]) < firm_exit_hazard(p, f)) {
                 f->status = FIRM_EXITED;
                 ps->exits_m++;
                 R->exits++;

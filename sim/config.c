@@ -129,7 +129,7 @@ static const ParamSpec specs[] = {
     {"assessment.veto_serious_incident", T_BOOL, F(assessment.veto_serious_incident), "true", 0, 1, "", "A serious incident in the year caps the tier at 三级 (one-vote veto) [V §1.6]"},
 
     {"output.monthly", T_BOOL, F(output.monthly), "true", 0, 1, "", "Write the per-month park trajectories"},
-    {"output.compression", T_INT, F(output.compression), "4", 0, 9, "", "Deflate level of the HDF5 datasets (0 = none)"},
+    {"output.compression", T_INT, F(output.compression), "1", 0, 9, "", "Deflate level of the HDF5 datasets (0 = none)"},
 };
 #define N_SPECS ((int)(sizeof specs / sizeof specs[0]))
 
