@@ -31,9 +31,11 @@ PARKSIM   := $(BIN)/parksim$(if $(SANITIZE),-asan)
 PARKSTAT  := $(BIN)/parkstat
 TESTS     := $(addprefix $(BLD)/tests/,$(TEST_NAMES))
 
-export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_base_oversubscribe=1
-export OMPI_MCA_btl_vader_single_copy_mechanism=none
-export HDF5_USE_FILE_LOCKING=FALSE
+# Open MPI as root, more ranks than cores, and no CMA (containers): STACK.md §2.
+export OMPI_ALLOW_RUN_AS_ROOT := 1
+export OMPI_ALLOW_RUN_AS_ROOT_CONFIRM := 1
+export OMPI_MCA_rmaps_base_oversubscribe := 1
+export OMPI_MCA_btl_vader_single_copy_mechanism := none
 
 .PHONY: all deps deps-r run test check asan bench docs clean FORCE
 
@@ -87,7 +89,8 @@ run: deps
 	@$(MAKE) --no-print-directory all
 	@mkdir -p results
 	@for s in $(SCENARIOS); do \
-	  mpirun -np $(NP) $(PARKSIM) run configs/jiangxi-$$s.yaml -r $(REPS) -o results/jiangxi-$$s.h5 --force || exit $$?; \
+	  mpirun -np $(NP) $(PARKSIM) run configs/jiangxi-$$s.yaml -r $(REPS) -o results/jiangxi-$$s.h5 --force \
+	    > results/jiangxi-$$s.log || exit $$?; \
 	done
 	@echo
 	@$(PARKSTAT) headline $(foreach s,$(SCENARIOS),results/jiangxi-$(s).h5)
