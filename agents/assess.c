@@ -30,9 +30,9 @@ void assess_park_metrics(const Params *p, const ParkInfo *info, const ParkState 
     double rev = 0, rev_lead = 0, rev_max = 0, rd_w = 0, tech_w = 0, safety = 0;
     int n = 0, n_spec = 0, n_above = 0, n_digital = 0;
     int links = p->population.chain_links;
-    /* chains x links bitmap of filled links; PARK_MAX_CHAINS * 64 bits is enough
-     * because chain_links is limited to 64 by the config table. */
-    uint64_t filled[PARK_MAX_CHAINS] = {0};
+    /* chain_links is limited to 64 by the config table, so a uint64_t per chain holds its links */
+    uint64_t filled[PARK_MAX_CHAINS];
+    park_filled_links(ps, filled);
 
     for (int i = 0; i < ps->n_firm; i++) {
         const Firm *f = &ps->firm[i];
@@ -49,10 +49,7 @@ void assess_park_metrics(const Params *p, const ParkInfo *info, const ParkState 
             n_above++;
             if (f->tech >= p->firm.digital_threshold) n_digital++;
         }
-        if (f->chain >= 0) {
-            rev_lead += r;
-            filled[f->chain] |= UINT64_C(1) << f->link;
-        }
+        if (f->chain >= 0) rev_lead += r;
     }
     int n_filled = 0;
     for (int c = 0; c < info->n_chains; c++) n_filled += __builtin_popcountll(filled[c]);

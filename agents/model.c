@@ -42,6 +42,14 @@ double park_idle_mu(const ParkState *ps)
     return mu;
 }
 
+void park_filled_links(const ParkState *ps, uint64_t filled[PARK_MAX_CHAINS])
+{
+    for (int c = 0; c < PARK_MAX_CHAINS; c++) filled[c] = 0;
+    for (int i = 0; i < ps->n_firm; i++)
+        if (ps->firm[i].status == FIRM_ACTIVE && ps->firm[i].chain >= 0)
+            filled[ps->firm[i].chain] |= UINT64_C(1) << ps->firm[i].link;
+}
+
 /* Sort order of the 亩均 classification: revenue per mu, descending; ties by
  * gid so that the order never depends on qsort's instability. */
 static int by_productivity(const void *a, const void *b)

@@ -126,6 +126,10 @@ int park_active_firms(const ParkState *ps);
 /** Idle land of a park (idle and ready sites), mu. */
 double park_idle_mu(const ParkState *ps);
 
+/** Bitmaps of the leading-chain links held by active firms: bit j of
+ *  filled[c] is set if some active firm sits on link j of chain c. */
+void park_filled_links(const ParkState *ps, uint64_t filled[PARK_MAX_CHAINS]);
+
 /** Append an idle (not yet cleared) site of `mu` to a park. SIM_ENOMEM on failure. */
 SimStatus park_add_site(ParkState *ps, double mu, int month);
 /** Append a firm to a park (copied). SIM_ENOMEM on failure. */

@@ -166,11 +166,9 @@ SimStatus population_entrant(Replicate *R, int k, int month, double mu, double g
     int placed = 0;
     if (gsl_rng_uniform(R->r) < gap_share) {
         /* Missing links of the leading chains, in (chain, link) order. */
-        uint64_t filled[PARK_MAX_CHAINS] = {0};
+        uint64_t filled[PARK_MAX_CHAINS];
         int L = p->population.chain_links, n_missing = 0;
-        for (int i = 0; i < ps->n_firm; i++)
-            if (ps->firm[i].status == FIRM_ACTIVE && ps->firm[i].chain >= 0)
-                filled[ps->firm[i].chain] |= UINT64_C(1) << ps->firm[i].link;
+        park_filled_links(ps, filled);
         for (int c = 0; c < info->n_chains; c++) n_missing += L - __builtin_popcountll(filled[c]);
         if (n_missing > 0) {
             long pick = (long)gsl_rng_uniform_int(R->r, (unsigned long)n_missing);

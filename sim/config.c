@@ -33,6 +33,13 @@ typedef struct {
 
 #define F(field) offsetof(Params, field), sizeof(((Params *)0)->field)
 
+/* The four keys every lever has. */
+#define LEVER_KEYS(key, field, what) \
+    {"levers." key ".start", T_MONTH, F(levers.field.c.start), "start", 0, 0, "YYYY-MM", "First month of the " what " lever"}, \
+    {"levers." key ".end", T_MONTH, F(levers.field.c.end), "end", 0, 0, "YYYY-MM", "Last month of the " what " lever"}, \
+    {"levers." key ".intensity", T_DBL, F(levers.field.c.intensity), "0", 0, 1, "1", "0 off (bit-identical to no lever), 1 full"}, \
+    {"levers." key ".budget", T_DBL, F(levers.field.c.budget), "0", 0, 1e12, "CNY 1e4 a-1", "Provincial budget per year, split across parks by need"}
+
 /* Sources: [V] verified (DOMAIN-FACTS.md section), [A] assumption. The help
  * text is what `parksim keys` prints into docs/CONFIG.md. */
 static const ParamSpec specs[] = {
@@ -99,27 +106,18 @@ static const ParamSpec specs[] = {
     {"mergers.land_release_share", T_DBL, F(mergers.land_release_share), "0.3", 0, 1, "1", "Share of the target's land released as an idle site [A]"},
     {"mergers.synergy", T_DBL, F(mergers.synergy), "0.05", 0, 1, "1", "Revenue gain on the target's revenue after the deal [A; direction V §3.3]"},
 
-    {"levers.mergers.start", T_MONTH, F(levers.mergers.c.start), "start", 0, 0, "YYYY-MM", "First month of the M&A lever"},
-    {"levers.mergers.end", T_MONTH, F(levers.mergers.c.end), "end", 0, 0, "YYYY-MM", "Last month of the M&A lever"},
-    {"levers.mergers.intensity", T_DBL, F(levers.mergers.c.intensity), "0", 0, 1, "1", "0 off, 1 full"},
-    {"levers.mergers.budget", T_DBL, F(levers.mergers.c.budget), "0", 0, 1e12, "CNY 1e4 a-1", "Provincial budget per year"},
+    LEVER_KEYS("mergers", mergers, "M&A"),
     {"levers.mergers.rate_max", T_DBL, F(levers.mergers.rate_max), "0.15", 0, 12, "a-1", "Acquisition rate of weak firms at full intensity [A]"},
     {"levers.mergers.same_chain_share_max", T_DBL, F(levers.mergers.same_chain_share_max), "0.9", 0, 1, "1", "Same-chain acquirer share at full intensity [A]"},
     {"levers.mergers.subsidy_per_deal", T_DBL, F(levers.mergers.subsidy_per_deal), "300", 0, 1e9, "CNY 1e4", "Subsidy paid per lever deal [A]"},
 
-    {"levers.revitalisation.start", T_MONTH, F(levers.revitalisation.c.start), "start", 0, 0, "YYYY-MM", "First month of the site-revitalisation lever"},
-    {"levers.revitalisation.end", T_MONTH, F(levers.revitalisation.c.end), "end", 0, 0, "YYYY-MM", "Last month of the site-revitalisation lever"},
-    {"levers.revitalisation.intensity", T_DBL, F(levers.revitalisation.c.intensity), "0", 0, 1, "1", "0 off, 1 full"},
-    {"levers.revitalisation.budget", T_DBL, F(levers.revitalisation.c.budget), "0", 0, 1e12, "CNY 1e4 a-1", "Provincial budget per year"},
+    LEVER_KEYS("revitalisation", revitalisation, "site-revitalisation"),
     {"levers.revitalisation.clear_rate_max", T_DBL, F(levers.revitalisation.clear_rate_max), "0.5", 0, 12, "a-1", "Idle-site clearing rate at full intensity (吉水 campaign ~40%/yr) [V §3.4]"},
     {"levers.revitalisation.entry_rate_max", T_DBL, F(levers.revitalisation.entry_rate_max), "1.0", 0, 12, "a-1", "Letting rate of cleared sites at full intensity [A]"},
     {"levers.revitalisation.gap_fill_share_max", T_DBL, F(levers.revitalisation.gap_fill_share_max), "0.8", 0, 1, "1", "Share of entrants on missing chain links at full intensity [A]"},
     {"levers.revitalisation.cost_per_mu", T_DBL, F(levers.revitalisation.cost_per_mu), "5", 0, 1e6, "CNY 1e4 mu-1", "Public cost of clearing a mu of idle land [A]"},
 
-    {"levers.upgrades.start", T_MONTH, F(levers.upgrades.c.start), "start", 0, 0, "YYYY-MM", "First month of the technology-upgrade lever"},
-    {"levers.upgrades.end", T_MONTH, F(levers.upgrades.c.end), "end", 0, 0, "YYYY-MM", "Last month of the technology-upgrade lever"},
-    {"levers.upgrades.intensity", T_DBL, F(levers.upgrades.c.intensity), "0", 0, 1, "1", "0 off, 1 full"},
-    {"levers.upgrades.budget", T_DBL, F(levers.upgrades.c.budget), "0", 0, 1e12, "CNY 1e4 a-1", "Provincial budget per year"},
+    LEVER_KEYS("upgrades", upgrades, "technology-upgrade"),
     {"levers.upgrades.rate_max", T_DBL, F(levers.upgrades.rate_max), "0.5", 0, 12, "a-1", "Upgrade rate at full intensity (full 规上 coverage by 2027) [A, V §3.5]"},
     {"levers.upgrades.subsidy_per_upgrade", T_DBL, F(levers.upgrades.subsidy_per_upgrade), "50", 0, 1e9, "CNY 1e4", "Subsidy paid per lever upgrade [A]"},
 
