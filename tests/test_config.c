@@ -1,0 +1,598 @@
+/** \file test_config.c
+ * Scenario loading (sim/config.c, sim/ytree.c, sim/parks_csv.c): good files
+ * resolve to the values written in them (or inherited, or defaulted), and every
+ * class of bad input fails with SIM_ECONFIG and a message naming the file,
+ * line, column and key ("parksim: error: FILE:LINE:COL: KEY: message").
+ *
+ * Bad files are written into a mkdtemp() directory at run time; stderr is
+ * redirected to a file around each call and searched. Expected line:column
+ * positions are counted by hand from the file text written beside them
+ * (1-based; a value's column is where its first character is).
+ */
+#include "tap.h"
+#include "../sim/config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static char dir[256];       /* the temporary directory */
+static char parks_abs[PATH_MAX]; /* absolute path of configs/test/parks-tiny.csv */
+static char cap_path[400];  /* where stderr goes during a call */
+static char errtext[32768]; /* what was printed */
+static int saved_fd = -1;
+static char made[64][400];  /* files to remove at the end */
+static int n_made;
+
+/* ------------------------------------------------------------ helpers */
+
+static void cap_begin(void)
+{
+    fflush(stderr);
+    saved_fd = dup(2);
+    int fd = open(cap_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    if (fd >= 0) {
+        dup2(fd, 2);
+        close(fd);
+    }
+}
+
+static const char *cap_end(void)
+{
+    fflush(stderr);
+    dup2(saved_fd, 2);
+    close(saved_fd);
+    saved_fd = -1;
+    errtext[0] = '\0';
+    FILE *f = fopen(cap_path, "r");
+    if (f) {
+        size_t n = fread(errtext, 1, sizeof errtext - 1, f);
+        errtext[n] = '\0';
+        fclose(f);
+    }
+    return errtext;
+}
+
+/* Replace {D} by the temp directory and {P} by the absolute tiny park file. */
+static const char *expand(const char *t, char *buf, size_t len)
+{
+    size_t o = 0;
+    for (const char *c = t; *c && o + 1 < len; c++) {
+        const char *rep = !strncmp(c, "{D}", 3) ? dir : !strncmp(c, "{P}", 3) ? parks_abs : NULL;
+        if (rep) {
+            o += (size_t)snprintf(buf + o, len - o, "%s", rep);
+            if (o >= len) o = len - 1;
+            c += 2;
+        } else {
+            buf[o++] = *c;
+        }
+    }
+    buf[o] = '\0';
+    return buf;
+}
+
+/* Write a file of the temp dir (content expanded) and return its path. */
+static const char *put(const char *name, const char *content)
+{
+    static char path[400];
+    char text[4096];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    expand(content, text, sizeof text);
+    FILE *f = fopen(path, "w");
+    if (f) {
+        fputs(text, f);
+        fclose(f);
+    }
+    int known = 0;
+    for (int i = 0; i < n_made; i++) known |= !strcmp(made[i], path);
+    if (!known && n_made < 64) snprintf(made[n_made++], sizeof made[0], "%s", path);
+    return path;
+}
+
+static void show(const char *msg)
+{
+    const char *s = msg;
+    while (*s) {
+        const char *nl = strchr(s, '\n');
+        int n = nl ? (int)(nl - s) : (int)strlen(s);
+        diag("  stderr: %.*s", n, s);
+        s += n + (nl != NULL);
+    }
+}
+
+/* The captured text contains the expanded pattern. */
+static int says(const char *pattern, const char *what)
+{
+    char want[1024];
+    expand(pattern, want, sizeof want);
+    int hit = strstr(errtext, want) != NULL;
+    if (!ok(hit, "%s: message \"%s\"", what, pattern)) show(errtext);
+    return hit;
+}
+
+/* Load `path` (expanded) with sets, capturing stderr; checks SIM_ECONFIG. */
+static void load_bad(const char *path, char *const *sets, int n_sets, const char *what)
+{
+    Scenario sc;
+    char p[600];
+    expand(path, p, sizeof p);
+    cap_begin();
+    SimStatus st = config_load(&sc, p, sets, n_sets);
+    cap_end();
+    is_int(st, SIM_ECONFIG, "%s: config_load returns SIM_ECONFIG", what);
+    config_free(&sc);
+}
+
+/* Load a park CSV directly, capturing stderr; checks SIM_ECONFIG and no parks. */
+static void csv_bad(const char *path, const char *what)
+{
+    ParkInfo *parks = (ParkInfo *)1;
+    int n = -1;
+    char *text = NULL;
+    cap_begin();
+    SimStatus st = parks_load_csv(path, &parks, &n, &text);
+    cap_end();
+    ok(st == SIM_ECONFIG && parks == NULL && n == 0, "%s: parks_load_csv returns SIM_ECONFIG and no parks", what);
+    free(text);
+    if (parks != (ParkInfo *)1) free(parks);
+}
+
+#define HDR "code,name,city,class,firms,revenue,land_mu,idle_share,chains,industries,smart_level,anchor_revenue\n"
+#define PARKS_LINES "population:\n  parks_file: {P}\n"
+
+int main(void)
+{
+    plan(161);
+
+    snprintf(dir, sizeof dir, "/tmp/parksim-test-config-XXXXXX");
+    if (!mkdtemp(dir)) {
+        printf("Bail out! mkdtemp: %s\n", strerror(errno));
+        return 1;
+    }
+    snprintf(cap_path, sizeof cap_path, "%s/stderr.txt", dir);
+    snprintf(made[n_made++], sizeof made[0], "%s", cap_path);
+    if (!realpath("configs/test/parks-tiny.csv", parks_abs)) {
+        printf("Bail out! run from the repository root (configs/test/parks-tiny.csv: %s)\n", strerror(errno));
+        return 1;
+    }
+
+    /* ================================================= good files */
+    {
+        Scenario sc;
+        cap_begin();
+        SimStatus st = config_load(&sc, "configs/jiangxi-baseline.yaml", NULL, 0);
+        const char *err = cap_end();
+        is_int(st, SIM_OK, "jiangxi-baseline.yaml loads");
+        ok(err[0] == '\0', "nothing is printed on success");
+        /* written in the file */
+        ok(!strcmp(sc.p.name, "baseline"), "scenario.name from the file");
+        ok(sc.p.run.seed == 20260101u, "run.seed = 20260101 from the file");
+        is_int(sc.p.run.replicates, 1000, "run.replicates from the file");
+        is_int(sc.p.run.start_year, 2026, "run.start_year from the file");
+        is_int(sc.p.run.years, 3, "run.years from the file");
+        /* defaults of the table (sim/config.c specs[]) */
+        is_double(sc.p.firm.exit_rate, 0.04, 0, "firm.exit_rate takes its default 0.04");
+        is_double(sc.p.population.tail_alpha, 1.1, 0, "population.tail_alpha takes its default 1.1");
+        is_int(sc.p.population.chain_links, 10, "population.chain_links takes its default 10");
+        ok(sc.p.levers.mergers.c.intensity == 0 && sc.p.levers.revitalisation.c.intensity == 0 &&
+           sc.p.levers.upgrades.c.intensity == 0, "levers default to intensity 0");
+        /* start/end default to the whole run: months 0 .. 3*12-1 */
+        ok(sc.p.levers.upgrades.c.start == 0 && sc.p.levers.upgrades.c.end == 35, "lever months default to 0..35");
+        is_int(sc.p.assessment.n_groups, 6, "the built-in assessment scheme has 6 groups");
+        ok(!strcmp(sc.p.assessment.group[0].name, "economy") && sc.p.assessment.group[0].n_ind == 2 &&
+           sc.p.assessment.group[0].ind[0].band == BAND_LOG && sc.p.assessment.group[0].ind[0].lo == 20 &&
+           sc.p.assessment.group[0].ind[0].hi == 600, "built-in group 0 is economy with a log revenue band 20..600");
+        ok(sc.p.assessment.group[3].ind[0].metric == METRIC_INCIDENTS && sc.p.assessment.group[3].ind[0].lo == 3 &&
+           sc.p.assessment.group[3].ind[0].hi == 0, "built-in safety group scores incidents reversed (lo 3, hi 0)");
+        /* the park file: 25 data lines (26 non-comment lines incl. the header) */
+        is_int(sc.n_parks, 25, "the Jiangxi park file has 25 parks");
+        const char *tail = "configs/parks/jiangxi-2025.csv";
+        size_t lp = strlen(sc.p.population.parks_file), lt = strlen(tail);
+        ok(sc.p.population.parks_file[0] == '/' && lp > lt && !strcmp(sc.p.population.parks_file + lp - lt, tail),
+           "parks_file resolved to an absolute path (%s)", sc.p.population.parks_file);
+        if (sc.n_parks == 25) {
+            const ParkInfo *k = &sc.parks[0];
+            ok(!strcmp(k->code, "jiujiang_petrochem") && k->size_class == 'L' && k->firms == 170 &&
+               k->revenue == 5000000 && k->land_mu == 8065 && k->idle_share == 0.04 && k->n_chains == 2 &&
+               !strcmp(k->chains[0], "refining") && !strcmp(k->chains[1], "aromatics") && k->industries == 2 &&
+               k->smart_level == 1 && k->anchor_revenue == 3500000,
+               "first park row read field by field");
+            ok(!strcmp(sc.parks[24].code, "linchuan_chem") && sc.parks[24].anchor_revenue == 0 &&
+               !strcmp(sc.parks[24].city, "抚州"), "last park row (UTF-8 city, no anchor)");
+        } else {
+            ok(0, "first park row read field by field");
+            ok(0, "last park row");
+        }
+        ok(sc.resolved && strstr(sc.resolved, "seed: 20260101") && strstr(sc.resolved, "exit_rate: 0.04"),
+           "the resolved scenario text lists written and default values");
+        ok(sc.parks_csv && strstr(sc.parks_csv, "jiujiang_petrochem,"), "the park file text is kept");
+        config_free(&sc);
+        ok(sc.parks == NULL && sc.resolved == NULL && sc.parks_csv == NULL, "config_free clears the scenario");
+    }
+    {
+        Scenario sc;
+        cap_begin();
+        SimStatus st = config_load(&sc, "configs/jiangxi-all-levers.yaml", NULL, 0);
+        cap_end();
+        is_int(st, SIM_OK, "jiangxi-all-levers.yaml (base: jiangxi-baseline.yaml) loads");
+        ok(!strcmp(sc.p.name, "all-levers"), "the child's scenario.name overrides the base's");
+        ok(sc.p.run.seed == 20260101u && sc.p.run.years == 3 && sc.p.run.replicates == 1000,
+           "run.seed/years/replicates inherited from the base");
+        ok(!strcmp(sc.p.description, "Jiangxi baseline + mergers + revitalisation + upgrades"), "description from the child");
+        is_double(sc.p.levers.mergers.c.intensity, 1.0, 0, "levers.mergers.intensity == 1");
+        is_double(sc.p.levers.mergers.c.budget, 20000, 0, "levers.mergers.budget == 20000");
+        is_double(sc.p.levers.revitalisation.c.budget, 30000, 0, "levers.revitalisation.budget == 30000");
+        ok(sc.p.levers.upgrades.c.intensity == 1 && sc.p.levers.upgrades.c.budget == 30000, "levers.upgrades 1 / 30000");
+        /* 2026-01 .. 2028-12 with start_year 2026: run months 0 .. 35 */
+        ok(sc.p.levers.mergers.c.start == 0 && sc.p.levers.mergers.c.end == 35, "2026-01..2028-12 is run months 0..35");
+        is_int(sc.n_parks, 25, "park file named by the base is found relative to the base");
+        config_free(&sc);
+    }
+    {
+        Scenario sc;
+        SimStatus st = config_load(&sc, "configs/test/tiny.yaml", NULL, 0);
+        is_int(st, SIM_OK, "tiny.yaml loads");
+        /* mergers 2026-07..2028-06 = months 6..29; revitalisation 2026-01..2027-12 = 0..23;
+         * upgrades 2027-01..2028-12 = 12..35 */
+        ok(sc.p.levers.mergers.c.start == 6 && sc.p.levers.mergers.c.end == 29 &&
+           sc.p.levers.revitalisation.c.start == 0 && sc.p.levers.revitalisation.c.end == 23 &&
+           sc.p.levers.upgrades.c.start == 12 && sc.p.levers.upgrades.c.end == 35, "lever months of tiny.yaml");
+        ok(sc.p.run.seed == 424242u && sc.p.run.replicates == 12 && sc.p.run.chunk_replicates == 2 &&
+           sc.p.levers.mergers.c.intensity == 0.7, "run keys and mergers intensity of tiny.yaml");
+        ok(sc.n_parks == 3 && !strcmp(sc.parks[1].code, "beta") && sc.parks[1].anchor_revenue == 0 &&
+           sc.parks[2].idle_share == 0.20 && sc.parks[2].smart_level == 0, "parks-tiny.csv read");
+        config_free(&sc);
+    }
+
+    /* the resolved scenario text loads back to the same parameters */
+    {
+        const char *files[3] = {"configs/test/tiny.yaml", "configs/jiangxi-baseline.yaml", "configs/jiangxi-all-levers.yaml"};
+        for (int i = 0; i < 3; i++) {
+            Scenario a, b;
+            SimStatus sa = config_load(&a, files[i], NULL, 0), sb = SIM_EIO;
+            if (sa == SIM_OK) {
+                char rt[600];
+                snprintf(rt, sizeof rt, "%s/resolved.yaml", dir);
+                put("resolved.yaml", "");
+                FILE *f = fopen(rt, "w");
+                if (f) {
+                    fputs(a.resolved, f);
+                    fclose(f);
+                }
+                sb = config_load(&b, rt, NULL, 0);
+            }
+            ok(sa == SIM_OK && sb == SIM_OK && !memcmp(&a.p, &b.p, sizeof a.p) && a.n_parks == b.n_parks,
+               "%s: the resolved text reloads to identical parameters", files[i]);
+            if (sa == SIM_OK) config_free(&b);
+            config_free(&a);
+        }
+    }
+
+    /* ================================================= --set */
+    {
+        Scenario sc;
+        char *sets[] = {"run.seed=7", "levers.upgrades.intensity=0.5", "run.years=2", "firm.exit_rate=0.1",
+                        "scenario.name=override"};
+        cap_begin();
+        SimStatus st = config_load(&sc, "configs/jiangxi-all-levers.yaml", sets, 5);
+        const char *err = cap_end();
+        is_int(st, SIM_OK, "--set overrides load");
+        ok(err[0] == '\0', "--set overrides print nothing");
+        ok(sc.p.run.seed == 7, "--set run.seed=7");
+        is_double(sc.p.levers.upgrades.c.intensity, 0.5, 0, "--set levers.upgrades.intensity=0.5");
+        is_int(sc.p.run.years, 2, "--set run.years=2");
+        is_double(sc.p.firm.exit_rate, 0.1, 0, "--set of a key the files do not have (firm.exit_rate)");
+        ok(!strcmp(sc.p.name, "override"), "--set scenario.name");
+        /* 2 run years: the levers' end 2028-12 is clipped to month 23 */
+        ok(sc.p.levers.upgrades.c.end == 23 && sc.p.levers.mergers.c.end == 23, "lever end clipped to the shorter run");
+        ok(sc.resolved && strstr(sc.resolved, "seed: 7\n"), "resolved text shows the override");
+        config_free(&sc);
+
+        char *twice[] = {"run.seed=7", "run.seed=9"};
+        st = config_load(&sc, "configs/jiangxi-baseline.yaml", twice, 2);
+        ok(st == SIM_OK && sc.p.run.seed == 9, "the later of two --set wins");
+        config_free(&sc);
+    }
+
+    /* ================================================= bad YAML */
+    /* "  name: a: b": the second ':' is character 10 of line 2 */
+    put("syntax.yaml", "scenario:\n  name: a: b\n" PARKS_LINES);
+    load_bad("{D}/syntax.yaml", NULL, 0, "YAML syntax error");
+    says("parksim: error: {D}/syntax.yaml:2:10: YAML syntax error: mapping values are not allowed", "YAML syntax error");
+
+    put("dup.yaml", PARKS_LINES "run:\n  seed: 1\n  seed: 2\n");
+    load_bad("{D}/dup.yaml", NULL, 0, "duplicate key");
+    says("parksim: error: {D}/dup.yaml:5:3: key 'seed' appears twice in the same mapping", "duplicate key");
+
+    put("list.yaml", "- a\n- b\n");
+    load_bad("{D}/list.yaml", NULL, 0, "top level a list");
+    says("parksim: error: {D}/list.yaml:1:1: a scenario must be a mapping of keys", "top level a list");
+
+    put("scalar.yaml", "just text\n");
+    load_bad("{D}/scalar.yaml", NULL, 0, "top level a scalar");
+    says("{D}/scalar.yaml:1:1: a scenario must be a mapping of keys", "top level a scalar");
+
+    /* ================================================= keys and values */
+    put("unknown.yaml", PARKS_LINES "run:\n  sed: 5\n");
+    load_bad("{D}/unknown.yaml", NULL, 0, "unknown key");
+    says("parksim: error: {D}/unknown.yaml:4:3: run.sed: unknown key (did you mean 'run.seed'?)", "unknown key");
+
+    put("unknown2.yaml", PARKS_LINES "firm:\n  exit_rat: 0.1\n");
+    load_bad("{D}/unknown2.yaml", NULL, 0, "misspelt key");
+    says("{D}/unknown2.yaml:4:3: firm.exit_rat: unknown key (did you mean 'firm.exit_rate'?)", "misspelt key");
+
+    put("unknown3.yaml", PARKS_LINES "colour: red\n");
+    load_bad("{D}/unknown3.yaml", NULL, 0, "unknown key far from all keys");
+    says("{D}/unknown3.yaml:3:1: colour: unknown key (see docs/CONFIG.md for the keys)", "unknown key far from all keys");
+
+    /* "  years: three": the value starts at column 10 */
+    put("type.yaml", PARKS_LINES "run:\n  years: three\n");
+    load_bad("{D}/type.yaml", NULL, 0, "wrong type (text for an integer)");
+    says("parksim: error: {D}/type.yaml:4:10: run.years: expected a whole number, got 'three'", "wrong type");
+
+    put("type2.yaml", PARKS_LINES "run:\n  years: 2.5\n");
+    load_bad("{D}/type2.yaml", NULL, 0, "wrong type (fraction for an integer)");
+    says("{D}/type2.yaml:4:10: run.years: expected a whole number, got '2.5'", "fraction for an integer");
+
+    /* "  exit_rate: [1, 2]": '[' at column 14 */
+    put("type3.yaml", PARKS_LINES "firm:\n  exit_rate: [1, 2]\n");
+    load_bad("{D}/type3.yaml", NULL, 0, "wrong type (list for a number)");
+    says("{D}/type3.yaml:4:14: firm.exit_rate: expected a number, got a list", "list for a number");
+
+    /* "run: 5": the value at column 6 */
+    put("type4.yaml", PARKS_LINES "run: 5\n");
+    load_bad("{D}/type4.yaml", NULL, 0, "wrong type (value for a section)");
+    says("{D}/type4.yaml:3:6: run: expected a section (a mapping of keys)", "value for a section");
+
+    put("type5.yaml", PARKS_LINES "assessment:\n  veto_serious_incident: maybe\n");
+    load_bad("{D}/type5.yaml", NULL, 0, "wrong type (boolean)");
+    says("{D}/type5.yaml:4:26: assessment.veto_serious_incident: expected true or false, got 'maybe'", "boolean");
+
+    put("range.yaml", PARKS_LINES "run:\n  years: 99\n");
+    load_bad("{D}/range.yaml", NULL, 0, "integer out of range");
+    says("parksim: error: {D}/range.yaml:4:10: run.years: must be between 1 and 50, got 99", "integer out of range");
+
+    put("range2.yaml", PARKS_LINES "firm:\n  exit_rate: 1.5\n");
+    load_bad("{D}/range2.yaml", NULL, 0, "number out of range");
+    says("{D}/range2.yaml:4:14: firm.exit_rate: must be between 0 and 1, got 1.5", "number out of range");
+
+    put("range3.yaml", PARKS_LINES "run:\n  seed: -1\n");
+    load_bad("{D}/range3.yaml", NULL, 0, "negative seed");
+    says("{D}/range3.yaml:4:9: run.seed: expected a non-negative whole number below 2^64, got '-1'", "negative seed");
+
+    /* "    start: 2026-13": value at column 12 */
+    put("month.yaml", PARKS_LINES "levers:\n  mergers:\n    start: 2026-13\n");
+    load_bad("{D}/month.yaml", NULL, 0, "bad month (13)");
+    says("parksim: error: {D}/month.yaml:5:12: levers.mergers.start: expected a month as YYYY-MM, or start/end, got '2026-13'",
+         "bad month");
+
+    /* "    end: 2026/06": value at column 10 */
+    put("month2.yaml", PARKS_LINES "levers:\n  upgrades:\n    end: 2026/06\n");
+    load_bad("{D}/month2.yaml", NULL, 0, "bad month format (slash)");
+    says("{D}/month2.yaml:5:10: levers.upgrades.end: expected a month as YYYY-MM, or start/end, got '2026/06'",
+         "bad month format");
+
+    put("month3.yaml", PARKS_LINES "levers:\n  upgrades:\n    start: 2026-1\n");
+    load_bad("{D}/month3.yaml", NULL, 0, "bad month format (one digit)");
+    says("{D}/month3.yaml:5:12: levers.upgrades.start: expected a month as YYYY-MM", "one-digit month");
+
+    put("order.yaml", PARKS_LINES "levers:\n  upgrades:\n    start: 2027-06\n    end: 2027-01\n    intensity: 1\n");
+    load_bad("{D}/order.yaml", NULL, 0, "lever start after end");
+    says("parksim: error: {D}/order.yaml:5:12: levers.upgrades.start: start is after end", "lever start after end");
+
+    put("outside.yaml", PARKS_LINES "levers:\n  mergers:\n    start: 2030-01\n    end: 2030-06\n");
+    load_bad("{D}/outside.yaml", NULL, 0, "lever outside the run");
+    says("{D}/outside.yaml:5:12: levers.mergers.start: the lever's months lie wholly outside the run (2026-01 to 2028-12)",
+         "lever outside the run");
+
+    put("tiers.yaml", PARKS_LINES "assessment:\n  tier1_min: 40\n  tier2_min: 50\n");
+    load_bad("{D}/tiers.yaml", NULL, 0, "tier1_min below tier2_min");
+    says("{D}/tiers.yaml:4:14: assessment.tier1_min: must not be below assessment.tier2_min (50)", "tier order");
+
+    put("noparks_key.yaml", "run:\n  seed: 1\n");
+    load_bad("{D}/noparks_key.yaml", NULL, 0, "parks_file missing");
+    says("{D}/noparks_key.yaml: population.parks_file: required key is missing", "parks_file missing");
+
+    /* ================================================= base: */
+    /* "base: nothere.yaml": the value at column 7 */
+    put("nobase.yaml", "base: nothere.yaml\n" PARKS_LINES);
+    load_bad("{D}/nobase.yaml", NULL, 0, "missing base file");
+    says("parksim: error: {D}/nobase.yaml:1:7: base: cannot open base scenario '{D}/nothere.yaml'", "missing base file");
+
+    put("cycle.yaml", "base: cycle.yaml\n" PARKS_LINES);
+    load_bad("{D}/cycle.yaml", NULL, 0, "base cycle (a file whose base is itself)");
+    says("parksim: error: {D}/cycle.yaml:1:7: base: more than 8 levels of base scenarios (is there a cycle?)",
+         "base cycle");
+
+    put("cyc_a.yaml", "base: cyc_b.yaml\n");
+    put("cyc_b.yaml", "run:\n  seed: 3\nbase: cyc_a.yaml\n");
+    load_bad("{D}/cyc_a.yaml", NULL, 0, "two-file base cycle");
+    says("base: more than 8 levels of base scenarios", "two-file base cycle");
+
+    put("chain.yaml", "base: mid.yaml\n");
+    put("mid.yaml", "base: gone.yaml\n" PARKS_LINES);
+    load_bad("{D}/chain.yaml", NULL, 0, "missing base of a base file");
+    says("parksim: error: {D}/mid.yaml:1:7: base: cannot open base scenario '{D}/gone.yaml'", "missing base of a base file");
+
+    put("badbase.yaml", "base: syntax.yaml\n");
+    load_bad("{D}/badbase.yaml", NULL, 0, "base file with a syntax error");
+    says("{D}/syntax.yaml:2:10: YAML syntax error", "syntax error reported in the base file");
+
+    /* ================================================= park file */
+    /* "  parks_file: nothere.csv": the value at column 15 */
+    put("noparks.yaml", "population:\n  parks_file: nothere.csv\n");
+    load_bad("{D}/noparks.yaml", NULL, 0, "missing parks file");
+    says("parksim: error: {D}/nothere.csv: cannot open park file", "missing parks file");
+    says("(park file named at {D}/noparks.yaml:2:15: population.parks_file)", "missing parks file is traced to its key");
+
+    /* ================================================= --set errors */
+    {
+        char *s1[] = {"run.seed"};
+        load_bad("configs/test/tiny.yaml", s1, 1, "--set without '='");
+        says("parksim: error: --set 'run.seed': expected key=value", "--set without '='");
+        char *s2[] = {"=5"};
+        load_bad("configs/test/tiny.yaml", s2, 1, "--set with an empty key");
+        says("--set '=5': expected key=value", "--set with an empty key");
+        char *s3[] = {"run.seed.x=1"};
+        load_bad("configs/test/tiny.yaml", s3, 1, "--set into a plain value");
+        says("parksim: error: --set run.seed.x=1: 'x' is inside a plain value, not a section", "--set into a plain value");
+        char *s4[] = {"run.years=0"};
+        load_bad("configs/test/tiny.yaml", s4, 1, "--set out of range");
+        says("parksim: error: --set run.years: must be between 1 and 50, got 0", "--set out of range");
+        char *s5[] = {"run.sead=3"};
+        load_bad("configs/test/tiny.yaml", s5, 1, "--set of an unknown key");
+        says("--set run.sead: unknown key (did you mean 'run.seed'?)", "--set of an unknown key");
+        char *s6[] = {"levers.upgrades.start=2026-13"};
+        load_bad("configs/test/tiny.yaml", s6, 1, "--set of a bad month");
+        says("--set levers.upgrades.start: expected a month as YYYY-MM, or start/end, got '2026-13'", "--set of a bad month");
+    }
+
+    /* ================================================= park CSV */
+    {
+        const char *p;
+        csv_bad(put("nocol.csv", "code,name,city,class,firms,revenue,land_mu,idle_share,chains,industries,smart_level\n"
+                                 "alpha,Alpha,Town,L,40,2000000,3000,0.05,refining,2,1\n"), "missing column");
+        says("parksim: error: {D}/nocol.csv:1: header lacks the column 'anchor_revenue'", "missing column");
+
+        /* "alpha,Alpha,Town," is 17 characters: class at column 18 */
+        p = put("class.csv", HDR "alpha,Alpha,Town,X,40,2000000,3000,0.05,refining,2,1,900000\n");
+        csv_bad(p, "bad class");
+        says("parksim: error: {D}/class.csv:2:18: column 'class': expected L, M or S, got 'X'", "bad class");
+
+        /* "alpha,Alpha,Town,L," is 19 characters: firms at column 20 */
+        p = put("firms.csv", HDR "alpha,Alpha,Town,L,many,2000000,3000,0.05,refining,2,1,900000\n");
+        csv_bad(p, "non-numeric firms");
+        says("{D}/firms.csv:2:20: column 'firms': expected a whole number from 1 to 1000000, got 'many'", "non-numeric firms");
+
+        p = put("firms2.csv", HDR "alpha,Alpha,Town,L,12.5,2000000,3000,0.05,refining,2,1,900000\n");
+        csv_bad(p, "fractional firms");
+        says("{D}/firms2.csv:2:20: column 'firms': expected a whole number from 1 to 1000000, got '12.5'", "fractional firms");
+
+        /* "beta,Beta,Town,M,20,600000,1500,0.10,fine,1,1," is 46 characters: anchor at column 47 */
+        p = put("anchor.csv", HDR "beta,Beta,Town,M,20,600000,1500,0.10,fine,1,1,700000\n");
+        csv_bad(p, "anchor above revenue");
+        says("{D}/anchor.csv:2:47: column 'anchor_revenue': anchor revenue 700000 must be below the park revenue 600000",
+             "anchor above revenue");
+        p = put("anchor2.csv", HDR "beta,Beta,Town,M,20,600000,1500,0.10,fine,1,1,600000\n");
+        csv_bad(p, "anchor equal to revenue");
+        says("{D}/anchor2.csv:2:47: column 'anchor_revenue': anchor revenue 600000 must be below the park revenue 600000",
+             "anchor equal to revenue");
+
+        p = put("dupcode.csv", HDR "alpha,Alpha,Town,L,40,2000000,3000,0.05,refining,2,1,900000\n"
+                                   "alpha,Alpha Two,Town,M,20,600000,1500,0.10,fine,1,1,0\n");
+        csv_bad(p, "duplicate code");
+        says("{D}/dupcode.csv:3:1: column 'code': code 'alpha' already used on an earlier line", "duplicate code");
+
+        /* "gamma,Gamma,Town,S,10,150000,800,0.20," is 38 characters: chains at column 39 */
+        p = put("chains.csv", HDR "gamma,Gamma,Town,S,10,150000,800,0.20,a;b;c;d,1,0,0\n");
+        csv_bad(p, "more than 3 chains");
+        says("{D}/chains.csv:2:39: column 'chains': more than 3 leading chains", "more than 3 chains");
+
+        p = put("nochain.csv", HDR "gamma,Gamma,Town,S,10,150000,800,0.20,,1,0,0\n");
+        csv_bad(p, "no chains");
+        says("{D}/nochain.csv:2:39: column 'chains': expected 1 to 3 chain names", "no chains");
+
+        p = put("idle.csv", HDR "gamma,Gamma,Town,S,10,150000,800,1.0,pharma,1,0,0\n");
+        csv_bad(p, "idle share 1");
+        says("{D}/idle.csv:2:34: column 'idle_share': expected a fraction in [0, 1), got '1.0'", "idle share 1");
+
+        p = put("empty.csv", "");
+        csv_bad(p, "empty file");
+        says("parksim: error: {D}/empty.csv: no header line (the file is empty)", "empty file");
+
+        p = put("onlyhdr.csv", "# comment\n" HDR);
+        csv_bad(p, "header but no parks");
+        says("{D}/onlyhdr.csv: no parks in the file", "header but no parks");
+
+        /* the same problem reached through a scenario names the key too */
+        put("csvscen.yaml", "population:\n  parks_file: class.csv\n");
+        load_bad("{D}/csvscen.yaml", NULL, 0, "bad park file named by a scenario");
+        says("{D}/class.csv:2:18: column 'class'", "bad park file named by a scenario");
+        says("(park file named at {D}/csvscen.yaml:2:15: population.parks_file)", "bad park file traced to its key");
+
+        /* a good CSV with quotes, a BOM, CRLF and comments */
+        p = put("good.csv", "\xef\xbb\xbf# parks\r\n" HDR
+                            "\"q,1\",\"Quoted \"\"Park\"\"\",Town,S,10,150000,800,0.20,pharma; fine ,1,0,0\r\n");
+        ParkInfo *parks = NULL;
+        int n = 0;
+        char *text = NULL;
+        SimStatus st = parks_load_csv(p, &parks, &n, &text);
+        ok(st == SIM_OK && n == 1 && !strcmp(parks[0].code, "q,1") && !strcmp(parks[0].name, "Quoted \"Park\"") &&
+           parks[0].n_chains == 2 && !strcmp(parks[0].chains[1], "fine"),
+           "quoted fields, BOM, CRLF and comments are read");
+        free(parks);
+        free(text);
+    }
+
+    /* ================================================= assessment.groups */
+    /* "        - {metric: revenu, ...": 'revenu' at column 20, '{' at column 11 */
+    put("metric.yaml", PARKS_LINES "assessment:\n  groups:\n    - name: econ\n      weight: 1\n      indicators:\n"
+                                   "        - {metric: revenu, band: linear, lo: 0, hi: 1}\n");
+    load_bad("{D}/metric.yaml", NULL, 0, "unknown metric");
+    says("parksim: error: {D}/metric.yaml:8:20: assessment.groups.0.indicators.0.metric: unknown metric 'revenu' "
+         "(one of: revenue, revenue_per_mu,", "unknown metric");
+
+    put("logband.yaml", PARKS_LINES "assessment:\n  groups:\n    - name: econ\n      weight: 1\n      indicators:\n"
+                                    "        - {metric: revenue, band: log, lo: 0, hi: 600}\n");
+    load_bad("{D}/logband.yaml", NULL, 0, "log band with lo <= 0");
+    says("parksim: error: {D}/logband.yaml:8:11: assessment.groups.0.indicators.0: a log band needs 'lo' and 'hi' above 0",
+         "log band with lo <= 0");
+
+    put("nolohi.yaml", PARKS_LINES "assessment:\n  groups:\n    - name: econ\n      weight: 1\n      indicators:\n"
+                                   "        - {metric: revenue, band: linear, lo: 5}\n");
+    load_bad("{D}/nolohi.yaml", NULL, 0, "linear band without hi");
+    says("{D}/nolohi.yaml:8:11: assessment.groups.0.indicators.0: a linear band needs both 'lo' and 'hi'", "band without hi");
+
+    /* "    - name: econ": the group mapping starts at 'name', column 7 */
+    put("noweight.yaml", PARKS_LINES "assessment:\n  groups:\n    - name: econ\n      indicators:\n"
+                                     "        - {metric: revenue, band: linear, lo: 0, hi: 1}\n");
+    load_bad("{D}/noweight.yaml", NULL, 0, "group without weight");
+    says("parksim: error: {D}/noweight.yaml:5:7: assessment.groups.0: missing key 'weight'", "missing weight");
+
+    /* "      colour: red": the key at column 7 of line 7 */
+    put("groupkey.yaml", PARKS_LINES "assessment:\n  groups:\n    - name: econ\n      weight: 1\n      colour: red\n"
+                                     "      indicators:\n        - {metric: revenue, band: linear, lo: 0, hi: 1}\n");
+    load_bad("{D}/groupkey.yaml", NULL, 0, "unknown group key");
+    says("parksim: error: {D}/groupkey.yaml:7:7: assessment.groups.0.colour: unknown key "
+         "(group keys: name, weight, tier1_min, indicators)", "unknown group key");
+
+    put("indkey.yaml", PARKS_LINES "assessment:\n  groups:\n    - name: econ\n      weight: 1\n      indicators:\n"
+                                   "        - {metric: revenue, band: linear, lo: 0, hi: 1, scale: 2}\n");
+    /* 'scale' is at column 57 */
+    load_bad("{D}/indkey.yaml", NULL, 0, "unknown indicator key");
+    says("{D}/indkey.yaml:8:57: assessment.groups.0.indicators.0.scale: unknown key (indicator keys:", "unknown indicator key");
+
+    put("pct.yaml", PARKS_LINES "assessment:\n  groups:\n    - name: econ\n      weight: 1\n      indicators:\n"
+                                "        - {metric: revenue, band: percentile, top: 0.8, mid: 0.5}\n");
+    load_bad("{D}/pct.yaml", NULL, 0, "percentile top above mid");
+    says("{D}/pct.yaml:8:11: assessment.groups.0.indicators.0: 'top' (0.8) must not exceed 'mid' (0.5)", "top above mid");
+
+    /* a good custom scheme resolves */
+    {
+        put("groups_ok.yaml", PARKS_LINES "assessment:\n  groups:\n    - name: econ\n      weight: 2\n      tier1_min: 40\n"
+                                          "      indicators:\n"
+                                          "        - {metric: revenue, band: log, lo: 10, hi: 1000, weight: 3}\n"
+                                          "        - {metric: incidents, band: percentile, lo: 1, hi: 0}\n");
+        Scenario sc;
+        char p[600];
+        expand("{D}/groups_ok.yaml", p, sizeof p);
+        SimStatus st = config_load(&sc, p, NULL, 0);
+        const AssessParams *a = &sc.p.assessment;
+        ok(st == SIM_OK && a->n_groups == 1 && !strcmp(a->group[0].name, "econ") && a->group[0].weight == 2 &&
+           a->group[0].tier1_min == 40 && a->group[0].n_ind == 2 && a->group[0].ind[0].band == BAND_LOG &&
+           a->group[0].ind[0].weight == 3 && a->group[0].ind[1].metric == METRIC_INCIDENTS &&
+           a->group[0].ind[1].band == BAND_PERCENTILE && a->group[0].ind[1].weight == 1 &&
+           a->group[0].ind[1].top == 0.3 && a->group[0].ind[1].mid == 0.7,
+           "a custom assessment scheme replaces the default (indicator defaults weight 1, top 0.3, mid 0.7)");
+        config_free(&sc);
+    }
+
+    /* clean up the temp dir */
+    for (int i = 0; i < n_made; i++) unlink(made[i]);
+    rmdir(dir);
+    return done();
+}

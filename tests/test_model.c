@@ -1,0 +1,444 @@
+/** \file test_model.c
+ * The replicate model (agents/model.c, population.c, firm.c): initial
+ * population totals, determinism, conservation, the size and link
+ * distributions, firm hazards and the 亩均 A-D classification.
+ *
+ * Oracles are hand computations written beside each assertion; random
+ * properties use fixed keys and tolerances derived from the sample size.
+ * Paths are relative to the repository root (`make check` runs from there).
+ */
+#include "tap.h"
+#include "../agents/firm.h"
+#include "../agents/model.h"
+#include "../agents/population.h"
+#include "../sim/config.h"
+
+#include <math.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ------------------------------------------------------------ ReplicateOut buffers */
+
+/* One member of ReplicateOut: where it is, its element size and its shape
+ * (agents/model.h: Y assessment years, T months, P parks, G groups, M metrics). */
+typedef struct { size_t off, size; const char *dims; } Member;
+static const Member members[] = {
+    {offsetof(ReplicateOut, top_tier_count), 4, "Y"},  {offsetof(ReplicateOut, second_tier_count), 4, "Y"},
+    {offsetof(ReplicateOut, score), 8, "YP"},          {offsetof(ReplicateOut, tier), 1, "YP"},
+    {offsetof(ReplicateOut, veto), 1, "YP"},           {offsetof(ReplicateOut, group_score), 8, "YPG"},
+    {offsetof(ReplicateOut, indicator), 8, "YPM"},     {offsetof(ReplicateOut, lever_spent), 8, "YPL"},
+    {offsetof(ReplicateOut, m_firms), 4, "TP"},        {offsetof(ReplicateOut, m_entries), 4, "TP"},
+    {offsetof(ReplicateOut, m_exits), 4, "TP"},        {offsetof(ReplicateOut, m_mergers), 4, "TP"},
+    {offsetof(ReplicateOut, m_upgrades), 4, "TP"},     {offsetof(ReplicateOut, m_incidents), 4, "TP"},
+    {offsetof(ReplicateOut, m_revenue), 8, "TP"},      {offsetof(ReplicateOut, m_idle_mu), 8, "TP"},
+    {offsetof(ReplicateOut, m_tech), 8, "TP"},
+};
+#define N_MEMBERS ((int)(sizeof members / sizeof members[0]))
+
+static size_t member_count(const Member *m, const Params *p, int P)
+{
+    size_t n = 1;
+    for (const char *c = m->dims; *c; c++)
+        n *= *c == 'Y' ? (size_t)params_assess_years(p) : *c == 'T' ? (size_t)params_months(p) : *c == 'P' ? (size_t)P
+           : *c == 'G' ? (size_t)p->assessment.n_groups : *c == 'M' ? (size_t)METRIC_COUNT : (size_t)LEVER_COUNT;
+    return n;
+}
+static void **member_ptr(ReplicateOut *o, const Member *m) { return (void **)((char *)o + m->off); }
+
+static void out_free(ReplicateOut *o)
+{
+    for (int i = 0; i < N_MEMBERS; i++) free(*member_ptr(o, &members[i]));
+    memset(o, 0, sizeof *o);
+}
+
+static int out_alloc(ReplicateOut *o, const Params *p, int P)
+{
+    memset(o, 0, sizeof *o);
+    for (int i = 0; i < N_MEMBERS; i++) {
+        void *q = calloc(member_count(&members[i], p, P), members[i].size);
+        if (!q) { out_free(o); return 0; }
+        *member_ptr(o, &members[i]) = q;
+    }
+    return 1;
+}
+
+/* 1 if every array of a and b is bytewise identical. */
+static int out_same(ReplicateOut *a, ReplicateOut *b, const Params *p, int P)
+{
+    for (int i = 0; i < N_MEMBERS; i++)
+        if (memcmp(*member_ptr(a, &members[i]), *member_ptr(b, &members[i]),
+                   member_count(&members[i], p, P) * members[i].size))
+            return 0;
+    return 1;
+}
+
+/* A Replicate ready for population_init_park (what model_init sets up). */
+static int rep_setup(Replicate *R, const Params *p, const ParkInfo *info, int P, uint32_t rep)
+{
+    memset(R, 0, sizeof *R);
+    R->p = p;
+    R->info = info;
+    R->n_parks = P;
+    R->rep = rep;
+    R->park = calloc((size_t)P, sizeof *R->park);
+    R->r = rng_gsl_alloc();
+    return R->park && R->r;
+}
+
+static int load(Scenario *sc, const char *path)
+{
+    if (config_load(sc, path, NULL, 0) == SIM_OK) return 1;
+    printf("Bail out! cannot load %s (run from the repository root)\n", path);
+    return 0;
+}
+
+static int cmp_desc(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? 1 : x > y ? -1 : 0;
+}
+
+/* Checks of population_init_park on every park of a scenario; returns the
+ * number of parks violating each property in bad[0..5]. */
+static void check_population(const Scenario *sc, uint32_t rep, int bad[6], double *worst_rev, double *worst_land)
+{
+    Replicate R;
+    memset(bad, 0, 6 * sizeof *bad);
+    *worst_rev = *worst_land = 0;
+    if (!rep_setup(&R, &sc->p, sc->parks, sc->n_parks, rep)) { bad[0] = -1; model_free(&R); return; }
+    for (int k = 0; k < sc->n_parks; k++) {
+        const ParkInfo *info = &sc->parks[k];
+        if (population_init_park(&R, k) != SIM_OK) { bad[0]++; continue; }
+        const ParkState *ps = &R.park[k];
+        double rev = 0, land_f = 0, land_s = 0;
+        int good_firms = 1;
+        for (int i = 0; i < ps->n_firm; i++) {
+            const Firm *f = &ps->firm[i];
+            rev += exp(f->log_rev);
+            land_f += f->land_mu;
+            good_firms &= f->land_mu > 0 && isfinite(f->log_rev) && f->status == FIRM_ACTIVE && f->born == -1 &&
+                          f->gid == (((uint64_t)k << 32) | (uint64_t)i) && f->tech >= 0 && f->tech <= 1 &&
+                          f->safety > 0 && f->safety < 1 && (f->chain < info->n_chains);
+        }
+        for (int j = 0; j < ps->n_site; j++) land_s += ps->site[j].mu;
+        double er = fabs(rev - info->revenue) / info->revenue;
+        double el = fabs(land_f + land_s - info->land_mu) / info->land_mu;
+        if (er > *worst_rev) *worst_rev = er;
+        if (el > *worst_land) *worst_land = el;
+        bad[1] += ps->n_firm != info->firms || !good_firms;
+        bad[2] += er > 1e-9;
+        bad[3] += el > 1e-9 || fabs(land_f - info->land_mu * (1 - info->idle_share)) > 1e-9 * info->land_mu;
+        if (info->anchor_revenue > 0)
+            bad[4] += fabs(exp(ps->firm[0].log_rev) - info->anchor_revenue) > 1e-9 * info->anchor_revenue ||
+                      ps->firm[0].chain != 0 || ps->firm[0].link != 0;
+        /* initial idle sites: round(idle / idle_site_mu), at least 1, summing to the idle land */
+        double idle = info->land_mu * info->idle_share;
+        long ns = lround(idle / sc->p.population.idle_site_mu);
+        if (idle > 0 && ns < 1) ns = 1;
+        bad[5] += ps->n_site != (idle > 0 ? ns : 0) || fabs(land_s - idle) > 1e-9 * info->land_mu;
+    }
+    model_free(&R);
+}
+
+int main(void)
+{
+    plan(50);
+    Scenario tiny, jx;
+    if (!load(&tiny, "configs/test/tiny.yaml")) return 1;
+    if (!load(&jx, "configs/jiangxi-baseline.yaml")) { config_free(&tiny); return 1; }
+
+    /* ================================================= initial population */
+    {
+        int bad[6];
+        double wr, wl;
+        check_population(&tiny, 0, bad, &wr, &wl);
+        is_int(bad[0], 0, "tiny: population_init_park succeeds for every park");
+        is_int(bad[1], 0, "tiny: firm counts and per-firm attributes as in the park file");
+        ok(bad[2] == 0, "tiny: firm revenues add up to the park revenue (worst relative error %.2g)", wr);
+        ok(bad[3] == 0, "tiny: firm land + idle sites = park land, occupied = land (1 - idle) (worst %.2g)", wl);
+        is_int(bad[4], 0, "tiny: the anchor firm has exactly the anchor revenue and heads chain 0, link 0");
+        is_int(bad[5], 0, "tiny: idle sites of about idle_site_mu add up to the idle land");
+        check_population(&jx, 3, bad, &wr, &wl);
+        is_int(bad[0] + bad[1], 0, "Jiangxi: every park gets its firms");
+        ok(bad[2] == 0, "Jiangxi: firm revenues add up to each park's revenue (worst %.2g)", wr);
+        ok(bad[3] == 0, "Jiangxi: land adds up in each park (worst %.2g)", wl);
+        is_int(bad[4], 0, "Jiangxi: anchor revenues reproduced");
+        is_int(bad[5], 0, "Jiangxi: idle sites add up");
+
+        /* Hand count for tiny: alpha 3000*0.05 = 150 mu -> 3 sites of 50; gamma
+         * 800*0.20 = 160 mu -> round(3.2) = 3 sites of 53.33. */
+        Replicate R;
+        rep_setup(&R, &tiny.p, tiny.parks, tiny.n_parks, 0);
+        population_init_park(&R, 0);
+        population_init_park(&R, 2);
+        ok(R.park[0].n_site == 3 && R.park[0].site[0].mu == 50 && R.park[2].n_site == 3 &&
+           fabs(R.park[2].site[0].mu - 160.0 / 3) < 1e-12 && R.park[2].site[0].ready == 0,
+           "tiny: alpha has 3 idle sites of 50 mu, gamma 3 of 53.33 mu, not yet cleared");
+        /* same replicate, same firms; another replicate, other firms */
+        Replicate R2, R3;
+        rep_setup(&R2, &tiny.p, tiny.parks, tiny.n_parks, 0);
+        rep_setup(&R3, &tiny.p, tiny.parks, tiny.n_parks, 1);
+        population_init_park(&R2, 0);
+        population_init_park(&R3, 0);
+        ok(!memcmp(R.park[0].firm, R2.park[0].firm, (size_t)R.park[0].n_firm * sizeof(Firm)),
+           "population_init_park is a pure function of the replicate");
+        int same = 0;
+        for (int i = 1; i < R.park[0].n_firm; i++) same += R.park[0].firm[i].log_rev == R3.park[0].firm[i].log_rev;
+        ok(same == 0, "another replicate draws other firm sizes (%d of 39 equal)", same);
+        model_free(&R);
+        model_free(&R2);
+        model_free(&R3);
+    }
+
+    /* ================================================= size and link draws */
+    {
+        /* Body: exp(sigma Phi^-1(u)): u = 1/2 gives 1; u = Phi(1) = 0.841344746068543 gives e^sigma. */
+        is_double(population_size_draw(1.2, 0.1, 1.1, 0.5), 1.0, 1e-15, "size draw at the median is 1");
+        is_double(population_size_draw(1.2, 0.1, 1.1, 0.841344746068542948), exp(1.2), 1e-9, "size draw at Phi(1) is e^sigma");
+        /* Tail: join q = exp(sigma Phi^-1(0.9)), Phi^-1(0.9) = 1.2815515655446004;
+         * u = 1 - 0.1 * 2^-alpha gives 2q. */
+        double q = exp(1.2 * 1.2815515655446004);
+        is_double(population_size_draw(1.2, 0.1, 1.1, 1 - 0.1 * pow(2, -1.1)), 2 * q, 1e-9 * q, "size draw in the tail: Pareto above the join");
+        is_double(population_size_draw(1.2, 0.1, 1.1, 0.9 + 1e-13) / population_size_draw(1.2, 0.1, 1.1, 0.9 - 1e-13), 1, 1e-9,
+                  "size draw is continuous at the join");
+        is_double(population_size_draw(1.2, 0, 1.1, 0.999), exp(1.2 * 3.090232306167813), 1e-6,
+                  "tail_share 0: pure lognormal (Phi^-1(0.999) = 3.0902323)");
+
+        /* Hill estimator of the tail exponent on the top k of N draws:
+         * alpha_hat = k / sum_{i<k} ln(x_(i) / x_(k)). The top k = 5000 of
+         * N = 200000 lie inside the Pareto part (10% = 20000 draws), where
+         * alpha_hat has standard error alpha / sqrt(k) = 1.4% of alpha;
+         * tolerance 7% of alpha (5 se). */
+        enum { N = 200000, K = 5000 };
+        double *x = malloc(N * sizeof *x);
+        const double alphas[2] = {1.1, 2.0};
+        for (int a = 0; a < 2; a++) {
+            int above = 0;
+            double join = exp(1.2 * 1.2815515655446004);
+            for (int i = 0; i < N; i++) {
+                double u = rng_u53(rng_block(7, (uint32_t)a, (uint64_t)i, 0, RNG_FIRM_INIT).w[0]);
+                if (u >= 1) u = 0.5; /* rng_u53 can return 1.0 (see test_rng); keep the sample finite */
+                x[i] = population_size_draw(1.2, 0.1, alphas[a], u);
+                above += x[i] > join;
+            }
+            qsort(x, N, sizeof *x, cmp_desc);
+            double s = 0;
+            for (int i = 0; i < K; i++) s += log(x[i] / x[K]);
+            double hill = K / s;
+            diag("alpha %.1f: Hill estimate %.4f, tail share %.4f", alphas[a], hill, (double)above / N);
+            is_double(hill, alphas[a], 0.07 * alphas[a], "Hill estimator on the top %d recovers tail_alpha %.1f", K, alphas[a]);
+            /* share above the join: binomial sd sqrt(0.09/N) = 6.7e-4, tolerance 4e-3 (6 sd) */
+            if (a == 0) is_double((double)above / N, 0.1, 4e-3, "tail_share of draws lie above the join");
+        }
+        free(x);
+
+        /* Links: P(j) = (1/(j+1)) / H_L. On a grid of N uniforms each frequency is
+         * exact up to 1/N per boundary (tolerance 2/N). H_10 = 7381/2520. */
+        enum { NG = 1000000 };
+        static int cnt[10];
+        for (int i = 0; i < NG; i++) cnt[population_link_draw(10, (i + 0.5) / NG)]++;
+        int good = 1;
+        double worst = 0;
+        for (int j = 0; j < 10; j++) {
+            double want = (1.0 / (j + 1)) / (7381.0 / 2520.0), got = (double)cnt[j] / NG;
+            if (fabs(got - want) > worst) worst = fabs(got - want);
+            good &= fabs(got - want) <= 2.0 / NG;
+        }
+        ok(good, "population_link_draw frequencies are proportional to 1/(j+1) (worst error %.2g)", worst);
+        /* P(0) = 1/H_10 = 0.341417; keyed draws, N = 1e5: sd 1.5e-3, tolerance 7.5e-3 */
+        int zero = 0;
+        for (int i = 0; i < 100000; i++) zero += population_link_draw(10, rng_u32_hi(rng_block(9, 0, (uint64_t)i, 0, RNG_ENTRANT).w[1])) == 0;
+        is_double(zero / 1e5, 2520.0 / 7381.0, 7.5e-3, "with random uniforms, link 0 has share 1/H_10");
+        ok(population_link_draw(10, 0.0) == 0 && population_link_draw(10, 0.999999999) == 9 &&
+           population_link_draw(1, 0.7) == 0 && population_link_draw(3, 1.0 / 1.8333333333333333 - 1e-9) == 0 &&
+           population_link_draw(3, 1.0 / 1.8333333333333333 + 1e-9) == 1,
+           "link draw boundaries: H_3 = 11/6, link 0 below u = 6/11");
+    }
+
+    /* ================================================= hazards by hand */
+    {
+        Params p = jx.p;
+        Firm f;
+        memset(&f, 0, sizeof f);
+        p.firm.exit_rate = 0.06;
+        p.firm.exit_dclass_multiplier = 3;
+        f.lclass = CLASS_B;
+        is_double(firm_exit_hazard(&p, &f), 0.005, 1e-15, "exit hazard = 0.06 / 12 for a class B firm");
+        f.lclass = CLASS_C;
+        is_double(firm_exit_hazard(&p, &f), 0.005, 1e-15, "class C firms have the baseline exit hazard");
+        f.lclass = CLASS_D;
+        is_double(firm_exit_hazard(&p, &f), 0.015, 1e-15, "class D firms: 3 x 0.005");
+        p.firm.incident_rate = 0.03;
+        p.firm.incident_tech_reduction = 0.5;
+        f.safety = 0.8;
+        f.tech = 0.5;
+        /* 0.03/12 * (1 - 0.8) * (1 - 0.5*0.5) = 0.0025 * 0.2 * 0.75 */
+        is_double(firm_incident_hazard(&p, &f), 3.75e-4, 1e-15, "incident hazard = rate/12 (1-safety)(1-red tech)");
+        f.safety = 0;
+        f.tech = 0;
+        is_double(firm_incident_hazard(&p, &f), 0.0025, 1e-15, "incident hazard at zero safety and tech is rate/12");
+        p.firm.incident_tech_reduction = 1;
+        f.tech = 1;
+        is_double(firm_incident_hazard(&p, &f), 0, 0, "full tech with full reduction removes the hazard");
+    }
+
+    /* ================================================= classification */
+    {
+        ReplicateOut o;
+        Replicate R;
+        out_alloc(&o, &tiny.p, tiny.n_parks);
+        SimStatus st = model_init(&R, &tiny.p, tiny.parks, tiny.n_parks, 0, &o);
+        is_int(st, SIM_OK, "model_init on tiny");
+        /* Mid-rank quantile q = (r + 0.5)/n from the top: A q < 0.25, B q < 0.70,
+         * C q < 0.95, D otherwise. n = 40: A r<=9 (10), B r<=27 (18), C r<=37 (10), D 2.
+         * n = 20: A r<=4 (5), B r<=13 (9), C r<=18 (5), D 1. n = 10: A r<=1 (2),
+         * B r<=6 (5), C r<=8 (2), D r = 9 (q = 0.95 is not below 0.95) (1). */
+        const int want[3][4] = {{10, 18, 10, 2}, {5, 9, 5, 1}, {2, 5, 2, 1}};
+        for (int k = 0; k < 3; k++) {
+            int c[4] = {0};
+            double lo[4], hi[4];
+            for (int j = 0; j < 4; j++) { lo[j] = INFINITY; hi[j] = -INFINITY; }
+            for (int i = 0; i < R.park[k].n_firm; i++) {
+                const Firm *f = &R.park[k].firm[i];
+                double key = f->log_rev - log(f->land_mu);
+                c[f->lclass]++;
+                if (key < lo[f->lclass]) lo[f->lclass] = key;
+                if (key > hi[f->lclass]) hi[f->lclass] = key;
+            }
+            ok(c[0] == want[k][0] && c[1] == want[k][1] && c[2] == want[k][2] && c[3] == want[k][3],
+               "park %s: A/B/C/D counts %d/%d/%d/%d (want %d/%d/%d/%d)", tiny.parks[k].code, c[0], c[1], c[2], c[3],
+               want[k][0], want[k][1], want[k][2], want[k][3]);
+            ok(lo[0] >= hi[1] && lo[1] >= hi[2] && lo[2] >= hi[3], "park %s: classes ordered by revenue per mu",
+               tiny.parks[k].code);
+        }
+        /* the initial assessment (year index 0) reports the park file's totals */
+        int P = tiny.n_parks, good = 1;
+        for (int k = 0; k < P; k++) {
+            const double *m = &o.indicator[k * METRIC_COUNT];
+            good &= fabs(m[METRIC_REVENUE] - tiny.parks[k].revenue / 1e4) <= 1e-9 * m[METRIC_REVENUE] &&
+                    m[METRIC_FIRMS] == tiny.parks[k].firms && fabs(m[METRIC_IDLE_SHARE] - tiny.parks[k].idle_share) < 1e-12 &&
+                    m[METRIC_REVENUE_GROWTH] == 0 && m[METRIC_SMART_LEVEL] == tiny.parks[k].smart_level &&
+                    fabs(m[METRIC_REVENUE_PER_MU] - tiny.parks[k].revenue / tiny.parks[k].land_mu) < 1e-9 &&
+                    m[METRIC_ANCHOR_REVENUE] >= tiny.parks[k].anchor_revenue / 1e4 * (1 - 1e-12);
+        }
+        ok(good, "initial assessment: revenue, firms, idle share, growth 0, revenue per mu, anchor");
+        model_free(&R);
+        out_free(&o);
+
+        /* the same on the Jiangxi population: counts from the rule, order */
+        out_alloc(&o, &jx.p, jx.n_parks);
+        st = model_init(&R, &jx.p, jx.parks, jx.n_parks, 2, &o);
+        int bad_count = 0, bad_order = 0;
+        for (int k = 0; k < jx.n_parks; k++) {
+            int n = R.park[k].n_firm, c[4] = {0}, w[4] = {0};
+            for (int r = 0; r < n; r++) {
+                double qq = (r + 0.5) / n;
+                w[qq < 0.25 ? 0 : qq < 0.7 ? 1 : qq < 0.95 ? 2 : 3]++;
+            }
+            double lo[4] = {INFINITY, INFINITY, INFINITY, INFINITY}, hi[4] = {-INFINITY, -INFINITY, -INFINITY, -INFINITY};
+            for (int i = 0; i < n; i++) {
+                const Firm *f = &R.park[k].firm[i];
+                double key = f->log_rev - log(f->land_mu);
+                c[f->lclass]++;
+                if (key < lo[f->lclass]) lo[f->lclass] = key;
+                if (key > hi[f->lclass]) hi[f->lclass] = key;
+            }
+            bad_count += memcmp(c, w, sizeof c) != 0;
+            bad_order += !(lo[0] >= hi[1] && lo[1] >= hi[2] && lo[2] >= hi[3]);
+        }
+        ok(st == SIM_OK && bad_count == 0, "Jiangxi: class shares 25/45/25/5%% by mid-rank in every park (%d parks off)", bad_count);
+        is_int(bad_order, 0, "Jiangxi: classes ordered by revenue per mu in every park");
+        model_free(&R);
+        out_free(&o);
+    }
+
+    /* ================================================= determinism */
+    {
+        ReplicateOut a, b, c;
+        char err[256];
+        int P = tiny.n_parks;
+        out_alloc(&a, &tiny.p, P);
+        out_alloc(&b, &tiny.p, P);
+        out_alloc(&c, &tiny.p, P);
+        SimStatus s1 = model_run(&tiny.p, tiny.parks, P, 5, &a, err, sizeof err);
+        SimStatus s2 = model_run(&tiny.p, tiny.parks, P, 5, &b, err, sizeof err);
+        SimStatus s3 = model_run(&tiny.p, tiny.parks, P, 6, &c, err, sizeof err);
+        ok(s1 == SIM_OK && s2 == SIM_OK && s3 == SIM_OK, "tiny (all levers): model_run succeeds");
+        ok(out_same(&a, &b, &tiny.p, P), "the same replicate twice gives bytewise identical output");
+        int T = params_months(&tiny.p);
+        ok(memcmp(a.m_revenue, c.m_revenue, (size_t)T * P * sizeof(double)) != 0 &&
+           memcmp(a.m_firms, c.m_firms, (size_t)T * P * sizeof(int32_t)) != 0,
+           "a different replicate gives different trajectories");
+        /* month 0 starts from identical populations only if replicates share draws; they must not */
+        ok(a.m_revenue[0] != c.m_revenue[0], "different replicates differ already in month 0");
+
+        /* Stock-flow identity of the monthly record: active firms at the end of
+         * month t = active at t-1 + entries - exits - mergers (t = 0 starts from
+         * the park file's firm count). */
+        int bad = 0;
+        for (int t = 0; t < T; t++)
+            for (int k = 0; k < P; k++) {
+                int prev = t ? a.m_firms[(t - 1) * P + k] : tiny.parks[k].firms, i = t * P + k;
+                bad += a.m_firms[i] != prev + a.m_entries[i] - a.m_exits[i] - a.m_mergers[i];
+            }
+        is_int(bad, 0, "firms(t) = firms(t-1) + entries - exits - mergers in every park-month");
+        int tiers_ok = 1;
+        for (int y = 0; y < params_assess_years(&tiny.p); y++) {
+            int t1 = 0, t2 = 0;
+            for (int k = 0; k < P; k++) {
+                int8_t t = a.tier[y * P + k];
+                tiers_ok &= t >= 1 && t <= 3 && a.score[y * P + k] >= 0 && a.score[y * P + k] <= 100;
+                t1 += t == 1;
+                t2 += t == 2;
+            }
+            tiers_ok &= a.top_tier_count[y] == t1 && a.second_tier_count[y] == t2;
+        }
+        ok(tiers_ok, "tier counts agree with the per-park tiers; scores lie in 0..100");
+        out_free(&a);
+        out_free(&b);
+        out_free(&c);
+    }
+
+    /* ================================================= conservation over Jiangxi */
+    {
+        ReplicateOut o;
+        char err[256] = "";
+        int P = jx.n_parks, fails = 0;
+        out_alloc(&o, &jx.p, P);
+        for (uint32_t r = 0; r < 4; r++) {
+            SimStatus st = model_run(&jx.p, jx.parks, P, r, &o, err, sizeof err);
+            if (st != SIM_OK) { fails++; diag("replicate %u: %s", r, err); }
+        }
+        is_int(fails, 0, "Jiangxi baseline: conservation checks hold in replicates 0-3");
+        out_free(&o);
+
+        Scenario all;
+        if (config_load(&all, "configs/jiangxi-all-levers.yaml", NULL, 0) == SIM_OK) {
+            out_alloc(&o, &all.p, P);
+            fails = 0;
+            long deals = 0, ups = 0, ent = 0;
+            for (uint32_t r = 0; r < 4; r++) {
+                SimStatus st = model_run(&all.p, all.parks, all.n_parks, r, &o, err, sizeof err);
+                if (st != SIM_OK) { fails++; diag("replicate %u: %s", r, err); }
+                for (int i = 0; i < params_months(&all.p) * P; i++) {
+                    deals += o.m_mergers[i];
+                    ups += o.m_upgrades[i];
+                    ent += o.m_entries[i];
+                }
+            }
+            is_int(fails, 0, "Jiangxi all levers: conservation checks hold in replicates 0-3");
+            ok(deals > 0 && ups > 0 && ent > 0, "all mechanisms ran (%ld mergers, %ld upgrades, %ld entries)", deals, ups, ent);
+            out_free(&o);
+        } else {
+            ok(0, "jiangxi-all-levers.yaml loads");
+            ok(0, "all mechanisms ran");
+        }
+        config_free(&all);
+    }
+
+    config_free(&tiny);
+    config_free(&jx);
+    return done();
+}
