@@ -165,7 +165,7 @@ static void draw_year_variances(Replicate *R, int year)
             Firm *f = &ps->firm[i];
             if (f->status != FIRM_ACTIVE) continue;
             RngBlock b = rng_block(p->run.seed, R->rep, f->gid, (uint32_t)year, RNG_FIRM_YEAR);
-            f->var_year = firm_year_variance(p, f->log_rev, rng_u53(b.w[0]));
+            f->var_year = firm_year_variance(p, f->log_rev, rng_u52(b.w[0]));
         }
     }
 }

@@ -189,6 +189,6 @@ SimStatus population_entrant(Replicate *R, int k, int month, double mu, double g
     f.tech = clamp01(p->entry.tech_mean + p->entry.tech_sd * gsl_ran_gaussian(R->r, 1.0));
     draw_traits(p, R->r, &f);
     RngBlock b = rng_block(p->run.seed, R->rep, f.gid, (uint32_t)(month / 12), RNG_FIRM_YEAR);
-    f.var_year = firm_year_variance(p, f.log_rev, rng_u53(b.w[0]));
+    f.var_year = firm_year_variance(p, f.log_rev, rng_u52(b.w[0]));
     return park_add_firm(ps, &f);
 }

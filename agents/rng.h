@@ -46,8 +46,10 @@ RngBlock rng_block(uint64_t seed, uint32_t replicate, uint64_t entity,
  *  (x + 0.5) / 2^32, never 0 or 1, so log() and divisions are safe. */
 static inline double rng_u32_hi(uint64_t w) { return ((double)(w >> 32) + 0.5) * (1.0 / 4294967296.0); }
 static inline double rng_u32_lo(uint64_t w) { return ((double)(w & 0xffffffffu) + 0.5) * (1.0 / 4294967296.0); }
-/** Uniform on (0,1) with 53 bits from a whole word. */
-static inline double rng_u53(uint64_t w) { return ((double)(w >> 11) + 0.5) * (1.0 / 9007199254740992.0); }
+/** Uniform on (0,1) from the top 52 bits of a word: (x + 0.5) / 2^52 is exact
+ *  in a double for every 52-bit x, so the largest value is 1 - 2^-53, never 1
+ *  (53 bits would round the top value up to exactly 1). */
+static inline double rng_u52(uint64_t w) { return ((double)(w >> 12) + 0.5) * (1.0 / 4503599627370496.0); }
 
 /** Standard normal from one word (Box-Muller on its two 32-bit halves). */
 double rng_normal(uint64_t w);

@@ -616,7 +616,10 @@ static SimStatus load_tree(const char *path, int depth, YNode **out, Ctx *cx)
     fclose(probe);
     YNode *base;
     st = load_tree(bpath, depth + 1, &base, cx);
-    if (st != SIM_OK) return st;
+    if (st != SIM_OK) {
+        ytree_free(base);
+        return st;
+    }
     ytree_remove(*out, "base");
     ytree_merge(base, *out);
     *out = base;

@@ -185,17 +185,17 @@ int main(void)
         /* Hand values: (x + 0.5) / 2^32 and (x + 0.5) / 2^53. */
         is_double(rng_u32_hi(UINT64_C(1) << 63), 0.5 + 0.5 / 4294967296.0, 0, "rng_u32_hi(2^63) = (2^31 + 0.5) / 2^32");
         is_double(rng_u32_lo(3), 3.5 / 4294967296.0, 0, "rng_u32_lo(3) = 3.5 / 2^32");
-        ok(rng_u32_hi(0) > 0 && rng_u32_lo(0) > 0 && rng_u53(0) > 0, "the smallest word maps above 0");
+        ok(rng_u32_hi(0) > 0 && rng_u32_lo(0) > 0 && rng_u52(0) > 0, "the smallest word maps above 0");
         ok(rng_u32_hi(UINT64_MAX) < 1 && rng_u32_lo(UINT64_MAX) < 1, "rng_u32_hi/lo of the largest word stay below 1");
         /* (2^53 - 1) + 0.5 is not a double: it rounds to 2^53, so 1.0 would come
          * out. The documented contract is the open interval. */
-        ok(rng_u53(UINT64_MAX) < 1, "rng_u53 of the largest word stays below 1 (got %.17g)", rng_u53(UINT64_MAX));
-        ok(rng_u53(UINT64_C(0xfffffffffffff800)) < 1, "rng_u53 of the top 53-bit value stays below 1");
+        ok(rng_u52(UINT64_MAX) < 1, "rng_u52 of the largest word stays below 1 (got %.17g)", rng_u52(UINT64_MAX));
+        ok(rng_u52(UINT64_C(0xfffffffffffff800)) < 1, "rng_u52 of the top 53-bit value stays below 1");
         int good = 1;
         for (uint32_t i = 0; i < 250000; i++) {
             RngBlock b = rng_block(5, 0, i, 0, RNG_PARK_MONTH);
             for (int j = 0; j < 4; j++) {
-                double a = rng_u32_hi(b.w[j]), c = rng_u32_lo(b.w[j]), d = rng_u53(b.w[j]);
+                double a = rng_u32_hi(b.w[j]), c = rng_u32_lo(b.w[j]), d = rng_u52(b.w[j]);
                 good &= a > 0 && a < 1 && c > 0 && c < 1 && d > 0 && d < 1;
             }
         }
@@ -211,13 +211,13 @@ int main(void)
             RngBlock b = rng_block(20260101, 1, i, 0, RNG_FIRM_INIT);
             mom_add(&hi, rng_u32_hi(b.w[0]));
             mom_add(&hi, rng_u32_lo(b.w[1]));
-            mom_add(&u53, rng_u53(b.w[2]));
-            mom_add(&u53, rng_u53(b.w[3]));
+            mom_add(&u53, rng_u52(b.w[2]));
+            mom_add(&u53, rng_u52(b.w[3]));
         }
         is_double(mom_mean(&hi), 0.5, 1.5e-3, "rng_u32_hi/lo mean is 1/2");
         is_double(mom_var(&hi), 1.0 / 12, 4e-4, "rng_u32_hi/lo variance is 1/12");
-        is_double(mom_mean(&u53), 0.5, 1.5e-3, "rng_u53 mean is 1/2");
-        is_double(mom_var(&u53), 1.0 / 12, 4e-4, "rng_u53 variance is 1/12");
+        is_double(mom_mean(&u53), 0.5, 1.5e-3, "rng_u52 mean is 1/2");
+        is_double(mom_var(&u53), 1.0 / 12, 4e-4, "rng_u52 variance is 1/12");
     }
 
     /* ---- 6. rng_normal (5) */
@@ -326,7 +326,7 @@ int main(void)
             for (int i = 0; i < N; i++) {
                 uint64_t gid = (UINT64_C(1) << 32) | (uint64_t)i;
                 RngBlock by = rng_block(20260101, (uint32_t)size, gid, 0, RNG_FIRM_YEAR);
-                f.var_year = firm_year_variance(&p, f.log_rev, rng_u53(by.w[0]));
+                f.var_year = firm_year_variance(&p, f.log_rev, rng_u52(by.w[0]));
                 mom_add(&v, f.var_year);
                 double x = 0;
                 for (int m = 0; m < 12; m++) {
