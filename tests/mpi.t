@@ -7,9 +7,11 @@
 #
 # Attributes allowed to differ between the files (they describe the run, not
 # the results): on the root group history, nranks, date_created, loop_seconds,
-# write_seconds; and, for the run with another run.chunk_replicates, also
-# `scenario` (the resolved scenario text, which records that key). Dataset
-# storage (chunk shape) is not compared either.
+# write_seconds; and, for the runs with another run.chunk_replicates or
+# output.compression, also `scenario` (the resolved scenario text, which
+# records that key). Dataset storage (chunk shape, filters) is not compared.
+# Also: a rerun from the file's own `scenario` and `parks_csv` attributes gives
+# the same digest (docs/OUTPUT.md section 6).
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(dirname "$here")
 PARKSIM=${PARKSIM:-$repo/bin/parksim}
@@ -174,6 +176,27 @@ ok "$([ "$r1" = 1 ] && [ "$r2" = 2 ]; echo $?)" "the batching really differs (ch
 diag "also ignored here: scenario (the resolved text records run.chunk_replicates)"
 compare single chunk1 scenario
 ok $? "mpirun -np 2 --set run.chunk_replicates=1: every dataset identical to the singleton run's"
+
+# ---------------------------------------------------------------- storage options do not matter
+run_one nozip -- --set output.compression=0
+ok "$([ "$rc" -eq 0 ] && [ "$digest" = "$d0" ]; echo $?)" "--set output.compression=0: same result_digest"
+compare single nozip scenario
+ok $? "--set output.compression=0: every dataset identical (only the resolved scenario text differs)"
+
+# ---------------------------------------------------------------- rerun from the file alone
+# docs/OUTPUT.md 6: the `scenario` and `parks_csv` attributes are enough to rerun.
+mkdir "$T/rerun"
+"$PY" - "$T/single.h5" "$T/rerun" <<'EOF' || diag "could not extract the scenario"
+import sys, h5py
+with h5py.File(sys.argv[1], "r") as f:
+    open(sys.argv[2] + "/s.yaml", "wb").write(f.attrs["scenario"])
+    open(sys.argv[2] + "/parks.csv", "wb").write(f.attrs["parks_csv"])
+EOF
+(cd "$T/rerun" && "$PARKSIM" run s.yaml --set population.parks_file=parks.csv -o re.h5) >"$T/re.out" 2>"$T/re.err"
+rc=$?
+digest=$(sed -n 's/^result_digest: //p' "$T/re.out")
+ok "$([ "$rc" -eq 0 ] && [ "$digest" = "$d0" ]; echo $?)" "rerun from the file's scenario and parks_csv attributes: same result_digest" ||
+    sed 's/^/#   /' "$T/re.err"
 
 # ---------------------------------------------------------------- ragged last round
 # 7 replicates on 3 ranks in batches of 2: in the second round one rank has one
