@@ -29,7 +29,7 @@ SimStatus revitalise_park(Replicate *R, int k, int month, double intensity, int 
         RngBlock b = rng_block(p->run.seed, R->rep, ((uint64_t)k << 32) | s->id, (uint32_t)month,
                                RNG_SITE_MONTH);
         if (!s->ready) {
-            double u = rng_u53(b.w[0]);
+            double u = rng_u52(b.w[0]);
             if (u < p->land.clear_rate / 12.0 ||
                 (intensity > 0 && u < clear_lev / 12.0 &&
                  lever_pay(ps, LEVER_REVITALISATION, p->levers.revitalisation.cost_per_mu * s->mu))) {
@@ -39,7 +39,7 @@ SimStatus revitalise_park(Replicate *R, int k, int month, double intensity, int 
             i++;
             continue;
         }
-        if (s->since < month && rng_u53(b.w[1]) < entry / 12.0) {
+        if (s->since < month && rng_u52(b.w[1]) < entry / 12.0) {
             double mu = s->mu;
             /* Remove the site first, keeping order: population_entrant may grow the firm array only. */
             memmove(&ps->site[i], &ps->site[i + 1], (size_t)(ps->n_site - i - 1) * sizeof *ps->site);
