@@ -114,7 +114,7 @@ bench: all
 	@tests/bench.sh
 
 docs: $(PARKSIM)
-	@$(PARKSIM) keys > docs/CONFIG.keys.md
+	@PARKSIM=$(PARKSIM) tests/docs_keys.sh
 
 clean:
 	rm -rf build build-asan bin

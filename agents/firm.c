@@ -1,6 +1,9 @@
 /** \file firm.c
- * Firm-level rates. Monthly hazards are annual rates / 12 (rates are small,
- * so the difference from 1-(1-r)^(1/12) is below 3% of the rate for r <= 0.5).
+ * Firm-level rates. Every `*_rate` parameter is an annual hazard rate r
+ * (events per year); the monthly probability is r/12, so an entity that stays
+ * eligible has r events a year on average, and a one-off event (exit) happens
+ * within a year with probability 1-(1-r/12)^12, which is within 1% of
+ * 1-exp(-r) for r <= 0.5.
  */
 #include "firm.h"
 

@@ -7,8 +7,8 @@
  *   2. the park's merger deals, in firm order;
  *   3. the park's sites: clearing of idle sites, entrants on cleared sites;
  *   4. the month's park record.
- * At each year end: the assessment, conservation checks, the 亩均 land-use
- * classification of firms, and removal of exited and absorbed firms.
+ * At each year end: the assessment, conservation checks, removal of exited
+ * and absorbed firms, and the 亩均 land-use classification of the rest.
  * At each year start: lever budgets and every firm's growth variance.
  * Parks do not interact within a month except through the assessment
  * (percentile bands) and the budget split, which both happen between months,

@@ -26,7 +26,7 @@ typedef struct {
     double idle_share;    /**< idle share of the land at the start, fraction */
     int n_chains;         /**< leading chains, 1..PARK_MAX_CHAINS */
     char chains[PARK_MAX_CHAINS][32]; /**< leading chain names */
-    int industries;       /**< leading industries (the assessment penalises > 3) */
+    int industries;       /**< leading industries (metric leading_industries; MIIT/NDRC advise at most 3) */
     int smart_level;      /**< 0 初始级, 1 提升级, 2 top */
     double anchor_revenue;/**< revenue of the chain-leader firm, CNY 1e4 (0: none) */
 } ParkInfo;

@@ -30,7 +30,7 @@ const LeverParams *lever_params(const Params *p, LeverId id)
 }
 
 /* Need of a park for a lever: what the lever can act on. */
-static double need_of(const Params *p, const ParkState *ps, LeverId id)
+static double need_of(const ParkState *ps, LeverId id)
 {
     double n = 0;
     if (id == LEVER_REVITALISATION) return park_idle_mu(ps);
@@ -38,7 +38,7 @@ static double need_of(const Params *p, const ParkState *ps, LeverId id)
         const Firm *f = &ps->firm[i];
         if (f->status != FIRM_ACTIVE) continue;
         if (id == LEVER_MERGERS) n += f->lclass >= CLASS_C;
-        else n += f->tech < 1.0 - p->firm.upgrade_step * 1e-9;
+        else n += f->tech < 1.0; /* the eligibility test of upgrades_firm() */
     }
     return n;
 }
@@ -51,7 +51,7 @@ void levers_allocate_year(const Params *p, ParkState *parks, int P, int month, d
         int active = c->intensity > 0 && c->start <= month + 11 && c->end >= month;
         double total = 0;
         for (int k = 0; k < P; k++) {
-            need[k] = active ? need_of(p, &parks[k], (LeverId)id) : 0;
+            need[k] = active ? need_of(&parks[k], (LeverId)id) : 0;
             total += need[k];
         }
         for (int k = 0; k < P; k++) {

@@ -4,9 +4,12 @@
  * Every lever raises a baseline rate toward a lever maximum,
  *     rate = base + intensity * (max - base),
  * so intensity 0 leaves every draw and every decision exactly as without the
- * lever (bit-identical output), and the extra actions are paid from the
- * park's share of the provincial budget: once it is spent, only baseline
- * actions happen.
+ * lever (bit-identical output). Extra *actions* (subsidised upgrades and deals,
+ * cleared sites) are paid from the park's share of the provincial budget; once
+ * it is spent, only baseline actions happen. Facilitation that costs the budget
+ * nothing in the model (investment promotion raising the letting rate and the
+ * gap-filling share of entrants; matching raising the same-chain share of
+ * acquirers) follows intensity alone, so a lever with budget 0 still has them.
  */
 #ifndef PARKSIM_LEVERS_H
 #define PARKSIM_LEVERS_H

@@ -4,7 +4,9 @@
  * ownership change via mergers of Maksimovic & Phillips 2001 [V]); acquirers
  * are larger and more productive (preferential selection, Maluck et al. 2017
  * [V]) and from the same chain with probability same_chain_share (55% same
- * industry [V]). The lever raises the rate and the same-chain preference.
+ * industry [V]); for a target outside the leading chains, "same chain" means
+ * another firm outside them (the same residual industry group). The lever
+ * raises the rate and the same-chain preference.
  */
 #include "mergers.h"
 

@@ -1,5 +1,5 @@
 /** \file upgrades.c
- * Upgrade decisions. Monthly hazard = annual rate / 12. A draw below the
+ * Upgrade decisions. Monthly probability = annual rate / 12. A draw below the
  * baseline hazard is an unsubsidised upgrade; a draw between the baseline and
  * the lever hazard is a subsidised one if the park's budget pays for it. The
  * same uniform decides both, so a lever adds upgrades without changing which

@@ -2,7 +2,7 @@
  * The single source of truth for scenario keys: one table gives every key's
  * type, default, range, unit and meaning. The same table fills defaults,
  * parses and range-checks values, prints the resolved scenario and makes
- * docs/CONFIG.md (`parksim keys`).
+ * the key table of docs/CONFIG.md (`parksim keys`, `make docs`).
  *
  * Validation collects every problem and fails once, so a user fixes a file in
  * one pass. Messages name the file, line, column and key.
@@ -59,7 +59,7 @@ static const ParamSpec specs[] = {
     {"population.leading_share", T_DBL, F(population.leading_share), "0.7", 0, 1, "1", "Share of firms on the park's leading chains (永修 关联度 70%) [V §2.2]"},
     {"population.chain_links", T_INT, F(population.chain_links), "10", 1, 64, "links", "Links (positions) per leading chain [A]"},
     {"population.land_elasticity", T_DBL, F(population.land_elasticity), "0.8", 0, 2, "1", "Land held grows as revenue^elasticity [A]"},
-    {"population.tech_mean", T_DBL, F(population.tech_mean), "0.5", 0, 1, "1", "Mean initial technology/digital level (about 55% retrofit coverage) [A from V §3.5]"},
+    {"population.tech_mean", T_DBL, F(population.tech_mean), "0.52", 0, 1, "1", "Mean initial technology/digital level: ~54% of firms at or above digital_threshold 0.5 (Jiangxi ~55% of 规上 firms retrofitted by 2025) [A from V §3.5]"},
     {"population.tech_sd", T_DBL, F(population.tech_sd), "0.2", 0, 1, "1", "Spread of initial technology level [A]"},
     {"population.rd_mean", T_DBL, F(population.rd_mean), "0.015", 0, 0.5, "1", "Mean R&D intensity (1.5% national target) [V §1.7]"},
     {"population.rd_sigma", T_DBL, F(population.rd_sigma), "0.6", 0, 3, "ln", "Lognormal spread of R&D intensity [A]"},
@@ -76,13 +76,13 @@ static const ParamSpec specs[] = {
     {"firm.growth_size_beta", T_DBL, F(firm.growth_size_beta), "0.2", 0, 1, "1", "Sd scales as size^-beta (Amaral et al. 1997: 0.20) [V §4.1]"},
     {"firm.growth_ref_revenue", T_DBL, F(firm.growth_ref_revenue), "20000", 1, 1e9, "CNY 1e4 a-1", "Reference size of growth_sigma [A]"},
     {"firm.tech_growth_effect", T_DBL, F(firm.tech_growth_effect), "0.03", -1, 1, "a-1", "Extra annual log growth per unit of technology level [A]"},
-    {"firm.exit_rate", T_DBL, F(firm.exit_rate), "0.04", 0, 1, "a-1", "Baseline annual exit hazard [A §3.3]"},
+    {"firm.exit_rate", T_DBL, F(firm.exit_rate), "0.04", 0, 1, "a-1", "Baseline exit hazard rate (monthly probability rate/12) [A §3.3]"},
     {"firm.exit_dclass_multiplier", T_DBL, F(firm.exit_dclass_multiplier), "3", 1, 100, "1", "Exit hazard multiplier for 亩均 class D firms [A §3.3]"},
     {"firm.exit_min_revenue", T_DBL, F(firm.exit_min_revenue), "100", 0.001, 1e9, "CNY 1e4 a-1", "Firms below this revenue exit at once [A]"},
     {"firm.class_a_share", T_DBL, F(firm.class_a_share), "0.25", 0, 1, "1", "亩均 class A: top share by revenue per mu [V §3.4]"},
     {"firm.class_c_share", T_DBL, F(firm.class_c_share), "0.25", 0, 1, "1", "亩均 class C share (above D) [V §3.4]"},
     {"firm.class_d_share", T_DBL, F(firm.class_d_share), "0.05", 0, 1, "1", "亩均 class D: bottom share [V §3.4]"},
-    {"firm.upgrade_rate", T_DBL, F(firm.upgrade_rate), "0.1", 0, 1, "a-1", "Baseline annual probability of a technology upgrade [A]"},
+    {"firm.upgrade_rate", T_DBL, F(firm.upgrade_rate), "0.1", 0, 1, "a-1", "Baseline upgrade hazard rate (monthly probability rate/12) [A]"},
     {"firm.upgrade_step", T_DBL, F(firm.upgrade_step), "0.25", 0.001, 1, "1", "Technology level gained per upgrade [A]"},
     {"firm.upgrade_revenue_gain", T_DBL, F(firm.upgrade_revenue_gain), "0.03", 0, 1, "ln", "Log revenue gained per upgrade [A]"},
     {"firm.upgrade_safety_gain", T_DBL, F(firm.upgrade_safety_gain), "0.2", 0, 1, "1", "Share of the safety gap closed per upgrade [A]"},
@@ -91,7 +91,7 @@ static const ParamSpec specs[] = {
     {"firm.incident_tech_reduction", T_DBL, F(firm.incident_tech_reduction), "0.5", 0, 1, "1", "Share of incident hazard removed at technology level 1 [A]"},
     {"firm.serious_share", T_DBL, F(firm.serious_share), "0.08", 0, 1, "1", "Share of incidents that are serious (较大 or worse: veto) [A §3.7]"},
 
-    {"entry.rate", T_DBL, F(entry.rate), "0.6", 0, 12, "a-1", "Annual probability that a cleared site is let to an entrant [A]"},
+    {"entry.rate", T_DBL, F(entry.rate), "0.6", 0, 12, "a-1", "Hazard rate at which a cleared site is let to an entrant (monthly probability rate/12) [A]"},
     {"entry.gap_fill_share", T_DBL, F(entry.gap_fill_share), "0.2", 0, 1, "1", "Share of entrants placed on a missing leading-chain link [A]"},
     {"entry.leading_share", T_DBL, F(entry.leading_share), "0.6", 0, 1, "1", "Share of other entrants on the leading chains [A]"},
     {"entry.revenue_per_mu", T_DBL, F(entry.revenue_per_mu), "250", 0.1, 1e6, "CNY 1e4 mu-1 a-1", "Entrant revenue per mu (Jiangxi target 400) [A, V §3.4]"},
@@ -99,9 +99,9 @@ static const ParamSpec specs[] = {
     {"entry.tech_mean", T_DBL, F(entry.tech_mean), "0.6", 0, 1, "1", "Mean technology level of entrants [A]"},
     {"entry.tech_sd", T_DBL, F(entry.tech_sd), "0.15", 0, 1, "1", "Spread of entrant technology level [A]"},
 
-    {"land.clear_rate", T_DBL, F(land.clear_rate), "0.4", 0, 12, "a-1", "Baseline annual probability that an idle site is cleared for re-letting [A]"},
+    {"land.clear_rate", T_DBL, F(land.clear_rate), "0.4", 0, 12, "a-1", "Baseline hazard rate at which an idle site is cleared for re-letting (monthly probability rate/12) [A]"},
 
-    {"mergers.rate", T_DBL, F(mergers.rate), "0.05", 0, 12, "a-1", "Baseline annual probability that a weak (C/D) firm is acquired [A; ~1.95%/yr of all firms, V §3.3]"},
+    {"mergers.rate", T_DBL, F(mergers.rate), "0.05", 0, 12, "a-1", "Baseline hazard rate at which a weak (C/D) firm is acquired (monthly probability rate/12) [A; ~1.95%/yr of all firms, V §3.3]"},
     {"mergers.same_chain_share", T_DBL, F(mergers.same_chain_share), "0.55", 0, 1, "1", "Share of acquirers sought on the target's chain [V §3.3]"},
     {"mergers.land_release_share", T_DBL, F(mergers.land_release_share), "0.3", 0, 1, "1", "Share of the target's land released as an idle site [A]"},
     {"mergers.synergy", T_DBL, F(mergers.synergy), "0.05", 0, 1, "1", "Revenue gain on the target's revenue after the deal [A; direction V §3.3]"},
@@ -173,8 +173,8 @@ static void report(Ctx *cx, const YNode *at, const char *key, const char *fmt, .
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    if (++cx->n_err > MAX_REPORTED) return;
-    if (cx->n_err == MAX_REPORTED) { sim_error("too many errors; stopping the list here"); return; }
+    if (++cx->n_err > MAX_REPORTED + 1) return;
+    if (cx->n_err == MAX_REPORTED + 1) { sim_error("more than %d errors; the rest are not listed", MAX_REPORTED); return; }
     if (!at) sim_error("%s: %s: %s", cx->scenario, key, msg);
     else if (at->line == 0) sim_error("--set %s: %s", key, msg);
     else sim_error("%s:%d:%d: %s: %s", at->file, at->line, at->col, key, msg);
@@ -251,7 +251,7 @@ static int set_value(Ctx *cx, Params *p, const ParamSpec *s, const YNode *at, co
         char *end;
         errno = 0;
         if (!*text || *text == '-' || isspace((unsigned char)*text)) goto bad_u64;
-        unsigned long long v = strtoull(text, &end, 0);
+        unsigned long long v = strtoull(text, &end, 10);
         if (*end || errno == ERANGE) goto bad_u64;
         *(uint64_t *)field = (uint64_t)v;
         return 1;
@@ -539,18 +539,28 @@ static void apply_defaults(Params *p)
     for (int i = 0; i < N_SPECS; i++) SIM_ASSERT(set_value(&cx, p, &specs[i], NULL, specs[i].def) || specs[i].type == T_PATH);
 }
 
-/* Defaults of the assessment scheme, parsed by the same code as user files. */
-static SimStatus default_groups(AssessParams *a)
+/* Put the built-in assessment scheme into a scenario tree that names no
+ * `assessment.groups`, so that it is parsed, echoed and overridable with
+ * --set exactly like a scheme written in a file. */
+static SimStatus add_default_groups(YNode *root)
 {
+    YNode *a = ytree_get(root, "assessment", NULL);
+    if (a && a->kind != YN_MAP) return SIM_OK; /* reported by walk() */
+    if (a && ytree_get(a, "groups", NULL)) return SIM_OK;
     char err[512];
-    YNode *root;
-    SimStatus st = ytree_load_string(default_groups_yaml, "(built-in assessment scheme)", &root, err, sizeof err);
-    SIM_ASSERT(st == SIM_OK);
-    Ctx cx = {0, "(built-in assessment scheme)"};
-    parse_groups(&cx, ytree_get(root, "groups", NULL), a);
-    ytree_free(root);
-    SIM_ASSERT(cx.n_err == 0);
-    return SIM_OK;
+    YNode *def;
+    SimStatus st = ytree_load_string(default_groups_yaml, "(built-in assessment scheme)", &def, err, sizeof err);
+    SIM_ASSERT(st != SIM_ECONFIG);
+    if (st != SIM_OK) return st;
+    if (!a) { /* move the whole {groups: ...} mapping in as `assessment` */
+        return ytree_put(root, "assessment", def);
+    }
+    int j;
+    ytree_get(def, "groups", &j);
+    YNode *g = def->items[j];
+    def->items[j] = NULL;
+    ytree_free(def);
+    return ytree_put(a, "groups", g);
 }
 
 /* The node at a dotted path, or NULL (for messages about cross-field checks). */
@@ -626,6 +636,17 @@ static SimStatus load_tree(const char *path, int depth, YNode **out, Ctx *cx)
     return SIM_OK;
 }
 
+/* For a check that involves several keys: the first of `keys` that the
+ * scenario (or --set) actually wrote, so the message points at a line the user
+ * can see; keys[0] (without a position) if none was written. */
+static const char *written_key(const YNode *root, const char *const *keys, int n, const YNode **node)
+{
+    for (int i = 0; i < n; i++)
+        if ((*node = find_path(root, keys[i])) != NULL) return keys[i];
+    *node = NULL;
+    return keys[0];
+}
+
 /* Convert absolute lever months to run months and check them. */
 static void check_lever_months(Ctx *cx, Params *p, const YNode *root, const char *name, LeverParams *c)
 {
@@ -635,35 +656,52 @@ static void check_lever_months(Ctx *cx, Params *p, const YNode *root, const char
     snprintf(ke, sizeof ke, "levers.%s.end", name);
     int s = c->start == INT_MIN ? 0 : c->start - first;
     int e = c->end == INT_MAX ? months - 1 : c->end - first;
-    if (s > e) report(cx, find_path(root, ks), ks, "start is after end");
-    else if (e < 0 || s > months - 1)
-        report(cx, find_path(root, ks), ks, "the lever's months lie wholly outside the run (%d-01 to %d-12)",
-               p->run.start_year, p->run.start_year + p->run.years - 1);
+    const YNode *at;
+    if (s > months - 1) {
+        const char *keys[] = {ks};
+        const char *k = written_key(root, keys, 1, &at);
+        report(cx, at, k, "the lever starts after the run ends (%d-12)", p->run.start_year + p->run.years - 1);
+    } else if (e < 0) {
+        const char *keys[] = {ke};
+        const char *k = written_key(root, keys, 1, &at);
+        report(cx, at, k, "the lever ends before the run starts (%d-01)", p->run.start_year);
+    } else if (s > e) {
+        const char *keys[] = {ke, ks};
+        const char *k = written_key(root, keys, 2, &at);
+        report(cx, at, k, "%s is after %s", ks, ke);
+    }
     c->start = s < 0 ? 0 : s;
     c->end = e > months - 1 ? months - 1 : e;
 }
 
 static void cross_checks(Ctx *cx, Params *p, const YNode *root)
 {
+    const YNode *at;
+    const char *k;
     if (!p->population.parks_file[0]) report(cx, NULL, "population.parks_file", "required key is missing");
-    if (p->firm.class_a_share + p->firm.class_c_share + p->firm.class_d_share > 1.0)
-        report(cx, find_path(root, "firm.class_a_share"), "firm.class_a_share",
-               "class_a_share + class_c_share + class_d_share must not exceed 1");
+    if (p->firm.class_a_share + p->firm.class_c_share + p->firm.class_d_share > 1.0) {
+        const char *keys[] = {"firm.class_d_share", "firm.class_c_share", "firm.class_a_share"};
+        k = written_key(root, keys, 3, &at);
+        report(cx, at, k, "firm.class_a_share + class_c_share + class_d_share = %g, more than 1",
+               p->firm.class_a_share + p->firm.class_c_share + p->firm.class_d_share);
+    }
     double cult = p->population.innovative_share + p->population.specialised_share +
                   p->population.little_giant_share + p->population.champion_share;
-    if (cult > 1.0)
-        report(cx, find_path(root, "population.innovative_share"), "population.innovative_share",
-               "the four cultivation-tier shares add up to %g, more than 1", cult);
-    if (p->assessment.tier1_min < p->assessment.tier2_min)
-        report(cx, find_path(root, "assessment.tier1_min"), "assessment.tier1_min",
-               "must not be below assessment.tier2_min (%g)", p->assessment.tier2_min);
+    if (cult > 1.0) {
+        const char *keys[] = {"population.innovative_share", "population.specialised_share",
+                              "population.little_giant_share", "population.champion_share"};
+        k = written_key(root, keys, 4, &at);
+        report(cx, at, k, "the four cultivation-tier shares add up to %g, more than 1", cult);
+    }
+    if (p->assessment.tier1_min < p->assessment.tier2_min) {
+        const char *keys[] = {"assessment.tier2_min", "assessment.tier1_min"};
+        k = written_key(root, keys, 2, &at);
+        report(cx, at, k, "assessment.tier1_min (%g) must not be below assessment.tier2_min (%g)",
+               p->assessment.tier1_min, p->assessment.tier2_min);
+    }
     check_lever_months(cx, p, root, "mergers", &p->levers.mergers.c);
     check_lever_months(cx, p, root, "revitalisation", &p->levers.revitalisation.c);
     check_lever_months(cx, p, root, "upgrades", &p->levers.upgrades.c);
-    for (int g = 0; g < p->assessment.n_groups; g++)
-        for (int j = 0; j < p->assessment.group[g].n_ind; j++)
-            if (p->assessment.group[g].ind[j].metric == METRIC_REVENUE_GROWTH && p->run.years < 1)
-                report(cx, NULL, "assessment.groups", "revenue_growth needs at least one run year");
 }
 
 /* ---------------------------------------------------------------- echo */
@@ -806,7 +844,11 @@ void config_print_keys_markdown(FILE *out)
         else if (s->type == T_MONTH) snprintf(range, sizeof range, "YYYY-MM, start, end");
         else if (s->type == T_STR || s->type == T_PATH) snprintf(range, sizeof range, "up to %zu bytes", s->size - 1);
         else if (s->type == T_U64) snprintf(range, sizeof range, "0 .. 2^64-1");
-        fprintf(out, "| `%s` | %s | `%s` | %s | %s | %s |\n", s->key, t, *s->def ? s->def : "(required)", range,
+        char def[80];
+        if (s->type == T_PATH && !*s->def) snprintf(def, sizeof def, "(required)");
+        else if (s->type == T_STR || s->type == T_PATH) snprintf(def, sizeof def, "`\"%s\"`", s->def);
+        else snprintf(def, sizeof def, "`%s`", s->def);
+        fprintf(out, "| `%s` | %s | %s | %s | %s | %s |\n", s->key, t, def, range,
                 s->unit, s->help);
     }
 }
@@ -820,9 +862,9 @@ SimStatus config_load(Scenario *sc, const char *path, char *const *sets, int n_s
     char err[1024];
     memset(sc, 0, sizeof *sc);
     apply_defaults(&sc->p);
-    default_groups(&sc->p.assessment);
 
     SimStatus st = load_tree(path, 0, &root, &cx);
+    if (st == SIM_OK) st = add_default_groups(root);
     if (st != SIM_OK) { ytree_free(root); return st == SIM_ENOMEM ? st : SIM_ECONFIG; }
     for (int i = 0; i < n_sets; i++) {
         const char *eq = strchr(sets[i], '=');

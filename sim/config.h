@@ -28,8 +28,8 @@ void config_free(Scenario *sc);
 /** Print the table of scenario keys as Markdown (docs/CONFIG.md is made from it). */
 void config_print_keys_markdown(FILE *out);
 
-/** Load a park population CSV into *parks (malloc'd). `links` bounds nothing
- *  here; errors name file, line and column. Returns SIM_ECONFIG on bad data. */
+/** Load a park population CSV into *parks (malloc'd) and its text into *text.
+ *  Errors name file, line and column. Returns SIM_ECONFIG on bad data. */
 SimStatus parks_load_csv(const char *path, ParkInfo **parks, int *n_parks, char **text);
 
 #endif

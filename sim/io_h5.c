@@ -21,7 +21,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #ifndef PARKSIM_VERSION
 #define PARKSIM_VERSION "0.0.0"
@@ -47,7 +50,7 @@ static const VarSpec base_vars[] = {
     {"summary", "second_tier_count", "Y", K_I32, M(second_tier_count), -1, "parks at the second competitiveness tier (二级)", "parks"},
     {"park_year", "score", "YP", K_F64, M(score), -1, "composite competitiveness score (0-100)", "1"},
     {"park_year", "tier", "YP", K_I8, M(tier), -1, "competitiveness tier: 1 = 一级 (top), 2 = 二级, 3 = 三级", "1"},
-    {"park_year", "veto", "YP", K_I8, M(veto), -1, "1 if a veto (serious incident) capped the tier", "1"},
+    {"park_year", "veto", "YP", K_I8, M(veto), -1, "1 if a serious incident triggered the veto rule (tier 3 that year)", "1"},
     {"park_year", "group_score", "YPG", K_F64, M(group_score), -1, "indicator-group score (0-100)", "1"},
     {"park_year", "lever_spent", "YPL", K_F64, M(lever_spent), -1, "lever budget spent on the park in the year", "CNY 1e4"},
     {"park_month", "firms", "TP", K_I32, M(m_firms), -1, "active enterprises at month end", "firms"},
@@ -183,13 +186,36 @@ struct Output {
     SimStatus status;
 };
 
-/* Report an HDF5 failure in parksim's words, then the library's error stack. */
-static SimStatus h5fail(const char *what, const char *name)
+/* Report an HDF5 failure in parksim's words, then the library's error stack
+ * (the current one, or `stack` if one was saved). Call it before any cleanup
+ * call, which would clear the current stack. */
+static SimStatus h5fail_stack(const char *what, const char *name, hid_t stack)
 {
     fprintf(stderr, "parksim: error: rank %d: HDF5 could not %s%s%s; library detail follows\n", par_rank(), what,
             name ? " " : "", name ? name : "");
-    H5Eprint2(H5E_DEFAULT, stderr);
+    H5Eprint2(stack >= 0 ? stack : H5E_DEFAULT, stderr);
+    if (stack >= 0) H5Eclose_stack(stack);
     return SIM_EIO;
+}
+
+static SimStatus h5fail(const char *what, const char *name) { return h5fail_stack(what, name, -1); }
+
+/* Why a file cannot be created, in parksim's words, from its directory. */
+static void explain_create_failure(const char *path)
+{
+    char dir[PS_PATH_MAX + 16];
+    snprintf(dir, sizeof dir, "%s", path);
+    char *slash = strrchr(dir, '/');
+    if (!slash) snprintf(dir, sizeof dir, ".");
+    else if (slash == dir) dir[1] = '\0';
+    else *slash = '\0';
+    struct stat sb;
+    if (stat(dir, &sb) != 0)
+        sim_error("cannot create %s: directory %s: %s", path, dir, strerror(errno));
+    else if (!S_ISDIR(sb.st_mode))
+        sim_error("cannot create %s: %s is not a directory", path, dir);
+    else if (access(dir, W_OK) != 0)
+        sim_error("cannot create %s: directory %s is not writable: %s", path, dir, strerror(errno));
 }
 
 static hid_t make_group(hid_t file, const char *name)
@@ -218,8 +244,16 @@ SimStatus out_create(Output **po, const char *path, const OutDims *d)
         return o->status = h5fail("set up MPI-IO file access for", path);
     }
     o->file = H5Fcreate(path, H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
+    if (o->file < 0) {
+        /* Creation is collective and fails alike on every rank: report once. */
+        if (par_rank() == 0) {
+            explain_create_failure(path);
+            h5fail("create the output file", path);
+        }
+        H5Pclose(fapl);
+        return o->status = SIM_EIO;
+    }
     H5Pclose(fapl);
-    if (o->file < 0) return o->status = h5fail("create the output file", path);
     o->dxpl = H5Pcreate(H5P_DATASET_XFER);
     if (o->dxpl < 0 || H5Pset_dxpl_mpio(o->dxpl, H5FD_MPIO_COLLECTIVE) < 0)
         return o->status = h5fail("set up collective transfers for", path);
@@ -467,11 +501,12 @@ static int write_parks(hid_t g, const Scenario *sc, const Scales *s)
 #define STRVAR(name, expr, ln) \
     for (int i = 0; ok && i < P; i++) sv[i] = (expr); \
     ok = ok && (x = write_strings(g, name, sv, (hsize_t)P)) >= 0 && H5DSattach_scale(x, s->park, 0) >= 0 && \
-         attr_str(x, "long_name", ln) && H5Dclose(x) >= 0;
+         attr_str(x, "long_name", ln) && attr_str(x, "coordinates", "park_code park_name") && H5Dclose(x) >= 0;
 #define NUMVAR(name, arr, val, ftype, mtype, ln, un) \
     for (int i = 0; ok && i < P; i++) arr[i] = (val); \
     ok = ok && (x = write_1d(g, name, ftype, mtype, (hsize_t)P, arr)) >= 0 && H5DSattach_scale(x, s->park, 0) >= 0 && \
-         attr_str(x, "long_name", ln) && attr_str(x, "units", un) && H5Dclose(x) >= 0;
+         attr_str(x, "long_name", ln) && attr_str(x, "units", un) && \
+         attr_str(x, "coordinates", "park_code park_name") && H5Dclose(x) >= 0;
     for (int i = 0; ok && i < P; i++) {
         chains[i][0] = '\0';
         for (int c = 0; c < sc->parks[i].n_chains; c++) {
@@ -509,6 +544,8 @@ SimStatus out_finalize(const char *path, const Scenario *sc, const OutDims *d, c
     hid_t file = H5Fopen(path, H5F_ACC_RDWR, H5P_DEFAULT);
     if (file < 0) return h5fail("reopen the output file", path);
     int ok = 1;
+    hid_t estack = -1; /* error stack saved at the first failure, before cleanup clears it */
+#define SAVE_STACK() do { if (!ok && estack < 0) estack = H5Eget_current_stack(); } while (0)
     for (int gi = 0; gi < 4 && ok; gi++) {
         if (gi == 2 && !d->monthly) continue;
         hid_t g = make_group(file, groups[gi]);
@@ -537,8 +574,10 @@ SimStatus out_finalize(const char *path, const Scenario *sc, const OutDims *d, c
                 ok = a >= 0 && H5Awrite(a, H5T_NATIVE_SCHAR, fv) >= 0 && H5Aclose(a) >= 0 && H5Sclose(sp) >= 0 &&
                      attr_str(ds, "flag_meanings", "first_tier second_tier third_tier");
             }
+            SAVE_STACK();
             if (ds >= 0 && H5Dclose(ds) < 0) ok = 0;
         }
+        SAVE_STACK();
         close_scales(&s);
         if (g >= 0 && H5Gclose(g) < 0) ok = 0;
     }
@@ -568,6 +607,9 @@ SimStatus out_finalize(const char *path, const Scenario *sc, const OutDims *d, c
          attr_str(file, "result_digest", dig) && attr_str(file, "date_created", when);
     /* Last: a file without this marker was not finished. */
     ok = ok && attr_num(file, "parksim_complete", H5T_STD_I32LE, H5T_NATIVE_INT32, &complete);
+    SAVE_STACK();
     if (H5Fclose(file) < 0) ok = 0;
-    return ok ? SIM_OK : h5fail("finish the output file", path);
+    SAVE_STACK();
+#undef SAVE_STACK
+    return ok ? SIM_OK : h5fail_stack("finish the output file", path, estack);
 }

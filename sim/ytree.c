@@ -83,6 +83,21 @@ YNode *ytree_get(const YNode *map, const char *key, int *index)
     return NULL;
 }
 
+SimStatus ytree_put(YNode *map, const char *key, YNode *child)
+{
+    int j;
+    if (ytree_get(map, key, &j)) {
+        ytree_free(map->items[j]);
+        map->items[j] = child;
+        return SIM_OK;
+    }
+    if (!add_child(map, key, child->line, child->col, child)) {
+        ytree_free(child);
+        return SIM_ENOMEM;
+    }
+    return SIM_OK;
+}
+
 void ytree_remove(YNode *map, const char *key)
 {
     int i;
@@ -169,10 +184,16 @@ static SimStatus load_parser(yaml_parser_t *parser, const char *name, YNode **ou
     yaml_document_t doc;
     SimStatus st = SIM_OK;
     if (!yaml_parser_load(parser, &doc)) {
-        snprintf(err, errlen, "%s:%zu:%zu: YAML syntax error: %s%s%s", name,
-                 parser->problem_mark.line + 1, parser->problem_mark.column + 1,
-                 parser->problem ? parser->problem : "unknown problem",
-                 parser->context ? " " : "", parser->context ? parser->context : "");
+        /* libyaml reports where it gave up; the context mark says where the
+         * unfinished construct (an unclosed bracket, say) began. */
+        if (parser->context)
+            snprintf(err, errlen, "%s:%zu:%zu: YAML syntax error: %s (%s that starts at line %zu, column %zu)", name,
+                     parser->problem_mark.line + 1, parser->problem_mark.column + 1,
+                     parser->problem ? parser->problem : "unknown problem", parser->context,
+                     parser->context_mark.line + 1, parser->context_mark.column + 1);
+        else
+            snprintf(err, errlen, "%s:%zu:%zu: YAML syntax error: %s", name, parser->problem_mark.line + 1,
+                     parser->problem_mark.column + 1, parser->problem ? parser->problem : "unknown problem");
         return SIM_ECONFIG;
     }
     yaml_node_t *root = yaml_document_get_root_node(&doc);

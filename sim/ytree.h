@@ -44,6 +44,11 @@ SimStatus ytree_set(YNode *root, const char *path, const char *value, char *err,
 /** Child of a mapping by key, or NULL; *index receives its position if not NULL. */
 YNode *ytree_get(const YNode *map, const char *key, int *index);
 
+/** Put `child` under `key` in a mapping, replacing (and freeing) any value the
+ *  key had; the mapping takes ownership. SIM_ENOMEM on allocation failure
+ *  (child freed). */
+SimStatus ytree_put(YNode *map, const char *key, YNode *child);
+
 /** Remove a key from a mapping (freeing its value); no-op if absent. */
 void ytree_remove(YNode *map, const char *key);
 

@@ -143,13 +143,13 @@ run "$PARKSIM" run "$I/badcsv.yaml" -o o.h5
 bad_input "bad value in the parks file" "$I/badparks.csv:4:" "class" "X"
 
 # Checks that involve two keys: the message must point at the key the user
-# wrote (with its line:column), not only at its partner that the file lacks.
+# wrote (the line:column of its value), not at a partner that the file lacks.
 run "$PARKSIM" run "$I/tiers.yaml" -o o.h5
-bad_input "cross-check tier2_min > tier1_min" "$I/tiers.yaml:5:3:" "assessment.tier2_min"
+bad_input "cross-check tier2_min > tier1_min" "$I/tiers.yaml:5:14:" "assessment.tier2_min"
 run "$PARKSIM" run "$I/shares.yaml" -o o.h5
-bad_input "cross-check class shares sum > 1" "$I/shares.yaml:5:3:" "firm.class_d_share"
+bad_input "cross-check class shares sum > 1" "$I/shares.yaml:5:18:" "firm.class_d_share"
 run "$PARKSIM" run "$I/leverend.yaml" -o o.h5
-bad_input "cross-check lever end before the run" "$I/leverend.yaml:7:5:" "levers.mergers.end"
+bad_input "cross-check lever end before the run" "$I/leverend.yaml:7:10:" "levers.mergers.end"
 
 # Bad input without -o: the default name <scenario.name>.h5 is not created either.
 run "$PARKSIM" run "$I/range.yaml"

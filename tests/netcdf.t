@@ -197,10 +197,8 @@ def main(tmp):
         return not bad, "\n".join(bad[:10])
     check("xarray: park_code and park_name are coordinates (str values) of every per-park variable in park_year, "
           "park_month", lambda: park_coords(("park_year", "park_month")))
-    # docs/OUTPUT.md 3.4 says that in /parks they are plain variables: known, documented, to be fixed.
     check("xarray: park_code and park_name are coordinates of the /parks variables too",
-          lambda: park_coords(("parks",)),
-          todo="/parks variables have no coordinates attribute (docs/OUTPUT.md 3.4)")
+          lambda: park_coords(("parks",)))
     check("xarray: group_name and lever_name are coordinates of group_score and lever_spent", lambda: (
         "group_name" in ds["park_year"].group_score.coords and "lever_name" in ds["park_year"].lever_spent.coords
         and ds["park_year"].lever_name.values.tolist() == ["mergers", "revitalisation", "upgrades"]))

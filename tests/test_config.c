@@ -382,16 +382,19 @@ int main(void)
 
     put("order.yaml", PARKS_LINES "levers:\n  upgrades:\n    start: 2027-06\n    end: 2027-01\n    intensity: 1\n");
     load_bad("{D}/order.yaml", NULL, 0, "lever start after end");
-    says("parksim: error: {D}/order.yaml:5:12: levers.upgrades.start: start is after end", "lever start after end");
+    /* reported at the end (the later of the two keys in the usual reading) */
+    says("parksim: error: {D}/order.yaml:6:10: levers.upgrades.end: levers.upgrades.start is after levers.upgrades.end",
+         "lever start after end");
 
     put("outside.yaml", PARKS_LINES "levers:\n  mergers:\n    start: 2030-01\n    end: 2030-06\n");
     load_bad("{D}/outside.yaml", NULL, 0, "lever outside the run");
-    says("{D}/outside.yaml:5:12: levers.mergers.start: the lever's months lie wholly outside the run (2026-01 to 2028-12)",
+    says("{D}/outside.yaml:5:12: levers.mergers.start: the lever starts after the run ends (2028-12)",
          "lever outside the run");
 
     put("tiers.yaml", PARKS_LINES "assessment:\n  tier1_min: 40\n  tier2_min: 50\n");
     load_bad("{D}/tiers.yaml", NULL, 0, "tier1_min below tier2_min");
-    says("{D}/tiers.yaml:4:14: assessment.tier1_min: must not be below assessment.tier2_min (50)", "tier order");
+    says("{D}/tiers.yaml:5:14: assessment.tier2_min: assessment.tier1_min (40) must not be below assessment.tier2_min (50)",
+         "tier order");
 
     put("noparks_key.yaml", "run:\n  seed: 1\n");
     load_bad("{D}/noparks_key.yaml", NULL, 0, "parks_file missing");
