@@ -28,7 +28,7 @@ TEST_NAMES:= test_rng test_config test_model test_levers test_assess
 OBJ        = $(patsubst %.c,$(BLD)/%.o,$(1))
 
 PARKSIM   := $(BIN)/parksim$(if $(SANITIZE),-asan)
-PARKSTAT  := $(BIN)/parkstat
+PARKSTAT  := $(BIN)/parkstat$(if $(SANITIZE),-asan)
 TESTS     := $(addprefix $(BLD)/tests/,$(TEST_NAMES))
 
 # Open MPI as root, more ranks than cores, and no CMA (containers): STACK.md §2.
@@ -103,11 +103,11 @@ check: all $(TESTS)
 
 # The suite under AddressSanitizer and UBSan; Open MPI's own leaks suppressed (STACK.md §2).
 asan: deps
-	@$(MAKE) --no-print-directory SANITIZE='$(ASAN_FLAGS)' OPT=-O1 $(BIN)/parksim-asan $(PARKSTAT) \
+	@$(MAKE) --no-print-directory SANITIZE='$(ASAN_FLAGS)' OPT=-O1 $(BIN)/parksim-asan $(BIN)/parkstat-asan \
 	  $(addprefix build-asan/tests/,$(TEST_NAMES))
 	ASAN_OPTIONS=fast_unwind_on_malloc=0:detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0:fast_unwind_on_malloc=0 \
-	PARKSIM=$(CURDIR)/bin/parksim-asan \
+	PARKSIM=$(CURDIR)/bin/parksim-asan PARKSTAT=$(CURDIR)/bin/parkstat-asan \
 	  prove -j2 --exec '' $(addprefix build-asan/tests/,$(TEST_NAMES)) tests/*.t
 
 bench: all
