@@ -5,6 +5,7 @@
 #include "rng.h"
 
 #include <math.h>
+#include <gsl/gsl_cdf.h>
 #include <Random123/philox.h>
 #include <Random123/gsl_microrng.h>
 
@@ -30,9 +31,10 @@ RngBlock rng_block(uint64_t seed, uint32_t replicate, uint64_t entity, uint32_t 
 
 double rng_normal(uint64_t w)
 {
-    /* Box-Muller: one of the pair is used; the other would need a second key. */
-    double u1 = rng_u32_hi(w), u2 = rng_u32_lo(w);
-    return sqrt(-2.0 * log(u1)) * cos(6.283185307179586476925 * u2);
+    /* Inversion with GSL's AS241 (Wichura 1988, relative error ~1e-16): one
+     * draw per word, and in the central 85% a rational function only, about
+     * twice as fast as Box-Muller's log, sqrt and cos on the hot path. */
+    return gsl_cdf_ugaussian_Pinv(rng_u52(w));
 }
 
 gsl_rng *rng_gsl_alloc(void)

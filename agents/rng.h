@@ -51,7 +51,7 @@ static inline double rng_u32_lo(uint64_t w) { return ((double)(w & 0xffffffffu) 
  *  (53 bits would round the top value up to exactly 1). */
 static inline double rng_u52(uint64_t w) { return ((double)(w >> 12) + 0.5) * (1.0 / 4503599627370496.0); }
 
-/** Standard normal from one word (Box-Muller on its two 32-bit halves). */
+/** Standard normal from one word: the inverse normal CDF of rng_u52(w). */
 double rng_normal(uint64_t w);
 
 /** Allocate a gsl_rng whose stream is reset by rng_gsl_reset(); use it where a

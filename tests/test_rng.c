@@ -222,14 +222,13 @@ int main(void)
 
     /* ---- 6. rng_normal (5) */
     {
-        /* Hand value: hi half 2^31 and lo half 2^30 give u1 = (2^31+.5)/2^32,
-         * u2 = (2^30+.5)/2^32 ~ 1/4, so z = sqrt(-2 ln u1) cos(2 pi u2) ~ 0;
-         * with lo half 0, z = sqrt(-2 ln u1) cos(2 pi 0.5/2^32). */
-        double u1 = (2147483648.0 + 0.5) / 4294967296.0;
-        is_double(rng_normal(UINT64_C(0x80000000) << 32), sqrt(-2 * log(u1)) * cos(2 * M_PI * 0.5 / 4294967296.0), 1e-15,
-                  "rng_normal is Box-Muller on the two halves (cos branch)");
-        is_double(rng_normal((UINT64_C(0x80000000) << 32) | UINT64_C(0x40000000)), 0, 1e-9,
-                  "rng_normal at u2 = 1/4 is 0");
+        /* Inversion: the word whose top 52 bits are x gives u = (x + 0.5)/2^52.
+         * Oracles from tables of the normal distribution: Phi(1.959963984540054)
+         * = 0.975 and Phi(0) = 0.5; the words are chosen so that u is within
+         * 2^-53 of those, and dz/du = 1/phi(z) <= 17 keeps z within 1e-14. */
+        uint64_t w975 = (uint64_t)(0.975 * 4503599627370496.0) << 12;
+        is_double(rng_normal(w975), 1.959963984540054, 1e-12, "rng_normal inverts the normal CDF at u = 0.975");
+        is_double(rng_normal(UINT64_C(1) << 63), 0, 1e-15, "rng_normal at u = 1/2 is 0");
         /* N = 1e6: mean sd 1e-3 (tol 5e-3); variance sd sqrt(2/N) = 1.4e-3 (tol 7e-3);
          * excess kurtosis sd sqrt(24/N) = 4.9e-3 (tol 0.03, 6 sd). */
         Moments z = {0};
