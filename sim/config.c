@@ -121,7 +121,7 @@ static const ParamSpec specs[] = {
     {"levers.upgrades.rate_max", T_DBL, F(levers.upgrades.rate_max), "0.5", 0, 12, "a-1", "Upgrade rate at full intensity (full 规上 coverage by 2027) [A, V §3.5]"},
     {"levers.upgrades.subsidy_per_upgrade", T_DBL, F(levers.upgrades.subsidy_per_upgrade), "50", 0, 1e9, "CNY 1e4", "Subsidy paid per lever upgrade [A]"},
 
-    {"assessment.tier1_min", T_DBL, F(assessment.tier1_min), "63", 0, 100, "score", "Composite score for the first tier (一级) [A]"},
+    {"assessment.tier1_min", T_DBL, F(assessment.tier1_min), "64", 0, 100, "score", "Composite score for the first tier (一级) [A]"},
     {"assessment.tier2_min", T_DBL, F(assessment.tier2_min), "45", 0, 100, "score", "Composite score for the second tier (二级) [A; Yunnan 60, Jiangsu 80 analogues V §1.6]"},
     {"assessment.tier1_min_smart_level", T_INT, F(assessment.tier1_min_smart_level), "1", 0, 2, "level", "Park smart level needed for the first tier (1 = 提升级) [A]"},
     {"assessment.veto_serious_incident", T_BOOL, F(assessment.veto_serious_incident), "true", 0, 1, "", "A serious incident in the year caps the tier at 三级 (one-vote veto) [V §1.6]"},
