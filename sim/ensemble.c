@@ -121,6 +121,7 @@ SimStatus ensemble_run(const Scenario *sc, const RunOptions *opt)
         return SIM_ENOMEM;
     }
     st = out_create(&out, tmp, &d);
+    int out_created = st == SIM_OK, io_broken = 0;
     double t0 = par_wtime(), t_last = t0, t_loop = 0, t_write = 0, firm_steps = 0;
     uint64_t digest = 0;
     char errmsg[256] = "";
@@ -144,6 +145,7 @@ SimStatus ensemble_run(const Scenario *sc, const RunOptions *opt)
         t_loop += tb - ta;
         if (!par_all_ok(st == SIM_OK)) break;
         st = out_write_batch(out, first, n, &batch);
+        if (st != SIM_OK) io_broken = 1;
         t_write += par_wtime() - tb;
         if (rank == 0) {
             int done = (k + 1) * size * d.B;
@@ -152,6 +154,7 @@ SimStatus ensemble_run(const Scenario *sc, const RunOptions *opt)
     }
     out_free_batch(&batch);
     SimStatus cst = out_close(out);
+    if (cst != SIM_OK && out_created) io_broken = 1;
     if (st == SIM_OK) st = cst;
     int ok = par_all_ok(st == SIM_OK);
 
@@ -175,6 +178,14 @@ SimStatus ensemble_run(const Scenario *sc, const RunOptions *opt)
             sim_warn("could not remove the unfinished file %s: %s", tmp, strerror(errno));
     }
     par_bcast_bytes(&st_i, sizeof st_i);
+    /* After a failed collective write or close, HDF5 may still hold the file
+     * open, and MPI_Finalize would make it flush through a broken MPI-IO
+     * handle (seen: a segfault in H5F__close_cb). The unfinished file is gone
+     * by now; stop every rank at once with the runtime exit code instead. */
+    if (par_max_int(io_broken)) {
+        if (rank == 0) sim_error("stopping all ranks after the HDF5 failure above (exit code %d)", EXIT_RUNTIME);
+        par_abort(EXIT_RUNTIME);
+    }
     if (st_i == SIM_OK && rank == 0 && !opt->quiet) {
         progress(opt, d.R, d.R, t0, &t_last, 1);
         /* loop time is the slowest rank's; the rate per core divides by ranks */

@@ -34,7 +34,7 @@ SimStatus out_alloc_batch(const OutDims *d, ReplicateOut *batch);
 void out_free_batch(ReplicateOut *batch);
 /** View of replicate b of a batch. */
 ReplicateOut out_batch_view(const OutDims *d, const ReplicateOut *batch, int b);
-/** Bytes of one replicate's results (for memory estimates). */
+/** Bytes of one replicate's results in memory (all buffers). */
 size_t out_bytes_per_replicate(const OutDims *d);
 
 /** Collective: create the file at `path` (truncating) with every data variable. */

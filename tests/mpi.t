@@ -180,8 +180,8 @@ ok $? "mpirun -np 2 --set run.chunk_replicates=1: every dataset identical to the
 # ---------------------------------------------------------------- storage options do not matter
 run_one nozip -- --set output.compression=0
 ok "$([ "$rc" -eq 0 ] && [ "$digest" = "$d0" ]; echo $?)" "--set output.compression=0: same result_digest"
-compare single nozip scenario
-ok $? "--set output.compression=0: every dataset identical (only the resolved scenario text differs)"
+compare single nozip scenario compression
+ok $? "--set output.compression=0: every dataset identical (only the resolved scenario text and the compression attribute differ)"
 
 # ---------------------------------------------------------------- rerun from the file alone
 # docs/OUTPUT.md 6: the `scenario` and `parks_csv` attributes are enough to rerun.
