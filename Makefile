@@ -19,7 +19,7 @@ LDLIBS    := -lhdf5_hl $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
 LDFLAGS   := $(SANITIZE)
 BIN       := bin
 
-MODEL_SRC := agents/rng.c agents/firm.c agents/population.c agents/assess.c agents/model.c \
+MODEL_SRC := agents/rng.c agents/firm.c agents/population.c agents/assess.c agents/model.c agents/results.c \
              policies/levers.c policies/upgrades.c policies/mergers.c policies/revitalise.c
 CONF_SRC  := sim/err.c sim/ytree.c sim/config.c sim/parks_csv.c
 SIM_SRC   := sim/par.c sim/io_h5.c sim/ensemble.c sim/main.c

@@ -88,6 +88,18 @@ typedef struct {
     double *m_revenue, *m_idle_mu, *m_tech; /**< [T][P] */
 } ReplicateOut;
 
+/** Allocate the results of n replicates: each array holds n replicates one
+ *  after another. SIM_ENOMEM (nothing left allocated) on failure. */
+SimStatus replicate_out_alloc(ReplicateOut *o, const Params *p, int n_parks, int n);
+void replicate_out_free(ReplicateOut *o);
+/** View of replicate k of a buffer made by replicate_out_alloc. */
+ReplicateOut replicate_out_view(const ReplicateOut *o, const Params *p, int n_parks, int k);
+/** Bytes of one replicate's results. */
+size_t replicate_out_bytes(const Params *p, int n_parks);
+/** Name of the first array in which two one-replicate results differ
+ *  bytewise, or NULL if they are identical. */
+const char *replicate_out_diff(const ReplicateOut *a, const ReplicateOut *b, const Params *p, int n_parks);
+
 typedef struct {
     const Params *p;
     const ParkInfo *info;

@@ -107,17 +107,17 @@ SimStatus ensemble_run(const Scenario *sc, const RunOptions *opt)
     if (st_i != SIM_OK) return (SimStatus)st_i;
 
     if (rank == 0 && !opt->quiet) {
-        double mb = (double)out_bytes_per_replicate(&d) * d.B / 1e6;
+        double mb = (double)replicate_out_bytes(p, d.P) * d.B / 1e6;
         fprintf(stderr, "parksim: %s: %d replicates x %d parks x %d months on %d rank%s; %d per write, %.1f MB of results per rank\n",
                 p->name, d.R, d.P, d.T, size, size > 1 ? "s" : "", d.B, mb);
     }
 
     ReplicateOut batch;
     Output *out = NULL;
-    SimStatus st = out_alloc_batch(&d, &batch);
+    SimStatus st = replicate_out_alloc(&batch, p, d.P, d.B);
     if (!par_all_ok(st == SIM_OK)) {
         if (st != SIM_OK) sim_error("rank %d: out of memory for %d replicates of results", rank, d.B);
-        out_free_batch(&batch);
+        replicate_out_free(&batch);
         return SIM_ENOMEM;
     }
     st = out_create(&out, tmp, &d);
@@ -132,7 +132,7 @@ SimStatus ensemble_run(const Scenario *sc, const RunOptions *opt)
         n = n < 0 ? 0 : (n > d.B ? d.B : n);
         double ta = par_wtime();
         for (int b = 0; b < n && st == SIM_OK; b++) {
-            ReplicateOut v = out_batch_view(&d, &batch, b);
+            ReplicateOut v = replicate_out_view(&batch, p, d.P, b);
             st = model_run(p, sc->parks, d.P, (uint32_t)(first + b), &v, errmsg, sizeof errmsg);
             if (st == SIM_OK) {
                 digest += replicate_digest(&d, &v, first + b);
@@ -152,7 +152,7 @@ SimStatus ensemble_run(const Scenario *sc, const RunOptions *opt)
             progress(opt, done < d.R ? done : d.R, d.R, t0, &t_last, 0);
         }
     }
-    out_free_batch(&batch);
+    replicate_out_free(&batch);
     SimStatus cst = out_close(out);
     if (cst != SIM_OK && out_created) io_broken = 1;
     if (st == SIM_OK) st = cst;

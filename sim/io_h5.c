@@ -106,75 +106,10 @@ static size_t var_elems(const OutDims *d, const VarSpec *v)
     return n;
 }
 
-static size_t kind_size(Kind k) { return k == K_F64 ? 8 : k == K_I32 ? 4 : 1; }
 static hid_t mem_type(Kind k) { return k == K_F64 ? H5T_NATIVE_DOUBLE : k == K_I32 ? H5T_NATIVE_INT32 : H5T_NATIVE_SCHAR; }
 static hid_t file_type(Kind k) { return k == K_F64 ? H5T_IEEE_F64LE : k == K_I32 ? H5T_STD_I32LE : H5T_STD_I8LE; }
 
 static int var_written(const OutDims *d, const VarSpec *v) { return d->monthly || strcmp(v->group, "park_month"); }
-
-/* ------------------------------------------------------------ batch buffers */
-
-/* Elements per replicate of the ReplicateOut member behind a variable. */
-static size_t member_elems(const OutDims *d, size_t member)
-{
-    if (member == offsetof(ReplicateOut, indicator)) return (size_t)d->Y * d->P * d->M;
-    for (int i = 0; i < N_BASE; i++)
-        if (base_vars[i].member == member) return var_elems(d, &base_vars[i]);
-    return 0;
-}
-
-static size_t member_size(size_t member)
-{
-    for (int i = 0; i < N_BASE; i++)
-        if (base_vars[i].member == member) return kind_size(base_vars[i].kind);
-    return 8; /* indicator */
-}
-
-/* Every pointer member of ReplicateOut, in declaration order. */
-static const size_t members[] = {
-    offsetof(ReplicateOut, top_tier_count), offsetof(ReplicateOut, second_tier_count), offsetof(ReplicateOut, score),
-    offsetof(ReplicateOut, tier), offsetof(ReplicateOut, veto), offsetof(ReplicateOut, group_score),
-    offsetof(ReplicateOut, indicator), offsetof(ReplicateOut, lever_spent), offsetof(ReplicateOut, m_firms),
-    offsetof(ReplicateOut, m_entries), offsetof(ReplicateOut, m_exits), offsetof(ReplicateOut, m_mergers),
-    offsetof(ReplicateOut, m_upgrades), offsetof(ReplicateOut, m_incidents), offsetof(ReplicateOut, m_revenue),
-    offsetof(ReplicateOut, m_idle_mu), offsetof(ReplicateOut, m_tech)};
-#define N_MEMBERS ((int)(sizeof members / sizeof members[0]))
-
-static void **member_ptr(ReplicateOut *o, size_t off) { return (void **)((char *)o + off); }
-
-size_t out_bytes_per_replicate(const OutDims *d)
-{
-    size_t n = 0;
-    for (int i = 0; i < N_MEMBERS; i++) n += member_elems(d, members[i]) * member_size(members[i]);
-    return n;
-}
-
-SimStatus out_alloc_batch(const OutDims *d, ReplicateOut *b)
-{
-    memset(b, 0, sizeof *b);
-    for (int i = 0; i < N_MEMBERS; i++) {
-        void *p = calloc((size_t)d->B * member_elems(d, members[i]), member_size(members[i]));
-        if (!p) { out_free_batch(b); return SIM_ENOMEM; }
-        *member_ptr(b, members[i]) = p;
-    }
-    return SIM_OK;
-}
-
-void out_free_batch(ReplicateOut *b)
-{
-    for (int i = 0; i < N_MEMBERS; i++) free(*member_ptr(b, members[i]));
-    memset(b, 0, sizeof *b);
-}
-
-ReplicateOut out_batch_view(const OutDims *d, const ReplicateOut *batch, int k)
-{
-    ReplicateOut v = *batch;
-    for (int i = 0; i < N_MEMBERS; i++) {
-        char **p = (char **)member_ptr(&v, members[i]);
-        *p += (size_t)k * member_elems(d, members[i]) * member_size(members[i]);
-    }
-    return v;
-}
 
 /* ------------------------------------------------------------ parallel phase */
 

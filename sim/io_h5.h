@@ -28,15 +28,6 @@ typedef struct {
 
 typedef struct Output Output;
 
-/** Allocate the batch buffers of B replicates (a ReplicateOut whose arrays
- *  hold B consecutive replicates). Returns SIM_ENOMEM on failure. */
-SimStatus out_alloc_batch(const OutDims *d, ReplicateOut *batch);
-void out_free_batch(ReplicateOut *batch);
-/** View of replicate b of a batch. */
-ReplicateOut out_batch_view(const OutDims *d, const ReplicateOut *batch, int b);
-/** Bytes of one replicate's results in memory (all buffers). */
-size_t out_bytes_per_replicate(const OutDims *d);
-
 /** Collective: create the file at `path` (truncating) with every data variable. */
 SimStatus out_create(Output **o, const char *path, const OutDims *d);
 /** Collective: write this rank's n (0..B) replicates starting at `first`. */

@@ -20,61 +20,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* ------------------------------------------------------------ ReplicateOut buffers
- * Shapes from agents/model.h: Y assessment years, T months, P parks,
- * G groups, M metrics, L levers. */
-typedef struct { size_t off, size; const char *dims; } Member;
-static const Member members[] = {
-    {offsetof(ReplicateOut, top_tier_count), 4, "Y"},  {offsetof(ReplicateOut, second_tier_count), 4, "Y"},
-    {offsetof(ReplicateOut, score), 8, "YP"},          {offsetof(ReplicateOut, tier), 1, "YP"},
-    {offsetof(ReplicateOut, veto), 1, "YP"},           {offsetof(ReplicateOut, group_score), 8, "YPG"},
-    {offsetof(ReplicateOut, indicator), 8, "YPM"},     {offsetof(ReplicateOut, lever_spent), 8, "YPL"},
-    {offsetof(ReplicateOut, m_firms), 4, "TP"},        {offsetof(ReplicateOut, m_entries), 4, "TP"},
-    {offsetof(ReplicateOut, m_exits), 4, "TP"},        {offsetof(ReplicateOut, m_mergers), 4, "TP"},
-    {offsetof(ReplicateOut, m_upgrades), 4, "TP"},     {offsetof(ReplicateOut, m_incidents), 4, "TP"},
-    {offsetof(ReplicateOut, m_revenue), 8, "TP"},      {offsetof(ReplicateOut, m_idle_mu), 8, "TP"},
-    {offsetof(ReplicateOut, m_tech), 8, "TP"},
-};
-#define N_MEMBERS ((int)(sizeof members / sizeof members[0]))
-
-static size_t member_count(const Member *m, const Params *p, int P)
-{
-    size_t n = 1;
-    for (const char *c = m->dims; *c; c++)
-        n *= *c == 'Y' ? (size_t)params_assess_years(p) : *c == 'T' ? (size_t)params_months(p) : *c == 'P' ? (size_t)P
-           : *c == 'G' ? (size_t)p->assessment.n_groups : *c == 'M' ? (size_t)METRIC_COUNT : (size_t)LEVER_COUNT;
-    return n;
-}
-static void **member_ptr(ReplicateOut *o, const Member *m) { return (void **)((char *)o + m->off); }
-
-static void out_free(ReplicateOut *o)
-{
-    for (int i = 0; i < N_MEMBERS; i++) free(*member_ptr(o, &members[i]));
-    memset(o, 0, sizeof *o);
-}
-
-static int out_alloc(ReplicateOut *o, const Params *p, int P)
-{
-    memset(o, 0, sizeof *o);
-    for (int i = 0; i < N_MEMBERS; i++) {
-        void *q = calloc(member_count(&members[i], p, P), members[i].size);
-        if (!q) { out_free(o); return 0; }
-        *member_ptr(o, &members[i]) = q;
-    }
-    return 1;
-}
+/* ReplicateOut buffers of one replicate (agents/results.c). */
+static void out_free(ReplicateOut *o) { replicate_out_free(o); }
+static int out_alloc(ReplicateOut *o, const Params *p, int P) { return replicate_out_alloc(o, p, P, 1) == SIM_OK; }
 
 /* Name of the first member that differs, or NULL if all are bytewise identical. */
-static const char *const member_names[N_MEMBERS] = {
-    "top_tier_count", "second_tier_count", "score", "tier", "veto", "group_score", "indicator", "lever_spent",
-    "m_firms", "m_entries", "m_exits", "m_mergers", "m_upgrades", "m_incidents", "m_revenue", "m_idle_mu", "m_tech"};
 static const char *out_diff(ReplicateOut *a, ReplicateOut *b, const Params *p, int P)
 {
-    for (int i = 0; i < N_MEMBERS; i++)
-        if (memcmp(*member_ptr(a, &members[i]), *member_ptr(b, &members[i]),
-                   member_count(&members[i], p, P) * members[i].size))
-            return member_names[i];
-    return NULL;
+    return replicate_out_diff(a, b, p, P);
 }
 
 /* ------------------------------------------------------------ hand-case helpers */
