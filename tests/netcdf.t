@@ -14,52 +14,12 @@ import re
 import shutil
 import subprocess
 import sys
-import tempfile
-import traceback
 
 import h5py
 import numpy as np
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-REPO = os.path.dirname(HERE)
-PARKSIM = os.environ.get("PARKSIM", os.path.join(REPO, "bin", "parksim"))
-TINY = os.path.join(REPO, "configs", "test", "tiny.yaml")
-for k, v in (("OMPI_ALLOW_RUN_AS_ROOT", "1"), ("OMPI_ALLOW_RUN_AS_ROOT_CONFIRM", "1"),
-             ("OMPI_MCA_rmaps_base_oversubscribe", "1"), ("OMPI_MCA_btl_vader_single_copy_mechanism", "none")):
-    os.environ.setdefault(k, v)
-
-n_tests = 0
-n_failed = 0
-
-
-def ok(cond, desc, *diag, todo=None):
-    """One TAP line; with todo="reason" a failure is expected and not counted (# TODO)."""
-    global n_tests, n_failed
-    n_tests += 1
-    print("%sok %d - %s%s" % ("" if cond else "not ", n_tests, desc, " # TODO " + todo if todo else ""))
-    if not cond:
-        n_failed += 0 if todo else 1
-        for d in diag:
-            for line in str(d).splitlines():
-                print("#   " + line)
-    sys.stdout.flush()
-    return cond
-
-
-def skip(reason, count=1):
-    global n_tests
-    for _ in range(count):
-        n_tests += 1
-        print("ok %d # SKIP %s" % (n_tests, reason))
-
-
-def check(desc, fn, todo=None):
-    try:
-        r = fn()
-        cond, diag = (r if isinstance(r, tuple) else (r, ""))
-    except Exception:
-        cond, diag = False, traceback.format_exc()
-    return ok(bool(cond), desc, diag, todo=todo)
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from taplib import PARKSIM, TINY, check, ok, run_main, skip  # noqa: E402
 
 
 R_REPS, P = 12, 3
@@ -252,20 +212,5 @@ nc_close(nc)
        "R ncdf4: park codes and time units read", p.stdout)
 
 
-def run():
-    if not os.access(PARKSIM, os.X_OK):
-        print("1..0 # SKIP %s not built (make all)" % PARKSIM)
-        return 0
-    tmp = tempfile.mkdtemp(prefix="parksim-netcdf.")
-    try:
-        main(tmp)
-    except Exception:
-        ok(False, "the test ran to the end", traceback.format_exc())
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-    print("1..%d" % n_tests)
-    return 1 if n_failed else 0
-
-
 if __name__ == "__main__":
-    sys.exit(run())
+    sys.exit(run_main(main, "parksim-netcdf."))

@@ -1,0 +1,71 @@
+"""TAP helpers shared by the Python test files in tests/ (run by prove).
+
+ok/skip/check print one TAP line each and count failures; run_main() makes a
+temporary directory, runs the test's main(tmp), prints the plan at the end and
+returns the exit status. Paths of the binaries come from $PARKSIM and
+$PARKSTAT (set by `make asan` to the sanitizer builds).
+"""
+import os
+import shutil
+import sys
+import tempfile
+import traceback
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(HERE)
+PARKSIM = os.environ.get("PARKSIM", os.path.join(REPO, "bin", "parksim"))
+PARKSTAT = os.environ.get("PARKSTAT", os.path.join(REPO, "bin", "parkstat"))
+TINY = os.path.join(REPO, "configs", "test", "tiny.yaml")
+PARKS_CSV = os.path.join(REPO, "configs", "test", "parks-tiny.csv")
+
+# Open MPI as root and more ranks than cores (STACK.md §2).
+for _k, _v in (("OMPI_ALLOW_RUN_AS_ROOT", "1"), ("OMPI_ALLOW_RUN_AS_ROOT_CONFIRM", "1"),
+               ("OMPI_MCA_rmaps_base_oversubscribe", "1"), ("OMPI_MCA_btl_vader_single_copy_mechanism", "none")):
+    os.environ.setdefault(_k, _v)
+
+_count = {"tests": 0, "failed": 0}
+
+
+def ok(cond, desc, *diag, todo=None):
+    """One TAP line; with todo="reason" a failure is expected and not counted (# TODO)."""
+    _count["tests"] += 1
+    print("%sok %d - %s%s" % ("" if cond else "not ", _count["tests"], desc, " # TODO " + todo if todo else ""))
+    if not cond:
+        _count["failed"] += 0 if todo else 1
+        for d in diag:
+            for line in str(d).splitlines():
+                print("#   " + line)
+    sys.stdout.flush()
+    return cond
+
+
+def skip(reason, count=1):
+    for _ in range(count):
+        _count["tests"] += 1
+        print("ok %d # SKIP %s" % (_count["tests"], reason))
+
+
+def check(desc, fn, todo=None):
+    """ok() on fn(), which returns a truth value or (truth, diagnostic); an exception fails."""
+    try:
+        r = fn()
+        cond, diag = (r if isinstance(r, tuple) else (r, ""))
+    except Exception:
+        cond, diag = False, traceback.format_exc()
+    return ok(bool(cond), desc, diag, todo=todo)
+
+
+def run_main(main, prefix):
+    """Run main(tmp) in a fresh temporary directory; the TAP plan comes last."""
+    if not os.access(PARKSIM, os.X_OK):
+        print("1..0 # SKIP %s not built (make all)" % PARKSIM)
+        return 0
+    tmp = tempfile.mkdtemp(prefix=prefix)
+    try:
+        main(tmp)
+    except Exception:
+        ok(False, "the test ran to the end", traceback.format_exc())
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    print("1..%d" % _count["tests"])
+    return 1 if _count["failed"] else 0
