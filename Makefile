@@ -43,7 +43,7 @@ all: $(PARKSIM) $(PARKSTAT)
 
 # Debian packages the build, the tests and `make run` need (root, apt).
 DEB_PKGS := build-essential pkg-config libopenmpi-dev openmpi-bin libhdf5-openmpi-dev hdf5-tools \
-            libgsl-dev libyaml-dev libcyaml-dev librandom123-dev python3-h5py python3-numpy \
+            libgsl-dev libyaml-dev librandom123-dev python3-h5py python3-numpy \
             gnuplot-nox netcdf-bin python3-xarray python3-h5netcdf perl
 deps:
 	@missing=$$(for p in $(DEB_PKGS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
