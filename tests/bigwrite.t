@@ -3,10 +3,8 @@
 # 1.10.8's default independent metadata writes, a run with more than about
 # 1,400 chunks per dataset failed on one rank and left the other waiting for
 # ever (sim/io_h5.c, out_create). 3,000 replicates written one per chunk.
-cd "$(dirname "$0")/.." || exit 1
-PARKSIM=${PARKSIM:-$PWD/bin/parksim}
-export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_base_oversubscribe=1
-export OMPI_MCA_btl_vader_single_copy_mechanism=none
+. "$(dirname "$0")/env.sh"
+cd "$repo" || exit 1
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT
 echo "1..3"

@@ -6,15 +6,7 @@
 #
 # Binaries: $PARKSIM (default <repo>/bin/parksim). Run from anywhere:
 #   prove --exec '' tests/cli.t          or          tests/cli.t
-here=$(cd "$(dirname "$0")" && pwd)
-repo=$(dirname "$here")
-PARKSIM=${PARKSIM:-$repo/bin/parksim}
-PY=/usr/bin/python3
-# What `make check` exports, so that the test also runs standalone as root.
-: "${OMPI_ALLOW_RUN_AS_ROOT:=1}" "${OMPI_ALLOW_RUN_AS_ROOT_CONFIRM:=1}"
-: "${OMPI_MCA_rmaps_base_oversubscribe:=1}" "${OMPI_MCA_btl_vader_single_copy_mechanism:=none}"
-export OMPI_ALLOW_RUN_AS_ROOT OMPI_ALLOW_RUN_AS_ROOT_CONFIRM OMPI_MCA_rmaps_base_oversubscribe \
-       OMPI_MCA_btl_vader_single_copy_mechanism
+. "$(dirname "$0")/env.sh"
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/parksim-cli.XXXXXX") || exit 1
 trap 'rm -rf "$T"' EXIT

@@ -12,14 +12,7 @@
 # records that key). Dataset storage (chunk shape, filters) is not compared.
 # Also: a rerun from the file's own `scenario` and `parks_csv` attributes gives
 # the same digest (docs/OUTPUT.md section 6).
-here=$(cd "$(dirname "$0")" && pwd)
-repo=$(dirname "$here")
-PARKSIM=${PARKSIM:-$repo/bin/parksim}
-PY=/usr/bin/python3
-: "${OMPI_ALLOW_RUN_AS_ROOT:=1}" "${OMPI_ALLOW_RUN_AS_ROOT_CONFIRM:=1}"
-: "${OMPI_MCA_rmaps_base_oversubscribe:=1}" "${OMPI_MCA_btl_vader_single_copy_mechanism:=none}"
-export OMPI_ALLOW_RUN_AS_ROOT OMPI_ALLOW_RUN_AS_ROOT_CONFIRM OMPI_MCA_rmaps_base_oversubscribe \
-       OMPI_MCA_btl_vader_single_copy_mechanism
+. "$(dirname "$0")/env.sh"
 
 if [ ! -x "$PARKSIM" ]; then echo "1..0 # SKIP $PARKSIM not built (make all)"; exit 0; fi
 if ! command -v mpirun >/dev/null 2>&1; then echo "1..0 # SKIP mpirun not installed"; exit 0; fi
