@@ -63,7 +63,8 @@ static void progress(const RunOptions *opt, int done, int total, double t0, doub
 {
     double now = par_wtime(), el = now - t0;
     int tty = isatty(STDERR_FILENO);
-    if (opt->quiet || (!final && now - *last < (tty ? 0.2 : 5.0))) return;
+    double every = opt->progress_every >= 0 ? opt->progress_every : (tty ? 0.2 : 5.0);
+    if (opt->quiet || (!final && now - *last < every)) return;
     *last = now;
     double rate = el > 0 ? done / el : 0;
     double eta = rate > 0 ? (total - done) / rate : 0;

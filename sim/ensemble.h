@@ -13,6 +13,7 @@ typedef struct {
     const char *history;      /**< command line, stored in the file */
     int force;                /**< replace an existing output */
     int quiet;                /**< no progress or summary on stderr/stdout */
+    double progress_every;    /**< seconds between progress lines; < 0: 0.2 on a terminal, 5 otherwise */
 } RunOptions;
 
 /** Collective. Returns SIM_OK, or an error already reported on some rank; the

@@ -35,7 +35,7 @@ static const char *const usage_main =
 
 static const char *const usage_run =
     "usage: parksim run SCENARIO.yaml [-o OUT.h5] [-r REPLICATES] [-s SEED]\n"
-    "                   [--set key=value]... [--force] [--quiet]\n"
+    "                   [--set key=value]... [--force] [--quiet] [--progress SECONDS]\n"
     "\n"
     "  -o, --output FILE     output file (default: <scenario.name>.h5)\n"
     "  -r, --replicates N    same as --set run.replicates=N\n"
@@ -43,6 +43,9 @@ static const char *const usage_run =
     "      --set key=value   override any scenario key (repeatable; see `parksim keys`)\n"
     "      --force           replace an existing output file\n"
     "  -q, --quiet           no progress or summary\n"
+    "      --progress S      seconds between progress lines on stderr (default: 0.2\n"
+    "                        on a terminal, where the line is rewritten in place;\n"
+    "                        5 otherwise, one line each)\n"
     "\n"
     "The file is written as OUT.h5.partial and renamed when complete.\n"
     "Exit codes: 0 success; 1 runtime failure; 2 bad input or existing output.\n";
@@ -57,6 +60,7 @@ typedef struct {
     const char *cmd, *scenario, *out;
     char **sets;
     int n_sets, force, quiet, help;
+    double progress;
     char rbuf[64], sbuf[96];
 } Args;
 
@@ -64,6 +68,7 @@ typedef struct {
 static int parse_args(int argc, char **argv, Args *a)
 {
     memset(a, 0, sizeof *a);
+    a->progress = -1;
     a->sets = calloc((size_t)argc + 2, sizeof *a->sets);
     if (!a->sets) { sim_error("out of memory"); return EXIT_RUNTIME; }
     if (argc < 2) { fputs(usage_main, stderr); return EXIT_BADINPUT; }
@@ -93,6 +98,15 @@ static int parse_args(int argc, char **argv, Args *a)
         } else if (is_run && (!strcmp(o, "-o") || !strcmp(o, "--output"))) { NEED_VAL(); a->out = argv[i]; }
         else if (is_run && !strcmp(o, "--force")) a->force = 1;
         else if (is_run && (!strcmp(o, "--quiet") || !strcmp(o, "-q"))) a->quiet = 1;
+        else if (is_run && !strcmp(o, "--progress")) {
+            NEED_VAL();
+            char *end;
+            a->progress = strtod(argv[i], &end);
+            if (*end || !(a->progress >= 0 && a->progress <= 86400)) {
+                sim_error("--progress: expected seconds from 0 to 86400, got '%s'", argv[i]);
+                return EXIT_BADINPUT;
+            }
+        }
         else if (o[0] == '-' && o[1]) { sim_error("%s: unknown option '%s' (see parksim %s --help)", a->cmd, o, a->cmd); return EXIT_BADINPUT; }
         else if (!a->scenario && strcmp(a->cmd, "keys")) a->scenario = o;
         else { sim_error("%s: unexpected argument '%s'", a->cmd, o); return EXIT_BADINPUT; }
@@ -162,7 +176,7 @@ int main(int argc, char **argv)
             char outbuf[PS_NAME_MAX + 8];
             snprintf(outbuf, sizeof outbuf, "%s.h5", sc.p.name);
             char *hist = join_args(argc, argv);
-            RunOptions opt = {a.out ? a.out : outbuf, a.scenario, hist ? hist : "parksim", a.force, a.quiet};
+            RunOptions opt = {a.out ? a.out : outbuf, a.scenario, hist ? hist : "parksim", a.force, a.quiet, a.progress};
             st = ensemble_run(&sc, &opt);
             free(hist);
         }
