@@ -28,13 +28,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-int park_active_firms(const ParkState *ps)
-{
-    int n = 0;
-    for (int i = 0; i < ps->n_firm; i++) n += ps->firm[i].status == FIRM_ACTIVE;
-    return n;
-}
-
 double park_idle_mu(const ParkState *ps)
 {
     double mu = 0;
@@ -170,8 +163,7 @@ static void draw_year_variances(Replicate *R, int year)
     }
 }
 
-SimStatus model_init(Replicate *R, const Params *p, const ParkInfo *info, int P, uint32_t rep,
-                     ReplicateOut *out)
+SimStatus model_alloc(Replicate *R, const Params *p, const ParkInfo *info, int P, uint32_t rep)
 {
     memset(R, 0, sizeof *R);
     R->p = p;
@@ -185,6 +177,14 @@ SimStatus model_init(Replicate *R, const Params *p, const ParkInfo *info, int P,
     R->smart = calloc((size_t)P, sizeof *R->smart);
     R->r = rng_gsl_alloc();
     if (!R->park || !R->metrics || !R->work || !R->serious || !R->smart || !R->r) return SIM_ENOMEM;
+    return SIM_OK;
+}
+
+SimStatus model_init(Replicate *R, const Params *p, const ParkInfo *info, int P, uint32_t rep,
+                     ReplicateOut *out)
+{
+    SimStatus st = model_alloc(R, p, info, P, rep);
+    if (st != SIM_OK) return st;
     for (int k = 0; k < P; k++) {
         if (population_init_park(R, k) != SIM_OK) return SIM_ENOMEM;
         if (classify_park(R, &R->park[k]) != SIM_OK) return SIM_ENOMEM;

@@ -118,6 +118,11 @@ typedef struct {
     char errmsg[256];
 } Replicate;
 
+/** Set up replicate `rep` with empty parks and its scratch space, without
+ *  building the population (model_init does both). Free with model_free()
+ *  in every case; SIM_ENOMEM on allocation failure. */
+SimStatus model_alloc(Replicate *R, const Params *p, const ParkInfo *info, int n_parks, uint32_t rep);
+
 /** Build the initial population of replicate `rep` and assess it (year index 0).
  *  Returns SIM_ENOMEM (replicate left freeable) on allocation failure. */
 SimStatus model_init(Replicate *R, const Params *p, const ParkInfo *info, int n_parks,
@@ -133,8 +138,6 @@ void model_free(Replicate *R);
 SimStatus model_run(const Params *p, const ParkInfo *info, int n_parks, uint32_t rep,
                     ReplicateOut *out, char *errmsg, size_t errlen);
 
-/** Active firms of a park. */
-int park_active_firms(const ParkState *ps);
 /** Idle land of a park (idle and ready sites), mu. */
 double park_idle_mu(const ParkState *ps);
 

@@ -59,14 +59,7 @@ static void park_clear(ParkState *ps)
 /* A one-park Replicate for the policy functions that take one. */
 static int rep1(Replicate *R, const Params *p, const ParkInfo *info)
 {
-    memset(R, 0, sizeof *R);
-    R->p = p;
-    R->info = info;
-    R->n_parks = 1;
-    R->rep = 0;
-    R->park = calloc(1, sizeof *R->park);
-    R->r = rng_gsl_alloc();
-    return R->park && R->r;
+    return model_alloc(R, p, info, 1, 0) == SIM_OK;
 }
 
 static long sum_i32(const int32_t *x, size_t n)

@@ -29,17 +29,10 @@ static int out_same(ReplicateOut *a, ReplicateOut *b, const Params *p, int P)
     return replicate_out_diff(a, b, p, P) == NULL;
 }
 
-/* A Replicate ready for population_init_park (what model_init sets up). */
+/* A Replicate ready for population_init_park. */
 static int rep_setup(Replicate *R, const Params *p, const ParkInfo *info, int P, uint32_t rep)
 {
-    memset(R, 0, sizeof *R);
-    R->p = p;
-    R->info = info;
-    R->n_parks = P;
-    R->rep = rep;
-    R->park = calloc((size_t)P, sizeof *R->park);
-    R->r = rng_gsl_alloc();
-    return R->park && R->r;
+    return model_alloc(R, p, info, P, rep) == SIM_OK;
 }
 
 static int load(Scenario *sc, const char *path)
