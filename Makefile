@@ -20,7 +20,8 @@ LDFLAGS   := $(SANITIZE)
 BIN       := bin
 
 MODEL_SRC := agents/rng.c agents/firm.c agents/population.c agents/assess.c agents/model.c agents/results.c \
-             policies/levers.c policies/upgrades.c policies/mergers.c policies/revitalise.c
+             policies/levers.c policies/upgrades.c policies/mergers.c policies/revitalise.c \
+             policies/chain.c policies/cultivation.c policies/safety.c policies/smart.c policies/landuse.c policies/focus.c
 CONF_SRC  := sim/err.c sim/ytree.c sim/config.c sim/parks_csv.c
 SIM_SRC   := sim/par.c sim/io_h5.c sim/ensemble.c sim/main.c
 STAT_SRC  := analysis/parkstat.c

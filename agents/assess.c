@@ -12,11 +12,22 @@ const char *const metric_names[METRIC_COUNT] = {
     "revenue", "revenue_per_mu", "revenue_growth", "leading_share", "chain_completeness",
     "anchor_revenue", "rd_intensity", "specialised_share", "tech_level", "digital_coverage",
     "idle_share", "safety", "incidents", "smart_level", "leading_industries", "firms",
-    "above_scale_share"};
+    "above_scale_share", "infrastructure", "innovative_share", "little_giants", "chain_leaders", "frozen"};
 
 const char *const metric_units[METRIC_COUNT] = {
     "CNY 1e8 a-1", "CNY 1e4 mu-1 a-1", "1", "1", "1", "CNY 1e8 a-1", "1", "1", "1", "1",
-    "1", "1", "incidents a-1", "1", "industries", "firms", "1"};
+    "1", "1", "incidents a-1", "1", "industries", "firms", "1", "1", "1", "firms per 100 firms", "firms", "1"};
+
+const char *const metric_long_names[METRIC_COUNT] = {
+    "park revenue at the assessment", "revenue per mu of park land", "park revenue growth over the year",
+    "revenue share of the leading chains", "filled share of the leading-chain links", "revenue of the largest firm",
+    "revenue-weighted R&D intensity", "share of firms at 专精特新 tier or above", "revenue-weighted technology level",
+    "share of above-scale (规上) firms digitally retrofitted", "idle share of park land", "mean firm safety compliance",
+    "safety incidents in the year", "park smart level (0 初始级, 1 提升级, 2 top)", "number of leading industries",
+    "active enterprises", "share of firms above designated size (规上)",
+    "shared safety and environment infrastructure level", "share of firms at the innovative-SME tier or above",
+    "little giants and manufacturing champions per 100 firms", "chain-leader (链主) firms",
+    "new projects frozen after a serious incident (1 yes)"};
 
 const char *const band_names[BAND_COUNT] = {"linear", "log", "percentile"};
 
@@ -28,7 +39,7 @@ void assess_park_metrics(const Params *p, const ParkInfo *info, const ParkState 
                          int year_index, double *m)
 {
     double rev = 0, rev_lead = 0, rev_max = 0, rd_w = 0, tech_w = 0, safety = 0;
-    int n = 0, n_spec = 0, n_above = 0, n_digital = 0;
+    int n = 0, n_spec = 0, n_above = 0, n_digital = 0, n_innov = 0, n_giant = 0, n_leader = 0;
     int links = p->population.chain_links;
     /* chain_links is limited to 64 by the config table, so a uint64_t per chain holds its links */
     uint64_t filled[PARK_MAX_CHAINS];
@@ -45,6 +56,9 @@ void assess_park_metrics(const Params *p, const ParkInfo *info, const ParkState 
         tech_w += r * f->tech;
         safety += f->safety;
         if (f->cult >= CULT_SPECIALISED) n_spec++;
+        if (f->cult >= CULT_INNOVATIVE) n_innov++;
+        if (f->cult >= CULT_LITTLE_GIANT) n_giant++;
+        if (f->chain >= 0 && r >= p->cultivation.chain_leader_revenue) n_leader++;
         if (r >= ABOVE_SCALE_REVENUE) {
             n_above++;
             if (f->tech >= p->firm.digital_threshold) n_digital++;
@@ -68,10 +82,16 @@ void assess_park_metrics(const Params *p, const ParkInfo *info, const ParkState 
     m[METRIC_IDLE_SHARE] = info->land_mu > 0 ? idle / info->land_mu : 0;
     m[METRIC_SAFETY] = n ? safety / n : 0;
     m[METRIC_INCIDENTS] = ps->incidents_year;
-    m[METRIC_SMART_LEVEL] = info->smart_level;
-    m[METRIC_LEADING_INDUSTRIES] = info->industries;
+    m[METRIC_SMART_LEVEL] = ps->smart_level;
+    m[METRIC_LEADING_INDUSTRIES] = ps->industries;
     m[METRIC_FIRMS] = n;
     m[METRIC_ABOVE_SCALE_SHARE] = n ? (double)n_above / n : 0;
+    m[METRIC_INFRASTRUCTURE] = ps->infra;
+    m[METRIC_INNOVATIVE_SHARE] = n ? (double)n_innov / n : 0;
+    m[METRIC_LITTLE_GIANTS] = n ? 100.0 * n_giant / n : 0;
+    m[METRIC_CHAIN_LEADERS] = n_leader;
+    /* Year index y ends with run month 12y - 1; frozen if projects are still barred next month. */
+    m[METRIC_FROZEN] = ps->frozen_until > 12 * year_index;
 }
 
 static double clamp100(double x) { return x < 0 ? 0 : (x > 100 ? 100 : x); }
@@ -121,6 +141,12 @@ int assess_parks(const AssessParams *a, int P, const int *smart_level, const dou
                 group_score[i * G + g] += ind->weight / wsum_i * assess_band(ind, work[i], work, P);
         }
         for (int i = 0; i < P; i++) score[i] += gp->weight / wsum_g * group_score[i * G + g];
+    }
+    /* Focus: points off the composite for each leading industry beyond the
+     * allowed number (MIIT/NDRC 2025: 原则上不宜超过3个主导产业 [V]; size [A]). */
+    for (int i = 0; i < P; i++) {
+        double extra = metrics[i * METRIC_COUNT + METRIC_LEADING_INDUSTRIES] - a->focus_max_industries;
+        if (extra > 0) score[i] = fmax(0.0, score[i] - a->focus_penalty * extra);
     }
     for (int i = 0; i < P; i++) {
         int v = a->veto_serious_incident && serious[i] > 0;

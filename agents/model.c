@@ -2,13 +2,18 @@
  * Schedule of one replicate (docs/MODEL.md, "Process overview and scheduling").
  *
  * Each month, park by park in park order:
+ *   0. park-level levers: focus (January), safety and smart-park investment;
  *   1. every active firm, in array order: growth, upgrade decision, safety
- *      incident, exit (leaving an idle site) or marking as a merger target;
+ *      compliance and incident, exit (leaving an idle site), cultivation
+ *      promotion, marking as a merger target;
  *   2. the park's merger deals, in firm order;
- *   3. the park's sites: clearing of idle sites, entrants on cleared sites;
- *   4. the month's park record.
- * At each year end: the assessment, conservation checks, removal of exited
- * and absorbed firms, and the 亩均 land-use classification of the rest.
+ *   3. the park's sites: clearing of idle sites, entrants on cleared sites
+ *      (none while a serious incident freezes new projects);
+ *   4. a chain-extension project, if one comes;
+ *   5. the month's park record.
+ * At each year end: the smart-level step, the assessment, conservation
+ * checks, removal of exited and absorbed firms, and the 亩均 land-use
+ * classification of the rest.
  * At each year start: lever budgets and every firm's growth variance.
  * Parks do not interact within a month except through the assessment
  * (percentile bands) and the budget split, which both happen between months,
@@ -93,9 +98,13 @@ static void assess_year(Replicate *R, ReplicateOut *out, int y)
     const Params *p = R->p;
     int P = R->n_parks, G = p->assessment.n_groups;
     for (int k = 0; k < P; k++) {
-        assess_park_metrics(p, &R->info[k], &R->park[k], y, &R->metrics[k * METRIC_COUNT]);
+        double *mk = &R->metrics[k * METRIC_COUNT];
+        assess_park_metrics(p, &R->info[k], &R->park[k], y, mk);
+        /* The smart level steps up at the year end, before the assessment sees it. */
+        if (y > 0 && smart_park_year(p, &R->park[k], mk[METRIC_DIGITAL_COVERAGE]))
+            mk[METRIC_SMART_LEVEL] = R->park[k].smart_level;
         R->serious[k] = R->park[k].serious_year;
-        R->smart[k] = R->info[k].smart_level;
+        R->smart[k] = R->park[k].smart_level;
     }
     int top = assess_parks(&p->assessment, P, R->smart, R->metrics, R->serious, &out->score[y * P],
                            &out->tier[y * P], &out->veto[y * P], &out->group_score[y * P * G], R->work);
@@ -108,6 +117,7 @@ static void assess_year(Replicate *R, ReplicateOut *out, int y)
         ParkState *ps = &R->park[k];
         for (int l = 0; l < LEVER_COUNT; l++) out->lever_spent[(y * P + k) * LEVER_COUNT + l] = ps->spent[l];
         ps->revenue_prev = R->metrics[k * METRIC_COUNT + METRIC_REVENUE] * 1e4;
+        ps->score_prev = out->score[y * P + k];
         ps->incidents_year = ps->serious_year = 0;
     }
 }
@@ -172,11 +182,17 @@ SimStatus model_alloc(Replicate *R, const Params *p, const ParkInfo *info, int P
     R->rep = rep;
     R->park = calloc((size_t)P, sizeof *R->park);
     R->metrics = malloc((size_t)P * METRIC_COUNT * sizeof *R->metrics);
-    R->work = malloc((size_t)P * sizeof *R->work);
+    R->work = malloc((size_t)4 * (size_t)P * sizeof *R->work); /* 4P: levers_allocate_year */
     R->serious = calloc((size_t)P, sizeof *R->serious);
     R->smart = calloc((size_t)P, sizeof *R->smart);
     R->r = rng_gsl_alloc();
     if (!R->park || !R->metrics || !R->work || !R->serious || !R->smart || !R->r) return SIM_ENOMEM;
+    for (int k = 0; k < P; k++) {
+        ParkState *ps = &R->park[k];
+        ps->infra = safety_initial_infra(p, info[k].size_class);
+        ps->smart_level = info[k].smart_level;
+        ps->industries = info[k].industries;
+    }
     return SIM_OK;
 }
 
@@ -201,32 +217,53 @@ SimStatus model_step(Replicate *R, ReplicateOut *out)
     SimStatus st;
 
     if (m % 12 == 0) {
-        levers_allocate_year(p, R->park, P, m, R->work);
+        levers_allocate_year(p, R->info, R->park, P, m, R->work);
         draw_year_variances(R, m / 12);
     }
     double i_merge = lever_intensity(&p->levers.mergers.c, m);
     double i_revit = lever_intensity(&p->levers.revitalisation.c, m);
     double i_upgr = lever_intensity(&p->levers.upgrades.c, m);
+    double i_chain = lever_intensity(&p->levers.chain.c, m);
+    double i_cult = lever_intensity(&p->levers.cultivation.c, m);
+    double i_safe = lever_intensity(&p->levers.safety.c, m);
+    double i_smart = lever_intensity(&p->levers.smart.c, m);
+    double i_land = lever_intensity(&p->levers.land.c, m);
+    double i_focus = lever_intensity(&p->levers.focus.c, m);
     double log_min_rev = log(p->firm.exit_min_revenue); /* hoisted: log() is not pure for the compiler */
 
     for (int k = 0; k < P; k++) {
         ParkState *ps = &R->park[k];
         ps->entries_m = ps->exits_m = ps->mergers_m = ps->upgrades_m = ps->incidents_m = 0;
+        ps->projects_m = ps->promotions_m = 0;
+        /* One Philox block per park-month: w0 chain project, w1 focus (January). */
+        RngBlock pb = rng_block(p->run.seed, R->rep, (uint64_t)k, (uint32_t)m, RNG_PARK_MONTH);
+        if (m % 12 == 0) focus_park_year(p, i_focus, ps, rng_u52(pb.w[1]));
+        safety_park_month(p, i_safe, ps);
+        smart_park_month(p, i_smart, ps);
+        double infra_factor = 1.0 - p->safety.infra_effect * ps->infra;
+
         int n_firm = ps->n_firm; /* entrants of this month are not stepped this month */
         for (int i = 0; i < n_firm; i++) {
             Firm *f = &ps->firm[i];
             if (f->status != FIRM_ACTIVE) continue;
             /* One Philox block per firm-month; word use: w0 growth, w1 exit (hi)
-             * and incident (lo), w2 upgrade (hi) and merger (lo), w3 severity (hi). */
+             * and incident (lo), w2 upgrade (hi) and merger (lo), w3 severity (hi)
+             * and promotion (lo). */
             RngBlock b = rng_block(p->run.seed, R->rep, f->gid, (uint32_t)m, RNG_FIRM_MONTH);
-            f->log_rev += firm_growth_step(p, f, rng_normal(b.w[0]));
+            double drift_adj = p->cultivation.growth_bonus * f->cult - landuse_drift_penalty(p, i_land, f);
+            f->log_rev += firm_growth_step(p, f, rng_normal(b.w[0])) + drift_adj / 12.0;
             if (upgrades_firm(p, i_upgr, ps, f, rng_u32_hi(b.w[2]))) ps->upgrades_m++;
-            if (rng_u32_lo(b.w[1]) < firm_incident_hazard(p, f)) {
+            safety_firm_month(p, i_safe, f);
+            if (rng_u32_lo(b.w[1]) < firm_incident_hazard(p, f) * infra_factor) {
                 ps->incidents_m++;
                 ps->incidents_year++;
-                if (rng_u32_hi(b.w[3]) < p->firm.serious_share) ps->serious_year++;
+                if (rng_u32_hi(b.w[3]) < p->firm.serious_share) {
+                    ps->serious_year++;
+                    safety_serious_incident(p, ps, m);
+                }
             }
-            if (f->log_rev < log_min_rev || rng_u32_hi(b.w[1]) < firm_exit_hazard(p, f)) {
+            double u_exit = rng_u32_hi(b.w[1]), h_exit = firm_exit_hazard(p, f);
+            if (f->log_rev < log_min_rev || u_exit < h_exit || landuse_forced_exit(p, i_land, ps, f, u_exit, h_exit)) {
                 f->status = FIRM_EXITED;
                 ps->exits_m++;
                 R->exits++;
@@ -234,6 +271,7 @@ SimStatus model_step(Replicate *R, ReplicateOut *out)
                 f->land_mu = 0;
                 continue;
             }
+            if (cultivation_firm(p, i_cult, ps, f, rng_u32_lo(b.w[3]))) ps->promotions_m++;
             mergers_mark(p, i_merge, ps, f, rng_u32_lo(b.w[2]));
         }
         int n;
@@ -242,6 +280,9 @@ SimStatus model_step(Replicate *R, ReplicateOut *out)
         R->absorbed += n;
         if ((st = revitalise_park(R, k, m, i_revit, &n)) != SIM_OK) return st;
         ps->entries_m = n;
+        R->entries += n;
+        if ((st = chain_park_month(R, k, m, i_chain, rng_u52(pb.w[0]), &n)) != SIM_OK) return st;
+        ps->projects_m = n;
         R->entries += n;
 
         int t = m * P + k;
@@ -264,6 +305,8 @@ SimStatus model_step(Replicate *R, ReplicateOut *out)
         out->m_mergers[t] = ps->mergers_m;
         out->m_upgrades[t] = ps->upgrades_m;
         out->m_incidents[t] = ps->incidents_m;
+        out->m_projects[t] = ps->projects_m;
+        out->m_promotions[t] = ps->promotions_m;
     }
 
     if (m % 12 == 11) {

@@ -34,7 +34,12 @@ typedef struct {
 typedef enum { FIRM_ACTIVE = 0, FIRM_EXITED = 1, FIRM_MERGED = 2 } FirmStatus;
 typedef enum { CULT_NONE = 0, CULT_INNOVATIVE, CULT_SPECIALISED, CULT_LITTLE_GIANT, CULT_CHAMPION } CultTier;
 typedef enum { CLASS_A = 0, CLASS_B, CLASS_C, CLASS_D } LandClass;
-typedef enum { LEVER_MERGERS = 0, LEVER_REVITALISATION, LEVER_UPGRADES, LEVER_COUNT } LeverId;
+typedef enum {
+    LEVER_MERGERS = 0, LEVER_REVITALISATION, LEVER_UPGRADES, LEVER_CHAIN, LEVER_CULTIVATION,
+    LEVER_SAFETY, LEVER_SMART, LEVER_LAND, LEVER_FOCUS, LEVER_COUNT
+} LeverId;
+/** Scenario key and output name of each lever ("mergers", ..., "focus"). */
+extern const char *const lever_names[LEVER_COUNT];
 
 /** One enterprise. Revenue is kept as its logarithm because growth is
  *  multiplicative and the size-dependent spread needs log size anyway. */
@@ -66,8 +71,14 @@ typedef struct {
     double budget[LEVER_COUNT];/**< lever budget left this year, CNY 1e4 */
     double spent[LEVER_COUNT]; /**< lever budget spent this year, CNY 1e4 */
     double revenue_prev;       /**< revenue at the last assessment, CNY 1e4 */
+    double score_prev;         /**< composite score at the last assessment (targeting rule) */
+    double infra;              /**< shared safety/environment infrastructure level, 0..1 */
+    double smart_invest;       /**< smart-park platform investment not yet used for a level, CNY 1e4 */
+    int smart_level;           /**< 0 初始级, 1 提升级, 2 top */
+    int industries;            /**< leading industries */
+    int frozen_until;          /**< new projects frozen before this month (serious incident) */
     int incidents_year, serious_year;
-    int entries_m, exits_m, mergers_m, upgrades_m, incidents_m;
+    int entries_m, exits_m, mergers_m, upgrades_m, incidents_m, projects_m, promotions_m;
 } ParkState;
 
 /** Sort item of the yearly land-use classification. */
@@ -85,6 +96,7 @@ typedef struct {
     double *indicator;          /**< [Y][P][M] */
     double *lever_spent;        /**< [Y][P][LEVER_COUNT] CNY 1e4 */
     int32_t *m_firms, *m_entries, *m_exits, *m_mergers, *m_upgrades, *m_incidents; /**< [T][P] */
+    int32_t *m_projects, *m_promotions;     /**< [T][P] chain projects, cultivation promotions */
     double *m_revenue, *m_idle_mu, *m_tech; /**< [T][P] */
 } ReplicateOut;
 

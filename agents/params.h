@@ -37,13 +37,23 @@ typedef enum {
     METRIC_LEADING_INDUSTRIES,  /* number of leading industries */
     METRIC_FIRMS,               /* active firms, count */
     METRIC_ABOVE_SCALE_SHARE,   /* share of firms with revenue >= 2000 (规上) */
+    METRIC_INFRASTRUCTURE,      /* shared safety/environment infrastructure level, 0..1 */
+    METRIC_INNOVATIVE_SHARE,    /* share of firms at the innovative-SME tier or above */
+    METRIC_LITTLE_GIANTS,       /* little giants and champions per 100 firms */
+    METRIC_CHAIN_LEADERS,       /* leading-chain firms with revenue >= cultivation.chain_leader_revenue */
+    METRIC_FROZEN,              /* 1 if new projects were frozen at the year end (serious incident) */
     METRIC_COUNT
 } Metric;
 
 extern const char *const metric_names[METRIC_COUNT];
 extern const char *const metric_units[METRIC_COUNT];
+extern const char *const metric_long_names[METRIC_COUNT];
 
 typedef enum { BAND_LINEAR = 0, BAND_LOG, BAND_PERCENTILE, BAND_COUNT } BandKind;
+
+/** How each lever's provincial budget is split across parks (province.allocation). */
+typedef enum { ALLOC_NEED = 0, ALLOC_EQUAL, ALLOC_STRONGEST, ALLOC_COUNT } AllocRule;
+extern const char *const alloc_names[ALLOC_COUNT];
 extern const char *const band_names[BAND_COUNT];
 
 typedef struct {
@@ -67,6 +77,8 @@ typedef struct {
     double tier2_min;            /**< composite score for 二级 */
     int tier1_min_smart_level;   /**< smart level needed for 一级 */
     int veto_serious_incident;   /**< a serious incident in the year caps the tier at 三级 */
+    int focus_max_industries;    /**< leading industries allowed without penalty (MIIT/NDRC: 3) */
+    double focus_penalty;        /**< composite points lost per leading industry beyond that */
     int n_groups;
     GroupParams group[ASSESS_MAX_GROUPS];
 } AssessParams;
@@ -77,6 +89,7 @@ typedef struct {
     int end;            /**< last month active (inclusive) */
     double intensity;   /**< 0 = off (bit-identical to no lever), 1 = full */
     double budget;      /**< provincial budget per year, CNY 1e4 */
+    int targeting;      /**< 0: province.allocation, else AllocRule + 1 */
 } LeverParams;
 
 typedef struct {
@@ -109,11 +122,27 @@ typedef struct {
     struct { double rate, gap_fill_share, leading_share, revenue_per_mu, revenue_sigma, tech_mean, tech_sd; } entry;
     struct { double clear_rate; } land;
     struct { double rate, same_chain_share, land_release_share, synergy; } mergers;
+    /** 补链延链: projects placing a firm on a missing leading-chain link. */
+    struct { double project_rate, size_factor_m, size_factor_s, project_scale, min_site_mu; } chain;
+    /** 梯度培育: promotion hazards (index = tier promoted from: 0 none→innovative ... 3 little giant→champion). */
+    struct { double rate[4], rd_min[4], revenue_min[4], tech_min[4], growth_bonus, rd_gain, chain_leader_revenue; } cultivation;
+    /** Shared safety/environment infrastructure and the new-project freeze. */
+    struct { double infra_l, infra_m, infra_s, infra_effect, infra_cost; int freeze_months; } safety;
+    /** 智慧园区: platform investment and digital coverage needed for each level. */
+    struct { double base_investment, cost[2], coverage[2]; } smart;
+    /** Yearly provincial budget: cap on the levers' total and the split across parks. */
+    struct { double budget; int allocation; int candidates; double candidate_share; } province;
 
     struct {
         struct { LeverParams c; double rate_max, same_chain_share_max, subsidy_per_deal; } mergers;
         struct { LeverParams c; double clear_rate_max, entry_rate_max, gap_fill_share_max, cost_per_mu; } revitalisation;
         struct { LeverParams c; double rate_max, subsidy_per_upgrade; } upgrades;
+        struct { LeverParams c; double rate_max, cost_per_project; } chain;
+        struct { LeverParams c; double rate_multiplier_max, award_per_promotion; } cultivation;
+        struct { LeverParams c; double investment_max, compliance_gain_max; } safety;
+        struct { LeverParams c; double investment_max; } smart;
+        struct { LeverParams c; double forced_exit_rate_max, price_penalty_max, compensation_per_mu; } land;
+        struct { LeverParams c; double rate_max, cost_per_industry; } focus;
     } levers;
 
     AssessParams assessment;

@@ -150,7 +150,7 @@ SimStatus population_init_park(Replicate *R, int k)
     return SIM_OK;
 }
 
-SimStatus population_entrant(Replicate *R, int k, int month, double mu, double gap_share)
+SimStatus population_entrant(Replicate *R, int k, int month, double mu, double gap_share, double rev_scale)
 {
     const Params *p = R->p;
     const ParkInfo *info = &R->info[k];
@@ -184,7 +184,7 @@ SimStatus population_entrant(Replicate *R, int k, int month, double mu, double g
     if (!placed) draw_chain(p, info, R->r, p->entry.leading_share, &f);
 
     double s = p->entry.revenue_sigma;
-    f.log_rev = log(mu * p->entry.revenue_per_mu) + s * gsl_ran_gaussian(R->r, 1.0) - 0.5 * s * s;
+    f.log_rev = log(mu * p->entry.revenue_per_mu * rev_scale) + s * gsl_ran_gaussian(R->r, 1.0) - 0.5 * s * s;
     f.land_mu = mu;
     f.tech = clamp01(p->entry.tech_mean + p->entry.tech_sd * gsl_ran_gaussian(R->r, 1.0));
     draw_traits(p, R->r, &f);

@@ -12,8 +12,9 @@
 SimStatus population_init_park(Replicate *R, int k);
 
 /** Add an entrant on a site of `mu` in park k; with probability `gap_share` it
- *  takes a link missing from the park's leading chains (if any is missing). */
-SimStatus population_entrant(Replicate *R, int k, int month, double mu, double gap_share);
+ *  takes a link missing from the park's leading chains (if any is missing).
+ *  Its expected revenue per mu is rev_scale times entry.revenue_per_mu. */
+SimStatus population_entrant(Replicate *R, int k, int month, double mu, double gap_share, double rev_scale);
 
 /** Relative size draw from uniform u: lognormal(0, sigma) body below the
  *  (1 - tail_share) quantile, Pareto(alpha) above it, continuous at the join. */

@@ -19,7 +19,8 @@ static const Member members[] = {
     MEMBER(indicator, 8, "YPM"),    MEMBER(lever_spent, 8, "YPL"),      MEMBER(m_firms, 4, "TP"),
     MEMBER(m_entries, 4, "TP"),     MEMBER(m_exits, 4, "TP"),           MEMBER(m_mergers, 4, "TP"),
     MEMBER(m_upgrades, 4, "TP"),    MEMBER(m_incidents, 4, "TP"),       MEMBER(m_revenue, 8, "TP"),
-    MEMBER(m_idle_mu, 8, "TP"),     MEMBER(m_tech, 8, "TP"),
+    MEMBER(m_idle_mu, 8, "TP"),     MEMBER(m_tech, 8, "TP"),            MEMBER(m_projects, 4, "TP"),
+    MEMBER(m_promotions, 4, "TP"),
 };
 #undef MEMBER
 #define N_MEMBERS ((int)(sizeof members / sizeof members[0]))

@@ -39,12 +39,12 @@ SimStatus revitalise_park(Replicate *R, int k, int month, double intensity, int 
             i++;
             continue;
         }
-        if (s->since < month && rng_u52(b.w[1]) < entry / 12.0) {
+        if (s->since < month && rng_u52(b.w[1]) < entry / 12.0 && month >= ps->frozen_until) {
             double mu = s->mu;
             /* Remove the site first, keeping order: population_entrant may grow the firm array only. */
             memmove(&ps->site[i], &ps->site[i + 1], (size_t)(ps->n_site - i - 1) * sizeof *ps->site);
             ps->n_site--;
-            SimStatus st = population_entrant(R, k, month, mu, gap);
+            SimStatus st = population_entrant(R, k, month, mu, gap, 1.0);
             if (st != SIM_OK) return st;
             (*n_entries)++;
             continue;

@@ -19,7 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef enum { T_INT, T_U64, T_DBL, T_BOOL, T_STR, T_PATH, T_MONTH } PType;
+typedef enum { T_INT, T_U64, T_DBL, T_BOOL, T_STR, T_PATH, T_MONTH, T_ENUM } PType;
 
 typedef struct {
     const char *key;
@@ -31,6 +31,10 @@ typedef struct {
     const char *help;
 } ParamSpec;
 
+/* T_ENUM keys store the index of their word in a space-separated list. */
+#define ALLOC_WORDS "need equal strongest"
+#define TARGETING_WORDS "province " ALLOC_WORDS
+
 #define F(field) offsetof(Params, field), sizeof(((Params *)0)->field)
 
 /* The four keys every lever has. */
@@ -38,7 +42,8 @@ typedef struct {
     {"levers." key ".start", T_MONTH, F(levers.field.c.start), "start", 0, 0, "YYYY-MM", "First month of the " what " lever"}, \
     {"levers." key ".end", T_MONTH, F(levers.field.c.end), "end", 0, 0, "YYYY-MM", "Last month of the " what " lever"}, \
     {"levers." key ".intensity", T_DBL, F(levers.field.c.intensity), "0", 0, 1, "1", "0 off (bit-identical to no lever), 1 full"}, \
-    {"levers." key ".budget", T_DBL, F(levers.field.c.budget), "0", 0, 1e12, "CNY 1e4 a-1", "Provincial budget per year, split across parks by need"}
+    {"levers." key ".budget", T_DBL, F(levers.field.c.budget), "0", 0, 1e12, "CNY 1e4 a-1", "Provincial budget per year for the " what " lever, split across parks by `targeting`"}, \
+    {"levers." key ".targeting", T_ENUM, F(levers.field.c.targeting), "province", 0, 0, "", "Split of the budget across parks: `province` (as province.allocation), `need`, `equal` or `strongest`"}
 
 /* Sources: [V] verified (DOMAIN-FACTS.md section), [A] assumption. The help
  * text is what `parksim keys` prints into docs/CONFIG.md. */
@@ -106,6 +111,45 @@ static const ParamSpec specs[] = {
     {"mergers.land_release_share", T_DBL, F(mergers.land_release_share), "0.3", 0, 1, "1", "Share of the target's land released as an idle site [A]"},
     {"mergers.synergy", T_DBL, F(mergers.synergy), "0.05", 0, 1, "1", "Revenue gain on the target's revenue after the deal [A; direction V §3.3]"},
 
+    {"chain.project_rate", T_DBL, F(chain.project_rate), "0", 0, 12, "a-1", "Chain-extension projects per large park-year without the lever (gap-filling entrants already exist) [A]"},
+    {"chain.size_factor_m", T_DBL, F(chain.size_factor_m), "0.5", 0, 10, "1", "Project rate of a medium park relative to a large one (0.5 per M park vs 1 per L park) [A, DOMAIN-FACTS §5.3]"},
+    {"chain.size_factor_s", T_DBL, F(chain.size_factor_s), "0.25", 0, 10, "1", "Project rate of a small park relative to a large one [A]"},
+    {"chain.project_scale", T_DBL, F(chain.project_scale), "1.5", 0.01, 100, "1", "Revenue per mu of a project firm relative to an ordinary entrant [A]"},
+    {"chain.min_site_mu", T_DBL, F(chain.min_site_mu), "20", 0, 1e6, "mu", "Smallest idle site a project can use [A]"},
+
+    {"cultivation.rate.innovative", T_DBL, F(cultivation.rate[0]), "0.06", 0, 12, "a-1", "Promotion hazard ordinary → innovative SME, when eligible [A, DOMAIN-FACTS §5.3]"},
+    {"cultivation.rate.specialised", T_DBL, F(cultivation.rate[1]), "0.04", 0, 12, "a-1", "Promotion hazard innovative SME → 专精特新, when eligible [A]"},
+    {"cultivation.rate.little_giant", T_DBL, F(cultivation.rate[2]), "0.015", 0, 12, "a-1", "Promotion hazard 专精特新 → little giant, when eligible [A]"},
+    {"cultivation.rate.champion", T_DBL, F(cultivation.rate[3]), "0.003", 0, 12, "a-1", "Promotion hazard little giant → manufacturing champion, when eligible [A]"},
+    {"cultivation.rd_min.innovative", T_DBL, F(cultivation.rd_min[0]), "0.01", 0, 1, "1", "R&D intensity needed to become an innovative SME [A]"},
+    {"cultivation.rd_min.specialised", T_DBL, F(cultivation.rd_min[1]), "0.03", 0, 1, "1", "R&D intensity needed for 专精特新 (MIIT criterion: R&D ≥ 3% of revenue) [A]"},
+    {"cultivation.rd_min.little_giant", T_DBL, F(cultivation.rd_min[2]), "0.03", 0, 1, "1", "R&D intensity needed for little giant [A]"},
+    {"cultivation.rd_min.champion", T_DBL, F(cultivation.rd_min[3]), "0.03", 0, 1, "1", "R&D intensity needed for manufacturing champion [A]"},
+    {"cultivation.revenue_min.innovative", T_DBL, F(cultivation.revenue_min[0]), "0", 0, 1e9, "CNY 1e4 a-1", "Revenue needed to become an innovative SME [A]"},
+    {"cultivation.revenue_min.specialised", T_DBL, F(cultivation.revenue_min[1]), "1000", 0, 1e9, "CNY 1e4 a-1", "Revenue needed for 专精特新 [A]"},
+    {"cultivation.revenue_min.little_giant", T_DBL, F(cultivation.revenue_min[2]), "10000", 0, 1e9, "CNY 1e4 a-1", "Revenue needed for little giant (1亿) [A]"},
+    {"cultivation.revenue_min.champion", T_DBL, F(cultivation.revenue_min[3]), "40000", 0, 1e9, "CNY 1e4 a-1", "Revenue needed for manufacturing champion (4亿) [A]"},
+    {"cultivation.tech_min.innovative", T_DBL, F(cultivation.tech_min[0]), "0", 0, 1, "1", "Technology level needed to become an innovative SME [A]"},
+    {"cultivation.tech_min.specialised", T_DBL, F(cultivation.tech_min[1]), "0.5", 0, 1, "1", "Technology level needed for 专精特新 [A]"},
+    {"cultivation.tech_min.little_giant", T_DBL, F(cultivation.tech_min[2]), "0.5", 0, 1, "1", "Technology level needed for little giant [A]"},
+    {"cultivation.tech_min.champion", T_DBL, F(cultivation.tech_min[3]), "0.6", 0, 1, "1", "Technology level needed for manufacturing champion [A]"},
+    {"cultivation.growth_bonus", T_DBL, F(cultivation.growth_bonus), "0.005", 0, 1, "a-1", "Extra log growth per year per tier above ordinary (support and credentials) [A]"},
+    {"cultivation.rd_gain", T_DBL, F(cultivation.rd_gain), "0.2", 0, 10, "1", "Relative rise of R&D intensity on each promotion [A]"},
+    {"cultivation.chain_leader_revenue", T_DBL, F(cultivation.chain_leader_revenue), "500000", 0, 1e12, "CNY 1e4 a-1", "Revenue at which a leading-chain firm counts as a chain leader (链主, 50亿) [A; anchors 100亿+ V §2.2]"},
+
+    {"safety.infra_l", T_DBL, F(safety.infra_l), "0.6", 0, 1, "1", "Initial shared safety/environment infrastructure level of a large park [A]"},
+    {"safety.infra_m", T_DBL, F(safety.infra_m), "0.4", 0, 1, "1", "Initial infrastructure level of a medium park [A]"},
+    {"safety.infra_s", T_DBL, F(safety.infra_s), "0.25", 0, 1, "1", "Initial infrastructure level of a small park [A]"},
+    {"safety.infra_effect", T_DBL, F(safety.infra_effect), "0.5", 0, 1, "1", "Incident hazard at infrastructure level 1, relative reduction (hazard × (1 − effect × level)) [A]"},
+    {"safety.infra_cost", T_DBL, F(safety.infra_cost), "20000", 1, 1e12, "CNY 1e4", "Investment that raises the infrastructure level by 1 (linear) [A]"},
+    {"safety.freeze_months", T_INT, F(safety.freeze_months), "12", 0, 120, "months", "New projects (entrants, chain projects) frozen after a serious incident, incident month included [V §1.6 freeze rule; 1 year]"},
+
+    {"smart.base_investment", T_DBL, F(smart.base_investment), "300", 0, 1e9, "CNY 1e4 a-1", "Park's own smart-platform investment per year [A]"},
+    {"smart.cost_improved", T_DBL, F(smart.cost[0]), "1500", 0, 1e12, "CNY 1e4", "Platform investment to go from 初始级 to 提升级 [A]"},
+    {"smart.cost_top", T_DBL, F(smart.cost[1]), "4000", 0, 1e12, "CNY 1e4", "Platform investment to go from 提升级 to the top level [A]"},
+    {"smart.coverage_improved", T_DBL, F(smart.coverage[0]), "0.6", 0, 1, "1", "Digital coverage of above-scale firms needed for 提升级 [A]"},
+    {"smart.coverage_top", T_DBL, F(smart.coverage[1]), "0.85", 0, 1, "1", "Digital coverage needed for the top level [A]"},
+
     LEVER_KEYS("mergers", mergers, "M&A"),
     {"levers.mergers.rate_max", T_DBL, F(levers.mergers.rate_max), "0.15", 0, 12, "a-1", "Acquisition rate of weak firms at full intensity [A]"},
     {"levers.mergers.same_chain_share_max", T_DBL, F(levers.mergers.same_chain_share_max), "0.9", 0, 1, "1", "Same-chain acquirer share at full intensity [A]"},
@@ -121,10 +165,41 @@ static const ParamSpec specs[] = {
     {"levers.upgrades.rate_max", T_DBL, F(levers.upgrades.rate_max), "0.5", 0, 12, "a-1", "Upgrade rate at full intensity (full 规上 coverage by 2027) [A, V §3.5]"},
     {"levers.upgrades.subsidy_per_upgrade", T_DBL, F(levers.upgrades.subsidy_per_upgrade), "50", 0, 1e9, "CNY 1e4", "Subsidy paid per lever upgrade [A]"},
 
+    LEVER_KEYS("chain", chain, "chain-extension (补链延链)"),
+    {"levers.chain.rate_max", T_DBL, F(levers.chain.rate_max), "1.0", 0, 12, "a-1", "Chain-extension projects per large park-year at full intensity (1 per L park, 0.5 per M park) [A, DOMAIN-FACTS §5.3]"},
+    {"levers.chain.cost_per_project", T_DBL, F(levers.chain.cost_per_project), "2000", 0, 1e9, "CNY 1e4", "Public cost of one chain-extension project (site preparation, incentives) [A]"},
+
+    LEVER_KEYS("cultivation", cultivation, "gradient-cultivation (梯度培育)"),
+    {"levers.cultivation.rate_multiplier_max", T_DBL, F(levers.cultivation.rate_multiplier_max), "2.5", 1, 20, "1", "Promotion hazards are multiplied by up to this at full intensity [A]"},
+    {"levers.cultivation.award_per_promotion", T_DBL, F(levers.cultivation.award_per_promotion), "50", 0, 1e9, "CNY 1e4", "Award paid per lever-induced promotion (Jiangxi pays 专精特新 awards) [A]"},
+
+    LEVER_KEYS("safety", safety, "safety-and-environment (安全环保)"),
+    {"levers.safety.investment_max", T_DBL, F(levers.safety.investment_max), "3000", 0, 1e9, "CNY 1e4 a-1", "Shared-infrastructure investment per park-year at full intensity (wastewater, hazardous waste, monitoring) [A]"},
+    {"levers.safety.compliance_gain_max", T_DBL, F(levers.safety.compliance_gain_max), "0.3", 0, 12, "a-1", "Rate at which inspections and rectification close a firm's compliance gap, at full intensity [A]"},
+
+    LEVER_KEYS("smart", smart, "smart-park (智慧园区)"),
+    {"levers.smart.investment_max", T_DBL, F(levers.smart.investment_max), "1500", 0, 1e9, "CNY 1e4 a-1", "Provincial smart-platform investment per park-year at full intensity [A]"},
+
+    LEVER_KEYS("land", land, "land-efficiency (亩均)"),
+    {"levers.land.forced_exit_rate_max", T_DBL, F(levers.land.forced_exit_rate_max), "0.25", 0, 12, "a-1", "Exit hazard of D-class firms at full intensity (forced out with prob. 0.25/yr) [A, DOMAIN-FACTS §5.3]"},
+    {"levers.land.price_penalty_max", T_DBL, F(levers.land.price_penalty_max), "0.05", 0, 1, "a-1", "Differentiated prices (power, water, land tax) on D-class firms, as lost log revenue per year at full intensity [A, mechanism V §3.4]"},
+    {"levers.land.compensation_per_mu", T_DBL, F(levers.land.compensation_per_mu), "10", 0, 1e6, "CNY 1e4 mu-1", "Compensation paid per mu of a forced exit [A]"},
+
+    LEVER_KEYS("focus", focus, "focus (≤3 leading industries)"),
+    {"levers.focus.rate_max", T_DBL, F(levers.focus.rate_max), "0.5", 0, 1, "a-1", "Yearly probability that a park with too many leading industries drops one, at full intensity [A]"},
+    {"levers.focus.cost_per_industry", T_DBL, F(levers.focus.cost_per_industry), "500", 0, 1e9, "CNY 1e4", "Public cost of dropping one leading industry (relocation support) [A]"},
+
+    {"province.budget", T_DBL, F(province.budget), "0", 0, 1e12, "CNY 1e4 a-1", "Cap on the levers' total budget each year: if the levers' budgets add up to more, each is scaled down in proportion (0 = no cap)"},
+    {"province.allocation", T_ENUM, F(province.allocation), "need", 0, 0, "", "Default split of each lever's budget across parks: `need` (what the lever can act on), `equal` (parks with any need), `strongest` (the plan's 'support the strongest candidates')"},
+    {"province.candidates", T_INT, F(province.candidates), "10", 1, 10000, "parks", "`strongest`: number of candidate parks, the best composite scores at the last assessment [A: the plan's 2028 target of ~10]"},
+    {"province.candidate_share", T_DBL, F(province.candidate_share), "0.8", 0, 1, "1", "`strongest`: share of each budget for the candidates (by need among them); the rest by need among the others [A]"},
+
     {"assessment.tier1_min", T_DBL, F(assessment.tier1_min), "64", 0, 100, "score", "Composite score for the first tier (一级) [A]"},
     {"assessment.tier2_min", T_DBL, F(assessment.tier2_min), "45", 0, 100, "score", "Composite score for the second tier (二级) [A; Yunnan 60, Jiangsu 80 analogues V §1.6]"},
     {"assessment.tier1_min_smart_level", T_INT, F(assessment.tier1_min_smart_level), "1", 0, 2, "level", "Park smart level needed for the first tier (1 = 提升级) [A]"},
     {"assessment.veto_serious_incident", T_BOOL, F(assessment.veto_serious_incident), "true", 0, 1, "", "A serious incident in the year caps the tier at 三级 (one-vote veto) [V §1.6]"},
+    {"assessment.focus_max_industries", T_INT, F(assessment.focus_max_industries), "3", 1, 50, "industries", "Leading industries allowed without penalty (原则上不宜超过3个主导产业) [V §5.3]"},
+    {"assessment.focus_penalty", T_DBL, F(assessment.focus_penalty), "5", 0, 100, "score", "Composite points lost per leading industry beyond the allowance [A]"},
 
     {"output.monthly", T_BOOL, F(output.monthly), "true", 0, 1, "", "Write the per-month park trajectories"},
     {"output.compression", T_INT, F(output.compression), "1", 0, 9, "", "Deflate level of the HDF5 datasets (0 = none)"},
@@ -213,6 +288,36 @@ static int parse_month(const char *s, int *out)
     return 1;
 }
 
+static const char *choices_of(const ParamSpec *s)
+{
+    return !strcmp(s->key, "province.allocation") ? ALLOC_WORDS : TARGETING_WORDS;
+}
+
+/* Index of `word` in the space-separated `choices`, or -1. */
+static int enum_index(const char *choices, const char *word)
+{
+    size_t n = strlen(word);
+    int i = 0;
+    for (const char *c = choices; *c; i++) {
+        size_t len = strcspn(c, " ");
+        if (len == n && n > 0 && !strncmp(c, word, n)) return i;
+        c += len;
+        while (*c == ' ') c++;
+    }
+    return -1;
+}
+
+/* Word number `i` of `choices` into buf. */
+static void enum_word(const char *choices, int i, char *buf, size_t len)
+{
+    const char *c = choices;
+    for (; i > 0 && *c; i--) {
+        c += strcspn(c, " ");
+        while (*c == ' ') c++;
+    }
+    snprintf(buf, len, "%.*s", (int)strcspn(c, " "), c);
+}
+
 static const char *type_word(PType t)
 {
     switch (t) {
@@ -221,6 +326,7 @@ static const char *type_word(PType t)
     case T_DBL: return "a number";
     case T_BOOL: return "true or false";
     case T_MONTH: return "a month as YYYY-MM, or start/end";
+    case T_ENUM: return "one of the listed words";
     default: return "text";
     }
 }
@@ -285,6 +391,15 @@ static int set_value(Ctx *cx, Params *p, const ParamSpec *s, const YNode *at, co
         int v;
         if (!parse_month(text, &v)) {
             report(cx, at, s->key, "expected %s, got '%s'", type_word(s->type), text);
+            return 0;
+        }
+        *(int *)field = v;
+        return 1;
+    }
+    case T_ENUM: {
+        int v = enum_index(choices_of(s), text);
+        if (v < 0) {
+            report(cx, at, s->key, "expected one of: %s; got '%s'", choices_of(s), text);
             return 0;
         }
         *(int *)field = v;
@@ -702,6 +817,18 @@ static void cross_checks(Ctx *cx, Params *p, const YNode *root)
     check_lever_months(cx, p, root, "mergers", &p->levers.mergers.c);
     check_lever_months(cx, p, root, "revitalisation", &p->levers.revitalisation.c);
     check_lever_months(cx, p, root, "upgrades", &p->levers.upgrades.c);
+    check_lever_months(cx, p, root, "chain", &p->levers.chain.c);
+    check_lever_months(cx, p, root, "cultivation", &p->levers.cultivation.c);
+    check_lever_months(cx, p, root, "safety", &p->levers.safety.c);
+    check_lever_months(cx, p, root, "smart", &p->levers.smart.c);
+    check_lever_months(cx, p, root, "land", &p->levers.land.c);
+    check_lever_months(cx, p, root, "focus", &p->levers.focus.c);
+    if (p->smart.coverage[1] < p->smart.coverage[0]) {
+        const char *keys[] = {"smart.coverage_top", "smart.coverage_improved"};
+        k = written_key(root, keys, 2, &at);
+        report(cx, at, k, "smart.coverage_top (%g) must not be below smart.coverage_improved (%g)",
+               p->smart.coverage[1], p->smart.coverage[0]);
+    }
 }
 
 /* ---------------------------------------------------------------- echo */
@@ -755,6 +882,7 @@ static void echo_value(Str *b, const Params *p, const ParamSpec *s)
     case T_U64: str_add(b, "%llu", (unsigned long long)*(const uint64_t *)field); break;
     case T_DBL: fmt_double(num, sizeof num, *(const double *)field); str_add(b, "%s", num); break;
     case T_BOOL: str_add(b, "%s", *(const int *)field ? "true" : "false"); break;
+    case T_ENUM: enum_word(choices_of(s), *(const int *)field, num, sizeof num); str_add(b, "%s", num); break;
     case T_MONTH: {
         int m = *(const int *)field + p->run.start_year * 12;
         str_add(b, "\"%04d-%02d\"", m / 12, m % 12 + 1);
@@ -838,10 +966,15 @@ void config_print_keys_markdown(FILE *out)
     for (int i = 0; i < N_SPECS; i++) {
         const ParamSpec *s = &specs[i];
         const char *t = s->type == T_INT ? "integer" : s->type == T_U64 ? "integer (64-bit)" : s->type == T_DBL ? "number"
-                      : s->type == T_BOOL ? "boolean" : s->type == T_MONTH ? "month" : s->type == T_PATH ? "path" : "text";
+                      : s->type == T_BOOL ? "boolean" : s->type == T_MONTH ? "month" : s->type == T_PATH ? "path"
+                      : s->type == T_ENUM ? "choice" : "text";
         char range[96] = "";
         if (s->type == T_INT || s->type == T_DBL) snprintf(range, sizeof range, "%.15g .. %.15g", s->min, s->max);
         else if (s->type == T_MONTH) snprintf(range, sizeof range, "YYYY-MM, start, end");
+        else if (s->type == T_ENUM) {
+            snprintf(range, sizeof range, "%s", choices_of(s));
+            for (char *c = range; *c; c++) if (*c == ' ') *c = '|';
+        }
         else if (s->type == T_STR || s->type == T_PATH) snprintf(range, sizeof range, "up to %zu bytes", s->size - 1);
         else if (s->type == T_U64) snprintf(range, sizeof range, "0 .. 2^64-1");
         char def[80];

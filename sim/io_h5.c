@@ -57,7 +57,9 @@ static const VarSpec base_vars[] = {
     {"park_month", "revenue", "TP", K_F64, M(m_revenue), -1, "park revenue (annual rate) at month end", "CNY 1e4 a-1"},
     {"park_month", "idle_land", "TP", K_F64, M(m_idle_mu), -1, "idle land (idle and cleared sites) at month end", "mu"},
     {"park_month", "tech_level", "TP", K_F64, M(m_tech), -1, "revenue-weighted technology/digital level", "1"},
-    {"park_month", "entries", "TP", K_I32, M(m_entries), -1, "enterprises entering on cleared sites in the month", "firms"},
+    {"park_month", "entries", "TP", K_I32, M(m_entries), -1, "enterprises entering on cleared sites in the month (chain projects excluded)", "firms"},
+    {"park_month", "projects", "TP", K_I32, M(m_projects), -1, "chain-extension projects (new firms on missing links) in the month", "firms"},
+    {"park_month", "promotions", "TP", K_I32, M(m_promotions), -1, "cultivation-tier promotions in the month", "firms"},
     {"park_month", "exits", "TP", K_I32, M(m_exits), -1, "enterprises exiting in the month", "firms"},
     {"park_month", "mergers", "TP", K_I32, M(m_mergers), -1, "enterprises absorbed by mergers in the month", "firms"},
     {"park_month", "upgrades", "TP", K_I32, M(m_upgrades), -1, "technology upgrades in the month", "upgrades"},
@@ -67,22 +69,14 @@ static const VarSpec base_vars[] = {
 #define N_BASE ((int)(sizeof base_vars / sizeof base_vars[0]))
 #define N_VARS (N_BASE + METRIC_COUNT)
 
-static const char *const metric_long[METRIC_COUNT] = {
-    "park revenue at the assessment", "revenue per mu of park land", "park revenue growth over the year",
-    "revenue share of the leading chains", "filled share of the leading-chain links", "revenue of the largest firm",
-    "revenue-weighted R&D intensity", "share of firms at 专精特新 tier or above", "revenue-weighted technology level",
-    "share of above-scale (规上) firms digitally retrofitted", "idle share of park land", "mean firm safety compliance",
-    "safety incidents in the year", "park smart level (0 初始级, 1 提升级, 2 top)", "number of leading industries",
-    "active enterprises", "share of firms above designated size (规上)"};
-
-static const char *const lever_names[LEVER_COUNT] = {"mergers", "revitalisation", "upgrades"};
+/* metric_long_names (agents/assess.c) and lever_names (policies/levers.c) name the variables. */
 
 static VarSpec var_at(int i)
 {
     if (i < N_BASE) return base_vars[i];
     int m = i - N_BASE;
     VarSpec v = {"park_year", metric_names[m], "YP", K_F64, offsetof(ReplicateOut, indicator), m,
-                 metric_long[m], metric_units[m]};
+                 metric_long_names[m], metric_units[m]};
     return v;
 }
 

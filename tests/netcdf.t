@@ -25,14 +25,15 @@ from taplib import PARKSIM, TINY, check, ok, run_main, skip  # noqa: E402
 R_REPS, P = 12, 3
 DIMS = {
     "summary": {"replicate": R_REPS, "year": 4},
-    "park_year": {"replicate": R_REPS, "year": 4, "park": P, "group": 6, "lever": 3},
+    "park_year": {"replicate": R_REPS, "year": 4, "park": P, "group": 6, "lever": 9},
     "park_month": {"replicate": R_REPS, "time": 36, "park": P},
     "parks": {"park": P},
 }
 METRICS = ["revenue", "revenue_per_mu", "revenue_growth", "leading_share", "chain_completeness",
            "anchor_revenue", "rd_intensity", "specialised_share", "tech_level", "digital_coverage",
            "idle_share", "safety", "incidents", "smart_level", "leading_industries", "firms",
-           "above_scale_share"]
+           "above_scale_share", "infrastructure", "innovative_share", "little_giants", "chain_leaders", "frozen"]
+LEVERS = ["mergers", "revitalisation", "upgrades", "chain", "cultivation", "safety", "smart", "land", "focus"]
 # variable -> its dimensions, per group (coordinate variables included)
 VARS = {
     "summary": dict(replicate="replicate", year="year", top_tier_count="replicate year",
@@ -44,7 +45,8 @@ VARS = {
                       **{m: "replicate year park" for m in METRICS}),
     "park_month": dict(dict(replicate="replicate", time="time", park="park", park_code="park", park_name="park"),
                        **{v: "replicate time park" for v in ("firms", "entries", "exits", "mergers", "upgrades",
-                                                             "incidents", "revenue", "idle_land", "tech_level")}),
+                                                             "incidents", "projects", "promotions", "revenue",
+                                                             "idle_land", "tech_level")}),
     "parks": {v: "park" for v in ("park", "park_code", "park_name", "city", "size_class", "leading_chains",
                                   "firms_initial", "revenue_initial", "land", "idle_share_initial", "industries",
                                   "smart_level", "anchor_revenue")},
@@ -161,7 +163,7 @@ def main(tmp):
           lambda: park_coords(("parks",)))
     check("xarray: group_name and lever_name are coordinates of group_score and lever_spent", lambda: (
         "group_name" in ds["park_year"].group_score.coords and "lever_name" in ds["park_year"].lever_spent.coords
-        and ds["park_year"].lever_name.values.tolist() == ["mergers", "revitalisation", "upgrades"]))
+        and ds["park_year"].lever_name.values.tolist() == LEVERS))
     t = ds["park_month"].time
     check("xarray: time decodes to datetime64 month ends, 2026-01-31 first, 2028-12-31 last", lambda: (
         np.issubdtype(t.dtype, np.datetime64) and str(t.values[0])[:10] == "2026-01-31"

@@ -34,7 +34,8 @@ def text(v):
 METRICS = ["revenue", "revenue_per_mu", "revenue_growth", "leading_share", "chain_completeness",
            "anchor_revenue", "rd_intensity", "specialised_share", "tech_level", "digital_coverage",
            "idle_share", "safety", "incidents", "smart_level", "leading_industries", "firms",
-           "above_scale_share"]
+           "above_scale_share", "infrastructure", "innovative_share", "little_giants", "chain_leaders", "frozen"]
+LEVERS = ["mergers", "revitalisation", "upgrades", "chain", "cultivation", "safety", "smart", "land", "focus"]
 I32, F64, I8 = np.dtype("<i4"), np.dtype("<f8"), np.dtype("i1")
 DATA = {
     "summary": {"top_tier_count": ("replicate year", I32), "second_tier_count": ("replicate year", I32)},
@@ -44,7 +45,7 @@ DATA = {
                        "lever_spent": ("replicate year park lever", F64)},
                       **{m: ("replicate year park", F64) for m in METRICS}),
     "park_month": dict({v: ("replicate time park", I32) for v in
-                        ("firms", "entries", "exits", "mergers", "upgrades", "incidents")},
+                        ("firms", "entries", "exits", "mergers", "upgrades", "incidents", "projects", "promotions")},
                        **{v: ("replicate time park", F64) for v in ("revenue", "idle_land", "tech_level")}),
 }
 PARKS_NUM = {"firms_initial": I32, "revenue_initial": F64, "land": F64, "idle_share_initial": F64,
@@ -81,7 +82,7 @@ def lever_windows(resolved):
 
 
 def main(tmp):
-    R, Y, T, G, L = 12, 4, 36, 6, 3
+    R, Y, T, G, L = 12, 4, 36, 6, len(LEVERS)
     with open(PARKS_CSV, newline="", encoding="utf-8") as fh:
         rows = list(csv.DictReader(line for line in fh if not line.startswith("#")))
     codes = [r["code"] for r in rows]
@@ -141,8 +142,8 @@ def main(tmp):
             f[g]["park_code"].asstr()[()].tolist() == codes
             and f[g]["park_name"].asstr()[()].tolist() == [r["name"] for r in rows],
             f[g]["park_code"].asstr()[()]))
-    check("/park_year/lever_name is mergers, revitalisation, upgrades; group_name has 6 names", lambda: (
-        f["park_year"]["lever_name"].asstr()[()].tolist() == ["mergers", "revitalisation", "upgrades"]
+    check("/park_year/lever_name is the 9 levers in order; group_name has 6 names", lambda: (
+        f["park_year"]["lever_name"].asstr()[()].tolist() == LEVERS
         and len(set(f["park_year"]["group_name"].asstr()[()])) == G))
 
     def scales_attached():

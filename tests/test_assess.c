@@ -87,7 +87,7 @@ static Result run(const AssessParams *a, const double *metrics, const int *smart
 
 int main(void)
 {
-    plan(57);
+    plan(66);
 
     /* ================================================= linear bands */
     {
@@ -230,6 +230,25 @@ int main(void)
         a2.tier1_min = 96.25;
         r2 = run(&a2, m, smart, serious);
         ok(r2.tier[0] == 1, "score equal to tier1_min (96.25) is tier 1");
+
+        /* focus penalty: P0 has 5 leading industries, 3 allowed, 20 points each:
+         * 96.25 - 40 = 56.25, below tier1_min 60 and above tier2_min 40 -> tier 2.
+         * P1 has exactly 3: no penalty. */
+        {
+            double m3[3 * METRIC_COUNT];
+            memcpy(m3, m, sizeof m3);
+            m3[0 * METRIC_COUNT + METRIC_LEADING_INDUSTRIES] = 5;
+            m3[1 * METRIC_COUNT + METRIC_LEADING_INDUSTRIES] = 3;
+            a2 = a;
+            a2.focus_max_industries = 3;
+            a2.focus_penalty = 20;
+            r2 = run(&a2, m3, smart, serious);
+            is_double(r2.score[0], 56.25, 1e-9, "focus: 2 industries over the allowance cost 2 x 20 points");
+            ok(r2.tier[0] == 2 && fabs(r2.score[1] - r.score[1]) < 1e-12, "focus: P0 drops to tier 2; P1 (3 industries) unchanged");
+            a2.focus_penalty = 60;
+            r2 = run(&a2, m3, smart, serious);
+            is_double(r2.score[0], 0, 0, "focus: the penalty never takes the composite below 0");
+        }
         a2.tier1_min = 96.26;
         r2 = run(&a2, m, smart, serious);
         ok(r2.tier[0] == 2, "score just below tier1_min is tier 2");
@@ -297,6 +316,11 @@ int main(void)
         park_add_site(&ps, 20, -1);
         ps.incidents_year = 2;
         ps.revenue_prev = 4000;
+        /* park state, not the CSV row: levers change these */
+        ps.smart_level = 1;
+        ps.industries = 2;
+        ps.infra = 0.45;
+        ps.frozen_until = 13;
         double m[METRIC_COUNT];
         assess_park_metrics(p, &info, &ps, 1, m);
         /* revenue 5000 (CNY 1e4) = 0.5 (1e8); per mu 5000/100 = 50; growth 5000/4000 - 1 = 0.25 */
@@ -318,6 +342,21 @@ int main(void)
         is_double(m[METRIC_SAFETY], 0.8, 1e-12, "mean safety (0.9 + 0.7 + 0.8)/3");
         ok(m[METRIC_INCIDENTS] == 2 && m[METRIC_SMART_LEVEL] == 1 && m[METRIC_LEADING_INDUSTRIES] == 2 &&
            m[METRIC_FIRMS] == 3, "incidents, smart level, industries, active firms copied");
+        is_double(m[METRIC_INFRASTRUCTURE], 0.45, 0, "infrastructure level from the park state");
+        is_double(m[METRIC_INNOVATIVE_SHARE], 2.0 / 3, 1e-12, "innovative or higher: 2 of 3 (f0, f2)");
+        is_double(m[METRIC_LITTLE_GIANTS], 100.0 / 3, 1e-12, "little giants or champions per 100 firms: 1 of 3");
+        /* chain leaders: leading-chain firms at or above the threshold; none at the default 50亿 */
+        ok(m[METRIC_CHAIN_LEADERS] == 0, "no chain leader below cultivation.chain_leader_revenue");
+        ok(m[METRIC_FROZEN] == 1, "frozen: projects barred until month 13 > 12 (the year-1 end)");
+        {
+            Params q = *p;
+            q.cultivation.chain_leader_revenue = 999; /* f1 has exp(log(1000)), which may round below 1000 */
+            double m2[METRIC_COUNT];
+            ps.frozen_until = 12;
+            assess_park_metrics(&q, &info, &ps, 1, m2);
+            ok(m2[METRIC_CHAIN_LEADERS] == 2 && m2[METRIC_FROZEN] == 0,
+               "threshold 999: f0 and f1 (on chain 0) are chain leaders, f2 (off-chain) is not; freeze ended at 12");
+        }
         assess_park_metrics(p, &info, &ps, 0, m);
         is_double(m[METRIC_REVENUE_GROWTH], 0, 0, "growth is 0 in the initial assessment");
         free(ps.firm);

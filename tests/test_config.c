@@ -222,7 +222,8 @@ int main(void)
         ok(!strcmp(sc.p.name, "all-levers"), "the child's scenario.name overrides the base's");
         ok(sc.p.run.seed == 20260101u && sc.p.run.years == 3 && sc.p.run.replicates == 1000,
            "run.seed/years/replicates inherited from the base");
-        ok(!strcmp(sc.p.description, "Jiangxi baseline + mergers + revitalisation + upgrades"), "description from the child");
+        ok(!strcmp(sc.p.description, "Jiangxi baseline + every lever at full intensity, budgets as in the single-lever scenarios"),
+           "description from the child");
         is_double(sc.p.levers.mergers.c.intensity, 1.0, 0, "levers.mergers.intensity == 1");
         is_double(sc.p.levers.mergers.c.budget, 20000, 0, "levers.mergers.budget == 20000");
         is_double(sc.p.levers.revitalisation.c.budget, 30000, 0, "levers.revitalisation.budget == 30000");

@@ -71,13 +71,12 @@ static long sum_i32(const int32_t *x, size_t n)
 
 static LeverParams *lever_c(Params *p, LeverId id)
 {
-    return id == LEVER_MERGERS ? &p->levers.mergers.c : id == LEVER_REVITALISATION ? &p->levers.revitalisation.c
-                                                                                   : &p->levers.upgrades.c;
+    return (LeverParams *)lever_params(p, id); /* p is ours, so dropping const is sound */
 }
 
 int main(void)
 {
-    plan(64);
+    plan(83);
     Scenario jx;
     if (config_load(&jx, "configs/jiangxi-baseline.yaml", NULL, 0) != SIM_OK) {
         printf("Bail out! cannot load configs/jiangxi-baseline.yaml (run from the repository root)\n");
@@ -91,7 +90,7 @@ int main(void)
         is_double(lever_rate(0.1, 0.5, 1), 0.5, 0, "lever_rate at intensity 1 is the maximum");
         is_double(lever_rate(0.1, 0.5, 0.5), 0.3, 1e-15, "lever_rate at 0.5 is halfway: 0.1 + 0.5 * 0.4");
         is_double(lever_rate(0.1, 0.5, -1), 0.1, 0, "lever_rate at negative intensity is the baseline");
-        LeverParams c = {3, 5, 0.7, 100};
+        LeverParams c = {3, 5, 0.7, 100, 0};
         ok(lever_intensity(&c, 2) == 0 && lever_intensity(&c, 3) == 0.7 && lever_intensity(&c, 5) == 0.7 &&
            lever_intensity(&c, 6) == 0, "lever_intensity: 0 before start, intensity on start..end inclusive, 0 after");
         c.intensity = 0;
@@ -115,9 +114,9 @@ int main(void)
          * (class C), one exited (class D, not counted), 60 mu idle. Upgrades
          * need 3:1, mergers (C/D active) 2:1, revitalisation (idle mu) 20:60. */
         Params p = *base;
-        p.levers.upgrades.c = (LeverParams){0, 35, 1, 1000};
-        p.levers.mergers.c = (LeverParams){0, 35, 0.5, 300};
-        p.levers.revitalisation.c = (LeverParams){0, 35, 1, 800};
+        p.levers.upgrades.c = (LeverParams){0, 35, 1, 1000, 0};
+        p.levers.mergers.c = (LeverParams){0, 35, 0.5, 300, 0};
+        p.levers.revitalisation.c = (LeverParams){0, 35, 1, 800, 0};
         ParkState parks[2];
         memset(parks, 0, sizeof parks);
         Firm f;
@@ -130,22 +129,24 @@ int main(void)
         park_add_site(&parks[0], 20, -1);
         park_add_site(&parks[1], 60, -1);
         parks[0].spent[LEVER_UPGRADES] = 7; /* reset by the allocation */
-        double need[2];
-        levers_allocate_year(&p, parks, 2, 0, need);
+        double work[8];
+        ParkInfo pinfo[2];
+        memset(pinfo, 0, sizeof pinfo);
+        levers_allocate_year(&p, pinfo, parks, 2, 0, work);
         ok(fabs(parks[0].budget[LEVER_UPGRADES] - 750) < 1e-9 && fabs(parks[1].budget[LEVER_UPGRADES] - 250) < 1e-9 &&
            parks[0].spent[LEVER_UPGRADES] == 0, "upgrades budget 1000 split 3:1 by firms below tech 1 (750/250), spent reset");
-        ok(fabs(parks[0].budget[LEVER_MERGERS] - 200) < 1e-9 && fabs(parks[1].budget[LEVER_MERGERS] - 100) < 1e-9,
-           "mergers budget 300 split 2:1 by active class C/D firms (200/100)");
+        ok(parks[0].budget[LEVER_MERGERS] == 300 && parks[1].budget[LEVER_MERGERS] == 0,
+           "mergers budget 300 = one 300 subsidy, shares 2:1 by class C/D firms: the whole unit to park 0 (largest remainder)");
         ok(fabs(parks[0].budget[LEVER_REVITALISATION] - 200) < 1e-9 && fabs(parks[1].budget[LEVER_REVITALISATION] - 600) < 1e-9,
            "revitalisation budget 800 split 20:60 by idle land (200/600)");
         p.levers.upgrades.c.intensity = 0;
-        p.levers.mergers.c = (LeverParams){12, 35, 1, 300}; /* starts in year 2 */
-        levers_allocate_year(&p, parks, 2, 0, need);
+        p.levers.mergers.c = (LeverParams){12, 35, 1, 300, 0}; /* starts in year 2 */
+        levers_allocate_year(&p, pinfo, parks, 2, 0, work);
         ok(parks[0].budget[LEVER_UPGRADES] == 0 && parks[1].budget[LEVER_UPGRADES] == 0 &&
            parks[0].budget[LEVER_MERGERS] == 0 && parks[1].budget[LEVER_MERGERS] == 0,
            "no budget for a lever at intensity 0 or outside the year");
-        levers_allocate_year(&p, parks, 2, 12, need);
-        ok(fabs(parks[0].budget[LEVER_MERGERS] - 200) < 1e-9, "budget from the lever's first year on");
+        levers_allocate_year(&p, pinfo, parks, 2, 12, work);
+        ok(parks[0].budget[LEVER_MERGERS] == 300, "budget from the lever's first year on");
         park_clear(&parks[0]);
         park_clear(&parks[1]);
     }
@@ -370,7 +371,7 @@ int main(void)
         ps->next_serial = 8;
         int n0 = ps->n_firm, all_gap = 1, attrs = 1;
         for (int m = 0; m < 50; m++) {
-            SimStatus st = population_entrant(&R, 0, m, 25, 1.0);
+            SimStatus st = population_entrant(&R, 0, m, 25, 1.0, 1.0);
             const Firm *e = &ps->firm[ps->n_firm - 1];
             all_gap &= st == SIM_OK && ps->n_firm == n0 + 1 && e->chain == 0 && e->link == 2;
             attrs &= e->land_mu == 25 && e->born == m && e->status == FIRM_ACTIVE && isfinite(e->log_rev) &&
@@ -385,7 +386,7 @@ int main(void)
         ps->firm[7].status = FIRM_EXITED; /* chain 1, link 3 */
         int g0 = 0, other = 0;
         for (int m = 0; m < 2000; m++) {
-            population_entrant(&R, 0, m, 25, 1.0);
+            population_entrant(&R, 0, m, 25, 1.0, 1.0);
             const Firm *e = &ps->firm[ps->n_firm - 1];
             g0 += e->chain == 0 && e->link == 2;
             other += !((e->chain == 0 && e->link == 2) || (e->chain == 1 && e->link == 3));
@@ -432,6 +433,16 @@ int main(void)
         model_free(&R);
     }
 
+    /* The Jiangxi file has no park with more than 3 leading industries, so
+     * the focus lever is tested on a copy where every park has 5. */
+    ParkInfo *jx5 = malloc((size_t)jx.n_parks * sizeof *jx5);
+    if (!jx5) {
+        printf("Bail out! out of memory\n");
+        return 1;
+    }
+    memcpy(jx5, jx.parks, (size_t)jx.n_parks * sizeof *jx5);
+    for (int k = 0; k < jx.n_parks; k++) jx5[k].industries = 5;
+
     /* ================================================= intensity 0 is bit-identical */
     {
         int P = jx.n_parks;
@@ -439,7 +450,7 @@ int main(void)
         char err[256];
         out_alloc(&o0, base, P);
         out_alloc(&o1, base, P);
-        const char *names[LEVER_COUNT] = {"mergers", "revitalisation", "upgrades"};
+        const char *const *names = lever_names;
         for (int id = 0; id < LEVER_COUNT; id++) {
             Params q = *base;
             LeverParams *c = lever_c(&q, (LeverId)id);
@@ -453,19 +464,28 @@ int main(void)
             q.levers.revitalisation.entry_rate_max = 3;
             q.levers.revitalisation.gap_fill_share_max = 1;
             q.levers.upgrades.rate_max = 0.9;
+            q.levers.chain.rate_max = 6;
+            q.levers.cultivation.rate_multiplier_max = 10;
+            q.levers.safety.investment_max = 1e5;
+            q.levers.safety.compliance_gain_max = 2;
+            q.levers.smart.investment_max = 1e4;
+            q.levers.land.forced_exit_rate_max = 2;
+            q.levers.land.price_penalty_max = 0.5;
+            q.levers.focus.rate_max = 1;
             const char *diff = NULL;
             int st_ok = 1;
+            const ParkInfo *parks = id == LEVER_FOCUS ? jx5 : jx.parks;
             for (uint32_t r = 0; r < 2 && !diff; r++) {
-                st_ok &= model_run(base, jx.parks, P, r, &o0, err, sizeof err) == SIM_OK;
-                st_ok &= model_run(&q, jx.parks, P, r, &o1, err, sizeof err) == SIM_OK;
+                st_ok &= model_run(base, parks, P, r, &o0, err, sizeof err) == SIM_OK;
+                st_ok &= model_run(&q, parks, P, r, &o1, err, sizeof err) == SIM_OK;
                 diff = out_diff(&o0, &o1, base, P);
             }
             ok(st_ok && !diff, "%s at intensity 0 with a budget: output bit-identical to the baseline%s%s", names[id],
                diff ? "; differs in " : "", diff ? diff : "");
             /* and the comparison can fail: at intensity 1 the output changes */
             c->intensity = 1;
-            model_run(base, jx.parks, P, 0, &o0, err, sizeof err);
-            model_run(&q, jx.parks, P, 0, &o1, err, sizeof err);
+            model_run(base, parks, P, 0, &o0, err, sizeof err);
+            model_run(&q, parks, P, 0, &o1, err, sizeof err);
             ok(out_diff(&o0, &o1, base, P) != NULL, "%s at intensity 1 changes the output", names[id]);
         }
         out_free(&o0);
@@ -474,54 +494,86 @@ int main(void)
 
     /* ================================================= more intensity, no less effect */
     {
-        /* Sums over replicates 0-5 at intensities 0, 0.5, 1 with the scenario
-         * budgets (mergers 20000, others 30000 a year), common random numbers. */
-        int P = jx.n_parks, T = params_months(base), NR = 6;
+        /* Sums over replicates 0-5 at intensities 0, 0.5, 1 with each lever's
+         * budget from its configs/jiangxi-*.yaml scenario, common random
+         * numbers. The direct effect of each lever on what it targets:
+         * mergers: deals; revitalisation: entries and idle land; upgrades:
+         * upgrades; chain: projects; cultivation: promotions; safety: park
+         * infrastructure and firm compliance at the end; smart: smart levels
+         * at the end; land: exits; focus: leading industries at the end. */
+        int P = jx.n_parks, T = params_months(base), NR = 6, YL = params_assess_years(base) - 1;
         const double lev[3] = {0, 0.5, 1};
-        const double budget[LEVER_COUNT] = {20000, 30000, 30000};
+        const double budget[LEVER_COUNT] = {20000, 30000, 30000, 24000, 5000, 40000, 20000, 10000, 2000};
         ReplicateOut o;
         char err[256];
         out_alloc(&o, base, P);
-        long merg[3] = {0}, upg[3] = {0}, ent[3] = {0};
-        double idle[3] = {0}, spent_over = 0;
+        double eff[LEVER_COUNT][3], eff2[LEVER_COUNT][3], spent_over = 0;
+        memset(eff, 0, sizeof eff);
+        memset(eff2, 0, sizeof eff2);
         int fails = 0;
         for (int id = 0; id < LEVER_COUNT; id++)
             for (int j = 0; j < 3; j++) {
                 Params q = *base;
                 LeverParams *c = lever_c(&q, (LeverId)id);
-                *c = (LeverParams){0, T - 1, lev[j], budget[id]};
+                *c = (LeverParams){0, T - 1, lev[j], budget[id], 0};
+                const ParkInfo *parks = id == LEVER_FOCUS ? jx5 : jx.parks;
                 for (uint32_t r = 0; r < (uint32_t)NR; r++) {
-                    fails += model_run(&q, jx.parks, P, r, &o, err, sizeof err) != SIM_OK;
-                    if (id == LEVER_MERGERS) merg[j] += sum_i32(o.m_mergers, (size_t)T * P);
-                    if (id == LEVER_UPGRADES) upg[j] += sum_i32(o.m_upgrades, (size_t)T * P);
-                    if (id == LEVER_REVITALISATION) {
-                        ent[j] += sum_i32(o.m_entries, (size_t)T * P);
-                        for (int k = 0; k < P; k++) idle[j] += o.m_idle_mu[(T - 1) * P + k];
+                    fails += model_run(&q, parks, P, r, &o, err, sizeof err) != SIM_OK;
+                    const double *ind = &o.indicator[(size_t)YL * P * METRIC_COUNT];
+                    double last_ind = 0, last_ind2 = 0;
+                    for (int k = 0; k < P; k++) {
+                        const double *mk = &ind[k * METRIC_COUNT];
+                        last_ind += id == LEVER_SAFETY ? mk[METRIC_INFRASTRUCTURE] : id == LEVER_SMART ? mk[METRIC_SMART_LEVEL]
+                                  : mk[METRIC_LEADING_INDUSTRIES];
+                        last_ind2 += mk[METRIC_SAFETY];
+                    }
+                    size_t n = (size_t)T * P;
+                    switch ((LeverId)id) {
+                    case LEVER_MERGERS: eff[id][j] += sum_i32(o.m_mergers, n); break;
+                    case LEVER_REVITALISATION:
+                        eff[id][j] += sum_i32(o.m_entries, n);
+                        for (int k = 0; k < P; k++) eff2[id][j] += o.m_idle_mu[(T - 1) * P + k];
+                        break;
+                    case LEVER_UPGRADES: eff[id][j] += sum_i32(o.m_upgrades, n); break;
+                    case LEVER_CHAIN: eff[id][j] += sum_i32(o.m_projects, n); break;
+                    case LEVER_CULTIVATION: eff[id][j] += sum_i32(o.m_promotions, n); break;
+                    case LEVER_SAFETY: eff[id][j] += last_ind; eff2[id][j] += last_ind2; break;
+                    case LEVER_SMART: eff[id][j] += last_ind; break;
+                    case LEVER_LAND: eff[id][j] += sum_i32(o.m_exits, n); break;
+                    default: eff[id][j] += last_ind; break;
                     }
                     /* the provincial budget is never exceeded in a year */
                     for (int y = 1; y < params_assess_years(&q); y++) {
-                        double s = 0;
-                        for (int k = 0; k < P; k++) s += o.lever_spent[(y * P + k) * LEVER_COUNT + id];
-                        if (s - budget[id] > spent_over) spent_over = s - budget[id];
+                        double sum = 0;
+                        for (int k = 0; k < P; k++) sum += o.lever_spent[(y * P + k) * LEVER_COUNT + id];
+                        if (sum - budget[id] > spent_over) spent_over = sum - budget[id];
                     }
                 }
             }
         is_int(fails, 0, "every run of the intensity sweep succeeds");
-        diag("mergers %ld/%ld/%ld, upgrades %ld/%ld/%ld, entries %ld/%ld/%ld, idle mu %.0f/%.0f/%.0f", merg[0], merg[1],
-             merg[2], upg[0], upg[1], upg[2], ent[0], ent[1], ent[2], idle[0], idle[1], idle[2]);
-        ok(merg[0] <= merg[1] && merg[1] <= merg[2] && merg[2] > merg[0],
-           "merger count is non-decreasing in intensity (%ld, %ld, %ld)", merg[0], merg[1], merg[2]);
-        ok(upg[0] <= upg[1] && upg[1] <= upg[2] && upg[2] > upg[0],
-           "upgrade count is non-decreasing in intensity (%ld, %ld, %ld)", upg[0], upg[1], upg[2]);
+        static const char *const what[LEVER_COUNT] = {
+            "merger count", "entries", "upgrade count", "chain projects", "cultivation promotions",
+            "park infrastructure at the end", "smart levels at the end", "exits", "leading industries at the end"};
+        for (int id = 0; id < LEVER_COUNT; id++) {
+            double *e = eff[id];
+            if (id == LEVER_FOCUS) /* focus lowers its target */
+                ok(e[0] >= e[1] && e[1] >= e[2] && e[2] < e[0], "%s: %s non-increasing in intensity (%g, %g, %g)",
+                   lever_names[id], what[id], e[0], e[1], e[2]);
+            else
+                ok(e[0] <= e[1] && e[1] <= e[2] && e[2] > e[0], "%s: %s non-decreasing in intensity (%g, %g, %g)",
+                   lever_names[id], what[id], e[0], e[1], e[2]);
+        }
+        double *idle = eff2[LEVER_REVITALISATION], *comp = eff2[LEVER_SAFETY];
         ok(idle[0] >= idle[1] && idle[1] >= idle[2] && idle[2] < idle[0],
-           "idle land at the end is non-increasing in revitalisation intensity (%.0f, %.0f, %.0f)", idle[0], idle[1], idle[2]);
-        ok(ent[0] <= ent[1] && ent[1] <= ent[2], "entries are non-decreasing in revitalisation intensity");
-        ok(spent_over <= 1e-6, "yearly lever spending never exceeds the provincial budget (excess %g)", spent_over);
+           "revitalisation: idle land at the end non-increasing in intensity (%.0f, %.0f, %.0f)", idle[0], idle[1], idle[2]);
+        ok(comp[0] <= comp[1] && comp[1] <= comp[2] && comp[2] > comp[0],
+           "safety: firm compliance at the end non-decreasing in intensity (%.3f, %.3f, %.3f)", comp[0], comp[1], comp[2]);
+        ok(spent_over <= 1e-6, "yearly lever spending never exceeds any lever's provincial budget (excess %g)", spent_over);
 
         /* A binding budget: upgrades at intensity 1 with 500 a year and 50 a
          * subsidy pay for at most 10 subsidised upgrades a year, province-wide. */
         Params q = *base;
-        q.levers.upgrades.c = (LeverParams){0, T - 1, 1, 500};
+        q.levers.upgrades.c = (LeverParams){0, T - 1, 1, 500, 0};
         q.levers.upgrades.subsidy_per_upgrade = 50;
         model_run(&q, jx.parks, P, 0, &o, err, sizeof err);
         double worst = 0, total = 0;
@@ -535,6 +587,7 @@ int main(void)
         out_free(&o);
     }
 
+    free(jx5);
     config_free(&jx);
     return done();
 }

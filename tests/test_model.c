@@ -328,9 +328,9 @@ int main(void)
         for (int t = 0; t < T; t++)
             for (int k = 0; k < P; k++) {
                 int prev = t ? a.m_firms[(t - 1) * P + k] : tiny.parks[k].firms, i = t * P + k;
-                bad += a.m_firms[i] != prev + a.m_entries[i] - a.m_exits[i] - a.m_mergers[i];
+                bad += a.m_firms[i] != prev + a.m_entries[i] + a.m_projects[i] - a.m_exits[i] - a.m_mergers[i];
             }
-        is_int(bad, 0, "firms(t) = firms(t-1) + entries - exits - mergers in every park-month");
+        is_int(bad, 0, "firms(t) = firms(t-1) + entries + projects - exits - mergers in every park-month");
         int tiers_ok = 1;
         for (int y = 0; y < params_assess_years(&tiny.p); y++) {
             int t1 = 0, t2 = 0;

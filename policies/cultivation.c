@@ -1,0 +1,47 @@
+/** \file cultivation.c
+ * 梯度培育 (gradient cultivation). A firm climbs the tiers ordinary →
+ * innovative SME → 专精特新 → little giant → manufacturing champion, one step
+ * at a time, with an annual promotion hazard that applies only while it meets
+ * the next tier's eligibility rule (R&D intensity, revenue, technology level:
+ * the shape of the MIIT criteria [V §3.6]; the numbers are assumptions). The
+ * lever multiplies the hazards (support, coaching, application help) and pays
+ * an award per promotion it adds; as everywhere, one uniform decides both the
+ * baseline and the lever promotion, so the lever only adds promotions.
+ * A promotion raises R&D (credentials bring innovation support), and each
+ * tier adds cultivation.growth_bonus to the firm's drift (agents/model.c).
+ */
+#include "levers.h"
+
+#include <math.h>
+
+int cultivation_eligible(const Params *p, const Firm *f)
+{
+    int t = f->cult;
+    if (t >= CULT_CHAMPION) return 0;
+    return f->rd >= p->cultivation.rd_min[t] && exp(f->log_rev) >= p->cultivation.revenue_min[t] &&
+           f->tech >= p->cultivation.tech_min[t];
+}
+
+void cultivation_promote(const Params *p, Firm *f)
+{
+    f->cult++;
+    f->rd *= 1.0 + p->cultivation.rd_gain;
+}
+
+int cultivation_firm(const Params *p, double intensity, ParkState *ps, Firm *f, double u)
+{
+    if (!cultivation_eligible(p, f)) return 0;
+    double base = p->cultivation.rate[f->cult];
+    if (u < base / 12.0) {
+        cultivation_promote(p, f);
+        return 1;
+    }
+    if (intensity > 0) {
+        double lev = lever_rate(base, base * p->levers.cultivation.rate_multiplier_max, intensity);
+        if (u < lev / 12.0 && lever_pay(ps, LEVER_CULTIVATION, p->levers.cultivation.award_per_promotion)) {
+            cultivation_promote(p, f);
+            return 2;
+        }
+    }
+    return 0;
+}

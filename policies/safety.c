@@ -1,0 +1,41 @@
+/** \file safety.c
+ * Safety and environment as a red line. Firm incident hazard (agents/firm.c)
+ * falls with the firm's compliance, its technology and the park's shared
+ * infrastructure (wastewater, hazardous-waste handling, monitoring), a level
+ * in 0..1 that only investment raises. The lever pays for that investment
+ * from the park's budget, at most investment_max a year, each CNY
+ * safety.infra_cost raising the level by 1, and it closes firms' compliance
+ * gaps (inspections and rectification) at compliance_gain_max a year at full
+ * intensity. A serious incident vetoes the top tier that year (agents/assess.c)
+ * and freezes new projects for safety.freeze_months (Yunnan/Jiangsu rules [V]).
+ */
+#include "levers.h"
+
+#include <math.h>
+
+void safety_park_month(const Params *p, double intensity, ParkState *ps)
+{
+    if (intensity <= 0 || ps->infra >= 1.0) return;
+    double want = intensity * p->levers.safety.investment_max / 12.0;
+    /* No more than what lifts the level to 1. */
+    want = fmin(want, (1.0 - ps->infra) * p->safety.infra_cost);
+    double pay = fmin(want, ps->budget[LEVER_SAFETY]);
+    if (pay > 0 && lever_pay(ps, LEVER_SAFETY, pay)) ps->infra = fmin(1.0, ps->infra + pay / p->safety.infra_cost);
+}
+
+void safety_firm_month(const Params *p, double intensity, Firm *f)
+{
+    if (intensity <= 0) return;
+    f->safety += intensity * p->levers.safety.compliance_gain_max / 12.0 * (1.0 - f->safety);
+}
+
+void safety_serious_incident(const Params *p, ParkState *ps, int month)
+{
+    int until = month + p->safety.freeze_months;
+    if (until > ps->frozen_until) ps->frozen_until = until;
+}
+
+double safety_initial_infra(const Params *p, char size_class)
+{
+    return size_class == 'L' ? p->safety.infra_l : size_class == 'M' ? p->safety.infra_m : p->safety.infra_s;
+}
