@@ -23,7 +23,7 @@ MODEL_SRC := agents/rng.c agents/firm.c agents/population.c agents/assess.c agen
              policies/levers.c policies/upgrades.c policies/mergers.c policies/revitalise.c \
              policies/chain.c policies/cultivation.c policies/safety.c policies/smart.c policies/landuse.c policies/focus.c
 CONF_SRC  := sim/err.c sim/ytree.c sim/config.c sim/parks_csv.c
-SIM_SRC   := sim/par.c sim/io_h5.c sim/ensemble.c sim/main.c
+SIM_SRC   := sim/par.c sim/io_h5.c sim/ensemble.c sim/calibrate.c sim/main.c
 STAT_SRC  := analysis/parkstat.c
 TEST_NAMES:= test_rng test_config test_model test_levers test_assess
 OBJ        = $(patsubst %.c,$(BLD)/%.o,$(1))

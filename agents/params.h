@@ -100,7 +100,7 @@ typedef struct {
 
     struct {
         char parks_file[PS_PATH_MAX];
-        double size_sigma, tail_alpha, tail_share;
+        double size_sigma, tail_alpha, tail_share, min_revenue;
         double leading_share;
         int chain_links;
         double land_elasticity;
@@ -146,6 +146,14 @@ typedef struct {
     } levers;
 
     AssessParams assessment;
+
+    /** Targets of `parksim calibrate` (published figures) and their tolerances. */
+    struct {
+        int replicates;
+        double tier1_parks, tier2_parks, growth, digital_coverage, above_scale_share;
+        double ratio_specialised, ratio_innovative; /* per little giant */
+        double tier_tol, growth_tol, coverage_tol, share_tol, ratio_tol;
+    } calibration;
 
     struct { int monthly; int compression; } output;
 } Params;

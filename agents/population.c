@@ -125,9 +125,38 @@ SimStatus population_init_park(Replicate *R, int k)
         ps->firm[0].chain = 0;
         ps->firm[0].link = 0;
     }
+    /* Revenues, temporarily in log_rev; then a floor: no firm starts below
+     * population.min_revenue (it would leave in the first month under the
+     * minimum-revenue exit rule), the money coming from the firms above it in
+     * proportion to their revenue, which keeps the park total exact. Repeated
+     * because the scaling can push further firms under the floor; each round
+     * floors at least one more firm, so at most n rounds. */
+    int first = has_anchor ? 1 : 0;
+    double floor_rev = p->population.min_revenue;
+    for (int i = 0; i < n; i++) ps->firm[i].log_rev = i < first ? info->anchor_revenue : rest * ps->firm[i].log_rev / sum_x;
+    if (n > first && rest / (n - first) <= floor_rev) {
+        for (int i = first; i < n; i++) ps->firm[i].log_rev = rest / (n - first); /* too little for the floor: equal split */
+    } else {
+        for (int round = 0; round <= n; round++) {
+            int floored = 0, below = 0;
+            double free_sum = 0;
+            for (int i = first; i < n; i++) {
+                double r = ps->firm[i].log_rev;
+                if (r <= floor_rev) floored++;
+                else free_sum += r;
+                below += r < floor_rev;
+            }
+            if (!below) break;
+            double scale = (rest - floored * floor_rev) / free_sum;
+            for (int i = first; i < n; i++) {
+                Firm *f = &ps->firm[i];
+                f->log_rev = f->log_rev <= floor_rev ? floor_rev : f->log_rev * scale;
+            }
+        }
+    }
     for (int i = 0; i < n; i++) {
         Firm *f = &ps->firm[i];
-        double rev = (has_anchor && i == 0) ? info->anchor_revenue : rest * f->log_rev / sum_x;
+        double rev = f->log_rev;
         f->log_rev = log(rev);
         f->land_mu = pow(rev, p->population.land_elasticity);
         sum_land += f->land_mu;

@@ -58,13 +58,14 @@ static const ParamSpec specs[] = {
     {"run.chunk_replicates", T_INT, F(run.chunk_replicates), "16", 1, 4096, "replicates", "Replicates each rank computes between collective writes (HDF5 chunk rows); bounds memory"},
 
     {"population.parks_file", T_PATH, F(population.parks_file), "", 0, 0, "", "Park population CSV, relative to the file that names it (required)"},
-    {"population.size_sigma", T_DBL, F(population.size_sigma), "1.2", 0.01, 5, "ln", "Spread of the lognormal body of initial firm revenues [A]"},
+    {"population.size_sigma", T_DBL, F(population.size_sigma), "2.32", 0.01, 5, "ln", "Spread of the lognormal body of initial firm revenues; fitted by `parksim calibrate` to a 规上 share of 0.45 (吉水 44.6%) [V §5.1]"},
+    {"population.min_revenue", T_DBL, F(population.min_revenue), "200", 0, 1e9, "CNY 1e4 a-1", "No initial firm starts below this revenue (twice firm.exit_min_revenue, so the initial population is viable); the park total is kept [A]"},
     {"population.tail_share", T_DBL, F(population.tail_share), "0.1", 0, 0.5, "1", "Share of firms drawn from the Pareto upper tail [A]"},
     {"population.tail_alpha", T_DBL, F(population.tail_alpha), "1.1", 0.5, 5, "1", "Pareto CCDF exponent of the upper tail (Axtell 2001; China 1.0-1.5) [V §4.1]"},
     {"population.leading_share", T_DBL, F(population.leading_share), "0.7", 0, 1, "1", "Share of firms on the park's leading chains (永修 关联度 70%) [V §2.2]"},
     {"population.chain_links", T_INT, F(population.chain_links), "10", 1, 64, "links", "Links (positions) per leading chain [A]"},
     {"population.land_elasticity", T_DBL, F(population.land_elasticity), "0.8", 0, 2, "1", "Land held grows as revenue^elasticity [A]"},
-    {"population.tech_mean", T_DBL, F(population.tech_mean), "0.52", 0, 1, "1", "Mean initial technology/digital level: ~54% of firms at or above digital_threshold 0.5 (Jiangxi ~55% of 规上 firms retrofitted by 2025) [A from V §3.5]"},
+    {"population.tech_mean", T_DBL, F(population.tech_mean), "0.526", 0, 1, "1", "Mean initial technology/digital level; fitted by `parksim calibrate` to 55% of 规上 firms at or above digital_threshold (Jiangxi retrofits by 2025) [V §3.5]"},
     {"population.tech_sd", T_DBL, F(population.tech_sd), "0.2", 0, 1, "1", "Spread of initial technology level [A]"},
     {"population.rd_mean", T_DBL, F(population.rd_mean), "0.015", 0, 0.5, "1", "Mean R&D intensity (1.5% national target) [V §1.7]"},
     {"population.rd_sigma", T_DBL, F(population.rd_sigma), "0.6", 0, 3, "ln", "Lognormal spread of R&D intensity [A]"},
@@ -72,11 +73,11 @@ static const ParamSpec specs[] = {
     {"population.safety_concentration", T_DBL, F(population.safety_concentration), "10", 0.1, 1000, "1", "Beta concentration a+b of safety compliance [A]"},
     {"population.innovative_share", T_DBL, F(population.innovative_share), "0.25", 0, 1, "1", "Share of firms at the innovative-SME tier [A]"},
     {"population.specialised_share", T_DBL, F(population.specialised_share), "0.12", 0, 1, "1", "Share at the 专精特新 tier [A, ratio V §3.6]"},
-    {"population.little_giant_share", T_DBL, F(population.little_giant_share), "0.008", 0, 1, "1", "Share at the little-giant tier (1:15 to 专精特新) [V §3.6]"},
+    {"population.little_giant_share", T_DBL, F(population.little_giant_share), "0.007", 0, 1, "1", "Share at the little-giant tier; with champions 1:15:31 to 专精特新 and innovative SMEs (Jiangxi 1:15:32) [V §3.6]"},
     {"population.champion_share", T_DBL, F(population.champion_share), "0.001", 0, 1, "1", "Share at the manufacturing-champion tier [A]"},
     {"population.idle_site_mu", T_DBL, F(population.idle_site_mu), "50", 1, 100000, "mu", "Typical size of an initial idle site [A]"},
 
-    {"firm.growth_drift", T_DBL, F(firm.growth_drift), "0.04", -1, 1, "a-1", "Annual drift of log revenue before the technology effect (calibrated to ~5% aggregate growth) [V §2.5]"},
+    {"firm.growth_drift", T_DBL, F(firm.growth_drift), "0.0358", -1, 1, "a-1", "Annual drift of log revenue before the technology and cultivation effects; fitted by `parksim calibrate` to 5% aggregate growth (Jiangxi 2025) [V §2.5]"},
     {"firm.growth_sigma", T_DBL, F(firm.growth_sigma), "0.25", 0, 3, "a-1", "Sd of annual log growth at the reference size [A §5.2]"},
     {"firm.growth_size_beta", T_DBL, F(firm.growth_size_beta), "0.2", 0, 1, "1", "Sd scales as size^-beta (Amaral et al. 1997: 0.20) [V §4.1]"},
     {"firm.growth_ref_revenue", T_DBL, F(firm.growth_ref_revenue), "20000", 1, 1e9, "CNY 1e4 a-1", "Reference size of growth_sigma [A]"},
@@ -194,12 +195,26 @@ static const ParamSpec specs[] = {
     {"province.candidates", T_INT, F(province.candidates), "10", 1, 10000, "parks", "`strongest`: number of candidate parks, the best composite scores at the last assessment [A: the plan's 2028 target of ~10]"},
     {"province.candidate_share", T_DBL, F(province.candidate_share), "0.8", 0, 1, "1", "`strongest`: share of each budget for the candidates (by need among them); the rest by need among the others [A]"},
 
-    {"assessment.tier1_min", T_DBL, F(assessment.tier1_min), "64", 0, 100, "score", "Composite score for the first tier (一级) [A]"},
-    {"assessment.tier2_min", T_DBL, F(assessment.tier2_min), "45", 0, 100, "score", "Composite score for the second tier (二级) [A; Yunnan 60, Jiangsu 80 analogues V §1.6]"},
+    {"assessment.tier1_min", T_DBL, F(assessment.tier1_min), "63.8", 0, 100, "score", "Composite score for the first tier (一级); fitted by `parksim calibrate` to ~2 first-tier parks in 2025 [A §5.4]"},
+    {"assessment.tier2_min", T_DBL, F(assessment.tier2_min), "43.4", 0, 100, "score", "Composite score for the second tier (二级); fitted by `parksim calibrate` to ~9 second-tier parks in 2025 [A §5.4; Yunnan 60, Jiangsu 80 analogues V §1.6]"},
     {"assessment.tier1_min_smart_level", T_INT, F(assessment.tier1_min_smart_level), "1", 0, 2, "level", "Park smart level needed for the first tier (1 = 提升级) [A]"},
     {"assessment.veto_serious_incident", T_BOOL, F(assessment.veto_serious_incident), "true", 0, 1, "", "A serious incident in the year caps the tier at 三级 (one-vote veto) [V §1.6]"},
     {"assessment.focus_max_industries", T_INT, F(assessment.focus_max_industries), "3", 1, 50, "industries", "Leading industries allowed without penalty (原则上不宜超过3个主导产业) [V §5.3]"},
     {"assessment.focus_penalty", T_DBL, F(assessment.focus_penalty), "5", 0, 100, "score", "Composite points lost per leading industry beyond the allowance [A]"},
+
+    {"calibration.replicates", T_INT, F(calibration.replicates), "100", 1, 100000, "replicates", "Replicates `parksim calibrate` averages over"},
+    {"calibration.tier1_parks", T_DBL, F(calibration.tier1_parks), "2", 0, 10000, "parks", "Target: mean first-tier parks in the initial state (2025) [A, DOMAIN-FACTS §5.4: sensitivity 0-4]"},
+    {"calibration.tier2_parks", T_DBL, F(calibration.tier2_parks), "9", 0, 10000, "parks", "Target: mean second-tier parks in the initial state [A, §5.4]"},
+    {"calibration.growth", T_DBL, F(calibration.growth), "0.05", -0.5, 1, "a-1", "Target: baseline growth of aggregate park revenue per year (Jiangxi 2025 realised +5%) [V §5.2]"},
+    {"calibration.digital_coverage", T_DBL, F(calibration.digital_coverage), "0.55", 0, 1, "1", "Target: initial share of above-scale firms digitally retrofitted (~55% by 2025) [V §3.5]"},
+    {"calibration.above_scale_share", T_DBL, F(calibration.above_scale_share), "0.45", 0, 1, "1", "Target: initial share of firms above designated size (规上; 吉水 44.6%) [V §5.1]"},
+    {"calibration.ratio_specialised", T_DBL, F(calibration.ratio_specialised), "15", 0, 1000, "1", "Target: 专精特新 firms per little giant (Jiangxi 1:15:32) [V §3.6]"},
+    {"calibration.ratio_innovative", T_DBL, F(calibration.ratio_innovative), "32", 0, 1000, "1", "Target: innovative SMEs per little giant (Jiangxi 1:15:32) [V §3.6]"},
+    {"calibration.tier_tol", T_DBL, F(calibration.tier_tol), "0.25", 0, 100, "parks", "Tolerance on the mean tier counts"},
+    {"calibration.growth_tol", T_DBL, F(calibration.growth_tol), "0.0025", 0, 1, "a-1", "Tolerance on the aggregate growth rate"},
+    {"calibration.coverage_tol", T_DBL, F(calibration.coverage_tol), "0.02", 0, 1, "1", "Tolerance on the digital coverage"},
+    {"calibration.share_tol", T_DBL, F(calibration.share_tol), "0.02", 0, 1, "1", "Tolerance on the above-scale share"},
+    {"calibration.ratio_tol", T_DBL, F(calibration.ratio_tol), "0.2", 0, 10, "1", "Relative tolerance on the cultivation-tier ratios (checked, not fitted: they follow population.*_share)"},
 
     {"output.monthly", T_BOOL, F(output.monthly), "true", 0, 1, "", "Write the per-month park trajectories"},
     {"output.compression", T_INT, F(output.compression), "1", 0, 9, "", "Deflate level of the HDF5 datasets (0 = none)"},
@@ -219,10 +234,12 @@ static const char *const default_groups_yaml =
     "    {metric: anchor_revenue, band: log, lo: 5, hi: 200}]}\n"
     "- {name: innovation, weight: 0.15, indicators: [\n"
     "    {metric: rd_intensity, band: linear, lo: 0.005, hi: 0.03},\n"
-    "    {metric: specialised_share, band: linear, lo: 0.05, hi: 0.25}]}\n"
+    "    {metric: specialised_share, band: linear, lo: 0.05, hi: 0.25},\n"
+    "    {metric: little_giants, band: linear, lo: 0, hi: 3}]}\n"
     "- {name: safety, weight: 0.15, indicators: [\n"
     "    {metric: incidents, band: linear, lo: 3, hi: 0},\n"
-    "    {metric: safety, band: linear, lo: 0.7, hi: 0.95}]}\n"
+    "    {metric: safety, band: linear, lo: 0.7, hi: 0.95},\n"
+    "    {metric: infrastructure, band: linear, lo: 0.2, hi: 0.9}]}\n"
     "- {name: green, weight: 0.15, indicators: [\n"
     "    {metric: idle_share, band: linear, lo: 0.15, hi: 0.0},\n"
     "    {metric: tech_level, band: linear, lo: 0.3, hi: 0.8}]}\n"
@@ -707,7 +724,12 @@ static int resolve_rel(const char *from, const char *rel, char *out, size_t len)
     return snprintf(out, len, "%s/%s", dir, rel) < (int)len;
 }
 
-/* Load a scenario file and, recursively, the files its `base:` names. */
+/* Load one base file named by node `b` of the file `path`. */
+static SimStatus load_base(const char *path, const YNode *b, int depth, YNode **out, Ctx *cx);
+
+/* Load a scenario file and, recursively, the files its `base:` names: one
+ * path, or a list of paths merged in order (later ones override earlier
+ * ones), so that e.g. a lever scenario and an assessment scheme combine. */
 static SimStatus load_tree(const char *path, int depth, YNode **out, Ctx *cx)
 {
     char err[1024];
@@ -720,12 +742,38 @@ static SimStatus load_tree(const char *path, int depth, YNode **out, Ctx *cx)
     }
     const YNode *b = ytree_get(*out, "base", NULL);
     if (!b) return SIM_OK;
-    if (b->kind != YN_SCALAR || !*b->value) {
-        report(cx, b, "base", "expected the path of a base scenario file");
-        return SIM_ECONFIG;
-    }
     if (depth >= 8) {
         report(cx, b, "base", "more than 8 levels of base scenarios (is there a cycle?)");
+        return SIM_ECONFIG;
+    }
+    int nb = b->kind == YN_SEQ ? b->n : 1;
+    if (b->kind == YN_MAP || nb == 0) {
+        report(cx, b, "base", "expected the path of a base scenario file, or a list of them");
+        return SIM_ECONFIG;
+    }
+    YNode *acc = NULL;
+    for (int i = 0; i < nb; i++) {
+        YNode *t;
+        st = load_base(path, b->kind == YN_SEQ ? b->items[i] : b, depth, &t, cx);
+        if (st != SIM_OK) {
+            ytree_free(t);
+            ytree_free(acc);
+            return st;
+        }
+        if (acc) ytree_merge(acc, t);
+        else acc = t;
+    }
+    ytree_remove(*out, "base");
+    ytree_merge(acc, *out);
+    *out = acc;
+    return SIM_OK;
+}
+
+static SimStatus load_base(const char *path, const YNode *b, int depth, YNode **out, Ctx *cx)
+{
+    *out = NULL;
+    if (b->kind != YN_SCALAR || !*b->value) {
+        report(cx, b, "base", "expected the path of a base scenario file");
         return SIM_ECONFIG;
     }
     char bpath[PS_PATH_MAX];
@@ -739,16 +787,7 @@ static SimStatus load_tree(const char *path, int depth, YNode **out, Ctx *cx)
         return SIM_ECONFIG;
     }
     fclose(probe);
-    YNode *base;
-    st = load_tree(bpath, depth + 1, &base, cx);
-    if (st != SIM_OK) {
-        ytree_free(base);
-        return st;
-    }
-    ytree_remove(*out, "base");
-    ytree_merge(base, *out);
-    *out = base;
-    return SIM_OK;
+    return load_tree(bpath, depth + 1, out, cx);
 }
 
 /* For a check that involves several keys: the first of `keys` that the

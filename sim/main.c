@@ -7,6 +7,7 @@
  * output file is created for bad input.
  */
 #include "config.h"
+#include "calibrate.h"
 #include "ensemble.h"
 #include "par.h"
 
@@ -25,6 +26,7 @@ static const char *const usage_main =
     "Commands:\n"
     "  run SCENARIO.yaml       run the Monte-Carlo ensemble, write HDF5\n"
     "  validate SCENARIO.yaml  check a scenario and print every resolved value\n"
+    "  calibrate SCENARIO.yaml fit the free parameters to the 2025 targets and report\n"
     "  keys                    print the table of scenario keys (Markdown)\n"
     "\n"
     "Options: --help (also after a command), --version.\n"
@@ -49,6 +51,16 @@ static const char *const usage_run =
     "\n"
     "The file is written as OUT.h5.partial and renamed when complete.\n"
     "Exit codes: 0 success; 1 runtime failure; 2 bad input or existing output.\n";
+
+static const char *const usage_calibrate =
+    "usage: parksim calibrate SCENARIO.yaml [-o FITTED.yaml] [--force] [-r N] [-s S] [--set key=value]...\n"
+    "\n"
+    "Fits population.size_sigma, population.tech_mean, firm.growth_drift,\n"
+    "assessment.tier1_min and assessment.tier2_min to the calibration.* targets\n"
+    "(the published 2025 figures; see `parksim keys`) and prints the fit. -r sets\n"
+    "calibration.replicates. -o writes the fitted keys as a YAML overlay of the\n"
+    "scenario. Runs on one process. Exit 0 all targets met, 1 a target not met\n"
+    "or a runtime failure, 2 bad input.\n";
 
 static const char *const usage_validate =
     "usage: parksim validate SCENARIO.yaml [-r N] [-s S] [--set key=value]...\n"
@@ -75,11 +87,11 @@ static int parse_args(int argc, char **argv, Args *a)
     a->cmd = argv[1];
     if (!strcmp(a->cmd, "--help") || !strcmp(a->cmd, "-h")) { a->help = 1; return 0; }
     if (!strcmp(a->cmd, "--version")) return 0;
-    if (strcmp(a->cmd, "run") && strcmp(a->cmd, "validate") && strcmp(a->cmd, "keys")) {
-        sim_error("unknown command '%s' (expected run, validate or keys; see parksim --help)", a->cmd);
+    if (strcmp(a->cmd, "run") && strcmp(a->cmd, "validate") && strcmp(a->cmd, "keys") && strcmp(a->cmd, "calibrate")) {
+        sim_error("unknown command '%s' (expected run, validate, calibrate or keys; see parksim --help)", a->cmd);
         return EXIT_BADINPUT;
     }
-    int is_run = !strcmp(a->cmd, "run");
+    int is_run = !strcmp(a->cmd, "run"), is_cal = !strcmp(a->cmd, "calibrate");
     for (int i = 2; i < argc; i++) {
         const char *o = argv[i];
         const char *val = i + 1 < argc ? argv[i + 1] : NULL;
@@ -89,14 +101,14 @@ static int parse_args(int argc, char **argv, Args *a)
         else if (!strncmp(o, "--set=", 6)) a->sets[a->n_sets++] = argv[i] + 6;
         else if (!strcmp(o, "-r") || !strcmp(o, "--replicates")) {
             NEED_VAL();
-            snprintf(a->rbuf, sizeof a->rbuf, "run.replicates=%s", argv[i]);
+            snprintf(a->rbuf, sizeof a->rbuf, "%s=%s", is_cal ? "calibration.replicates" : "run.replicates", argv[i]);
             a->sets[a->n_sets++] = a->rbuf;
         } else if (!strcmp(o, "-s") || !strcmp(o, "--seed")) {
             NEED_VAL();
             snprintf(a->sbuf, sizeof a->sbuf, "run.seed=%s", argv[i]);
             a->sets[a->n_sets++] = a->sbuf;
-        } else if (is_run && (!strcmp(o, "-o") || !strcmp(o, "--output"))) { NEED_VAL(); a->out = argv[i]; }
-        else if (is_run && !strcmp(o, "--force")) a->force = 1;
+        } else if ((is_run || is_cal) && (!strcmp(o, "-o") || !strcmp(o, "--output"))) { NEED_VAL(); a->out = argv[i]; }
+        else if ((is_run || is_cal) && !strcmp(o, "--force")) a->force = 1;
         else if (is_run && (!strcmp(o, "--quiet") || !strcmp(o, "-q"))) a->quiet = 1;
         else if (is_run && !strcmp(o, "--progress")) {
             NEED_VAL();
@@ -161,7 +173,8 @@ int main(int argc, char **argv)
     sim_error_silence(0);
     /* Only rank 0's messages are wanted; others parse the same argv silently. */
     if (code == 0 && a.help) {
-        if (root) fputs(!strcmp(a.cmd, "run") ? usage_run : !strcmp(a.cmd, "validate") ? usage_validate : usage_main, stdout);
+        if (root) fputs(!strcmp(a.cmd, "run") ? usage_run : !strcmp(a.cmd, "validate") ? usage_validate
+                        : !strcmp(a.cmd, "calibrate") ? usage_calibrate : usage_main, stdout);
     } else if (code == 0 && !strcmp(a.cmd, "--version")) {
         if (root) printf("parksim %s (build %s)\n", PARKSIM_VERSION, PARKSIM_BUILD);
     } else if (code == 0 && !strcmp(a.cmd, "keys")) {
@@ -172,6 +185,13 @@ int main(int argc, char **argv)
         SimStatus st = load_everywhere(&a, &sc);
         if (st == SIM_OK && !strcmp(a.cmd, "validate")) {
             if (root) fputs(sc.resolved, stdout);
+        } else if (st == SIM_OK && !strcmp(a.cmd, "calibrate")) {
+            int met = 1, sti = SIM_OK;
+            if (root) sti = calibrate_run(&sc, a.scenario, a.out, a.force, &met);
+            par_bcast_bytes(&sti, sizeof sti);
+            par_bcast_bytes(&met, sizeof met);
+            st = (SimStatus)sti;
+            if (st == SIM_OK && !met) st = SIM_EMODEL; /* exit 1: a target not met */
         } else if (st == SIM_OK) {
             char outbuf[PS_NAME_MAX + 8];
             snprintf(outbuf, sizeof outbuf, "%s.h5", sc.p.name);

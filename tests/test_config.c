@@ -146,7 +146,7 @@ static void csv_bad(const char *path, const char *what)
 
 int main(void)
 {
-    plan(161);
+    plan(173);
 
     snprintf(dir, sizeof dir, "/tmp/parksim-test-config-XXXXXX");
     if (!mkdtemp(dir)) {
@@ -425,6 +425,54 @@ int main(void)
     put("badbase.yaml", "base: syntax.yaml\n");
     load_bad("{D}/badbase.yaml", NULL, 0, "base file with a syntax error");
     says("{D}/syntax.yaml:2:10: YAML syntax error", "syntax error reported in the base file");
+
+    /* base as a list: merged in order, later files win, the file itself last */
+    {
+        put("la.yaml", "run:\n  seed: 11\n  years: 2\nlevers:\n  chain: {intensity: 0.5, budget: 100}\n" PARKS_LINES);
+        put("lb.yaml", "run:\n  seed: 12\nlevers:\n  chain: {intensity: 0.25}\nprovince: {allocation: strongest}\n");
+        put("lc.yaml", "base: [la.yaml, lb.yaml]\nrun:\n  replicates: 7\n");
+        Scenario sc;
+        char path[PATH_MAX];
+        cap_begin();
+        SimStatus st = config_load(&sc, expand("{D}/lc.yaml", path, sizeof path), NULL, 0);
+        cap_end();
+        ok(st == SIM_OK && sc.p.run.seed == 12 && sc.p.run.years == 2 && sc.p.run.replicates == 7,
+           "base list: the second base overrides the first (seed 12), keys only the first sets stay (years 2)");
+        ok(st == SIM_OK && sc.p.levers.chain.c.intensity == 0.25 && sc.p.levers.chain.c.budget == 100 &&
+           sc.p.province.allocation == ALLOC_STRONGEST,
+           "base list: mappings merge key by key across the bases (chain intensity from lb, budget from la)");
+        config_free(&sc);
+        put("lbad.yaml", "base: []\n" PARKS_LINES);
+        load_bad("{D}/lbad.yaml", NULL, 0, "an empty base list");
+        says("{D}/lbad.yaml:1:7: base: expected the path of a base scenario file, or a list of them", "empty base list");
+        put("lmiss.yaml", "base: [la.yaml, nothere.yaml]\n");
+        load_bad("{D}/lmiss.yaml", NULL, 0, "a missing file in a base list");
+        says("{D}/lmiss.yaml:1:17: base: cannot open base scenario '{D}/nothere.yaml'", "missing file in a base list");
+    }
+
+    /* ================================================= choice keys */
+    {
+        put("tgt.yaml", "levers:\n  smart: {targeting: equal}\n  chain: {targeting: strongest}\n" PARKS_LINES);
+        Scenario sc;
+        char path[PATH_MAX];
+        cap_begin();
+        SimStatus st = config_load(&sc, expand("{D}/tgt.yaml", path, sizeof path), NULL, 0);
+        cap_end();
+        ok(st == SIM_OK && sc.p.levers.smart.c.targeting == 1 + ALLOC_EQUAL &&
+           sc.p.levers.chain.c.targeting == 1 + ALLOC_STRONGEST && sc.p.levers.upgrades.c.targeting == 0 &&
+           sc.p.province.allocation == ALLOC_NEED,
+           "targeting words stored per lever; unset levers follow province.allocation (default need)");
+        ok(st == SIM_OK && sc.resolved && strstr(sc.resolved, "targeting: equal") && strstr(sc.resolved, "allocation: need"),
+           "the resolved scenario echoes choice keys as their words");
+        config_free(&sc);
+        put("tgtbad.yaml", "levers:\n  smart: {targeting: richest}\n" PARKS_LINES);
+        load_bad("{D}/tgtbad.yaml", NULL, 0, "an unknown targeting word");
+        says("{D}/tgtbad.yaml:2:22: levers.smart.targeting: expected one of: province need equal strongest; got 'richest'",
+             "unknown targeting word: file:line:col, key and the words allowed");
+        char *s1[] = {"province.allocation=Need"};
+        load_bad("configs/test/tiny.yaml", s1, 1, "--set province.allocation=Need (words are case-sensitive)");
+        says("province.allocation: expected one of: need equal strongest; got 'Need'", "allocation word via --set");
+    }
 
     /* ================================================= park file */
     /* "  parks_file: nothere.csv": the value at column 15 */

@@ -1,0 +1,319 @@
+/** \file calibrate.c
+ * `parksim calibrate`: fit the model's free parameters to the published
+ * figures of the 2025 starting point and report the fit (issue 3, item 3).
+ *
+ * Fitted, in this order (each fit only moves what the later ones read):
+ *   1. population.size_sigma  -> share of firms above designated size (规上);
+ *   2. population.tech_mean   -> digital coverage of above-scale firms;
+ *   3. firm.growth_drift      -> baseline growth of aggregate park revenue;
+ *   4. assessment.tier1_min   -> mean first-tier parks in the initial state;
+ *   5. assessment.tier2_min   -> mean second-tier parks in the initial state.
+ * Checked but not fitted: the cultivation-tier ratios, which follow directly
+ * from population.*_share.
+ *
+ * Every statistic is a mean over calibration.replicates replicates with the
+ * scenario's seed, so a fit is deterministic and each objective is a monotone
+ * function of its parameter under common random numbers (the same firms, the
+ * same draws); a bracketing root finder (Illinois variant of regula falsi)
+ * then converges without derivatives. Runs on one process: the cost is a few
+ * hundred replicate-years.
+ */
+#include "calibrate.h"
+#include "../agents/assess.h"
+#include "../policies/levers.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+typedef struct {
+    const Scenario *sc;
+    Params p;          /* the parameters being fitted */
+    ReplicateOut out;  /* one replicate's results */
+    double *metrics;   /* [n][P][M] initial-state metrics, for the tier fit */
+    int n;             /* replicates */
+    double t1;         /* tier1_min while tier2_min is fitted */
+    SimStatus st;      /* first failure, if any */
+    char err[256];
+} Cal;
+
+typedef struct { double coverage, above, ratio_spec, ratio_innov; } InitStats;
+
+/* Initial-state statistics pooled over the replicates (and, if keep, the
+ * metrics for the tier fit). Pooled ratios (total over total), so that
+ * parks and replicates with more firms weigh more, as in provincial counts. */
+static InitStats init_stats(Cal *c, int keep)
+{
+    InitStats s = {0, 0, 0, 0};
+    int P = c->sc->n_parks;
+    double firms = 0, above = 0, digital = 0, innov = 0, spec = 0, giant = 0;
+    for (int r = 0; r < c->n && c->st == SIM_OK; r++) {
+        Replicate R;
+        SimStatus st = model_init(&R, &c->p, c->sc->parks, P, (uint32_t)r, &c->out);
+        if (st != SIM_OK) {
+            c->st = st;
+            snprintf(c->err, sizeof c->err, "replicate %d: %s", r, st == SIM_ENOMEM ? "out of memory" : R.errmsg);
+        }
+        model_free(&R);
+        for (int k = 0; k < P; k++) {
+            const double *m = &c->out.indicator[k * METRIC_COUNT];
+            double n = m[METRIC_FIRMS], na = m[METRIC_ABOVE_SCALE_SHARE] * n;
+            firms += n;
+            above += na;
+            digital += m[METRIC_DIGITAL_COVERAGE] * na;
+            innov += m[METRIC_INNOVATIVE_SHARE] * n;
+            spec += m[METRIC_SPECIALISED_SHARE] * n;
+            giant += m[METRIC_LITTLE_GIANTS] / 100.0 * n;
+        }
+        if (keep) memcpy(&c->metrics[(size_t)r * P * METRIC_COUNT], c->out.indicator, (size_t)P * METRIC_COUNT * sizeof(double));
+    }
+    s.above = firms > 0 ? above / firms : 0;
+    s.coverage = above > 0 ? digital / above : 0;
+    /* Published counts are of firms holding each title: tiers taken exclusively. */
+    s.ratio_spec = giant > 0 ? (spec - giant) / giant : INFINITY;
+    s.ratio_innov = giant > 0 ? (innov - spec) / giant : INFINITY;
+    return s;
+}
+
+/* Mean yearly growth of aggregate park revenue over the run, averaged over replicates. */
+static double growth(Cal *c)
+{
+    int P = c->sc->n_parks, Y = c->p.run.years;
+    double sum = 0;
+    for (int r = 0; r < c->n && c->st == SIM_OK; r++) {
+        SimStatus st = model_run(&c->p, c->sc->parks, P, (uint32_t)r, &c->out, c->err, sizeof c->err);
+        if (st != SIM_OK) {
+            c->st = st;
+            return NAN;
+        }
+        double r0 = 0, rY = 0;
+        for (int k = 0; k < P; k++) {
+            r0 += c->out.indicator[k * METRIC_COUNT + METRIC_REVENUE];
+            rY += c->out.indicator[((size_t)Y * P + k) * METRIC_COUNT + METRIC_REVENUE];
+        }
+        sum += pow(rY / r0, 1.0 / Y) - 1.0;
+    }
+    return sum / c->n;
+}
+
+typedef double (*Objective)(Cal *c, double x);
+
+static double f_above(Cal *c, double x) { c->p.population.size_sigma = x; return init_stats(c, 0).above; }
+static double f_coverage(Cal *c, double x) { c->p.population.tech_mean = x; return init_stats(c, 0).coverage; }
+static double f_growth(Cal *c, double x) { c->p.firm.growth_drift = x; return growth(c); }
+
+/* Mean tier counts over the kept initial-state metrics for thresholds t1, t2. */
+static void tier_counts(Cal *c, double t1, double t2, double *n1, double *n2)
+{
+    int P = c->sc->n_parks, G = c->p.assessment.n_groups;
+    AssessParams a = c->p.assessment;
+    a.tier1_min = t1;
+    a.tier2_min = t2;
+    double *score = malloc((size_t)P * sizeof *score), *group = malloc((size_t)P * G * sizeof *group),
+           *work = malloc((size_t)P * sizeof *work);
+    int8_t *tier = malloc((size_t)P), *veto = malloc((size_t)P);
+    int *smart = malloc((size_t)P * sizeof *smart), *serious = calloc((size_t)P, sizeof *serious);
+    long c1 = 0, c2 = 0;
+    if (score && group && work && tier && veto && smart && serious) {
+        for (int k = 0; k < P; k++) smart[k] = c->sc->parks[k].smart_level;
+        for (int r = 0; r < c->n; r++) {
+            c1 += assess_parks(&a, P, smart, &c->metrics[(size_t)r * P * METRIC_COUNT], serious, score, tier, veto,
+                               group, work);
+            for (int k = 0; k < P; k++) c2 += tier[k] == 2;
+        }
+    } else if (c->st == SIM_OK) {
+        c->st = SIM_ENOMEM;
+        snprintf(c->err, sizeof c->err, "out of memory");
+    }
+    free(score); free(group); free(work); free(tier); free(veto); free(smart); free(serious);
+    *n1 = (double)c1 / c->n;
+    *n2 = (double)c2 / c->n;
+}
+
+static double f_tier1(Cal *c, double x) { double a, b; tier_counts(c, x, 0, &a, &b); return a; }
+static double f_tier2(Cal *c, double x) { double a, b; tier_counts(c, c->t1, x, &a, &b); return b; }
+
+/* Find x in [lo, hi] with f(x) within tol of target (f monotone, either
+ * direction). Illinois regula falsi; for step functions (the tier counts)
+ * it ends at the jump, and the side closer to the target is returned.
+ * Returns 0 if the target is outside f's range on the bracket. */
+static int solve(Cal *c, Objective f, double lo, double hi, double target, double tol, double *x_out, double *f_out)
+{
+    double flo = f(c, lo) - target, fhi = f(c, hi) - target;
+    if (c->st != SIM_OK) return 0;
+    if (fabs(flo) <= tol || fabs(fhi) <= tol || (flo > 0) == (fhi > 0)) {
+        int pick_lo = fabs(flo) <= fabs(fhi);
+        *x_out = pick_lo ? lo : hi;
+        *f_out = (pick_lo ? flo : fhi) + target;
+        return fabs(*f_out - target) <= tol;
+    }
+    int side = 0;
+    for (int it = 0; it < 80 && c->st == SIM_OK; it++) {
+        double x = (lo * fhi - hi * flo) / (fhi - flo);
+        if (!(x > fmin(lo, hi) && x < fmax(lo, hi)) || fabs(fhi - flo) < 1e-300) x = 0.5 * (lo + hi);
+        if (it % 4 == 3) x = 0.5 * (lo + hi); /* bisection now and then: step functions stall regula falsi */
+        double fx = f(c, x) - target;
+        if (fabs(fx) <= tol) { *x_out = x; *f_out = fx + target; return 1; }
+        if ((fx > 0) == (fhi > 0)) {
+            hi = x; fhi = fx;
+            if (side == 1) flo /= 2;
+            side = 1;
+        } else {
+            lo = x; flo = fx;
+            if (side == -1) fhi /= 2;
+            side = -1;
+        }
+        if (fabs(hi - lo) < 1e-9 * (1 + fabs(lo))) break;
+    }
+    /* The bracket has shrunk onto a jump: take the closer side. */
+    double a = f(c, lo) - target, b = f(c, hi) - target;
+    int pick_lo = fabs(a) <= fabs(b);
+    *x_out = pick_lo ? lo : hi;
+    *f_out = (pick_lo ? a : b) + target;
+    return fabs(*f_out - target) <= tol;
+}
+
+typedef struct { const char *what, *param; double target, achieved, tol, value; int ok, fitted; } Row;
+
+static void print_row(const Row *r)
+{
+    char val[32];
+    if (r->fitted) snprintf(val, sizeof val, "%.6g", r->value);
+    else snprintf(val, sizeof val, "-");
+    printf("%-34s %9.4g %9.4g %9.4g  %-26s %10s  %s\n", r->what, r->target, r->achieved, r->tol, r->param, val,
+           r->ok ? "ok" : "NOT MET");
+}
+
+/* Write the fitted overlay atomically: a temporary file beside it, renamed. */
+static SimStatus write_fitted(const char *path, const char *scenario, const Cal *c, int force)
+{
+    if (!force && access(path, F_OK) == 0) {
+        sim_error("%s exists; use --force to replace it", path);
+        return SIM_EEXIST;
+    }
+    /* `base:` is relative to the overlay's directory: name the scenario by
+     * its absolute path unless both sit in the same directory. */
+    char base[PATH_MAX], sdir[PATH_MAX], odir[PATH_MAX];
+    const char *ss = strrchr(scenario, '/'), *os = strrchr(path, '/');
+    snprintf(sdir, sizeof sdir, "%.*s", ss ? (int)(ss - scenario) : 1, ss ? scenario : ".");
+    snprintf(odir, sizeof odir, "%.*s", os ? (int)(os - path) : 1, os ? path : ".");
+    char rs[PATH_MAX], ro[PATH_MAX];
+    if (realpath(sdir, rs) && realpath(odir, ro) && !strcmp(rs, ro)) snprintf(base, sizeof base, "%s", ss ? ss + 1 : scenario);
+    else if (!realpath(scenario, base)) snprintf(base, sizeof base, "%s", scenario);
+
+    char tmp[PATH_MAX];
+    snprintf(tmp, sizeof tmp, "%s.partial", path);
+    FILE *f = fopen(tmp, "w");
+    if (!f) {
+        sim_error("cannot write %s: %s", tmp, strerror(errno));
+        return SIM_EIO;
+    }
+    const Params *p = &c->p;
+    int w = fprintf(f,
+                    "# Fitted by `parksim calibrate %s` over %d replicates (seed %llu).\n"
+                    "# Use it as a scenario, or as the base of one.\n"
+                    "base: \"%s\"\n"
+                    "population:\n  size_sigma: %.9g\n  tech_mean: %.9g\n"
+                    "firm:\n  growth_drift: %.9g\n"
+                    "assessment:\n  tier1_min: %.9g\n  tier2_min: %.9g\n",
+                    scenario, c->n, (unsigned long long)p->run.seed, base, p->population.size_sigma,
+                    p->population.tech_mean, p->firm.growth_drift, p->assessment.tier1_min, p->assessment.tier2_min);
+    if (w < 0 || fclose(f) != 0) {
+        sim_error("cannot write %s: %s", tmp, strerror(errno));
+        remove(tmp);
+        return SIM_EIO;
+    }
+    if (rename(tmp, path) != 0) {
+        sim_error("cannot rename %s to %s: %s", tmp, path, strerror(errno));
+        remove(tmp);
+        return SIM_EIO;
+    }
+    return SIM_OK;
+}
+
+SimStatus calibrate_run(const Scenario *sc, const char *scenario_path, const char *out_path, int force, int *all_met)
+{
+    Cal c;
+    memset(&c, 0, sizeof c);
+    c.sc = sc;
+    c.p = sc->p;
+    c.n = sc->p.calibration.replicates;
+    *all_met = 0;
+    int P = sc->n_parks;
+    if (out_path && !force && access(out_path, F_OK) == 0) {
+        sim_error("%s exists; use --force to replace it", out_path);
+        return SIM_EEXIST;
+    }
+    for (int id = 0; id < LEVER_COUNT; id++)
+        if (lever_params(&c.p, (LeverId)id)->intensity > 0)
+            sim_warn("lever %s is on: calibration targets describe the no-policy baseline", lever_names[id]);
+    if (replicate_out_alloc(&c.out, &c.p, P, 1) != SIM_OK ||
+        !(c.metrics = malloc((size_t)c.n * P * METRIC_COUNT * sizeof *c.metrics))) {
+        replicate_out_free(&c.out);
+        sim_error("out of memory for %d calibration replicates", c.n);
+        return SIM_ENOMEM;
+    }
+    printf("parksim calibrate: %s, %d parks, %d replicates, seed %llu\n\n", scenario_path, P, c.n,
+           (unsigned long long)c.p.run.seed);
+    printf("%-34s %9s %9s %9s  %-26s %10s  %s\n", "quantity", "target", "achieved", "tolerance", "fitted parameter",
+           "value", "status");
+
+    Row rows[7];
+    int nr = 0;
+    double x, fx;
+    int ok;
+
+    ok = solve(&c, f_above, 0.05, 4.0, sc->p.calibration.above_scale_share, sc->p.calibration.share_tol / 4, &x, &fx) ||
+         fabs(fx - sc->p.calibration.above_scale_share) <= sc->p.calibration.share_tol;
+    c.p.population.size_sigma = x;
+    rows[nr++] = (Row){"above-scale share, 2025", "population.size_sigma", sc->p.calibration.above_scale_share, fx, sc->p.calibration.share_tol, x, ok, 1};
+
+    ok = solve(&c, f_coverage, 0.0, 1.0, sc->p.calibration.digital_coverage, sc->p.calibration.coverage_tol / 4, &x, &fx) ||
+         fabs(fx - sc->p.calibration.digital_coverage) <= sc->p.calibration.coverage_tol;
+    c.p.population.tech_mean = x;
+    rows[nr++] = (Row){"digital coverage, 2025", "population.tech_mean", sc->p.calibration.digital_coverage, fx, sc->p.calibration.coverage_tol, x, ok, 1};
+
+    InitStats s = init_stats(&c, 1);
+    double rs = fabs(s.ratio_spec / sc->p.calibration.ratio_specialised - 1), ri = fabs(s.ratio_innov / sc->p.calibration.ratio_innovative - 1);
+    rows[nr++] = (Row){"specialised SMEs per little giant", "(population.*_share)", sc->p.calibration.ratio_specialised, s.ratio_spec, sc->p.calibration.ratio_tol, 0, rs <= sc->p.calibration.ratio_tol, 0};
+    rows[nr++] = (Row){"innovative SMEs per little giant", "(population.*_share)", sc->p.calibration.ratio_innovative, s.ratio_innov, sc->p.calibration.ratio_tol, 0, ri <= sc->p.calibration.ratio_tol, 0};
+
+    ok = solve(&c, f_growth, -0.3, 0.4, sc->p.calibration.growth, sc->p.calibration.growth_tol / 4, &x, &fx) ||
+         fabs(fx - sc->p.calibration.growth) <= sc->p.calibration.growth_tol;
+    c.p.firm.growth_drift = x;
+    rows[nr++] = (Row){"aggregate revenue growth per year", "firm.growth_drift", sc->p.calibration.growth, fx, sc->p.calibration.growth_tol, x, ok, 1};
+
+    ok = solve(&c, f_tier1, 0.0, 100.0, sc->p.calibration.tier1_parks, sc->p.calibration.tier_tol, &x, &fx);
+    c.p.assessment.tier1_min = c.t1 = x;
+    rows[nr++] = (Row){"first-tier parks, 2025", "assessment.tier1_min", sc->p.calibration.tier1_parks, fx, sc->p.calibration.tier_tol, x, ok, 1};
+
+    ok = solve(&c, f_tier2, 0.0, c.p.assessment.tier1_min, sc->p.calibration.tier2_parks, sc->p.calibration.tier_tol, &x, &fx);
+    c.p.assessment.tier2_min = x;
+    rows[nr++] = (Row){"second-tier parks, 2025", "assessment.tier2_min", sc->p.calibration.tier2_parks, fx, sc->p.calibration.tier_tol, x, ok, 1};
+
+    SimStatus st = c.st;
+    if (st != SIM_OK) sim_error("calibration failed: %s", c.err);
+    int met = 1;
+    for (int i = 0; i < nr && st == SIM_OK; i++) {
+        print_row(&rows[i]);
+        met &= rows[i].ok;
+    }
+    if (st == SIM_OK) {
+        printf("\n%s\n", met ? "every target met within its tolerance"
+                             : "some targets NOT met: see the rows above (the parameter is at the best value found)");
+        /* For a third column: how the fitted scenario places the parks. */
+        double n1, n2;
+        tier_counts(&c, c.p.assessment.tier1_min, c.p.assessment.tier2_min, &n1, &n2);
+        printf("fitted initial tiers: %.2f first, %.2f second, %.2f third (mean over replicates)\n", n1, n2, P - n1 - n2);
+        if (out_path && (st = write_fitted(out_path, scenario_path, &c, force)) == SIM_OK)
+            printf("wrote %s\n", out_path);
+        *all_met = met;
+    }
+    free(c.metrics);
+    replicate_out_free(&c.out);
+    return st;
+}
