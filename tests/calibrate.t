@@ -78,8 +78,8 @@ def main(tmp):
        p.stdout, p.stderr)
     rc, vals = resolved(out)
     f20 = {v[3]: v[4] for v in r20.values() if v[4] is not None}
-    check("the overlay is a valid scenario holding the fitted values", lambda: (
-        rc == 0 and all(abs(float(vals[k]) - f20[k]) <= 1e-5 * max(1, abs(f20[k]))  # the report prints 6 digits for k in FITTED), (vals, f20)))
+    check("the overlay is a valid scenario holding the fitted values", lambda: (  # the report prints 6 digits
+        rc == 0 and all(abs(float(vals[k]) - f20[k]) <= 1e-5 * max(1, abs(f20[k])) for k in FITTED), (vals, f20)))
     check("a 7% growth target needs more drift than 5% (the target moves the fit)", lambda: (
         f20["firm.growth_drift"] > float(defaults["firm.growth_drift"]) + 0.01, f20))
     before = open(out, encoding="utf-8").read()
