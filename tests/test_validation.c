@@ -42,7 +42,7 @@
 
 /* A TAP test that is expected to fail until the model is fixed: printed with
  * the TODO directive, so prove reports it but the suite passes. */
-static void todo(int cond, const char *reason, const char *fmt, ...) __attribute__((format(printf, 3, 4), unused));
+static void todo(int cond, const char *reason, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static void todo(int cond, const char *reason, const char *fmt, ...)
 {
     va_list ap;
@@ -396,7 +396,7 @@ typedef struct {
     DVec *init_raw;             /* [rep] every initial firm's revenue, anchors included */
     DVec *end_raw;              /* [rep] every firm's revenue after the last year */
     double firm_months, d_months, cd_months;
-    double exits, exits_exp, exits_min_exp, exits_haz_exp;
+    double exits, exits_exp, exits_min_exp, exits_haz_exp, exits_month0;
     double deals, deals_exp, marks_exp;
     double clear, clear_exp, idle_site_months;
     double lets, lets_exp, ready_site_months;
@@ -554,6 +554,7 @@ static int run_baseline(const Scenario *sc, int nrep, int rep0, Collect *C)
                 for (int j = 0; j < ps->n_site; j++) C->clear += ps->site[j].ready && ps->site[j].since == m;
                 int t = m * P + k;
                 C->exits += o.m_exits[t];
+                if (m == 0) C->exits_month0 += o.m_exits[t];
                 C->deals += o.m_mergers[t];
                 C->lets += o.m_entries[t];
             }
@@ -670,7 +671,7 @@ static int pure_growth(const Params *p, long n, int G, ObsVec *v, DVec *z)
 
 int main(void)
 {
-    plan(25);
+    plan(26);
     const double scale = test_scale();
     Scenario jx, all;
     if (!load(&jx, "configs/jiangxi-baseline.yaml")) return 1;
@@ -818,6 +819,24 @@ int main(void)
         diag("entry: %.0f entrants in %.0f cleared site-years = %.4f a-1 (entry.rate %.2f); %.2f entrants per 1000 mu of idle land a year",
              C.lets, rsy, C.lets / rsy, p->entry.rate, 1000 * C.lets / idle_mu_y);
         is_double(C.lets, C.lets_exp, 4 * sqrt(C.lets_exp), "entrants %.0f = %.1f expected from entry.rate within 4 Poisson se", C.lets, C.lets_exp);
+    }
+
+    /* An initial firm below exit_min_revenue leaves in the first month unless
+     * that month's growth lifts it: an artefact of the initial size split
+     * (MODEL.md §5.3 has no floor), which inflates January 2026's exits. */
+    {
+        long below = 0, n = 0;
+        for (int r = 0; r < nrep; r++)
+            for (size_t i = 0; i < C.init_raw[r].n; i++) {
+                n++;
+                below += C.init_raw[r].x[i] < p->firm.exit_min_revenue;
+            }
+        int T = params_months(p);
+        diag("initial firms below firm.exit_min_revenue (%g): %ld of %ld (%.2f%%, %.1f per replicate); exits per replicate "
+             "in the first month %.1f, in each later month %.1f", p->firm.exit_min_revenue, below, n, 100.0 * below / n,
+             (double)below / nrep, C.exits_month0 / nrep, (C.exits - C.exits_month0) / nrep / (T - 1));
+        todo(below == 0, "population_init_park draws sizes without the exit_min_revenue floor; the model owner decides the fix",
+             "initial population: no firm starts below firm.exit_min_revenue (%ld do)", below);
     }
 
     /* ============================================ 5. accounting invariants */
