@@ -385,9 +385,10 @@ static int check_flows(const ParkInfo *info, int P, int T, const ReplicateOut *o
 
 /* ------------------------------------------------------------------ the baseline run */
 
-/** What one pass over the baseline replicates collects. Expected counts are
- *  sums of the per-firm (per-site) monthly probabilities that the parameters
- *  give for the state at the start of each month. */
+/** What one pass over a scenario's replicates collects. Expected counts are
+ *  sums of the per-firm (per-site) monthly probabilities that the baseline
+ *  parameters give for the state at the start of each month; they are
+ *  meaningful only for a scenario without levers. */
 typedef struct {
     ObsVec growth;              /* survivors' annual growth */
     long acquirer_years;        /* survivor-years excluded because the firm acquired */
@@ -410,12 +411,14 @@ typedef struct { uint64_t gid; double log_rev, tech, var; int lclass, cand; } Pr
 /* State of one firm at the start of a year. */
 typedef struct { uint64_t gid; double log_rev, land, tech; } YearStart;
 
-static int run_baseline(const Scenario *sc, int nrep, int rep0, Collect *C)
+static int run_scenario(const Scenario *sc, int nrep, int rep0, Collect *C)
 {
     const Params *p = &sc->p;
     int P = sc->n_parks, T = params_months(p);
     ReplicateOut all;
     if (replicate_out_alloc(&all, p, P, nrep) != SIM_OK) return 0;
+    Replicate R;
+    memset(&R, 0, sizeof R); /* model_free of a zeroed or freed Replicate is a no-op */
     YearStart **ys = calloc((size_t)P, sizeof *ys);
     int *nys = calloc((size_t)P, sizeof *nys);
     Pre *pre = NULL;
@@ -427,8 +430,6 @@ static int run_baseline(const Scenario *sc, int nrep, int rep0, Collect *C)
     if (!ys || !nys || !off || !site_id0 || !C->init_raw || !C->end_raw) goto out;
     const double log_min = log(p->firm.exit_min_revenue), pu = p->firm.upgrade_rate / 12.0;
     const double rm = p->mergers.rate / 12.0, rc = p->land.clear_rate / 12.0, re = p->entry.rate / 12.0;
-    Replicate R;
-    memset(&R, 0, sizeof R); /* model_free of a zeroed or freed Replicate is a no-op */
 
     for (int r = 0; r < nrep; r++) {
         uint32_t rep = (uint32_t)(rep0 + r);
@@ -717,7 +718,7 @@ int main(void)
     if (nrep < 2 * G) nrep = 2 * G;
     Collect C;
     memset(&C, 0, sizeof C);
-    if (!run_baseline(&jx, nrep, 0, &C)) { printf("Bail out! baseline run failed: %s\n", C.why); return 1; }
+    if (!run_scenario(&jx, nrep, 0, &C)) { printf("Bail out! baseline run failed: %s\n", C.why); return 1; }
     diag("baseline: %d replicates, %zu survivor-years of growth; excluded %ld acquirer-years and %ld entrant-years",
          nrep, C.growth.n, C.acquirer_years, C.entrant_years);
 
@@ -871,7 +872,7 @@ int main(void)
         if (nl < 8) nl = 8;
         Collect L;
         memset(&L, 0, sizeof L);
-        if (!run_baseline(&all, nl, 0, &L)) { printf("Bail out! all-levers run failed: %s\n", L.why); return 1; }
+        if (!run_scenario(&all, nl, 0, &L)) { printf("Bail out! all-levers run failed: %s\n", L.why); return 1; }
         is_int(L.init_fail + L.step_fail, 0, "all levers: model_init and model_step return SIM_OK in all %d replicates", nl);
         ok(L.month_bad_reps == 0, "all levers: land, idle, firm and revenue records agree with the park states every month (%d replicates off) %s",
            L.month_bad_reps, L.month_bad_reps ? L.why : "");
