@@ -150,9 +150,9 @@ typedef struct {
     /** Targets of `parksim calibrate` (published figures) and their tolerances. */
     struct {
         int replicates;
-        double tier1_parks, tier2_parks, growth, digital_coverage, above_scale_share;
+        double tier1_parks, tier2_parks, growth, exit_rate, digital_coverage, above_scale_share;
         double ratio_specialised, ratio_innovative; /* per little giant */
-        double tier_tol, growth_tol, coverage_tol, share_tol, ratio_tol;
+        double tier_tol, growth_tol, exit_tol, coverage_tol, share_tol, ratio_tol;
     } calibration;
 
     struct { int monthly; int compression; } output;

@@ -5,7 +5,9 @@
  * Fitted, in this order (each fit only moves what the later ones read):
  *   1. population.size_sigma  -> share of firms above designated size (规上);
  *   2. population.tech_mean   -> digital coverage of above-scale firms;
- *   3. firm.growth_drift      -> baseline growth of aggregate park revenue;
+ *   3. firm.exit_rate and firm.growth_drift -> the exit rate (exits per
+ *      firm-year, all causes) and the baseline growth of aggregate park
+ *      revenue, fitted in two alternating rounds since each moves the other;
  *   4. assessment.tier1_min   -> mean first-tier parks in the initial state;
  *   5. assessment.tier2_min   -> mean second-tier parks in the initial state.
  * Checked but not fitted: the cultivation-tier ratios, which follow directly
@@ -79,16 +81,19 @@ static InitStats init_stats(Cal *c, int keep)
     return s;
 }
 
-/* Mean yearly growth of aggregate park revenue over the run, averaged over replicates. */
-static double growth(Cal *c)
+/* Mean yearly growth of aggregate park revenue over the run, averaged over
+ * replicates, and the pooled exit rate (exits per firm-year), from one set
+ * of runs. */
+static void run_stats(Cal *c, double *growth_out, double *exit_out)
 {
-    int P = c->sc->n_parks, Y = c->p.run.years;
-    double sum = 0;
+    int P = c->sc->n_parks, Y = c->p.run.years, T = params_months(&c->p);
+    double sum = 0, exits = 0, firm_months = 0;
+    *growth_out = *exit_out = NAN;
     for (int r = 0; r < c->n && c->st == SIM_OK; r++) {
         SimStatus st = model_run(&c->p, c->sc->parks, P, (uint32_t)r, &c->out, c->err, sizeof c->err);
         if (st != SIM_OK) {
             c->st = st;
-            return NAN;
+            return;
         }
         double r0 = 0, rY = 0;
         for (int k = 0; k < P; k++) {
@@ -96,15 +101,26 @@ static double growth(Cal *c)
             rY += c->out.indicator[((size_t)Y * P + k) * METRIC_COUNT + METRIC_REVENUE];
         }
         sum += pow(rY / r0, 1.0 / Y) - 1.0;
+        /* firms at risk in month t: those at the end of month t-1 (the initial count for t = 0) */
+        for (int t = 0; t < T; t++)
+            for (int k = 0; k < P; k++) {
+                exits += c->out.m_exits[t * P + k];
+                firm_months += t ? c->out.m_firms[(t - 1) * P + k] : c->sc->parks[k].firms;
+            }
     }
-    return sum / c->n;
+    *growth_out = sum / c->n;
+    *exit_out = exits / (firm_months / 12.0);
 }
+
+static double growth(Cal *c) { double g, e; run_stats(c, &g, &e); return g; }
+static double exit_share(Cal *c) { double g, e; run_stats(c, &g, &e); return e; }
 
 typedef double (*Objective)(Cal *c, double x);
 
 static double f_above(Cal *c, double x) { c->p.population.size_sigma = x; return init_stats(c, 0).above; }
 static double f_coverage(Cal *c, double x) { c->p.population.tech_mean = x; return init_stats(c, 0).coverage; }
 static double f_growth(Cal *c, double x) { c->p.firm.growth_drift = x; return growth(c); }
+static double f_exit(Cal *c, double x) { c->p.firm.exit_rate = x; return exit_share(c); }
 
 /* Mean tier counts over the kept initial-state metrics for thresholds t1, t2. */
 static void tier_counts(Cal *c, double t1, double t2, double *n1, double *n2)
@@ -218,10 +234,10 @@ static SimStatus write_fitted(const char *path, const char *scenario, const Cal 
                     "# Use it as a scenario, or as the base of one.\n"
                     "base: \"%s\"\n"
                     "population:\n  size_sigma: %.9g\n  tech_mean: %.9g\n"
-                    "firm:\n  growth_drift: %.9g\n"
+                    "firm:\n  growth_drift: %.9g\n  exit_rate: %.9g\n"
                     "assessment:\n  tier1_min: %.9g\n  tier2_min: %.9g\n",
                     scenario, c->n, (unsigned long long)p->run.seed, base, p->population.size_sigma,
-                    p->population.tech_mean, p->firm.growth_drift, p->assessment.tier1_min, p->assessment.tier2_min);
+                    p->population.tech_mean, p->firm.growth_drift, p->firm.exit_rate, p->assessment.tier1_min, p->assessment.tier2_min);
     if (w < 0 || fclose(f) != 0) {
         sim_error("cannot write %s: %s", tmp, strerror(errno));
         remove(tmp);
@@ -262,7 +278,7 @@ SimStatus calibrate_run(const Scenario *sc, const char *scenario_path, const cha
     printf("%-34s %9s %9s %9s  %-26s %10s  %s\n", "quantity", "target", "achieved", "tolerance", "fitted parameter",
            "value", "status");
 
-    Row rows[7];
+    Row rows[8];
     int nr = 0;
     double x, fx;
     int ok;
@@ -282,10 +298,27 @@ SimStatus calibrate_run(const Scenario *sc, const char *scenario_path, const cha
     rows[nr++] = (Row){"specialised SMEs per little giant", "(population.*_share)", sc->p.calibration.ratio_specialised, s.ratio_spec, sc->p.calibration.ratio_tol, 0, rs <= sc->p.calibration.ratio_tol, 0};
     rows[nr++] = (Row){"innovative SMEs per little giant", "(population.*_share)", sc->p.calibration.ratio_innovative, s.ratio_innov, sc->p.calibration.ratio_tol, 0, ri <= sc->p.calibration.ratio_tol, 0};
 
-    ok = solve(&c, f_growth, -0.3, 0.4, sc->p.calibration.growth, sc->p.calibration.growth_tol / 4, &x, &fx) ||
-         fabs(fx - sc->p.calibration.growth) <= sc->p.calibration.growth_tol;
-    c.p.firm.growth_drift = x;
-    rows[nr++] = (Row){"aggregate revenue growth per year", "firm.growth_drift", sc->p.calibration.growth, fx, sc->p.calibration.growth_tol, x, ok, 1};
+    /* Exits and growth depend on each other (small firms that shrink below
+     * firm.exit_min_revenue leave; exits and entrants move aggregate growth):
+     * two alternating rounds; the second starts next to the answer. */
+    double cg = sc->p.calibration.growth, tg = sc->p.calibration.growth_tol;
+    double ce = sc->p.calibration.exit_rate, te = sc->p.calibration.exit_tol;
+    int ok_e = 0, ok_g = 0;
+    double xe = c.p.firm.exit_rate, fe = NAN, xg = c.p.firm.growth_drift, fg = NAN;
+    for (int round = 0; round < 2 && c.st == SIM_OK; round++) {
+        ok_e = solve(&c, f_exit, 0.0, 0.5, ce, te / 4, &xe, &fe) || fabs(fe - ce) <= te;
+        c.p.firm.exit_rate = xe;
+        ok_g = solve(&c, f_growth, -0.3, 0.4, cg, tg / 4, &xg, &fg) || fabs(fg - cg) <= tg;
+        c.p.firm.growth_drift = xg;
+    }
+    /* Report both at the final pair of values. */
+    if (c.st == SIM_OK) {
+        run_stats(&c, &fg, &fe);
+        ok_e = fabs(fe - ce) <= te;
+        ok_g = fabs(fg - cg) <= tg;
+    }
+    rows[nr++] = (Row){"exits per firm-year", "firm.exit_rate", ce, fe, te, xe, ok_e, 1};
+    rows[nr++] = (Row){"aggregate revenue growth per year", "firm.growth_drift", cg, fg, tg, xg, ok_g, 1};
 
     ok = solve(&c, f_tier1, 0.0, 100.0, sc->p.calibration.tier1_parks, sc->p.calibration.tier_tol, &x, &fx);
     c.p.assessment.tier1_min = c.t1 = x;

@@ -18,7 +18,7 @@ from taplib import PARKSIM, REPO, check, ok, run_main  # noqa: E402
 
 BASELINE = os.path.join(REPO, "configs", "jiangxi-baseline.yaml")
 FITTED = ["population.size_sigma", "population.tech_mean", "firm.growth_drift",
-          "assessment.tier1_min", "assessment.tier2_min"]
+          "assessment.tier1_min", "assessment.tier2_min", "firm.exit_rate"]
 
 
 def run(*args, cwd=None):
@@ -57,7 +57,7 @@ def main(tmp):
     p = run("calibrate", BASELINE)
     r = rows(p.stdout)
     ok(p.returncode == 0, "calibrate the Jiangxi baseline: exit 0 (every target met)", p.stdout, p.stderr)
-    ok(len(r) == 7 and all(v[5] for v in r.values()), "7 report rows, all ok", p.stdout)
+    ok(len(r) == 8 and all(v[5] for v in r.values()), "8 report rows, all ok", p.stdout)
     check("each achieved figure is within its stated tolerance of the target", lambda: (
         all(abs(a - t) <= tol or (q.endswith("little giant") and abs(a / t - 1) <= tol)
             for q, (t, a, tol, _, _, _) in r.items()), r))

@@ -175,7 +175,7 @@ int main(void)
         is_int(sc.p.run.start_year, 2026, "run.start_year from the file");
         is_int(sc.p.run.years, 3, "run.years from the file");
         /* defaults of the table (sim/config.c specs[]) */
-        is_double(sc.p.firm.exit_rate, 0.04, 0, "firm.exit_rate takes its default 0.04");
+        is_double(sc.p.firm.exit_rate, 0.0131, 0, "firm.exit_rate takes its default 0.0131");
         is_double(sc.p.population.tail_alpha, 1.1, 0, "population.tail_alpha takes its default 1.1");
         is_int(sc.p.population.chain_links, 10, "population.chain_links takes its default 10");
         ok(sc.p.levers.mergers.c.intensity == 0 && sc.p.levers.revitalisation.c.intensity == 0 &&
@@ -207,7 +207,7 @@ int main(void)
             ok(0, "first park row read field by field");
             ok(0, "last park row");
         }
-        ok(sc.resolved && strstr(sc.resolved, "seed: 20260101") && strstr(sc.resolved, "exit_rate: 0.04"),
+        ok(sc.resolved && strstr(sc.resolved, "seed: 20260101") && strstr(sc.resolved, "exit_rate: 0.0131"),
            "the resolved scenario text lists written and default values");
         ok(sc.parks_csv && strstr(sc.parks_csv, "jiujiang_petrochem,"), "the park file text is kept");
         config_free(&sc);
