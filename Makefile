@@ -85,7 +85,8 @@ $(BIN):
 	mkdir -p $@
 
 # The main job: the default Jiangxi scenarios on all cores, then the headline.
-SCENARIOS := baseline mergers revitalisation upgrades all-levers
+SCENARIOS := baseline mergers revitalisation upgrades chain cultivation safety smart land focus all-levers plan \
+             baseline-percentile plan-percentile
 run: deps
 	@$(MAKE) --no-print-directory all
 	@mkdir -p results
