@@ -2,7 +2,7 @@
  * Schedule of one replicate (docs/MODEL.md, "Process overview and scheduling").
  *
  * Each month, park by park in park order:
- *   0. park-level levers: focus (January), safety and smart-park investment;
+ *   0. park-level levers: focus, safety and smart-park investment;
  *   1. every active firm, in array order: growth, upgrade decision, safety
  *      compliance and incident, exit (leaving an idle site), cultivation
  *      promotion, marking as a merger target;
@@ -235,9 +235,9 @@ SimStatus model_step(Replicate *R, ReplicateOut *out)
         ParkState *ps = &R->park[k];
         ps->entries_m = ps->exits_m = ps->mergers_m = ps->upgrades_m = ps->incidents_m = 0;
         ps->projects_m = ps->promotions_m = 0;
-        /* One Philox block per park-month: w0 chain project, w1 focus (January). */
+        /* One Philox block per park-month: w0 chain project, w1 focus. */
         RngBlock pb = rng_block(p->run.seed, R->rep, (uint64_t)k, (uint32_t)m, RNG_PARK_MONTH);
-        if (m % 12 == 0) focus_park_year(p, i_focus, ps, rng_u52(pb.w[1]));
+        focus_park_month(p, i_focus, ps, rng_u52(pb.w[1]));
         safety_park_month(p, i_safe, ps);
         smart_park_month(p, i_smart, ps);
         double infra_factor = 1.0 - p->safety.infra_effect * ps->infra;
@@ -257,9 +257,11 @@ SimStatus model_step(Replicate *R, ReplicateOut *out)
             if (rng_u32_lo(b.w[1]) < firm_incident_hazard(p, f) * infra_factor) {
                 ps->incidents_m++;
                 ps->incidents_year++;
-                if (rng_u32_hi(b.w[3]) < p->firm.serious_share) {
+                /* Nested on one uniform: a freezing incident is a serious one. */
+                double u_sev = rng_u32_hi(b.w[3]);
+                if (u_sev < p->firm.serious_share) {
                     ps->serious_year++;
-                    safety_serious_incident(p, ps, m);
+                    if (u_sev < p->firm.serious_share * p->safety.freeze_share) safety_serious_incident(p, ps, m);
                 }
             }
             double u_exit = rng_u32_hi(b.w[1]), h_exit = firm_exit_hazard(p, f);

@@ -127,7 +127,7 @@ typedef struct {
     /** 梯度培育: promotion hazards (index = tier promoted from: 0 none→innovative ... 3 little giant→champion). */
     struct { double rate[4], rd_min[4], revenue_min[4], tech_min[4], growth_bonus, rd_gain, chain_leader_revenue; } cultivation;
     /** Shared safety/environment infrastructure and the new-project freeze. */
-    struct { double infra_l, infra_m, infra_s, infra_effect, infra_cost; int freeze_months; } safety;
+    struct { double infra_l, infra_m, infra_s, infra_effect, infra_cost, freeze_share; int freeze_months; } safety;
     /** 智慧园区: platform investment and digital coverage needed for each level. */
     struct { double base_investment, cost[2], coverage[2]; } smart;
     /** Yearly provincial budget: cap on the levers' total and the split across parks. */
@@ -141,7 +141,7 @@ typedef struct {
         struct { LeverParams c; double rate_multiplier_max, award_per_promotion; } cultivation;
         struct { LeverParams c; double investment_max, compliance_gain_max; } safety;
         struct { LeverParams c; double investment_max; } smart;
-        struct { LeverParams c; double forced_exit_rate_max, price_penalty_max, compensation_per_mu; } land;
+        struct { LeverParams c; double forced_exit_rate_max, price_penalty_max, price_penalty_c_share, compensation_per_mu; } land;
         struct { LeverParams c; double rate_max, cost_per_industry; } focus;
     } levers;
 

@@ -22,14 +22,14 @@
 /** Call sites. Never renumber: the numbers are part of the stream derivation
  *  and changing one changes every result that uses it. */
 enum rng_site {
-    RNG_FIRM_MONTH   = 1,  /**< per firm per month: growth, exit, upgrade, merger, incident */
+    RNG_FIRM_MONTH   = 1,  /**< per firm per month: growth, exit, upgrade, merger, incident, promotion */
     RNG_FIRM_YEAR    = 2,  /**< per firm per year: growth variance of the year */
     RNG_FIRM_INIT    = 3,  /**< per initial firm: size, chain and link, technology, R&D, safety, tier */
     RNG_PARK_INIT    = 4,  /**< reserved (initial idle sites are split without draws) */
     RNG_SITE_MONTH   = 5,  /**< per idle site per month: clearing and letting */
     RNG_ENTRANT      = 6,  /**< per entrant: attributes of the new firm */
     RNG_ACQUIRER     = 7,  /**< per merger target per month: choice of acquirer */
-    RNG_PARK_MONTH   = 8   /**< reserved for park-level events */
+    RNG_PARK_MONTH   = 8   /**< per park per month: chain project (w0), focus (w1) */
 };
 
 /** Second key word; changing it gives a disjoint family of streams. */

@@ -23,6 +23,11 @@ static int largest_site(const ParkState *ps, double min_mu)
     return best;
 }
 
+int chain_has_site(const Params *p, const ParkState *ps)
+{
+    return largest_site(ps, p->chain.min_site_mu) >= 0;
+}
+
 int chain_missing_links(const Params *p, const ParkInfo *info, const ParkState *ps)
 {
     uint64_t filled[PARK_MAX_CHAINS];

@@ -55,7 +55,7 @@ double lever_need(const Params *p, const ParkInfo *info, const ParkState *ps, Le
 {
     switch (id) {
     case LEVER_REVITALISATION: return park_idle_mu(ps);
-    case LEVER_CHAIN: return ps->n_site > 0 ? chain_missing_links(p, info, ps) : 0;
+    case LEVER_CHAIN: return chain_has_site(p, ps) ? chain_missing_links(p, info, ps) : 0;
     case LEVER_SAFETY: return 1.0 - ps->infra;
     case LEVER_SMART: return ps->smart_level < 2 ? fmax(0.0, p->smart.cost[ps->smart_level] - ps->smart_invest) : 0;
     case LEVER_FOCUS: return ps->industries > p->assessment.focus_max_industries

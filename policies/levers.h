@@ -12,7 +12,9 @@
  * it is spent, only baseline actions happen. Facilitation that costs the budget
  * nothing in the model (investment promotion raising the letting rate and the
  * gap-filling share of entrants; matching raising the same-chain share of
- * acquirers) follows intensity alone, so a lever with budget 0 still has them.
+ * acquirers; the safety lever's inspections closing compliance gaps; the
+ * 亩均 lever's differentiated prices) follows intensity alone, so a lever
+ * with budget 0 still has them.
  */
 #ifndef PARKSIM_LEVERS_H
 #define PARKSIM_LEVERS_H
@@ -48,6 +50,8 @@ void levers_allocate_year(const Params *p, const ParkInfo *info, ParkState *park
                           double *work);
 
 /* ---- chain.c: 补链延链 */
+/** Whether the park has an idle site a project could use. */
+int chain_has_site(const Params *p, const ParkState *ps);
 /** Links missing from park's leading chains. */
 int chain_missing_links(const Params *p, const ParkInfo *info, const ParkState *ps);
 /** A possible project in park k this month, decided by uniform u. */
@@ -76,13 +80,14 @@ void smart_park_month(const Params *p, double intensity, ParkState *ps);
 int smart_park_year(const Params *p, ParkState *ps, double digital_coverage);
 
 /* ---- landuse.c: 亩均 pressure */
-/** Drift lost by a D-class firm to differentiated prices, a-1. */
+/** Drift lost by a C- or D-class firm to differentiated prices, a-1. */
 double landuse_drift_penalty(const Params *p, double intensity, const Firm *f);
 /** Forced exit of a D-class firm from uniform u (the exit draw); pays compensation. */
 int landuse_forced_exit(const Params *p, double intensity, ParkState *ps, const Firm *f, double u, double base_hazard);
 
 /* ---- focus.c: at most 3 leading industries */
-/** Yearly decision of a park with too many leading industries to drop one. */
-int focus_park_year(const Params *p, double intensity, ParkState *ps, double u);
+/** Monthly decision (annual rate rate_max x intensity) of a park with too
+ *  many leading industries to drop one. */
+int focus_park_month(const Params *p, double intensity, ParkState *ps, double u);
 
 #endif

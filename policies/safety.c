@@ -7,7 +7,9 @@
  * safety.infra_cost raising the level by 1, and it closes firms' compliance
  * gaps (inspections and rectification) at compliance_gain_max a year at full
  * intensity. A serious incident vetoes the top tier that year (agents/assess.c)
- * and freezes new projects for safety.freeze_months (Yunnan/Jiangsu rules [V]).
+ * and, with probability safety.freeze_share, freezes new projects for
+ * safety.freeze_months (DOMAIN-FACTS §5.3 proposes every 较大+ accident; the
+ * Yunnan rule of §1.6 freezes only after 重大+ ones, a share of about 0.15).
  */
 #include "levers.h"
 

@@ -123,7 +123,7 @@ static const ParamSpec specs[] = {
     {"cultivation.rate.little_giant", T_DBL, F(cultivation.rate[2]), "0.015", 0, 12, "a-1", "Promotion hazard 专精特新 → little giant, when eligible [A]"},
     {"cultivation.rate.champion", T_DBL, F(cultivation.rate[3]), "0.003", 0, 12, "a-1", "Promotion hazard little giant → manufacturing champion, when eligible [A]"},
     {"cultivation.rd_min.innovative", T_DBL, F(cultivation.rd_min[0]), "0.01", 0, 1, "1", "R&D intensity needed to become an innovative SME [A]"},
-    {"cultivation.rd_min.specialised", T_DBL, F(cultivation.rd_min[1]), "0.03", 0, 1, "1", "R&D intensity needed for 专精特新 (MIIT criterion: R&D ≥ 3% of revenue) [A]"},
+    {"cultivation.rd_min.specialised", T_DBL, F(cultivation.rd_min[1]), "0.03", 0, 1, "1", "R&D intensity needed for 专精特新 [A]"},
     {"cultivation.rd_min.little_giant", T_DBL, F(cultivation.rd_min[2]), "0.03", 0, 1, "1", "R&D intensity needed for little giant [A]"},
     {"cultivation.rd_min.champion", T_DBL, F(cultivation.rd_min[3]), "0.03", 0, 1, "1", "R&D intensity needed for manufacturing champion [A]"},
     {"cultivation.revenue_min.innovative", T_DBL, F(cultivation.revenue_min[0]), "0", 0, 1e9, "CNY 1e4 a-1", "Revenue needed to become an innovative SME [A]"},
@@ -143,6 +143,7 @@ static const ParamSpec specs[] = {
     {"safety.infra_s", T_DBL, F(safety.infra_s), "0.25", 0, 1, "1", "Initial infrastructure level of a small park [A]"},
     {"safety.infra_effect", T_DBL, F(safety.infra_effect), "0.5", 0, 1, "1", "Incident hazard at infrastructure level 1, relative reduction (hazard × (1 − effect × level)) [A]"},
     {"safety.infra_cost", T_DBL, F(safety.infra_cost), "20000", 1, 1e12, "CNY 1e4", "Investment that raises the infrastructure level by 1 (linear) [A]"},
+    {"safety.freeze_share", T_DBL, F(safety.freeze_share), "1", 0, 1, "1", "Share of serious (较大+) incidents that freeze new projects: 1 as DOMAIN-FACTS §5.3 proposes; Yunnan freezes only after 重大+ accidents, 2 of 13 较大+ in 2018 (0.15) [V §1.6, §3.7]"},
     {"safety.freeze_months", T_INT, F(safety.freeze_months), "12", 0, 120, "months", "New projects (entrants, chain projects) frozen after a serious incident, incident month included [V §1.6 freeze rule; 1 year]"},
 
     {"smart.base_investment", T_DBL, F(smart.base_investment), "300", 0, 1e9, "CNY 1e4 a-1", "Park's own smart-platform investment per year [A]"},
@@ -172,7 +173,7 @@ static const ParamSpec specs[] = {
 
     LEVER_KEYS("cultivation", cultivation, "gradient-cultivation (梯度培育)"),
     {"levers.cultivation.rate_multiplier_max", T_DBL, F(levers.cultivation.rate_multiplier_max), "2.5", 1, 20, "1", "Promotion hazards are multiplied by up to this at full intensity [A]"},
-    {"levers.cultivation.award_per_promotion", T_DBL, F(levers.cultivation.award_per_promotion), "50", 0, 1e9, "CNY 1e4", "Award paid per lever-induced promotion (Jiangxi pays 专精特新 awards) [A]"},
+    {"levers.cultivation.award_per_promotion", T_DBL, F(levers.cultivation.award_per_promotion), "50", 0, 1e9, "CNY 1e4", "Award paid per lever-induced promotion [A]"},
 
     LEVER_KEYS("safety", safety, "safety-and-environment (安全环保)"),
     {"levers.safety.investment_max", T_DBL, F(levers.safety.investment_max), "3000", 0, 1e9, "CNY 1e4 a-1", "Shared-infrastructure investment per park-year at full intensity (wastewater, hazardous waste, monitoring) [A]"},
@@ -182,8 +183,9 @@ static const ParamSpec specs[] = {
     {"levers.smart.investment_max", T_DBL, F(levers.smart.investment_max), "1500", 0, 1e9, "CNY 1e4 a-1", "Provincial smart-platform investment per park-year at full intensity [A]"},
 
     LEVER_KEYS("land", land, "land-efficiency (亩均)"),
-    {"levers.land.forced_exit_rate_max", T_DBL, F(levers.land.forced_exit_rate_max), "0.25", 0, 12, "a-1", "Exit hazard of D-class firms at full intensity (forced out with prob. 0.25/yr) [A, DOMAIN-FACTS §5.3]"},
+    {"levers.land.forced_exit_rate_max", T_DBL, F(levers.land.forced_exit_rate_max), "0.25", 0, 12, "a-1", "Exit hazard rate of D-class firms at full intensity (0.25 a-1, i.e. forced out with probability 0.22 within a year) [A, DOMAIN-FACTS §5.3]"},
     {"levers.land.price_penalty_max", T_DBL, F(levers.land.price_penalty_max), "0.05", 0, 1, "a-1", "Differentiated prices (power, water, land tax) on D-class firms, as lost log revenue per year at full intensity [A, mechanism V §3.4]"},
+    {"levers.land.price_penalty_c_share", T_DBL, F(levers.land.price_penalty_c_share), "0.5", 0, 1, "1", "Share of the D-class price penalty that C-class firms pay (differentiated prices reach class C too, V §3.4; the share is [A])"},
     {"levers.land.compensation_per_mu", T_DBL, F(levers.land.compensation_per_mu), "10", 0, 1e6, "CNY 1e4 mu-1", "Compensation paid per mu of a forced exit [A]"},
 
     LEVER_KEYS("focus", focus, "focus (≤3 leading industries)"),
