@@ -25,7 +25,7 @@ MODEL_SRC := agents/rng.c agents/firm.c agents/population.c agents/assess.c agen
 CONF_SRC  := sim/err.c sim/ytree.c sim/config.c sim/parks_csv.c
 SIM_SRC   := sim/par.c sim/io_h5.c sim/ensemble.c sim/calibrate.c sim/main.c
 STAT_SRC  := analysis/parkstat.c
-TEST_NAMES:= test_rng test_config test_model test_levers test_assess test_validation
+TEST_NAMES:= test_rng test_config test_model test_levers test_assess test_validation test_policies
 OBJ        = $(patsubst %.c,$(BLD)/%.o,$(1))
 
 PARKSIM   := $(BIN)/parksim$(if $(SANITIZE),-asan)

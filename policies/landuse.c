@@ -19,7 +19,8 @@ double landuse_drift_penalty(const Params *p, double intensity, const Firm *f)
 
 int landuse_forced_exit(const Params *p, double intensity, ParkState *ps, const Firm *f, double u, double base_hazard)
 {
-    if (intensity <= 0 || f->lclass != CLASS_D) return 0;
+    /* u below the baseline hazard is a baseline exit, which the caller decides. */
+    if (intensity <= 0 || f->lclass != CLASS_D || u < base_hazard) return 0;
     double lev = lever_rate(base_hazard * 12.0, p->levers.land.forced_exit_rate_max, intensity) / 12.0;
     return u < lev && lever_pay(ps, LEVER_LAND, p->levers.land.compensation_per_mu * f->land_mu);
 }

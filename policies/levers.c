@@ -54,7 +54,11 @@ int lever_rule(const Params *p, LeverId id)
 double lever_need(const Params *p, const ParkInfo *info, const ParkState *ps, LeverId id)
 {
     switch (id) {
-    case LEVER_REVITALISATION: return park_idle_mu(ps);
+    case LEVER_REVITALISATION: { /* the budget pays for clearing: uncleared land only */
+        double mu = 0;
+        for (int i = 0; i < ps->n_site; i++) mu += ps->site[i].ready ? 0 : ps->site[i].mu;
+        return mu;
+    }
     case LEVER_CHAIN: return chain_has_site(p, ps) ? chain_missing_links(p, info, ps) : 0;
     case LEVER_SAFETY: return 1.0 - ps->infra;
     case LEVER_SMART: return ps->smart_level < 2 ? fmax(0.0, p->smart.cost[ps->smart_level] - ps->smart_invest) : 0;

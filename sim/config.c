@@ -189,7 +189,7 @@ static const ParamSpec specs[] = {
     {"levers.land.compensation_per_mu", T_DBL, F(levers.land.compensation_per_mu), "10", 0, 1e6, "CNY 1e4 mu-1", "Compensation paid per mu of a forced exit [A]"},
 
     LEVER_KEYS("focus", focus, "focus (≤3 leading industries)"),
-    {"levers.focus.rate_max", T_DBL, F(levers.focus.rate_max), "0.5", 0, 1, "a-1", "Yearly probability that a park with too many leading industries drops one, at full intensity [A]"},
+    {"levers.focus.rate_max", T_DBL, F(levers.focus.rate_max), "0.5", 0, 12, "a-1", "Rate (per year) at which a park with too many leading industries drops one, at full intensity [A]"},
     {"levers.focus.cost_per_industry", T_DBL, F(levers.focus.cost_per_industry), "500", 0, 1e9, "CNY 1e4", "Public cost of dropping one leading industry (relocation support) [A]"},
 
     {"province.budget", T_DBL, F(province.budget), "0", 0, 1e12, "CNY 1e4 a-1", "Cap on the levers' total budget each year: if the levers' budgets add up to more, each is scaled down in proportion (0 = no cap)"},
