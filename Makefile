@@ -25,7 +25,7 @@ CONF_SRC  := sim/err.c sim/ytree.c sim/config.c sim/parks_csv.c
 SIM_SRC   := sim/par.c sim/io_h5.c sim/ensemble.c sim/main.c
 STAT_SRC  := analysis/parkstat.c analysis/common.c analysis/runfile.c analysis/h5util.c analysis/stats.c \
              analysis/summary.c analysis/compare.c analysis/regress.c analysis/regress_stat.c analysis/plot.c
-TEST_NAMES:= test_rng test_config test_model test_levers test_assess
+TEST_NAMES:= test_rng test_config test_model test_levers test_assess test_stats
 OBJ        = $(patsubst %.c,$(BLD)/%.o,$(1))
 
 PARKSIM   := $(BIN)/parksim$(if $(SANITIZE),-asan)
@@ -66,6 +66,10 @@ $(PARKSTAT): $(call OBJ,$(STAT_SRC) sim/err.c) | $(BIN)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BLD)/tests/%: $(BLD)/tests/%.o $(call OBJ,$(MODEL_SRC) $(CONF_SRC))
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# parkstat's estimators, tested without HDF5 or model code
+$(BLD)/tests/test_stats: $(BLD)/tests/test_stats.o $(call OBJ,analysis/stats.c)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BLD)/%.o: %.c Makefile
