@@ -38,7 +38,7 @@ export OMPI_ALLOW_RUN_AS_ROOT_CONFIRM := 1
 export OMPI_MCA_rmaps_base_oversubscribe := 1
 export OMPI_MCA_btl_vader_single_copy_mechanism := none
 
-.PHONY: all deps deps-r run test check asan bench docs clean FORCE
+.PHONY: all deps deps-r run test check asan bench docs clean regress-update FORCE
 
 all: $(PARKSIM) $(PARKSTAT)
 
@@ -114,6 +114,10 @@ asan: deps
 	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0:fast_unwind_on_malloc=0 \
 	PARKSIM=$(CURDIR)/bin/parksim-asan PARKSTAT=$(CURDIR)/bin/parkstat-asan \
 	  prove -j2 --exec '' $(addprefix build-asan/tests/,$(TEST_NAMES)) tests/*.t
+
+# Rewrite the stored regression outputs after an intended model change (tests/regression/).
+regress-update: all
+	@tests/regression/update.sh
 
 bench: all
 	@tests/bench.sh
