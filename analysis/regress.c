@@ -32,7 +32,12 @@ static const char *const regress_ignored[] = {
     "scenario_file",  /* the scenario path as typed */
     "nranks",         /* results do not depend on the rank count */
     "loop_seconds", "write_seconds",
+    "compression",    /* output.compression: storage only, results do not depend on it */
     NULL};
+
+/* Lines of the resolved scenario YAML that set storage only (docs/OUTPUT.md section 9:
+ * results do not depend on them); dropped before the scenario attributes are compared. */
+static const char *const scenario_storage_keys[] = {"chunk_replicates:", "compression:", NULL};
 
 #define MAX_RANK 8
 
@@ -170,10 +175,20 @@ static void first_line_diff(const char *a, const char *b, int *line, char *la, c
 }
 
 /* The resolved scenario holds the park file as an absolute path, which depends on
- * where the repository is checked out; compare the file's base name instead. */
+ * where the repository is checked out; compare the file's base name instead. Storage-only
+ * keys are dropped. */
 static void normalise_scenario(char *s)
 {
     char *p = s;
+    for (char *line = s; *line;) {
+        char *key = line + strspn(line, " "), *eol = strchr(line, '\n');
+        size_t len = eol ? (size_t)(eol - line) + 1 : strlen(line);
+        int drop = 0;
+        for (int k = 0; scenario_storage_keys[k]; k++)
+            if (!strncmp(key, scenario_storage_keys[k], strlen(scenario_storage_keys[k]))) drop = 1;
+        if (drop) memmove(line, line + len, strlen(line + len) + 1);
+        else line += len;
+    }
     while ((p = strstr(p, "parks_file: \"")) != NULL) {
         char *v = p + strlen("parks_file: \""), *end = strchr(v, '"');
         if (!end) break;
