@@ -99,6 +99,9 @@ run: deps
 	done
 	@echo
 	@$(PARKSTAT) headline $(foreach s,$(SCENARIOS),results/jiangxi-$(s).h5)
+	@echo
+	@$(PARKSTAT) plot $(foreach s,$(SCENARIOS),results/jiangxi-$(s).h5) -o results/jiangxi-top-tier.png
+	@echo "details: bin/parkstat summary results/jiangxi-all-levers.h5; paired effects: bin/parkstat compare results/jiangxi-baseline.h5 $(foreach s,$(filter-out baseline,$(SCENARIOS)),results/jiangxi-$(s).h5)"
 
 test: deps
 	@$(MAKE) --no-print-directory check

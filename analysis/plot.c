@@ -121,7 +121,7 @@ static int write_script(FILE *o, RunFile **rf, int nf, const Targets *tg, const 
     gp_str(o, bars_out);
     fprintf(o, "\"\nreset\nset multiplot layout %d,1\nset style data histograms\n"
                "set style histogram clustered gap 1\nset style fill solid 0.85 border -1\nset yrange [0:1]\n"
-               "set ylabel 'P(top tier)'\nset grid ytics\nset key outside right top\nset xtics rotate by -40 scale 0\n", nf);
+               "set ylabel 'P(top tier)'\nset grid ytics\nset key outside right top\nset xtics rotate by 40 right scale 0 nomirror\n", nf);
     for (int i = 0; i < nf; i++) {
         fprintf(o, "set title \"");
         gp_str(o, rf[i]->name);
