@@ -10,8 +10,8 @@ differs. --statistical: two runs of the tiny scenario with different seeds
 (400 replicates each) are EQUIVALENT, and a run with all levers on against
 levers off is DIFFERENT, naming the quantities. Holm keeps the family-wise
 false-positive rate at or below alpha (docs/ANALYSIS.md); with fixed seeds the
-outcome is deterministic, and the seeds below were not selected (seeds 1-21
-gave 0 rejections in 10 disjoint pairs). Bad input exits 2.
+outcome is deterministic, and the seeds below were not selected (measured:
+1 rejection in 40 disjoint seed pairs at 200 replicates, 0 in 10 at 400). Bad input exits 2.
 """
 import json
 import os
