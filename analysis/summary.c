@@ -462,56 +462,53 @@ int cmd_headline(int argc, char **argv)
         files[nf++] = argv[i];
     }
     if (nf == 0) { fputs(headline_usage, stderr); free(files); return 2; }
-    /* the header needs one target list for every file: the command line's or the first file's */
+    /* Read and check every file first, so bad input never leaves half a table. The header
+     * needs one target list for every file: the command line's or the first file's. */
     int rc = 0;
     Targets tg;
-    for (int i = 0; i < nf && rc == 0; i++) {
-        RunFile *rf = NULL;
-        rc = runfile_read(files[i], 0, &rf);
-        if (rc == 0 && i == 0) {
-            rc = targets_for(rf, &cmd, &tg);
-            if (rc == 0) {
-                printf("%-16s", "scenario");
-                for (int t = 0; t < tg.n; t++) printf("  %d top-tier parks ", tg.t[t].year);
-                for (int t = 0; t < tg.n; t++) printf("  P(>=%d in %d)", tg.t[t].count, tg.t[t].year);
-                printf("  replicates\n");
-            }
-        }
-        double *x = rc == 0 ? malloc((size_t)rf->R * sizeof *x) : NULL;
-        if (rc == 0 && !x) rc = 1;
-        double prob[MAX_TARGETS];
-        char line[1024];
-        size_t len = 0;
-        if (rc == 0) len += (size_t)snprintf(line, sizeof line, "%-16s", rf->name);
-        for (int t = 0; t < tg.n && rc == 0; t++) {
-            int y = runfile_year_index(rf, tg.t[t].year);
-            if (y < 0) {
-                sim_error("%s: year %d is not in the file (years %d-%d)", files[i], tg.t[t].year, rf->years[0],
-                          rf->years[rf->Y - 1]);
+    RunFile **rf = calloc((size_t)nf, sizeof *rf);
+    if (!rf) { free(files); return 1; }
+    for (int i = 0; i < nf && rc == 0; i++) rc = runfile_read(files[i], 0, &rf[i]);
+    if (rc == 0) rc = targets_for(rf[0], &cmd, &tg);
+    for (int i = 0; i < nf && rc == 0; i++)
+        for (int t = 0; t < tg.n && rc == 0; t++)
+            if (runfile_year_index(rf[i], tg.t[t].year) < 0) {
+                sim_error("%s: year %d is not in the file (years %d-%d)", files[i], tg.t[t].year, rf[i]->years[0],
+                          rf[i]->years[rf[i]->Y - 1]);
                 rc = 2;
-                break;
             }
-            int hit = 0;
-            for (int r = 0; r < rf->R; r++) {
-                x[r] = rf->top[(size_t)r * rf->Y + y];
-                hit += rf->top[(size_t)r * rf->Y + y] >= tg.t[t].count;
+    if (rc == 0) {
+        printf("%-16s", "scenario");
+        for (int t = 0; t < tg.n; t++) printf("  %d top-tier parks ", tg.t[t].year);
+        for (int t = 0; t < tg.n; t++) printf("  P(>=%d in %d)", tg.t[t].count, tg.t[t].year);
+        printf("  replicates\n");
+    }
+    for (int i = 0; i < nf && rc == 0; i++) {
+        const RunFile *f = rf[i];
+        double *x = malloc((size_t)f->R * sizeof *x);
+        if (!x) { rc = 1; break; }
+        printf("%-16s", f->name);
+        double prob[MAX_TARGETS];
+        for (int t = 0; t < tg.n; t++) {
+            int y = runfile_year_index(f, tg.t[t].year), hit = 0;
+            for (int r = 0; r < f->R; r++) {
+                x[r] = f->top[(size_t)r * f->Y + y];
+                hit += f->top[(size_t)r * f->Y + y] >= tg.t[t].count;
             }
             CountStats cs;
-            count_stats(x, rf->R, &cs);
-            prob[t] = (double)hit / rf->R;
+            count_stats(x, f->R, &cs);
+            prob[t] = (double)hit / f->R;
             char cell[64];
             snprintf(cell, sizeof cell, "%.1f  [%g, %g]", cs.mean, cs.q[0], cs.q[2]);
-            if (len < sizeof line) len += (size_t)snprintf(line + len, sizeof line - len, "  %-21s", cell);
+            printf("  %-21s", cell);
         }
-        if (rc == 0) {
-            printf("%s", line);
-            for (int t = 0; t < tg.n; t++)
-                printf("  %*.3f", (int)(strlen("P(>= in )") + 4 + (tg.t[t].count >= 10)), prob[t]);
-            printf("  %d\n", rf->R);
-        }
+        for (int t = 0; t < tg.n; t++)
+            printf("  %*.3f", (int)(strlen("P(>= in )") + 4 + (tg.t[t].count >= 10)), prob[t]);
+        printf("  %d\n", f->R);
         free(x);
-        runfile_free(rf);
     }
+    for (int i = 0; i < nf; i++) runfile_free(rf[i]);
+    free(rf);
     free(files);
     return rc;
 }

@@ -208,7 +208,7 @@ def main(tmp):
     p = ps("summary", u)
     ok(p.returncode == 2 and "parksim_complete" in p.stderr and u in p.stderr and p.stdout == "",
        "an unfinished file (no parksim_complete) is refused: exit 2, names the file", p.stderr)
-    for cmd in (["headline", u], ["summary", f, u, "--json"]):
+    for cmd in (["headline", f, u], ["summary", f, u, "--json"]):
         p = ps(*cmd)
         ok(p.returncode == 2 and "parksim_complete" in p.stderr and p.stdout == "", "%s refuses the unfinished file before printing any result" % cmd[0], p.stdout)
     junk = os.path.join(tmp, "junk.h5")
