@@ -48,7 +48,8 @@ static const char *const compare_usage =
     "Effect of each policy run against the baseline, paired by replicate (common\n"
     "random numbers): per year the change in the mean top-tier count, and per\n"
     "target the change in P(count >= target), each with its paired standard error\n"
-    "and 95% interval; se_unpaired shows what independent runs would have given.\n"
+    "and 95% interval, and per park the change in P(top tier) in the last year;\n"
+    "se_unpaired shows what independent runs would have given.\n"
     "The files must share seed, replicate count, years and parks (exit 2 if not).\n"
     "Exit 0 ok, 1 I/O error, 2 bad input.\n";
 
@@ -81,7 +82,7 @@ int cmd_compare(int argc, char **argv)
     RunFile **rf = calloc((size_t)nf, sizeof *rf);
     if (!rf) { free(files); return 1; }
     for (int i = 0; i < nf && !rc; i++) {
-        rc = runfile_read(files[i], 0, &rf[i]);
+        rc = runfile_read(files[i], 1, &rf[i]);
         if (!rc && i > 0) rc = runfile_check_compatible(rf[0], rf[i], 1);
     }
     Targets tg;
@@ -96,7 +97,9 @@ int cmd_compare(int argc, char **argv)
     const int R = rf[0]->R, Y = rf[0]->Y, NP = nf - 1;
     Paired *ey = calloc((size_t)NP * (size_t)Y, sizeof *ey), *et = calloc((size_t)NP * (size_t)(tg.n ? tg.n : 1), sizeof *et);
     double *b = malloc((size_t)R * sizeof *b), *p = malloc((size_t)R * sizeof *p), *d = malloc((size_t)R * sizeof *d);
-    if (!ey || !et || !b || !p || !d) {
+    const int P = rf[0]->P, YL = Y - 1;   /* per-park effects in the last assessment year */
+    Paired *ep = calloc((size_t)NP * (size_t)P, sizeof *ep);
+    if (!ey || !et || !ep || !b || !p || !d) {
         sim_error("out of memory");
         rc = 1;
     }
@@ -113,6 +116,13 @@ int cmd_compare(int argc, char **argv)
                 p[r] = Pl->top[(size_t)r * Y + y] >= tg.t[t].count;
             }
             paired(b, p, d, R, &et[(size_t)k * tg.n + t]);
+        }
+        for (int q = 0; q < P; q++) {
+            for (int r = 0; r < R; r++) {
+                b[r] = B->tier[((size_t)r * Y + YL) * P + q] == 1;
+                p[r] = Pl->tier[((size_t)r * Y + YL) * P + q] == 1;
+            }
+            paired(b, p, d, R, &ep[(size_t)k * P + q]);
         }
     }
     if (!rc && fmt == FMT_TABLE) {
@@ -156,6 +166,21 @@ int cmd_compare(int argc, char **argv)
             }
             printf("\n");
         }
+        printf("\nchange in P(park at the top tier in %d), policy - baseline: effect (paired se) [95%% CI]\n",
+               rf[0]->years[YL]);
+        printf("%-20s  %-10s", "park", "baseline");
+        for (int k = 0; k < NP; k++) printf("  %-34s", rf[k + 1]->name);
+        printf("\n");
+        for (int q = 0; q < P; q++) {
+            printf("%-20s  %-10.4f", rf[0]->park_code[q], ep[q].base);
+            for (int k = 0; k < NP; k++) {
+                const Paired *e = &ep[(size_t)k * P + q];
+                char cell[96];
+                snprintf(cell, sizeof cell, "%+.4f (%.4f) [%+.4f, %+.4f]", e->effect, e->se, e->lo, e->hi);
+                printf("  %-34s", cell);
+            }
+            printf("\n");
+        }
     } else if (!rc && fmt == FMT_JSON) {
         printf("{\"baseline\": "), json_str(stdout, rf[0]->path);
         printf(", \"baseline_scenario\": "), json_str(stdout, rf[0]->name);
@@ -182,6 +207,16 @@ int cmd_compare(int argc, char **argv)
                 printf(", \"ci95\": ["), json_num(stdout, e->lo), printf(", "), json_num(stdout, e->hi);
                 printf("], \"se_unpaired\": "), json_num(stdout, e->se_unpaired), printf("}");
             }
+            printf("],\n   \"park_top_last_year\": [");
+            for (int q = 0; q < P; q++) {
+                const Paired *e = &ep[(size_t)k * P + q];
+                printf("%s\n    {\"park\": ", q ? "," : ""), json_str(stdout, rf[0]->park_code[q]);
+                printf(", \"year\": %d, \"base\": ", rf[0]->years[YL]);
+                json_num(stdout, e->base), printf(", \"policy\": "), json_num(stdout, e->policy);
+                printf(", \"effect\": "), json_num(stdout, e->effect), printf(", \"se\": "), json_num(stdout, e->se);
+                printf(", \"ci95\": ["), json_num(stdout, e->lo), printf(", "), json_num(stdout, e->hi);
+                printf("], \"se_unpaired\": "), json_num(stdout, e->se_unpaired), printf("}");
+            }
             printf("]}");
         }
         printf("]}\n");
@@ -198,8 +233,16 @@ int cmd_compare(int argc, char **argv)
                 printf(",%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g\n", e->base, e->policy, e->effect, e->se, e->lo,
                        e->hi, e->se_unpaired);
             }
+        for (int k = 0; k < NP; k++)
+            for (int q = 0; q < P; q++) {
+                const Paired *e = &ep[(size_t)k * P + q];
+                csv_str(stdout, rf[0]->name), putchar(','), csv_str(stdout, rf[k + 1]->name), putchar(',');
+                csv_str(stdout, rf[k + 1]->path), printf(",p_top:"), csv_str(stdout, rf[0]->park_code[q]);
+                printf(",%d,,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g\n", rf[0]->years[YL], e->base, e->policy,
+                       e->effect, e->se, e->lo, e->hi, e->se_unpaired);
+            }
     }
-    free(ey), free(et), free(b), free(p), free(d);
+    free(ey), free(et), free(ep), free(b), free(p), free(d);
 out:
     for (int i = 0; i < nf; i++) runfile_free(rf[i]);
     free(rf), free(files);

@@ -44,7 +44,9 @@ def main(tmp):
     pol = base + extra
     fb, fp, fq = (os.path.join(tmp, n) for n in ("base.h5", "pol.h5", "pol2.h5"))
     syn.write_run(fb, base, tier, name="base", seed=5)
-    syn.write_run(fp, pol, tier, name="plus", seed=5)
+    tier2 = tier.copy()
+    tier2[:, 3, 3][extra[:, 3] > 0] = 1                # park 3 reaches the top tier in 2028 when extra > 0
+    syn.write_run(fp, pol, tier2, name="plus", seed=5)
     syn.write_run(fq, base, tier, name="same", seed=5)
 
     p = ps("compare", fb, fp, fq, "--json", "--target", "2028:5")
@@ -73,6 +75,13 @@ def main(tmp):
     se = np.sqrt(((pp - pb) - (pp - pb) ** 2) / R)
     ok(abs(t["effect"] - (pp - pb)) <= 4 * se and abs(t["se"] - se) <= 0.05 * se and abs(t["base"] - pb) < 0.02,
        "change in P(count >= 5 in 2028): %.4f vs exact %.4f (se %.4f)" % (t["effect"], pp - pb, se), t)
+    pk = e["park_top_last_year"]
+    want3 = (tier2[:, 3, 3] == 1).mean() - (tier[:, 3, 3] == 1).mean()
+    d3 = (tier2[:, 3, 3] == 1).astype(float) - (tier[:, 3, 3] == 1)
+    ok(len(pk) == P and all(q["effect"] == 0 and q["se"] == 0 for i, q in enumerate(pk) if i != 3) and
+       abs(pk[3]["effect"] - want3) < 1e-12 and abs(pk[3]["se"] - d3.std(ddof=1) / np.sqrt(R)) < 1e-12 and
+       pk[3]["year"] == 2028, "per-park change in P(top tier in 2028): park 3 changed by exactly %.4f, the others 0"
+       % want3, pk[3])
     z = js["policies"][1]
     ok(all(m["effect"] == 0 and m["se"] == 0 for m in z["mean_count"]), "a policy identical to the baseline has "
        "effect 0 with se 0 (pairing removes all noise)")
@@ -87,8 +96,8 @@ def main(tmp):
     p = ps("compare", fb, fp, fq, "--csv", "--target", "2028:5")
     rows = list(csv.DictReader(io.StringIO(p.stdout)))
     r = [x for x in rows if x["policy"] == "plus" and x["quantity"] == "mean_count" and x["year"] == "2028"]
-    ok(len(rows) == 2 * (4 + 1) and len(r) == 1 and float(r[0]["effect"]) == m["effect"] and
-       float(r[0]["se"]) == m["se"], "--csv parses (10 rows) and agrees with --json", p.stdout[:500])
+    ok(len(rows) == 2 * (4 + 1 + P) and len(r) == 1 and float(r[0]["effect"]) == m["effect"] and
+       float(r[0]["se"]) == m["se"], "--csv parses (26 rows) and agrees with --json", p.stdout[:500])
 
     # real runs: common random numbers make pairing sharper
     runs = {}
