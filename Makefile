@@ -24,8 +24,9 @@ MODEL_SRC := agents/rng.c agents/firm.c agents/population.c agents/assess.c agen
              policies/chain.c policies/cultivation.c policies/safety.c policies/smart.c policies/landuse.c policies/focus.c
 CONF_SRC  := sim/err.c sim/ytree.c sim/config.c sim/parks_csv.c
 SIM_SRC   := sim/par.c sim/io_h5.c sim/ensemble.c sim/calibrate.c sim/main.c
-STAT_SRC  := analysis/parkstat.c
-TEST_NAMES:= test_rng test_config test_model test_levers test_assess test_validation test_policies
+STAT_SRC  := analysis/parkstat.c analysis/common.c analysis/runfile.c analysis/h5util.c analysis/stats.c \
+             analysis/summary.c analysis/compare.c analysis/regress.c analysis/regress_stat.c analysis/plot.c
+TEST_NAMES:= test_rng test_config test_model test_levers test_assess test_validation test_policies test_stats
 OBJ        = $(patsubst %.c,$(BLD)/%.o,$(1))
 
 PARKSIM   := $(BIN)/parksim$(if $(SANITIZE),-asan)
@@ -38,7 +39,7 @@ export OMPI_ALLOW_RUN_AS_ROOT_CONFIRM := 1
 export OMPI_MCA_rmaps_base_oversubscribe := 1
 export OMPI_MCA_btl_vader_single_copy_mechanism := none
 
-.PHONY: all deps deps-r run test check asan bench docs clean FORCE
+.PHONY: all deps deps-r run test check asan bench docs clean regress-update FORCE
 
 all: $(PARKSIM) $(PARKSTAT)
 
@@ -68,6 +69,10 @@ $(PARKSTAT): $(call OBJ,$(STAT_SRC) sim/err.c) | $(BIN)
 $(BLD)/tests/%: $(BLD)/tests/%.o $(call OBJ,$(MODEL_SRC) $(CONF_SRC))
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
+# parkstat's estimators, tested without HDF5 or model code
+$(BLD)/tests/test_stats: $(BLD)/tests/test_stats.o $(call OBJ,analysis/stats.c)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
 $(BLD)/%.o: %.c Makefile
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c -o $@ $<
@@ -87,6 +92,7 @@ $(BIN):
 # The main job: the default Jiangxi scenarios on all cores, then the headline.
 SCENARIOS := baseline mergers revitalisation upgrades chain cultivation safety smart land focus all-levers plan \
              baseline-percentile plan-percentile
+PLOT_SCENARIOS := baseline all-levers plan plan-percentile   # a readable fan chart
 run: deps
 	@$(MAKE) --no-print-directory all
 	@mkdir -p results
@@ -96,6 +102,9 @@ run: deps
 	done
 	@echo
 	@$(PARKSTAT) headline $(foreach s,$(SCENARIOS),results/jiangxi-$(s).h5)
+	@echo
+	@$(PARKSTAT) plot $(foreach s,$(PLOT_SCENARIOS),results/jiangxi-$(s).h5) -o results/jiangxi-top-tier.png
+	@echo "details: bin/parkstat summary results/jiangxi-plan.h5; paired effects: bin/parkstat compare results/jiangxi-baseline.h5 $(foreach s,$(filter-out baseline %-percentile,$(SCENARIOS)),results/jiangxi-$(s).h5)"
 
 test: deps
 	@$(MAKE) --no-print-directory check
@@ -111,6 +120,10 @@ asan: deps
 	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0:fast_unwind_on_malloc=0 \
 	PARKSIM=$(CURDIR)/bin/parksim-asan PARKSTAT=$(CURDIR)/bin/parkstat-asan \
 	  prove -j2 --exec '' $(addprefix build-asan/tests/,$(TEST_NAMES)) tests/*.t
+
+# Rewrite the stored regression outputs after an intended model change (tests/regression/).
+regress-update: all
+	@tests/regression/update.sh
 
 bench: all
 	@tests/bench.sh

@@ -55,8 +55,9 @@ static const char *const usage_run =
 static const char *const usage_calibrate =
     "usage: parksim calibrate SCENARIO.yaml [-o FITTED.yaml] [--force] [-r N] [-s S] [--set key=value]...\n"
     "\n"
-    "Fits population.size_sigma, population.tech_mean, firm.growth_drift,\n"
-    "assessment.tier1_min and assessment.tier2_min to the calibration.* targets\n"
+    "Fits population.size_sigma, population.tech_mean, firm.exit_rate,\n"
+    "firm.growth_drift, assessment.tier1_min and assessment.tier2_min to the\n"
+    "calibration.* targets\n"
     "(the published 2025 figures; see `parksim keys`) and prints the fit. -r sets\n"
     "calibration.replicates. -o writes the fitted keys as a YAML overlay of the\n"
     "scenario. Runs on one process. Exit 0 all targets met, 1 a target not met\n"

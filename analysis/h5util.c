@@ -1,0 +1,77 @@
+/** \file h5util.c
+ * String reading for parkstat (see h5util.h).
+ */
+#include "h5util.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+int h5u_read_strings(hid_t id, int is_attr, size_t n, char **out)
+{
+    hid_t ft = is_attr ? H5Aget_type(id) : H5Dget_type(id);
+    if (ft < 0) return -1;
+    int rc = -1;
+    hid_t mt = -1;
+    for (size_t i = 0; i < n; i++) out[i] = NULL;
+    if (H5Tget_class(ft) != H5T_STRING) goto done;
+    if (H5Tis_variable_str(ft) > 0) {
+        char **tmp = calloc(n ? n : 1, sizeof *tmp);
+        mt = H5Tcopy(H5T_C_S1);
+        /* the memory type must carry the file's character set, or HDF5 refuses the conversion */
+        if (!tmp || mt < 0 || H5Tset_size(mt, H5T_VARIABLE) < 0 || H5Tset_cset(mt, H5Tget_cset(ft)) < 0) {
+            free(tmp);
+            goto done;
+        }
+        herr_t e = is_attr ? H5Aread(id, mt, tmp) : H5Dread(id, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, tmp);
+        if (e < 0) { free(tmp); goto done; }
+        rc = 0;
+        for (size_t i = 0; i < n; i++)
+            if (!(out[i] = strdup(tmp[i] ? tmp[i] : ""))) rc = -1;
+        /* vlen strings were allocated by the library; give them back to it */
+        hid_t sp = is_attr ? H5Aget_space(id) : H5Dget_space(id);
+        if (sp < 0 || H5Dvlen_reclaim(mt, sp, H5P_DEFAULT, tmp) < 0) rc = -1;
+        if (sp >= 0) H5Sclose(sp);
+        free(tmp);
+    } else {
+        size_t len = H5Tget_size(ft);
+        char *buf = calloc(n * len + 1, 1);
+        mt = H5Tcopy(ft);
+        if (!buf || mt < 0) { free(buf); goto done; }
+        herr_t e = is_attr ? H5Aread(id, mt, buf) : H5Dread(id, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf);
+        if (e < 0) { free(buf); goto done; }
+        rc = 0;
+        for (size_t i = 0; i < n; i++) {
+            /* fixed-length strings are NUL-padded or NUL-terminated, never longer than len */
+            if (!(out[i] = malloc(len + 1))) { rc = -1; continue; }
+            memcpy(out[i], buf + i * len, len);
+            out[i][len] = '\0';
+        }
+        free(buf);
+    }
+done:
+    if (rc < 0)
+        for (size_t i = 0; i < n; i++) free(out[i]), out[i] = NULL;
+    if (mt >= 0) H5Tclose(mt);
+    H5Tclose(ft);
+    return rc;
+}
+
+int h5u_attr_string(hid_t obj, const char *name, char **out)
+{
+    *out = NULL;
+    if (H5Aexists(obj, name) <= 0) return 0;
+    hid_t a = H5Aopen(obj, name, H5P_DEFAULT);
+    if (a < 0) return 0;
+    hid_t sp = H5Aget_space(a);
+    int ok = sp >= 0 && H5Sget_simple_extent_npoints(sp) == 1 && h5u_read_strings(a, 1, 1, out) == 0;
+    if (sp >= 0) H5Sclose(sp);
+    H5Aclose(a);
+    return ok;
+}
+
+void h5u_free_strings(char **s, size_t n)
+{
+    if (!s) return;
+    for (size_t i = 0; i < n; i++) free(s[i]);
+    free(s);
+}

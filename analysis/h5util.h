@@ -1,0 +1,23 @@
+/** \file h5util.h
+ * Small HDF5 readers shared by parkstat's commands: strings of either storage
+ * (fixed-length or variable-length), which parksim uses for attributes and
+ * label datasets respectively.
+ */
+#ifndef PARKSTAT_H5UTIL_H
+#define PARKSTAT_H5UTIL_H
+
+#include <hdf5.h>
+#include <stddef.h>
+
+/** Read a scalar string attribute of `obj` into a malloc'd string. Returns 1 on
+ *  success, 0 when the attribute is absent or not a scalar string. */
+int h5u_attr_string(hid_t obj, const char *name, char **out);
+
+/** Read a string attribute or dataset of n elements (`id` an attribute when
+ *  is_attr, else a dataset) into n malloc'd strings. Returns 0 or -1. */
+int h5u_read_strings(hid_t id, int is_attr, size_t n, char **out);
+
+/** Free n strings and the array. */
+void h5u_free_strings(char **s, size_t n);
+
+#endif

@@ -1,0 +1,275 @@
+/** \file plot.c
+ * `parkstat plot FILE.h5... -o FIG.png`: two figures through gnuplot.
+ *
+ *   FIG.png        fan chart: top-tier count by year per scenario, median line
+ *                  with 50% (25-75%) and 90% (5-95%) bands, targets marked
+ *   FIG-parks.png  per-park bars of P(top tier in year), one panel per scenario
+ *
+ * The data go into the gnuplot script as inline data blocks, so the script is
+ * a complete record of what was drawn (--script keeps it). gnuplot renders to
+ * FIG.png.partial files that are renamed only when it succeeds, so a failed
+ * plot never leaves a truncated PNG under the final name.
+ */
+#include "plot.h"
+
+#include "../sim/err.h"
+#include "common.h"
+#include "runfile.h"
+#include "stats.h"
+
+#include <errno.h>
+#include <gsl/gsl_sort.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static const double fan_q[5] = {0.05, 0.25, 0.5, 0.75, 0.95};
+
+/* gnuplot string literal body: double quotes and backslashes would end or escape it. */
+static void gp_str(FILE *o, const char *s)
+{
+    for (; *s; s++) fputc(*s == '"' ? '\'' : *s == '\\' ? '/' : *s, o);
+}
+
+/* Find an executable: a name with a slash as is, otherwise along $PATH. */
+static int find_exe(const char *name, char *out, size_t len)
+{
+    if (strchr(name, '/')) {
+        snprintf(out, len, "%s", name);
+        return access(out, X_OK) == 0;
+    }
+    const char *path = getenv("PATH");
+    if (!path) path = "/usr/bin:/bin";
+    while (*path) {
+        size_t n = strcspn(path, ":");
+        snprintf(out, len, "%.*s/%s", (int)n, path, name);
+        if (n && access(out, X_OK) == 0) return 1;
+        path += n + (path[n] == ':');
+    }
+    return 0;
+}
+
+static int write_script(FILE *o, RunFile **rf, int nf, const Targets *tg, const char *fan_out, const char *bars_out,
+                        int width, int height)
+{
+    const int Y = rf[0]->Y, P = rf[0]->P;
+    fprintf(o, "# parkstat plot: the data are the inline blocks below (docs/ANALYSIS.md)\n");
+    for (int i = 0; i < nf; i++) {
+        const RunFile *f = rf[i];
+        double *x = malloc((size_t)f->R * sizeof *x);
+        if (!x) return 1;
+        fprintf(o, "# scenario %d: %s (%s), %d replicates\n$fan%d << EOD\n# year q05 q25 median q75 q95 mean\n", i,
+                f->name, f->path, f->R, i);
+        for (int y = 0; y < Y; y++) {
+            for (int r = 0; r < f->R; r++) x[r] = f->top[(size_t)r * Y + y];
+            gsl_sort(x, 1, (size_t)f->R);
+            double m;
+            stats_mean_se(x, (size_t)f->R, &m, NULL, NULL);
+            fprintf(o, "%d", f->years[y]);
+            for (int k = 0; k < 5; k++) fprintf(o, " %.6g", stats_quantile(x, (size_t)f->R, fan_q[k]));
+            fprintf(o, " %.6g\n", m);
+        }
+        fprintf(o, "EOD\n$parks%d << EOD\n# park", i);
+        for (int y = 0; y < Y; y++) fprintf(o, " P%d", f->years[y]);
+        fprintf(o, "\n");
+        for (int p = 0; p < P; p++) {
+            fprintf(o, "\"");
+            gp_str(o, f->park_code[p]);
+            fprintf(o, "\"");
+            for (int y = 0; y < Y; y++) {
+                long k = 0;
+                for (int r = 0; r < f->R; r++) k += f->tier[((size_t)r * Y + y) * P + p] == 1;
+                fprintf(o, " %.6g", (double)k / f->R);
+            }
+            fprintf(o, "\n");
+        }
+        fprintf(o, "EOD\n");
+        free(x);
+    }
+    fprintf(o, "$targets << EOD\n# year count\n");
+    for (int t = 0; t < tg->n; t++) fprintf(o, "%d %d\n", tg->t[t].year, tg->t[t].count);
+    fprintf(o, "EOD\n\n");
+    /* pngcairo draws antialiased, transparent bands; plain png (libgd) is the fallback */
+    fprintf(o, "if (strstrt(GPVAL_TERMINALS, 'pngcairo') > 0) { set terminal pngcairo noenhanced size %d,%d font ',10' } "
+               "else { set terminal png noenhanced size %d,%d }\n", width, height, width, height);
+    fprintf(o, "set output \"");
+    gp_str(o, fan_out);
+    fprintf(o, "\"\nset title \"Top-tier parks: median, 50%% and 90%% bands over replicates; targets in red\"\n");
+    fprintf(o, "set xlabel 'assessment year'\nset ylabel 'top-tier parks'\nset key outside right top\nset grid ytics\n");
+    fprintf(o, "set xrange [%g:%g]\nset xtics 1\nset yrange [0:*]\nset offsets 0, 0, 1, 0\n", rf[0]->years[0] - 0.25,
+            rf[0]->years[Y - 1] + 0.25);
+    fprintf(o, "plot \\\n");
+    for (int i = 0; i < nf; i++) {
+        int lc = i + 1;
+        fprintf(o, "  $fan%d using 1:2:6 with filledcurves fs transparent solid 0.15 noborder lc %d title \"", i, lc);
+        gp_str(o, rf[i]->name);
+        fprintf(o, " 90%%\", \\\n  $fan%d using 1:3:5 with filledcurves fs transparent solid 0.35 noborder lc %d "
+                   "title \"", i, lc);
+        gp_str(o, rf[i]->name);
+        fprintf(o, " 50%%\", \\\n  $fan%d using 1:4 with linespoints lw 2 pt 7 lc %d title \"", i, lc);
+        gp_str(o, rf[i]->name);
+        fprintf(o, " median\", \\\n");
+    }
+    fprintf(o, "  $targets using 1:2 with points pt 9 ps 2.5 lc rgb 'red' title 'target'\nunset output\n\n");
+    /* per-park bars: one panel per scenario */
+    fprintf(o, "if (strstrt(GPVAL_TERMINALS, 'pngcairo') > 0) { set terminal pngcairo noenhanced size %d,%d font ',10' } "
+               "else { set terminal png noenhanced size %d,%d }\n", width, 60 + 380 * nf, width, 60 + 380 * nf);
+    fprintf(o, "set output \"");
+    gp_str(o, bars_out);
+    fprintf(o, "\"\nreset\nset multiplot layout %d,1\nset style data histograms\n"
+               "set style histogram clustered gap 1\nset style fill solid 0.85 border -1\nset yrange [0:1]\n"
+               "set ylabel 'P(top tier)'\nset grid ytics\nset key outside right top\nset xtics rotate by 40 right scale 0 nomirror\n", nf);
+    for (int i = 0; i < nf; i++) {
+        fprintf(o, "set title \"");
+        gp_str(o, rf[i]->name);
+        fprintf(o, ": P(park at the top tier) by year, %d replicates\"\nplot $parks%d using 2:xtic(1) title '%d'", rf[i]->R,
+                i, rf[i]->years[0]);
+        for (int y = 1; y < Y; y++) fprintf(o, ", '' using %d title '%d'", y + 2, rf[i]->years[y]);
+        fprintf(o, "\n");
+    }
+    fprintf(o, "unset multiplot\nunset output\n");
+    return 0;
+}
+
+/* Run gnuplot on the script; 0 or 1 after a message. */
+static int run_gnuplot(const char *exe, const char *script)
+{
+    pid_t pid = fork();
+    if (pid < 0) {
+        sim_error("plot: cannot start gnuplot: %s", strerror(errno));
+        return 1;
+    }
+    if (pid == 0) {
+        execl(exe, exe, script, (char *)NULL);
+        _exit(127);
+    }
+    int st;
+    while (waitpid(pid, &st, 0) < 0)
+        if (errno != EINTR) {
+            sim_error("plot: waiting for gnuplot: %s", strerror(errno));
+            return 1;
+        }
+    if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+        sim_error("plot: gnuplot (%s) failed on %s (%s %d); its messages are above", exe, script,
+                  WIFEXITED(st) ? "exit status" : "signal", WIFEXITED(st) ? WEXITSTATUS(st) : WTERMSIG(st));
+        return 1;
+    }
+    return 0;
+}
+
+static const char *const plot_usage =
+    "usage: parkstat plot FILE.h5... -o FIG.png [--target YEAR:COUNT]... [--script FIG.gp]\n"
+    "                     [--size WIDTHxHEIGHT]\n"
+    "\n"
+    "Writes FIG.png, a fan chart of the top-tier count by year (median, 50% and\n"
+    "90% bands) for each scenario with the targets marked, and FIG-parks.png,\n"
+    "per-park bars of P(top tier) by year (one panel per scenario). Needs gnuplot\n"
+    "(Debian: gnuplot-nox; $GNUPLOT overrides the program). --script keeps the\n"
+    "gnuplot script, which holds every plotted number as inline data.\n"
+    "Exit 0 ok, 1 gnuplot missing or failed, 2 bad input.\n";
+
+int cmd_plot(int argc, char **argv)
+{
+    OutFormat fmt = FMT_TABLE;
+    Targets cmd = {.n = 0};
+    const char *out = NULL, *keep = NULL;
+    int nf = 0, rc = 0, width = 900, height = 560;
+    const char **files = calloc((size_t)argc + 1, sizeof *files);
+    if (!files) return 1;
+    for (int i = 0; i < argc; i++) {
+        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) { fputs(plot_usage, stdout); free(files); return 0; }
+        int c = common_option(argc, argv, &i, &fmt, &cmd);
+        if (c == 2) { free(files); return 2; }
+        if (c == 1 && fmt == FMT_TABLE) continue;
+        if (c == 0 && (!strcmp(argv[i], "-o") || !strcmp(argv[i], "--script") || !strcmp(argv[i], "--size"))) {
+            if (i + 1 >= argc) {
+                sim_error("plot: %s needs a value", argv[i]);
+                free(files);
+                return 2;
+            }
+            if (argv[i][1] == 'o') out = argv[++i];
+            else if (argv[i][2] == 's' && argv[i][3] == 'c') keep = argv[++i];
+            else if (sscanf(argv[++i], "%dx%d", &width, &height) != 2 || width < 200 || height < 150 ||
+                     width > 10000 || height > 10000) {
+                sim_error("plot: --size needs WIDTHxHEIGHT in pixels (200x150 to 10000x10000); got %s", argv[i]);
+                free(files);
+                return 2;
+            }
+            continue;
+        }
+        if (c == 1 || argv[i][0] == '-') {
+            sim_error("plot: unknown option '%s'", argv[i]);
+            fputs(plot_usage, stderr);
+            free(files);
+            return 2;
+        }
+        files[nf++] = argv[i];
+    }
+    size_t ol = out ? strlen(out) : 0;
+    if (nf == 0 || !out || ol < 5 || strcmp(out + ol - 4, ".png")) {
+        sim_error(nf == 0 ? "plot needs at least one file" : "plot needs -o FIG.png (a name ending in .png)");
+        fputs(plot_usage, stderr);
+        free(files);
+        return 2;
+    }
+    char exe[4096];
+    const char *gp = getenv("GNUPLOT") && *getenv("GNUPLOT") ? getenv("GNUPLOT") : "gnuplot";
+    if (!find_exe(gp, exe, sizeof exe)) {
+        sim_error("plot: gnuplot not found ('%s' %s); install it (Debian: apt-get install gnuplot-nox, or make deps) "
+                  "or set GNUPLOT to its path", gp, strchr(gp, '/') ? "is not executable" : "is not on PATH");
+        free(files);
+        return 1;
+    }
+    RunFile **rf = calloc((size_t)nf, sizeof *rf);
+    if (!rf) { free(files); return 1; }
+    for (int i = 0; i < nf && !rc; i++) {
+        rc = runfile_read(files[i], 1, &rf[i]);
+        if (!rc && i > 0) rc = runfile_check_compatible(rf[0], rf[i], 0);
+    }
+    Targets tg;
+    if (!rc) rc = targets_for(rf[0], &cmd, &tg);
+    char *bars = malloc(ol + 16), *fan_tmp = malloc(ol + 16), *bars_tmp = malloc(ol + 24), *script = NULL;
+    if (!rc && (!bars || !fan_tmp || !bars_tmp)) rc = 1;
+    if (!rc) {
+        snprintf(bars, ol + 16, "%.*s-parks.png", (int)(ol - 4), out);
+        snprintf(fan_tmp, ol + 16, "%s.partial", out);
+        snprintf(bars_tmp, ol + 24, "%s.partial", bars);
+        script = keep ? strdup(keep) : malloc(ol + 16);
+        if (!script) rc = 1;
+        else if (!keep) snprintf(script, ol + 16, "%s.gp.tmp", out);
+    }
+    if (!rc) {
+        FILE *o = fopen(script, "w");
+        if (!o) {
+            sim_error("plot: cannot write %s: %s", script, strerror(errno));
+            rc = 1;
+        } else {
+            rc = write_script(o, rf, nf, &tg, fan_tmp, bars_tmp, width, height);
+            if (fclose(o) != 0 && !rc) {
+                sim_error("plot: writing %s failed: %s", script, strerror(errno));
+                rc = 1;
+            }
+        }
+        if (!rc) rc = run_gnuplot(exe, script);
+        if (!rc) {
+            struct stat sa, sb;
+            if (stat(fan_tmp, &sa) < 0 || sa.st_size == 0 || stat(bars_tmp, &sb) < 0 || sb.st_size == 0) {
+                sim_error("plot: gnuplot exited 0 but did not write %s and %s", fan_tmp, bars_tmp);
+                rc = 1;
+            } else if (rename(fan_tmp, out) < 0 || rename(bars_tmp, bars) < 0) {
+                sim_error("plot: cannot rename the plots into place (%s, %s): %s", out, bars, strerror(errno));
+                rc = 1;
+            }
+        }
+        if (rc) unlink(fan_tmp), unlink(bars_tmp);
+        if (!keep) unlink(script);
+        if (!rc) printf("wrote %s (fan chart) and %s (per-park bars)%s%s\n", out, bars, keep ? "; script " : "",
+                        keep ? keep : "");
+    }
+    for (int i = 0; i < nf; i++) runfile_free(rf[i]);
+    free(rf), free(files), free(bars), free(fan_tmp), free(bars_tmp), free(script);
+    return rc;
+}

@@ -1,0 +1,205 @@
+/** \file runfile.c
+ * Reading a parksim output file for analysis (see runfile.h).
+ */
+#include "runfile.h"
+
+#include "../sim/err.h"
+#include "h5util.h"
+
+#include <hdf5.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Dimensions of dataset `name`; returns its rank, or -1 when it is missing. */
+static int ds_dims(hid_t f, const char *name, hsize_t *dims, int maxrank)
+{
+    if (H5Lexists(f, name, H5P_DEFAULT) <= 0) return -1;
+    hid_t d = H5Dopen2(f, name, H5P_DEFAULT);
+    if (d < 0) return -1;
+    hid_t s = H5Dget_space(d);
+    int r = s < 0 ? -1 : H5Sget_simple_extent_ndims(s);
+    if (r > maxrank || (r > 0 && H5Sget_simple_extent_dims(s, dims, NULL) < 0)) r = -1;
+    if (s >= 0) H5Sclose(s);
+    H5Dclose(d);
+    return r;
+}
+
+static int ds_read(hid_t f, const char *name, hid_t memtype, void *buf)
+{
+    hid_t d = H5Dopen2(f, name, H5P_DEFAULT);
+    if (d < 0) return -1;
+    herr_t e = H5Dread(d, memtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf);
+    H5Dclose(d);
+    return e < 0 ? -1 : 0;
+}
+
+/* Tiers from the tier variable's flag_values (1..n); 3, the built-in scheme, when absent. */
+static int read_ntiers(hid_t f)
+{
+    int n = 3;
+    hid_t d = H5Dopen2(f, "/park_year/tier", H5P_DEFAULT);
+    if (d < 0) return n;
+    if (H5Aexists(d, "flag_values") > 0) {
+        hid_t a = H5Aopen(d, "flag_values", H5P_DEFAULT);
+        hid_t s = a >= 0 ? H5Aget_space(a) : -1;
+        hssize_t k = s >= 0 ? H5Sget_simple_extent_npoints(s) : -1;
+        if (k > 0 && k < 128) {
+            int v[128];
+            if (H5Aread(a, H5T_NATIVE_INT, v) >= 0) {
+                n = 0;
+                for (hssize_t i = 0; i < k; i++)
+                    if (v[i] > n) n = v[i];
+            }
+        }
+        if (s >= 0) H5Sclose(s);
+        if (a >= 0) H5Aclose(a);
+    }
+    H5Dclose(d);
+    return n;
+}
+
+int runfile_read(const char *path, int want_tier, RunFile **out)
+{
+    *out = NULL;
+    htri_t is = H5Fis_hdf5(path);
+    if (is <= 0) {
+        sim_error("%s: %s", path, is == 0 ? "not an HDF5 file" : "cannot open (missing or unreadable)");
+        return 2;
+    }
+    hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    if (f < 0) {
+        sim_error("%s: cannot open as HDF5", path);
+        return 2;
+    }
+    int rc = 2;
+    RunFile *rf = calloc(1, sizeof *rf);
+    if (!rf || !(rf->path = strdup(path))) { sim_error("out of memory"); rc = 1; goto fail; }
+    if (H5Aexists(f, "parksim_complete") <= 0) {
+        sim_error("%s: not a finished parksim output (no parksim_complete attribute: the run did not "
+                  "complete or the file is not from parksim); refusing to analyse it", path);
+        goto fail;
+    }
+    if (!h5u_attr_string(f, "scenario_name", &rf->name) && !(rf->name = strdup(path))) {
+        rc = 1;
+        goto fail;
+    }
+    h5u_attr_string(f, "targets", &rf->targets);
+    if (H5Aexists(f, "seed") > 0) {
+        hid_t a = H5Aopen(f, "seed", H5P_DEFAULT);
+        rf->has_seed = a >= 0 && H5Aread(a, H5T_NATIVE_UINT64, &rf->seed) >= 0;
+        if (a >= 0) H5Aclose(a);
+    }
+    hsize_t dy[1], dc[2], dt[3], dp[1];
+    if (ds_dims(f, "/summary/year", dy, 1) != 1 || ds_dims(f, "/summary/top_tier_count", dc, 2) != 2) {
+        sim_error("%s: expected 1-D /summary/year and 2-D /summary/top_tier_count [replicate, year] "
+                  "(docs/OUTPUT.md)", path);
+        goto fail;
+    }
+    if (dc[1] != dy[0] || dc[0] == 0 || dy[0] == 0) {
+        sim_error("%s: /summary/top_tier_count is %llux%llu but there are %llu years; expected [replicate, year] "
+                  "with at least one of each", path, (unsigned long long)dc[0], (unsigned long long)dc[1],
+                  (unsigned long long)dy[0]);
+        goto fail;
+    }
+    if (ds_dims(f, "/park_year/park_code", dp, 1) != 1) {
+        sim_error("%s: expected 1-D /park_year/park_code (docs/OUTPUT.md)", path);
+        goto fail;
+    }
+    rf->R = (int)dc[0];
+    rf->Y = (int)dy[0];
+    rf->P = (int)dp[0];
+    rf->ntiers = read_ntiers(f);
+    rc = 1;
+    rf->years = malloc((size_t)rf->Y * sizeof *rf->years);
+    rf->top = malloc((size_t)rf->R * (size_t)rf->Y * sizeof *rf->top);
+    rf->park_code = calloc((size_t)rf->P + 1, sizeof *rf->park_code);
+    if (!rf->years || !rf->top || !rf->park_code) { sim_error("out of memory"); goto fail; }
+    if (ds_read(f, "/summary/year", H5T_NATIVE_INT, rf->years) < 0 ||
+        ds_read(f, "/summary/top_tier_count", H5T_NATIVE_INT, rf->top) < 0) {
+        sim_error("%s: cannot read /summary", path);
+        goto fail;
+    }
+    hid_t d = H5Dopen2(f, "/park_year/park_code", H5P_DEFAULT);
+    int e = d < 0 ? -1 : h5u_read_strings(d, 0, (size_t)rf->P, rf->park_code);
+    if (d >= 0) H5Dclose(d);
+    if (e < 0) { sim_error("%s: cannot read /park_year/park_code as strings", path); goto fail; }
+    if (want_tier) {
+        if (ds_dims(f, "/park_year/tier", dt, 3) != 3 || dt[0] != dc[0] || dt[1] != dy[0] || dt[2] != dp[0]) {
+            sim_error("%s: expected /park_year/tier of shape [%d replicates, %d years, %d parks]", path, rf->R, rf->Y,
+                      rf->P);
+            rc = 2;
+            goto fail;
+        }
+        rf->tier = malloc((size_t)rf->R * (size_t)rf->Y * (size_t)rf->P);
+        if (!rf->tier) { sim_error("out of memory"); goto fail; }
+        if (ds_read(f, "/park_year/tier", H5T_NATIVE_SCHAR, rf->tier) < 0) {
+            sim_error("%s: cannot read /park_year/tier", path);
+            goto fail;
+        }
+        for (size_t i = 0; i < (size_t)rf->R * (size_t)rf->Y * (size_t)rf->P; i++)
+            if (rf->tier[i] < 1 || rf->tier[i] > rf->ntiers) {
+                sim_error("%s: /park_year/tier element %zu is %d; expected a tier 1..%d", path, i, rf->tier[i],
+                          rf->ntiers);
+                rc = 2;
+                goto fail;
+            }
+    }
+    H5Fclose(f);
+    *out = rf;
+    return 0;
+fail:
+    H5Fclose(f);
+    runfile_free(rf);
+    return rc;
+}
+
+void runfile_free(RunFile *rf)
+{
+    if (!rf) return;
+    free(rf->path);
+    free(rf->name);
+    free(rf->targets);
+    free(rf->years);
+    h5u_free_strings(rf->park_code, (size_t)rf->P);
+    free(rf->top);
+    free(rf->tier);
+    free(rf);
+}
+
+int runfile_year_index(const RunFile *rf, int year)
+{
+    for (int y = 0; y < rf->Y; y++)
+        if (rf->years[y] == year) return y;
+    return -1;
+}
+
+int runfile_check_compatible(const RunFile *a, const RunFile *b, int same_runs)
+{
+    const char *fa = a->path, *fb = b->path;
+    if (same_runs && a->R != b->R) {
+        sim_error("%s has %d replicates but %s has %d: a paired comparison needs the same replicates", fa, a->R, fb,
+                  b->R);
+        return 2;
+    }
+    if (same_runs && (a->has_seed != b->has_seed || a->seed != b->seed)) {
+        sim_error("%s has seed %llu but %s has seed %llu: replicates are paired only when both runs share the "
+                  "seed (common random numbers)", fa, (unsigned long long)a->seed, fb, (unsigned long long)b->seed);
+        return 2;
+    }
+    if (a->Y != b->Y || memcmp(a->years, b->years, (size_t)a->Y * sizeof *a->years)) {
+        sim_error("%s has years %d-%d (%d) but %s has years %d-%d (%d): the years must match", fa, a->years[0],
+                  a->years[a->Y - 1], a->Y, fb, b->years[0], b->years[b->Y - 1], b->Y);
+        return 2;
+    }
+    if (a->P != b->P) {
+        sim_error("%s has %d parks but %s has %d: the parks must match", fa, a->P, fb, b->P);
+        return 2;
+    }
+    for (int p = 0; p < a->P; p++)
+        if (strcmp(a->park_code[p], b->park_code[p])) {
+            sim_error("park %d is '%s' in %s but '%s' in %s: the parks (park_code, in order) must match", p,
+                      a->park_code[p], fa, b->park_code[p], fb);
+            return 2;
+        }
+    return 0;
+}

@@ -1,0 +1,41 @@
+/** \file runfile.h
+ * One finished parksim output file, read into memory for analysis (the file
+ * layout is docs/OUTPUT.md). Every size (replicates, years, parks, levers,
+ * tiers) comes from the file; nothing is assumed.
+ */
+#ifndef PARKSTAT_RUNFILE_H
+#define PARKSTAT_RUNFILE_H
+
+#include <stdint.h>
+
+typedef struct {
+    char *path;
+    char *name;          /**< scenario_name, or the path when absent */
+    char *targets;       /**< root attribute `targets` ("2027:6 2028:10"), NULL when absent */
+    uint64_t seed;
+    int has_seed;
+    int R, Y, P;         /**< replicates, years, parks */
+    int ntiers;          /**< tiers 1..ntiers (from tier's flag_values; 3 when absent) */
+    int *years;          /**< [Y] calendar years */
+    char **park_code;    /**< [P] */
+    int *top;            /**< [R][Y] top_tier_count */
+    signed char *tier;   /**< [R][Y][P], NULL unless asked for */
+} RunFile;
+
+/** Read `path`: root attributes, /summary, and /park_year/tier when want_tier.
+ *  Refuses a file without the parksim_complete marker. Returns 0, or an exit
+ *  code after one message: 2 bad input (not HDF5, unfinished, wrong layout),
+ *  1 I/O or memory failure. */
+int runfile_read(const char *path, int want_tier, RunFile **out);
+void runfile_free(RunFile *rf);
+
+/** Index of calendar year `year` in rf->years, or -1. */
+int runfile_year_index(const RunFile *rf, int year);
+
+/** Paired-comparison compatibility: same seed, replicate count, years and parks
+ *  (park_code list, in order). Returns 0, or 2 after a message naming both files
+ *  and what differs. With `same_runs` 0 only years and parks are checked (for
+ *  two-sample tests between runs with different seeds or replicate counts). */
+int runfile_check_compatible(const RunFile *a, const RunFile *b, int same_runs);
+
+#endif
