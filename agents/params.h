@@ -95,6 +95,7 @@ typedef struct {
 typedef struct {
     char name[PS_NAME_MAX];
     char description[PS_TEXT_MAX];
+    char targets[PS_NAME_MAX];  /**< "YEAR:COUNT ...": first-tier targets, written to the output for parkstat */
 
     struct { uint64_t seed; int replicates; int start_year; int years; int chunk_replicates; } run;
 

@@ -50,6 +50,7 @@ typedef struct {
 static const ParamSpec specs[] = {
     {"scenario.name", T_STR, F(name), "unnamed", 1, 0, "", "Scenario name: default output file name and table row label"},
     {"scenario.description", T_STR, F(description), "", 0, 0, "", "Free text stored in the output"},
+    {"scenario.targets", T_STR, F(targets), "2027:6 2028:10", 0, 0, "", "First-tier park targets as YEAR:COUNT pairs (the Jiangxi plan: 6 by 2027, ~10 by 2028) [V §2.3]; stored in the output, where parkstat reads them"},
 
     {"run.seed", T_U64, F(run.seed), "20260101", 0, 0, "", "Master seed of every keyed random stream"},
     {"run.replicates", T_INT, F(run.replicates), "1000", 1, 10000000, "", "Monte-Carlo replicates"},
@@ -832,6 +833,8 @@ static void check_lever_months(Ctx *cx, Params *p, const YNode *root, const char
     c->end = e > months - 1 ? months - 1 : e;
 }
 
+static void check_targets(Ctx *cx, const Params *p, const YNode *root);
+
 static void cross_checks(Ctx *cx, Params *p, const YNode *root)
 {
     const YNode *at;
@@ -857,6 +860,7 @@ static void cross_checks(Ctx *cx, Params *p, const YNode *root)
         report(cx, at, k, "assessment.tier1_min (%g) must not be below assessment.tier2_min (%g)",
                p->assessment.tier1_min, p->assessment.tier2_min);
     }
+    check_targets(cx, p, root);
     check_lever_months(cx, p, root, "mergers", &p->levers.mergers.c);
     check_lever_months(cx, p, root, "revitalisation", &p->levers.revitalisation.c);
     check_lever_months(cx, p, root, "upgrades", &p->levers.upgrades.c);
@@ -871,6 +875,27 @@ static void cross_checks(Ctx *cx, Params *p, const YNode *root)
         k = written_key(root, keys, 2, &at);
         report(cx, at, k, "smart.coverage_top (%g) must not be below smart.coverage_improved (%g)",
                p->smart.coverage[1], p->smart.coverage[0]);
+    }
+}
+
+/* scenario.targets: space-separated YEAR:COUNT pairs with whole counts >= 0.
+ * A year outside the run is allowed (the default names 2027 and 2028 also
+ * for shorter runs); parkstat reports only the years a file has. */
+static void check_targets(Ctx *cx, const Params *p, const YNode *root)
+{
+    const char *s = p->targets;
+    while (*s) {
+        while (*s == ' ') s++;
+        if (!*s) break;
+        int y, c, n = 0;
+        if (sscanf(s, "%d:%d%n", &y, &c, &n) != 2 || (s[n] && s[n] != ' ') || c < 0 || y < 1900 || y > 2200) {
+            const char *keys[] = {"scenario.targets"};
+            const YNode *at;
+            const char *k = written_key(root, keys, 1, &at);
+            report(cx, at, k, "expected YEAR:COUNT pairs (years 1900..2200, whole counts >= 0), got '%s'", p->targets);
+            return;
+        }
+        s += n;
     }
 }
 

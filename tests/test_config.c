@@ -146,7 +146,7 @@ static void csv_bad(const char *path, const char *what)
 
 int main(void)
 {
-    plan(173);
+    plan(177);
 
     snprintf(dir, sizeof dir, "/tmp/parksim-test-config-XXXXXX");
     if (!mkdtemp(dir)) {
@@ -448,6 +448,23 @@ int main(void)
         put("lmiss.yaml", "base: [la.yaml, nothere.yaml]\n");
         load_bad("{D}/lmiss.yaml", NULL, 0, "a missing file in a base list");
         says("{D}/lmiss.yaml:1:17: base: cannot open base scenario '{D}/nothere.yaml'", "missing file in a base list");
+    }
+
+    /* ================================================= scenario.targets */
+    {
+        char *s1[] = {"scenario.targets=2027:6 2028:-1"};
+        load_bad("configs/test/tiny.yaml", s1, 1, "a negative target count");
+        says("--set scenario.targets: expected YEAR:COUNT pairs (years 1900..2200, whole counts >= 0), got '2027:6 2028:-1'",
+             "negative target count");
+        char *s2[] = {"scenario.targets=2027-6"};
+        load_bad("configs/test/tiny.yaml", s2, 1, "a target without YEAR:COUNT");
+        Scenario sc;
+        char *s3[] = {"scenario.targets=2026:1  2028:3"};
+        cap_begin();
+        SimStatus st = config_load(&sc, "configs/test/tiny.yaml", s3, 1);
+        cap_end();
+        ok(st == SIM_OK && !strcmp(sc.p.targets, "2026:1  2028:3"), "well-formed targets load (extra spaces allowed)");
+        config_free(&sc);
     }
 
     /* ================================================= choice keys */
