@@ -79,9 +79,20 @@ SimStatus parks_load_csv(const char *path, ParkInfo **parks, int *n_parks, char 
         sim_error("%s: cannot open park file: %s", path, strerror(errno));
         return SIM_ECONFIG;
     }
-    char *buf = malloc(MAX_BYTES + 1);
+    /* Grow the buffer as the file is read: allocating the 64 MiB limit up
+     * front cost every load (the fuzzer ran at ~130 inputs/s because of it). */
+    size_t bcap = 1 << 16, len = 0, got;
+    char *buf = malloc(bcap + 1);
     if (!buf) { fclose(fp); return SIM_ENOMEM; }
-    size_t len = fread(buf, 1, MAX_BYTES + 1, fp);
+    while ((got = fread(buf + len, 1, bcap - len, fp)) > 0) {
+        len += got;
+        if (len < bcap) continue;
+        if (bcap > MAX_BYTES) break;
+        char *nb = realloc(buf, 2 * bcap + 1);
+        if (!nb) { free(buf); fclose(fp); return SIM_ENOMEM; }
+        buf = nb;
+        bcap *= 2;
+    }
     int rerr = ferror(fp);
     fclose(fp);
     if (rerr) { sim_error("%s: read error", path); free(buf); return SIM_ECONFIG; }
