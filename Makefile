@@ -22,7 +22,7 @@ BIN       := bin
 MODEL_SRC := agents/rng.c agents/firm.c agents/population.c agents/assess.c agents/model.c agents/results.c \
              policies/levers.c policies/upgrades.c policies/mergers.c policies/revitalise.c
 CONF_SRC  := sim/err.c sim/ytree.c sim/config.c sim/parks_csv.c
-SIM_SRC   := sim/par.c sim/io_h5.c sim/ensemble.c sim/main.c
+SIM_SRC   := sim/par.c sim/io_h5.c sim/checkpoint.c sim/ensemble.c sim/main.c
 STAT_SRC  := analysis/parkstat.c
 TEST_NAMES:= test_rng test_config test_model test_levers test_assess
 OBJ        = $(patsubst %.c,$(BLD)/%.o,$(1))
@@ -83,7 +83,7 @@ $(BLD)/build_info.h: FORCE
 	@mkdir -p $(BLD)
 	@printf '#define PARKSIM_BUILD "%s"\n' "$$(git describe --always --dirty 2>/dev/null || echo unknown)" > $@.tmp
 	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
-$(BLD)/sim/main.o $(BLD)/sim/io_h5.o: $(BLD)/build_info.h
+$(BLD)/sim/main.o $(BLD)/sim/io_h5.o $(BLD)/sim/checkpoint.o: $(BLD)/build_info.h
 FORCE:
 
 $(BIN):

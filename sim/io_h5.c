@@ -545,7 +545,7 @@ SimStatus out_finalize(const char *path, const Scenario *sc, const OutDims *d, c
     char hist[1200];
     snprintf(hist, sizeof hist, "%s: %s", when, f->history);
     int32_t reps = d->R, nranks = f->nranks, monthly = d->monthly, compression = d->compression;
-    int32_t complete = 1;
+    int32_t complete = 1, computed = f->computed, restored = f->restored;
     ok = ok && attr_str(file, "title", "parksim: chemical-park competitiveness ensemble") &&
          attr_str(file, "Conventions", "CF-1.8") && attr_str(file, "source", src) && attr_str(file, "history", hist) &&
          attr_str(file, "parksim_version", PARKSIM_VERSION) && attr_str(file, "scenario_name", sc->p.name) &&
@@ -558,6 +558,8 @@ SimStatus out_finalize(const char *path, const Scenario *sc, const OutDims *d, c
          attr_num(file, "nranks", H5T_STD_I32LE, H5T_NATIVE_INT32, &nranks) &&
          attr_num(file, "loop_seconds", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, &f->loop_seconds) &&
          attr_num(file, "write_seconds", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, &f->write_seconds) &&
+         attr_num(file, "replicates_computed", H5T_STD_I32LE, H5T_NATIVE_INT32, &computed) &&
+         attr_num(file, "replicates_restored", H5T_STD_I32LE, H5T_NATIVE_INT32, &restored) &&
          attr_str(file, "result_digest", dig) && attr_str(file, "date_created", when);
     /* Last: a file without this marker was not finished. */
     ok = ok && attr_num(file, "parksim_complete", H5T_STD_I32LE, H5T_NATIVE_INT32, &complete);

@@ -24,6 +24,8 @@ typedef struct {
     int nranks;
     uint64_t digest;          /**< order-independent hash of all replicate results */
     double loop_seconds, write_seconds;
+    int computed;             /**< replicates computed by this invocation */
+    int restored;             /**< replicates read back from a checkpoint (--resume) */
 } RunFacts;
 
 typedef struct Output Output;
