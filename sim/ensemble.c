@@ -275,6 +275,7 @@ SimStatus ensemble_run(const Scenario *sc, RunOptions *opt)
             progress(opt, done < d.R ? done : d.R, d.R, t0, &t_last, 0);
         }
         if (!par_all_ok(st == SIM_OK)) break;
+        ckpt_test_hook("after-batch", k + 1);
         /* A safe point: every rank has finished and written the round. Rank 0
          * owns the clock; a signal on any rank counts. */
         int want = g_stop_signal ? 2 : (rank == 0 && opt->checkpoint_every >= 0 && par_wtime() - t_ckpt >= opt->checkpoint_every);
