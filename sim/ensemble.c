@@ -86,6 +86,49 @@ static volatile sig_atomic_t g_stop_signal;
 
 static void on_stop_signal(int sig) { g_stop_signal = sig; }
 
+/* A collective HDF5 call that one rank left after an error leaves the others
+ * waiting for ever; no MPI call can end that from inside. The watchdog ends
+ * this rank instead (async-signal-safe: write and _exit), and mpirun then
+ * stops the job because a rank exited without finalizing. */
+static char g_watch_what[96];
+static unsigned g_watch_secs;
+
+static void on_watchdog(int sig)
+{
+    (void)sig;
+    static const char a[] = "parksim: error: the HDF5 output did not progress for ";
+    char num[16];
+    int k = 0;
+    unsigned v = g_watch_secs;
+    char rev[16];
+    do { rev[k++] = (char)('0' + v % 10); v /= 10; } while (v && k < 15);
+    for (int i = 0; i < k; i++) num[i] = rev[k - 1 - i];
+    ssize_t ignored = write(STDERR_FILENO, a, sizeof a - 1);
+    ignored = write(STDERR_FILENO, num, (size_t)k);
+    static const char b[] = " s while ";
+    ignored = write(STDERR_FILENO, b, sizeof b - 1);
+    ignored = write(STDERR_FILENO, g_watch_what, strlen(g_watch_what));
+    static const char c[] = " (another rank failed?); stopping this rank (PARKSIM_IO_TIMEOUT sets the limit)\n";
+    ignored = write(STDERR_FILENO, c, sizeof c - 1);
+    (void)ignored;
+    _exit(EXIT_RUNTIME);
+}
+
+static void io_watchdog(unsigned secs, const char *what)
+{
+    if (secs == 0 || !what) {
+        alarm(0);
+        return;
+    }
+    snprintf(g_watch_what, sizeof g_watch_what, "%s", what);
+    g_watch_secs = secs;
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_watchdog;
+    sigemptyset(&sa.sa_mask);
+    if (sigaction(SIGALRM, &sa, NULL) == 0) alarm(secs);
+}
+
 static int install_stop_handlers(void)
 {
     struct sigaction sa;
@@ -222,7 +265,7 @@ SimStatus ensemble_run(const Scenario *sc, RunOptions *opt)
     st_i = rank == 0 ? check_disk(opt, sc, &d, restored) : SIM_OK;
     par_bcast_bytes(&st_i, sizeof st_i);
     if (st_i != SIM_OK) {
-        ckpt_end(ck, 0);
+        ckpt_end(ck, restored == 0); /* a directory made just now goes again */
         replicate_out_free(&batch);
         return (SimStatus)st_i;
     }
@@ -267,7 +310,9 @@ SimStatus ensemble_run(const Scenario *sc, RunOptions *opt)
         double tb = par_wtime();
         t_loop += tb - ta;
         if (!par_all_ok(st == SIM_OK)) break;
+        io_watchdog(opt->io_timeout, "writing a batch");
         st = out_write_batch(out, first, n, &batch);
+        io_watchdog(0, NULL);
         if (st != SIM_OK) io_broken = 1;
         t_write += par_wtime() - tb;
         if (rank == 0) {
@@ -294,7 +339,25 @@ SimStatus ensemble_run(const Scenario *sc, RunOptions *opt)
      * so that a failure there costs no computation. */
     if (!io_broken && par_all_ok(st == SIM_OK) && !stopped) st = ckpt_commit(ck);
     replicate_out_free(&batch);
+    /* After a failure on any rank, the ranks' HDF5 states may differ (a write
+     * that failed on one rank only, data cached on another), and the
+     * collective close would then wait in different barriers for ever (seen
+     * with a full disk). The unfinished file is useless: remove it and stop
+     * every rank instead of closing it. */
+    if (!par_all_ok(st == SIM_OK) && out_created) {
+        if (rank == 0) {
+            if (unlink(tmp) != 0 && errno != ENOENT)
+                sim_warn("could not remove the unfinished file %s: %s", tmp, strerror(errno));
+            if (restored || computed)
+                fprintf(stderr, "parksim: replicates already committed to the checkpoint %s are kept; rerun with "
+                                "--resume to continue from them\n", ckdir);
+            sim_error("stopping all ranks after the failure above (exit code %d)", EXIT_RUNTIME);
+        }
+        par_abort(EXIT_RUNTIME);
+    }
+    io_watchdog(opt->io_timeout, "closing the output file");
     SimStatus cst = out_close(out);
+    io_watchdog(0, NULL);
     if (cst != SIM_OK && out_created) io_broken = 1;
     if (st == SIM_OK) st = cst;
     int ok = par_all_ok(st == SIM_OK);
@@ -321,8 +384,8 @@ SimStatus ensemble_run(const Scenario *sc, RunOptions *opt)
     }
     par_bcast_bytes(&st_i, sizeof st_i);
     if (rank == 0 && st_i != SIM_OK && (restored || computed_all))
-        fprintf(stderr, "parksim: the replicates committed to the checkpoint %s are kept; rerun with --resume to "
-                        "continue from them\n", ckdir);
+        fprintf(stderr, "parksim: replicates already committed to the checkpoint %s are kept; rerun with --resume "
+                        "to continue from them\n", ckdir);
     /* After a failed collective write or close, HDF5 may still hold the file
      * open, and MPI_Finalize would make it flush through a broken MPI-IO
      * handle (seen: a segfault in H5F__close_cb). The unfinished file is gone

@@ -16,6 +16,7 @@ typedef struct {
     double progress_every;    /**< seconds between progress lines; < 0: 0.2 on a terminal, 5 otherwise */
     int resume;               /**< continue from the checkpoint OUT.ckpt if there is one */
     double checkpoint_every;  /**< seconds between checkpoint commits (0: every batch); < 0: only on signals and at the end */
+    unsigned io_timeout;      /**< seconds one collective HDF5 write or close may take before the rank gives up */
     int interrupted;          /**< out: stopped after a signal-triggered checkpoint */
 } RunOptions;
 

@@ -163,6 +163,18 @@ static int parse_args(int argc, char **argv, Args *a)
     return 0;
 }
 
+/* PARKSIM_IO_TIMEOUT: seconds before a stuck collective write or close stops
+ * the rank (default 900; a healthy write of one batch takes far less). */
+static unsigned io_timeout(void)
+{
+    const char *e = getenv("PARKSIM_IO_TIMEOUT");
+    char *end;
+    long v = e ? strtol(e, &end, 10) : 0;
+    if (e && !*end && v >= 1 && v <= 86400) return (unsigned)v;
+    if (e) sim_warn("PARKSIM_IO_TIMEOUT='%s' is not a number of seconds from 1 to 86400; using 900", e);
+    return 900;
+}
+
 static char *join_args(int argc, char **argv)
 {
     size_t n = 1;
@@ -222,7 +234,7 @@ int main(int argc, char **argv)
             snprintf(outbuf, sizeof outbuf, "%s.h5", sc.p.name);
             char *hist = join_args(argc, argv);
             RunOptions opt = {a.out ? a.out : outbuf, a.scenario, hist ? hist : "parksim", a.force, a.quiet, a.progress,
-                              a.resume, a.ckpt_every, 0};
+                              a.resume, a.ckpt_every, io_timeout(), 0};
             st = ensemble_run(&sc, &opt);
             free(hist);
             interrupted = opt.interrupted;
