@@ -186,6 +186,15 @@ SimStatus out_create(Output **po, const char *path, const OutDims *d)
      * index ... H5FD__mpio_write(): file write failed") and left the other
      * rank waiting in the next collective write. With collective metadata
      * writes the same run and 40,000 replicates complete. */
+    /* HDF5 1.8 object headers: attributes beyond 64 KiB (the park file text
+     * of a few thousand parks, stored in `parks_csv`) move to dense storage
+     * instead of failing the finishing pass, as they did with the default
+     * earliest format. NetCDF-4 (HDF5 >= 1.8) reads them. */
+    if (H5Pset_libver_bounds(fapl, H5F_LIBVER_V18, H5F_LIBVER_V18) < 0) {
+        o->status = h5fail("set the file format bounds for", path);
+        H5Pclose(fapl);
+        return o->status;
+    }
     if (H5Pset_coll_metadata_write(fapl, 1) < 0 || H5Pset_all_coll_metadata_ops(fapl, 1) < 0) {
         o->status = h5fail("set up collective metadata writes for", path);
         H5Pclose(fapl);
@@ -494,7 +503,15 @@ SimStatus out_finalize(const char *path, const Scenario *sc, const OutDims *d, c
 {
     static const char *const groups[] = {"summary", "park_year", "park_month", "parks"};
     H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
-    hid_t file = H5Fopen(path, H5F_ACC_RDWR, H5P_DEFAULT);
+    /* The same format bounds as at creation (see out_create). */
+    hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
+    if (fapl < 0 || H5Pset_libver_bounds(fapl, H5F_LIBVER_V18, H5F_LIBVER_V18) < 0) {
+        SimStatus e = h5fail("set up file access for", path);
+        if (fapl >= 0) H5Pclose(fapl);
+        return e;
+    }
+    hid_t file = H5Fopen(path, H5F_ACC_RDWR, fapl);
+    H5Pclose(fapl);
     if (file < 0) return h5fail("reopen the output file", path);
     int ok = 1;
     hid_t estack = -1; /* error stack saved at the first failure, before cleanup clears it */
