@@ -161,7 +161,12 @@ def main(tmp):
                               "--checkpoint-every", "0"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                              env=dict(os.environ, PARKSIM_TEST_HOOK="after-batch:3"))
         marker = p.stderr.readline()
+        # The marker is printed just before rank 0 stops itself: wait for the stop.
+        t0 = time.time()
         kids = children(p.pid)
+        while not any(st == "T" for _, st in kids) and time.time() - t0 < 20:
+            time.sleep(0.02)
+            kids = children(p.pid)
         stopped = [k for k, st in kids if st == "T"]   # rank 0 stopped itself at the hook
         running = [k for k, st in kids if st != "T"]
         target = stopped if victim == 0 else running

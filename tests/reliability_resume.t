@@ -70,6 +70,14 @@ def alive(pid):
         return False
 
 
+def stopped(pid):
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            return f.read().rsplit(")", 1)[1].split()[0] == "T"
+    except OSError:
+        return False
+
+
 def kill_job(p):
     """SIGKILL mpirun and every rank at the same moment; wait until all are gone."""
     pids = [p.pid] + children(p.pid)
@@ -221,6 +229,9 @@ def main(tmp):
         out = "sig%d.h5" % sig
         p = start(2, out, env={"PARKSIM_TEST_HOOK": "after-batch:3"})
         line = p.stderr.readline()
+        t0 = time.time()  # the marker comes just before rank 0 stops itself: wait for the stop
+        while not any(stopped(q) for q in children(p.pid)) and time.time() - t0 < 20:
+            time.sleep(0.02)
         pids = [p.pid] if target == "mpirun" else children(p.pid)
         for q in pids:
             os.kill(q, sig)
