@@ -154,6 +154,7 @@ static int validate_seg(Ckpt *c, int s, int *max_run)
     if (fd < 0) { sim_error("checkpoint %s: cannot open: %s", path, strerror(errno)); return 0; }
     SegHeader h;
     struct stat sb;
+    memset(&sb, 0, sizeof sb);
     int ok = 0;
     char want_build[64];
     build_id(want_build);
