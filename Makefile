@@ -23,7 +23,7 @@ MODEL_SRC := agents/rng.c agents/firm.c agents/population.c agents/assess.c agen
              policies/levers.c policies/upgrades.c policies/mergers.c policies/revitalise.c \
              policies/chain.c policies/cultivation.c policies/safety.c policies/smart.c policies/landuse.c policies/focus.c
 CONF_SRC  := sim/err.c sim/ytree.c sim/config.c sim/parks_csv.c
-SIM_SRC   := sim/par.c sim/io_h5.c sim/ensemble.c sim/calibrate.c sim/main.c
+SIM_SRC   := sim/par.c sim/io_h5.c sim/checkpoint.c sim/ensemble.c sim/calibrate.c sim/main.c
 STAT_SRC  := analysis/parkstat.c analysis/common.c analysis/runfile.c analysis/h5util.c analysis/stats.c \
              analysis/summary.c analysis/compare.c analysis/regress.c analysis/regress_stat.c analysis/plot.c
 TEST_NAMES:= test_rng test_config test_model test_levers test_assess test_validation test_policies test_stats
@@ -32,6 +32,9 @@ OBJ        = $(patsubst %.c,$(BLD)/%.o,$(1))
 PARKSIM   := $(BIN)/parksim$(if $(SANITIZE),-asan)
 PARKSTAT  := $(BIN)/parkstat$(if $(SANITIZE),-asan)
 TESTS     := $(addprefix $(BLD)/tests/,$(TEST_NAMES))
+# Fuzz-corpus replay drivers (gcc, no libFuzzer): tests/fuzz_replay.t runs them.
+FUZZ_NAMES:= scenario parks
+REPLAY    := $(addprefix $(BLD)/fuzz/replay_,$(FUZZ_NAMES))
 
 # Open MPI as root, more ranks than cores, and no CMA (containers): STACK.md §2.
 export OMPI_ALLOW_RUN_AS_ROOT := 1
@@ -39,7 +42,7 @@ export OMPI_ALLOW_RUN_AS_ROOT_CONFIRM := 1
 export OMPI_MCA_rmaps_base_oversubscribe := 1
 export OMPI_MCA_btl_vader_single_copy_mechanism := none
 
-.PHONY: all deps deps-r run test check asan bench docs clean regress-update FORCE
+.PHONY: all deps deps-r run test check asan valgrind fuzz bench docs clean regress-update FORCE
 
 all: $(PARKSIM) $(PARKSTAT)
 
@@ -71,6 +74,8 @@ $(BLD)/tests/%: $(BLD)/tests/%.o $(call OBJ,$(MODEL_SRC) $(CONF_SRC))
 
 # parkstat's estimators, tested without HDF5 or model code
 $(BLD)/tests/test_stats: $(BLD)/tests/test_stats.o $(call OBJ,analysis/stats.c)
+
+$(BLD)/fuzz/replay_%: $(call OBJ,fuzz/replay.c fuzz/fuzz_common.c fuzz/fuzz_%.c $(MODEL_SRC) $(CONF_SRC))
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BLD)/%.o: %.c Makefile
@@ -83,7 +88,7 @@ $(BLD)/build_info.h: FORCE
 	@mkdir -p $(BLD)
 	@printf '#define PARKSIM_BUILD "%s"\n' "$$(git describe --always --dirty 2>/dev/null || echo unknown)" > $@.tmp
 	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
-$(BLD)/sim/main.o $(BLD)/sim/io_h5.o: $(BLD)/build_info.h
+$(BLD)/sim/main.o $(BLD)/sim/io_h5.o $(BLD)/sim/checkpoint.o: $(BLD)/build_info.h
 FORCE:
 
 $(BIN):
@@ -109,21 +114,46 @@ run: deps
 test: deps
 	@$(MAKE) --no-print-directory check
 
-check: all $(TESTS)
+check: all $(TESTS) $(REPLAY)
 	prove -j2 --exec '' $(addprefix $(BLD)/tests/,$(TEST_NAMES)) tests/*.t
 
 # The suite under AddressSanitizer and UBSan; Open MPI's own leaks suppressed (STACK.md §2).
 asan: deps
 	@$(MAKE) --no-print-directory SANITIZE='$(ASAN_FLAGS)' OPT=-O1 $(BIN)/parksim-asan $(BIN)/parkstat-asan \
-	  $(addprefix build-asan/tests/,$(TEST_NAMES))
+	  $(addprefix build-asan/tests/,$(TEST_NAMES)) $(addprefix build-asan/fuzz/replay_,$(FUZZ_NAMES))
 	ASAN_OPTIONS=fast_unwind_on_malloc=0:detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0:fast_unwind_on_malloc=0 \
-	PARKSIM=$(CURDIR)/bin/parksim-asan PARKSTAT=$(CURDIR)/bin/parkstat-asan \
+	PARKSIM=$(CURDIR)/bin/parksim-asan PARKSTAT=$(CURDIR)/bin/parkstat-asan REPLAY_DIR=$(CURDIR)/build-asan/fuzz \
 	  prove -j2 --exec '' $(addprefix build-asan/tests/,$(TEST_NAMES)) tests/*.t
 
 # Rewrite the stored regression outputs after an intended model change (tests/regression/).
 regress-update: all
 	@tests/regression/update.sh
+
+# libFuzzer on the scenario and park-file loaders (clang). FUZZ_TIME seconds per
+# harness; new corpus entries go to build-fuzz/corpus (not committed), crashes
+# to fuzz/findings/ (copy them into tests/fuzz-corpus/ once fixed).
+FUZZ_TIME ?= 60
+FUZZ_JOBS ?= 1
+FUZZ_CFLAGS = -std=c11 -D_XOPEN_SOURCE=700 -g -O1 -fsanitize=fuzzer,address,undefined \
+              -fno-sanitize-recover=undefined $(shell pkg-config --cflags gsl yaml-0.1)
+build-fuzz/fuzz_%: fuzz/fuzz_%.c fuzz/fuzz_common.c fuzz/fuzz_common.h $(MODEL_SRC) $(CONF_SRC) Makefile
+	@command -v clang >/dev/null || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends clang)
+	@mkdir -p build-fuzz
+	clang $(FUZZ_CFLAGS) -o $@ $(filter %.c,$^) $(shell pkg-config --libs gsl yaml-0.1) -lm
+fuzz: $(addprefix build-fuzz/fuzz_,$(FUZZ_NAMES))
+	@mkdir -p fuzz/findings
+	@for t in $(FUZZ_NAMES); do mkdir -p build-fuzz/corpus/$$t; \
+	  echo "make fuzz: $$t for $(FUZZ_TIME) s"; \
+	  nice -n 19 build-fuzz/fuzz_$$t -max_total_time=$(FUZZ_TIME) -fork=$(FUZZ_JOBS) -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1 \
+	    -dict=fuzz/$$t.dict -max_len=8192 -timeout=10 -rss_limit_mb=1024 -print_final_stats=1 \
+	    -artifact_prefix=fuzz/findings/$$t- build-fuzz/corpus/$$t tests/fuzz-corpus/$$t || exit $$?; \
+	done
+
+# A small singleton scenario under valgrind memcheck; Open MPI/HDF5 internals suppressed.
+valgrind: all
+	@command -v valgrind >/dev/null || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends valgrind)
+	@tests/valgrind.sh
 
 bench: all
 	@tests/bench.sh
@@ -132,6 +162,6 @@ docs: $(PARKSIM)
 	@PARKSIM=$(PARKSIM) tests/docs_keys.sh
 
 clean:
-	rm -rf build build-asan bin
+	rm -rf build build-asan build-fuzz bin
 
 -include $(shell find build build-asan -name '*.d' 2>/dev/null)

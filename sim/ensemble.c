@@ -7,17 +7,24 @@
  * replicate's agents, whatever the number of replicates.
  *
  * The file is written under "<out>.partial" and renamed only after the
- * finishing pass succeeded.
+ * finishing pass succeeded. Computed replicates also go to the checkpoint
+ * (checkpoint.h), committed every --checkpoint-every, on SIGTERM/SIGUSR1 and
+ * before the finishing pass; on --resume a replicate found there is read
+ * back instead of computed. HDF5 files are not crash-safe, so a resume
+ * rewrites the whole .partial file from the checkpoint and new work.
  */
 #include "ensemble.h"
+#include "checkpoint.h"
 #include "io_h5.h"
 #include "par.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 /* FNV-1a over bytes, seeded with the replicate index. */
@@ -73,7 +80,147 @@ static void progress(const RunOptions *opt, int done, int total, double t0, doub
     fflush(stderr);
 }
 
-SimStatus ensemble_run(const Scenario *sc, const RunOptions *opt)
+/* Set by SIGTERM/SIGUSR1 (Slurm sends one before the time limit); read at
+ * the next round boundary, where all ranks agree to checkpoint and stop. */
+static volatile sig_atomic_t g_stop_signal;
+
+static void on_stop_signal(int sig) { g_stop_signal = sig; }
+
+/* A collective HDF5 call that one rank left after an error leaves the others
+ * waiting for ever; no MPI call can end that from inside. The watchdog ends
+ * this rank instead (async-signal-safe: write and _exit), and mpirun then
+ * stops the job because a rank exited without finalizing. */
+static char g_watch_what[96];
+static unsigned g_watch_secs;
+
+static void on_watchdog(int sig)
+{
+    (void)sig;
+    static const char a[] = "parksim: error: the HDF5 output did not progress for ";
+    char num[16];
+    int k = 0;
+    unsigned v = g_watch_secs;
+    char rev[16];
+    do { rev[k++] = (char)('0' + v % 10); v /= 10; } while (v && k < 15);
+    for (int i = 0; i < k; i++) num[i] = rev[k - 1 - i];
+    ssize_t ignored = write(STDERR_FILENO, a, sizeof a - 1);
+    ignored = write(STDERR_FILENO, num, (size_t)k);
+    static const char b[] = " s while ";
+    ignored = write(STDERR_FILENO, b, sizeof b - 1);
+    ignored = write(STDERR_FILENO, g_watch_what, strlen(g_watch_what));
+    static const char c[] = " (another rank failed?); stopping this rank (PARKSIM_IO_TIMEOUT sets the limit)\n";
+    ignored = write(STDERR_FILENO, c, sizeof c - 1);
+    (void)ignored;
+    _exit(EXIT_RUNTIME);
+}
+
+/* A failed collective HDF5 call (dataset creation, a write) may have failed
+ * on this rank only, while the others wait inside the library for it (seen
+ * with a full disk: one rank's chunk allocation fails, the other's does not).
+ * No agreement between the ranks is possible then, so the failing rank
+ * removes the unfinished file itself and aborts the whole job. Replicates
+ * already committed to the checkpoint stay for --resume. */
+static _Noreturn void fail_fast(const char *tmp, const char *ckdir, int have_ckpt)
+{
+    if (unlink(tmp) != 0 && errno != ENOENT) sim_warn("could not remove the unfinished file %s: %s", tmp, strerror(errno));
+    if (have_ckpt)
+        fprintf(stderr, "parksim: replicates already committed to the checkpoint %s are kept; rerun with --resume to "
+                        "continue from them\n", ckdir);
+    sim_error("rank %d: stopping all ranks after the HDF5 failure above (exit code %d)", par_rank(), EXIT_RUNTIME);
+    par_abort(EXIT_RUNTIME);
+}
+
+static void io_watchdog(unsigned secs, const char *what)
+{
+    if (secs == 0 || !what) {
+        alarm(0);
+        return;
+    }
+    snprintf(g_watch_what, sizeof g_watch_what, "%s", what);
+    g_watch_secs = secs;
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_watchdog;
+    sigemptyset(&sa.sa_mask);
+    if (sigaction(SIGALRM, &sa, NULL) == 0) alarm(secs);
+}
+
+static int install_stop_handlers(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_stop_signal;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = SA_RESTART;
+    return sigaction(SIGTERM, &sa, NULL) == 0 && sigaction(SIGUSR1, &sa, NULL) == 0;
+}
+
+/* Free bytes for an unprivileged writer in the directory of `path`; -1 if unknown. */
+static double free_bytes_near(const char *path)
+{
+    char dir[PS_PATH_MAX + 16];
+    snprintf(dir, sizeof dir, "%s", path);
+    char *slash = strrchr(dir, '/');
+    if (!slash) snprintf(dir, sizeof dir, ".");
+    else if (slash == dir) dir[1] = '\0';
+    else *slash = '\0';
+    struct statvfs sv;
+    if (statvfs(dir, &sv) != 0) return -1;
+    return (double)sv.f_bavail * (double)sv.f_frsize;
+}
+
+/* MemAvailable from /proc/meminfo in bytes; -1 if unknown. */
+static double mem_available(void)
+{
+    FILE *fp = fopen("/proc/meminfo", "r");
+    if (!fp) return -1;
+    char line[256];
+    double kb = -1;
+    while (fgets(line, sizeof line, fp))
+        if (!strncmp(line, "MemAvailable:", 13)) kb = strtod(line + 13, NULL);
+    fclose(fp);
+    return kb < 0 ? -1 : kb * 1024;
+}
+
+/* Rank 0, before anything is allocated or created: refuse a run whose result
+ * buffers cannot fit in memory or whose results cannot fit on the disk, with
+ * the numbers, instead of an out-of-memory kill or a full disk hours later. */
+static SimStatus check_resources(const Scenario *sc, const OutDims *d, int size)
+{
+    double rep = (double)replicate_out_bytes(&sc->p, d->P);
+    double buf = rep * d->B * size; /* all ranks, as if on one node */
+    double avail = mem_available();
+    if (avail > 0 && buf > 0.8 * avail) {
+        sim_error("the result buffers need %.0f MB (%d rank%s x %d replicates per write x %.2f MB per replicate) but "
+                  "only %.0f MB of memory is available; lower run.chunk_replicates%s or use fewer ranks per node",
+                  buf / 1e6, size, size > 1 ? "s" : "", d->B, rep / 1e6, avail / 1e6,
+                  d->monthly ? ", set output.monthly=false" : "");
+        return SIM_EINVAL;
+    }
+    return SIM_OK;
+}
+
+/* The checkpoint holds every replicate uncompressed; the output holds them
+ * once more (compressed by an unknown factor, or uncompressed at
+ * output.compression=0). Refuse only what certainly cannot fit. */
+static SimStatus check_disk(const RunOptions *opt, const Scenario *sc, const OutDims *d, int restored)
+{
+    if (getenv("PARKSIM_TEST_NO_DISK_CHECK")) return SIM_OK; /* lets a test reach a real ENOSPC */
+    double rep = (double)replicate_out_bytes(&sc->p, d->P);
+    double left = (double)(d->R - restored);
+    double need = rep * left + (d->compression > 0 ? 0 : rep * d->R);
+    double fr = free_bytes_near(opt->out_path);
+    if (fr >= 0 && need > fr) {
+        sim_error("%s: not enough disk space: %d replicates need at least %.1f MB (%.3f MB each in the checkpoint%s) "
+                  "but %.1f MB are free; free space, write elsewhere with -o, or run fewer replicates",
+                  opt->out_path, d->R - restored, need / 1e6, rep / 1e6,
+                  d->compression > 0 ? "" : ", and as much again in the uncompressed output", fr / 1e6);
+        return SIM_EINVAL;
+    }
+    return SIM_OK;
+}
+
+SimStatus ensemble_run(const Scenario *sc, RunOptions *opt)
 {
     const Params *p = &sc->p;
     int rank = par_rank(), size = par_size();
@@ -91,39 +238,68 @@ SimStatus ensemble_run(const Scenario *sc, const RunOptions *opt)
     d.B = p->run.chunk_replicates < share ? p->run.chunk_replicates : share;
     d.monthly = p->output.monthly;
     d.compression = p->output.compression;
+    opt->interrupted = 0;
 
-    char tmp[PS_PATH_MAX + 16];
+    char tmp[PS_PATH_MAX + 16], ckdir[PS_PATH_MAX + 16];
     snprintf(tmp, sizeof tmp, "%s.partial", opt->out_path);
+    snprintf(ckdir, sizeof ckdir, "%s.ckpt", opt->out_path);
 
-    /* Refuse to clobber, before any work. */
+    /* Refuse to clobber, and refuse what cannot fit, before any work. */
     int st_i = SIM_OK;
     if (rank == 0) {
         struct stat sb;
         if (!opt->force && stat(opt->out_path, &sb) == 0) {
             sim_error("%s exists; use --force to replace it (or choose another name with -o)", opt->out_path);
             st_i = SIM_EEXIST;
+        } else {
+            st_i = check_resources(sc, &d, size);
         }
     }
     par_bcast_bytes(&st_i, sizeof st_i);
     if (st_i != SIM_OK) return (SimStatus)st_i;
 
-    if (rank == 0 && !opt->quiet) {
-        double mb = (double)replicate_out_bytes(p, d.P) * d.B / 1e6;
-        fprintf(stderr, "parksim: %s: %d replicates x %d parks x %d months on %d rank%s; %d per write, %.1f MB of results per rank\n",
-                p->name, d.R, d.P, d.T, size, size > 1 ? "s" : "", d.B, mb);
-    }
-
     ReplicateOut batch;
     Output *out = NULL;
-    SimStatus st = replicate_out_alloc(&batch, p, d.P, d.B);
+    Ckpt *ck = NULL;
+    /* At least two rows, so that the checkpoint can learn a replicate's layout. */
+    SimStatus st = replicate_out_alloc(&batch, p, d.P, d.B > 1 ? d.B : 2);
     if (!par_all_ok(st == SIM_OK)) {
         if (st != SIM_OK) sim_error("rank %d: out of memory for %d replicates of results", rank, d.B);
         replicate_out_free(&batch);
         return SIM_ENOMEM;
     }
+    uint64_t sd = fnv(UINT64_C(0xcbf29ce484222325), sc->resolved, strlen(sc->resolved));
+    sd = fnv(sd, sc->parks_csv ? sc->parks_csv : "", sc->parks_csv ? strlen(sc->parks_csv) : 0);
+    CkptKey key = {sd, p->run.seed, d.R};
+    st = ckpt_begin(&ck, ckdir, &key, opt->resume, opt->force, &batch, p, d.P);
+    if (st != SIM_OK) {
+        ckpt_end(ck, 0);
+        replicate_out_free(&batch);
+        return st;
+    }
+    int restored = ckpt_restored(ck);
+    st_i = rank == 0 ? check_disk(opt, sc, &d, restored) : SIM_OK;
+    par_bcast_bytes(&st_i, sizeof st_i);
+    if (st_i != SIM_OK) {
+        ckpt_end(ck, restored == 0); /* a directory made just now goes again */
+        replicate_out_free(&batch);
+        return (SimStatus)st_i;
+    }
+    if (!install_stop_handlers()) sim_warn("cannot install the SIGTERM/SIGUSR1 handlers: %s", strerror(errno));
+
+    if (rank == 0 && !opt->quiet) {
+        double mb = (double)replicate_out_bytes(p, d.P) * d.B / 1e6;
+        fprintf(stderr, "parksim: %s: %d replicates x %d parks x %d months on %d rank%s; %d per write, %.1f MB of results per rank\n",
+                p->name, d.R, d.P, d.T, size, size > 1 ? "s" : "", d.B, mb);
+        if (restored)
+            fprintf(stderr, "parksim: resuming from %s: %d of %d replicates restored, %d to compute\n", ckdir,
+                    restored, d.R, d.R - restored);
+    }
+
     st = out_create(&out, tmp, &d);
-    int out_created = st == SIM_OK, io_broken = 0;
-    double t0 = par_wtime(), t_last = t0, t_loop = 0, t_write = 0, firm_steps = 0;
+    if (st != SIM_OK && out_file_created(out)) fail_fast(tmp, ckdir, restored);
+    int out_created = st == SIM_OK, io_broken = 0, computed = 0, stopped = 0;
+    double t0 = par_wtime(), t_last = t0, t_loop = 0, t_write = 0, firm_steps = 0, t_ckpt = t0;
     uint64_t digest = 0;
     char errmsg[256] = "";
     int rounds = (d.R + size * d.B - 1) / (size * d.B);
@@ -134,27 +310,71 @@ SimStatus ensemble_run(const Scenario *sc, const RunOptions *opt)
         double ta = par_wtime();
         for (int b = 0; b < n && st == SIM_OK; b++) {
             ReplicateOut v = replicate_out_view(&batch, p, d.P, b);
-            st = model_run(p, sc->parks, d.P, (uint32_t)(first + b), &v, errmsg, sizeof errmsg);
-            if (st == SIM_OK) {
-                digest += replicate_digest(&d, &v, first + b);
-                for (int i = 0; i < d.T * d.P; i++) firm_steps += v.m_firms[i];
+            int rep = first + b;
+            if (ckpt_has(ck, rep)) {
+                st = ckpt_load(ck, rep, &v);
             } else {
-                sim_error("rank %d: %s", rank, errmsg);
+                st = model_run(p, sc->parks, d.P, (uint32_t)rep, &v, errmsg, sizeof errmsg);
+                if (st != SIM_OK) sim_error("rank %d: %s", rank, errmsg);
+                if (st == SIM_OK) {
+                    computed++;
+                    for (int i = 0; i < d.T * d.P; i++) firm_steps += v.m_firms[i];
+                    st = ckpt_append(ck, rep, &v);
+                }
             }
+            if (st == SIM_OK) digest += replicate_digest(&d, &v, rep);
         }
         double tb = par_wtime();
         t_loop += tb - ta;
         if (!par_all_ok(st == SIM_OK)) break;
+        io_watchdog(opt->io_timeout, "writing a batch");
         st = out_write_batch(out, first, n, &batch);
-        if (st != SIM_OK) io_broken = 1;
+        io_watchdog(0, NULL);
+        if (st != SIM_OK) fail_fast(tmp, ckdir, restored || computed);
         t_write += par_wtime() - tb;
         if (rank == 0) {
             int done = (k + 1) * size * d.B;
             progress(opt, done < d.R ? done : d.R, d.R, t0, &t_last, 0);
         }
+        if (!par_all_ok(st == SIM_OK)) break;
+        ckpt_test_hook("after-batch", k + 1);
+        /* A safe point: every rank has finished and written the round. Rank 0
+         * owns the clock; a signal on any rank counts. */
+        int want = g_stop_signal ? 2 : (rank == 0 && opt->checkpoint_every >= 0 && par_wtime() - t_ckpt >= opt->checkpoint_every);
+        want = par_max_int(want);
+        if (want && k + 1 < rounds) {
+            st = ckpt_commit(ck);
+            t_ckpt = par_wtime();
+            if (st != SIM_OK) break;
+            if (want == 2) {
+                stopped = 1;
+                break;
+            }
+        }
     }
+    /* Everything computed goes into the checkpoint before the finishing pass,
+     * so that a failure there costs no computation. */
+    if (!io_broken && par_all_ok(st == SIM_OK) && !stopped) st = ckpt_commit(ck);
     replicate_out_free(&batch);
+    /* After a failure on any rank, the ranks' HDF5 states may differ (a write
+     * that failed on one rank only, data cached on another), and the
+     * collective close would then wait in different barriers for ever (seen
+     * with a full disk). The unfinished file is useless: remove it and stop
+     * every rank instead of closing it. */
+    if (!par_all_ok(st == SIM_OK) && out_created) {
+        if (rank == 0) {
+            if (unlink(tmp) != 0 && errno != ENOENT)
+                sim_warn("could not remove the unfinished file %s: %s", tmp, strerror(errno));
+            if (restored || computed)
+                fprintf(stderr, "parksim: replicates already committed to the checkpoint %s are kept; rerun with "
+                                "--resume to continue from them\n", ckdir);
+            sim_error("stopping all ranks after the failure above (exit code %d)", EXIT_RUNTIME);
+        }
+        par_abort(EXIT_RUNTIME);
+    }
+    io_watchdog(opt->io_timeout, "closing the output file");
     SimStatus cst = out_close(out);
+    io_watchdog(0, NULL);
     if (cst != SIM_OK && out_created) io_broken = 1;
     if (st == SIM_OK) st = cst;
     int ok = par_all_ok(st == SIM_OK);
@@ -163,11 +383,12 @@ SimStatus ensemble_run(const Scenario *sc, const RunOptions *opt)
     double loop_max = par_max_double(t_loop), write_max = par_max_double(t_write);
     double steps_total = par_sum_double(firm_steps);
     double rss = par_max_double(rss_mb("VmHWM:"));
+    int computed_all = (int)par_sum_double(computed);
     digest = par_sum_u64(digest);
     st_i = ok ? SIM_OK : (st != SIM_OK ? st : SIM_EIO);
     if (rank == 0) {
-        if (ok) {
-            RunFacts f = {opt->history, opt->scenario_path, size, digest, loop_max, write_max};
+        if (ok && !stopped) {
+            RunFacts f = {opt->history, opt->scenario_path, size, digest, loop_max, write_max, computed_all, restored};
             st = out_finalize(tmp, sc, &d, &f);
             if (st == SIM_OK && rename(tmp, opt->out_path) != 0) {
                 sim_error("cannot rename %s to %s: %s", tmp, opt->out_path, strerror(errno));
@@ -175,10 +396,13 @@ SimStatus ensemble_run(const Scenario *sc, const RunOptions *opt)
             }
             st_i = st;
         }
-        if (st_i != SIM_OK && unlink(tmp) != 0 && errno != ENOENT)
+        if ((st_i != SIM_OK || stopped) && unlink(tmp) != 0 && errno != ENOENT)
             sim_warn("could not remove the unfinished file %s: %s", tmp, strerror(errno));
     }
     par_bcast_bytes(&st_i, sizeof st_i);
+    if (rank == 0 && st_i != SIM_OK && (restored || computed_all))
+        fprintf(stderr, "parksim: replicates already committed to the checkpoint %s are kept; rerun with --resume "
+                        "to continue from them\n", ckdir);
     /* After a failed collective write or close, HDF5 may still hold the file
      * open, and MPI_Finalize would make it flush through a broken MPI-IO
      * handle (seen: a segfault in H5F__close_cb). The unfinished file is gone
@@ -187,15 +411,26 @@ SimStatus ensemble_run(const Scenario *sc, const RunOptions *opt)
         if (rank == 0) sim_error("stopping all ranks after the HDF5 failure above (exit code %d)", EXIT_RUNTIME);
         par_abort(EXIT_RUNTIME);
     }
+    ckpt_end(ck, st_i == SIM_OK && !stopped);
+    if (stopped && st_i == SIM_OK) {
+        opt->interrupted = 1;
+        if (rank == 0)
+            fprintf(stderr, "parksim: stopped by a signal after a checkpoint: %d of %d replicates are in %s; run again "
+                            "with --resume to continue (exit code %d)\n",
+                    restored + computed_all, d.R, ckdir, EXIT_CHECKPOINTED);
+        return SIM_OK;
+    }
     if (st_i == SIM_OK && rank == 0 && !opt->quiet) {
         progress(opt, d.R, d.R, t0, &t_last, 1);
         /* loop time is the slowest rank's; the rate per core divides by ranks */
         double rate = loop_max > 0 ? steps_total / loop_max / size : 0;
         fprintf(stderr, "parksim: wrote %s\n", opt->out_path);
         printf("scenario: %s\noutput: %s\nreplicates: %d\nranks: %d\nresult_digest: %016llx\n"
+               "replicates_computed: %d\nreplicates_restored: %d\n"
                "enterprise_steps: %.0f\nloop_seconds: %.3f\nwrite_seconds: %.3f\n"
                "enterprise_steps_per_second_per_core: %.4g\npeak_rss_mb_per_rank: %.1f\n",
-               p->name, opt->out_path, d.R, size, (unsigned long long)digest, steps_total, loop_max, write_max, rate, rss);
+               p->name, opt->out_path, d.R, size, (unsigned long long)digest, computed_all, restored, steps_total,
+               loop_max, write_max, rate, rss);
         fflush(stdout);
     }
     return (SimStatus)st_i;

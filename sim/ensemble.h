@@ -14,10 +14,19 @@ typedef struct {
     int force;                /**< replace an existing output */
     int quiet;                /**< no progress or summary on stderr/stdout */
     double progress_every;    /**< seconds between progress lines; < 0: 0.2 on a terminal, 5 otherwise */
+    int resume;               /**< continue from the checkpoint OUT.ckpt if there is one */
+    double checkpoint_every;  /**< seconds between checkpoint commits (0: every batch); < 0: only on signals and at the end */
+    unsigned io_timeout;      /**< seconds one collective HDF5 write or close may take before the rank gives up */
+    int interrupted;          /**< out: stopped after a signal-triggered checkpoint */
 } RunOptions;
 
+/** Exit code after a checkpoint triggered by SIGTERM/SIGUSR1: the run is
+ *  unfinished but nothing computed is lost; rerun with --resume. */
+enum { EXIT_CHECKPOINTED = 3 };
+
 /** Collective. Returns SIM_OK, or an error already reported on some rank; the
- *  final file exists only on SIM_OK, and an existing file is untouched otherwise. */
-SimStatus ensemble_run(const Scenario *sc, const RunOptions *opt);
+ *  final file exists only on SIM_OK without opt->interrupted, and an existing
+ *  file is untouched otherwise. */
+SimStatus ensemble_run(const Scenario *sc, RunOptions *opt);
 
 #endif

@@ -180,6 +180,15 @@ SimStatus out_create(Output **po, const char *path, const OutDims *d)
      * index ... H5FD__mpio_write(): file write failed") and left the other
      * rank waiting in the next collective write. With collective metadata
      * writes the same run and 40,000 replicates complete. */
+    /* HDF5 1.8 object headers: attributes beyond 64 KiB (the park file text
+     * of a few thousand parks, stored in `parks_csv`) move to dense storage
+     * instead of failing the finishing pass, as they did with the default
+     * earliest format. NetCDF-4 (HDF5 >= 1.8) reads them. */
+    if (H5Pset_libver_bounds(fapl, H5F_LIBVER_V18, H5F_LIBVER_V18) < 0) {
+        o->status = h5fail("set the file format bounds for", path);
+        H5Pclose(fapl);
+        return o->status;
+    }
     if (H5Pset_coll_metadata_write(fapl, 1) < 0 || H5Pset_all_coll_metadata_ops(fapl, 1) < 0) {
         o->status = h5fail("set up collective metadata writes for", path);
         H5Pclose(fapl);
@@ -224,6 +233,8 @@ SimStatus out_create(Output **po, const char *path, const OutDims *d)
     }
     return SIM_OK;
 }
+
+int out_file_created(const Output *o) { return o && o->file >= 0; }
 
 SimStatus out_write_batch(Output *o, int first, int n, const ReplicateOut *batch)
 {
@@ -488,7 +499,15 @@ SimStatus out_finalize(const char *path, const Scenario *sc, const OutDims *d, c
 {
     static const char *const groups[] = {"summary", "park_year", "park_month", "parks"};
     H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
-    hid_t file = H5Fopen(path, H5F_ACC_RDWR, H5P_DEFAULT);
+    /* The same format bounds as at creation (see out_create). */
+    hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
+    if (fapl < 0 || H5Pset_libver_bounds(fapl, H5F_LIBVER_V18, H5F_LIBVER_V18) < 0) {
+        SimStatus e = h5fail("set up file access for", path);
+        if (fapl >= 0) H5Pclose(fapl);
+        return e;
+    }
+    hid_t file = H5Fopen(path, H5F_ACC_RDWR, fapl);
+    H5Pclose(fapl);
     if (file < 0) return h5fail("reopen the output file", path);
     int ok = 1;
     hid_t estack = -1; /* error stack saved at the first failure, before cleanup clears it */
@@ -539,11 +558,12 @@ SimStatus out_finalize(const char *path, const Scenario *sc, const OutDims *d, c
     char hist[1200];
     snprintf(hist, sizeof hist, "%s: %s", when, f->history);
     int32_t reps = d->R, nranks = f->nranks, monthly = d->monthly, compression = d->compression;
-    int32_t complete = 1;
+    int32_t complete = 1, computed = f->computed, restored = f->restored;
     ok = ok && attr_str(file, "title", "parksim: chemical-park competitiveness ensemble") &&
          attr_str(file, "Conventions", "CF-1.8") && attr_str(file, "source", src) && attr_str(file, "history", hist) &&
          attr_str(file, "parksim_version", PARKSIM_VERSION) && attr_str(file, "scenario_name", sc->p.name) &&
-         attr_str(file, "scenario_description", sc->p.description) && attr_str(file, "scenario_file", f->scenario_path) &&
+         attr_str(file, "scenario_description", sc->p.description) && attr_str(file, "targets", sc->p.targets) &&
+         attr_str(file, "scenario_file", f->scenario_path) &&
          attr_str(file, "scenario", sc->resolved) && attr_str(file, "parks_csv", sc->parks_csv) &&
          attr_num(file, "seed", H5T_STD_U64LE, H5T_NATIVE_UINT64, &sc->p.run.seed) &&
          attr_num(file, "replicates", H5T_STD_I32LE, H5T_NATIVE_INT32, &reps) &&
@@ -552,6 +572,8 @@ SimStatus out_finalize(const char *path, const Scenario *sc, const OutDims *d, c
          attr_num(file, "nranks", H5T_STD_I32LE, H5T_NATIVE_INT32, &nranks) &&
          attr_num(file, "loop_seconds", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, &f->loop_seconds) &&
          attr_num(file, "write_seconds", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, &f->write_seconds) &&
+         attr_num(file, "replicates_computed", H5T_STD_I32LE, H5T_NATIVE_INT32, &computed) &&
+         attr_num(file, "replicates_restored", H5T_STD_I32LE, H5T_NATIVE_INT32, &restored) &&
          attr_str(file, "result_digest", dig) && attr_str(file, "date_created", when);
     /* Last: a file without this marker was not finished. */
     ok = ok && attr_num(file, "parksim_complete", H5T_STD_I32LE, H5T_NATIVE_INT32, &complete);

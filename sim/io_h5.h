@@ -24,6 +24,8 @@ typedef struct {
     int nranks;
     uint64_t digest;          /**< order-independent hash of all replicate results */
     double loop_seconds, write_seconds;
+    int computed;             /**< replicates computed by this invocation */
+    int restored;             /**< replicates read back from a checkpoint (--resume) */
 } RunFacts;
 
 typedef struct Output Output;
@@ -32,6 +34,9 @@ typedef struct Output Output;
 SimStatus out_create(Output **o, const char *path, const OutDims *d);
 /** Collective: write this rank's n (0..B) replicates starting at `first`. */
 SimStatus out_write_batch(Output *o, int first, int n, const ReplicateOut *batch);
+/** Whether out_create got as far as creating the file: a later failure in a
+ *  collective call (dataset creation, a write) may then be on some ranks only. */
+int out_file_created(const Output *o);
 /** Collective: close the parallel file. Returns the first error seen. */
 SimStatus out_close(Output *o);
 /** Serial (one rank): reopen `path` and add coordinates, dimension scales, park

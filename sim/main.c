@@ -3,14 +3,17 @@
  *
  * Exit codes: 0 success; 1 runtime failure (I/O, HDF5, MPI, memory, model
  * invariant); 2 bad input (usage, scenario file, park file, existing output
- * without --force). Input is checked on rank 0 before any work, and no
- * output file is created for bad input.
+ * or checkpoint without --force, a checkpoint that does not match, a run
+ * that cannot fit in memory or on disk); 3 stopped by SIGTERM/SIGUSR1 after
+ * a checkpoint (rerun with --resume). Input is checked on rank 0 before any
+ * work, and no output file is created for bad input.
  */
 #include "config.h"
 #include "calibrate.h"
 #include "ensemble.h"
 #include "par.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,24 +36,37 @@ static const char *const usage_main =
     "Run under MPI with `mpirun -np K parksim run ...`, or alone without mpirun.\n"
     "\n"
     "Exit codes: 0 success; 1 runtime failure (I/O, HDF5, MPI, memory, model\n"
-    "invariant); 2 bad input (usage, scenario, park file, output exists).\n";
+    "invariant); 2 bad input (usage, scenario, park file, output or checkpoint\n"
+    "exists, checkpoint does not match); 3 stopped by SIGTERM/SIGUSR1 after a\n"
+    "checkpoint (run again with --resume).\n";
 
 static const char *const usage_run =
     "usage: parksim run SCENARIO.yaml [-o OUT.h5] [-r REPLICATES] [-s SEED]\n"
     "                   [--set key=value]... [--force] [--quiet] [--progress SECONDS]\n"
+    "                   [--resume] [--checkpoint-every DURATION]\n"
     "\n"
     "  -o, --output FILE     output file (default: <scenario.name>.h5)\n"
     "  -r, --replicates N    same as --set run.replicates=N\n"
     "  -s, --seed S          same as --set run.seed=S\n"
     "      --set key=value   override any scenario key (repeatable; see `parksim keys`)\n"
-    "      --force           replace an existing output file\n"
+    "      --force           replace an existing output file (and discard an old\n"
+    "                        checkpoint when not resuming)\n"
+    "      --resume          continue from the checkpoint OUT.h5.ckpt/ if there is\n"
+    "                        one (any rank count); start afresh if there is none\n"
+    "      --checkpoint-every DURATION\n"
+    "                        commit the checkpoint this often: 90, 30s, 10m, 1h\n"
+    "                        (0: after every batch; default: only on SIGTERM/\n"
+    "                        SIGUSR1 and at the end)\n"
     "  -q, --quiet           no progress or summary\n"
     "      --progress S      seconds between progress lines on stderr (default: 0.2\n"
     "                        on a terminal, where the line is rewritten in place;\n"
     "                        5 otherwise, one line each)\n"
     "\n"
-    "The file is written as OUT.h5.partial and renamed when complete.\n"
-    "Exit codes: 0 success; 1 runtime failure; 2 bad input or existing output.\n";
+    "The file is written as OUT.h5.partial and renamed when complete. Computed\n"
+    "replicates are kept in OUT.h5.ckpt/ until then. SIGTERM or SIGUSR1 makes\n"
+    "every rank commit the checkpoint at the next batch boundary and stop.\n"
+    "Exit codes: 0 success; 1 runtime failure; 2 bad input, existing output or\n"
+    "checkpoint, mismatching checkpoint; 3 stopped after a checkpoint.\n";
 
 static const char *const usage_calibrate =
     "usage: parksim calibrate SCENARIO.yaml [-o FITTED.yaml] [--force] [-r N] [-s S] [--set key=value]...\n"
@@ -72,16 +88,35 @@ static const char *const usage_validate =
 typedef struct {
     const char *cmd, *scenario, *out;
     char **sets;
-    int n_sets, force, quiet, help;
-    double progress;
+    int n_sets, force, quiet, help, resume;
+    double progress, ckpt_every;
     char rbuf[64], sbuf[96];
 } Args;
+
+/* "90", "30s", "10m", "1h", "1d" -> seconds; 0 on success. */
+static int parse_duration(const char *s, double *out)
+{
+    char *end;
+    double v = strtod(s, &end);
+    if (end == s || !isfinite(v)) return -1;
+    double mult = 1;
+    if (*end == 's') end++;
+    else if (*end == 'm') { mult = 60; end++; }
+    else if (*end == 'h') { mult = 3600; end++; }
+    else if (*end == 'd') { mult = 86400; end++; }
+    if (*end) return -1;
+    v *= mult;
+    if (!(v >= 0 && v <= 30 * 86400.0)) return -1;
+    *out = v;
+    return 0;
+}
 
 /* Parse argv; returns 0 on success, 2 (after a message) on a usage error. */
 static int parse_args(int argc, char **argv, Args *a)
 {
     memset(a, 0, sizeof *a);
     a->progress = -1;
+    a->ckpt_every = -1;
     a->sets = calloc((size_t)argc + 2, sizeof *a->sets);
     if (!a->sets) { sim_error("out of memory"); return EXIT_RUNTIME; }
     if (argc < 2) { fputs(usage_main, stderr); return EXIT_BADINPUT; }
@@ -110,6 +145,15 @@ static int parse_args(int argc, char **argv, Args *a)
             a->sets[a->n_sets++] = a->sbuf;
         } else if ((is_run || is_cal) && (!strcmp(o, "-o") || !strcmp(o, "--output"))) { NEED_VAL(); a->out = argv[i]; }
         else if ((is_run || is_cal) && !strcmp(o, "--force")) a->force = 1;
+        else if (is_run && !strcmp(o, "--resume")) a->resume = 1;
+        else if (is_run && !strcmp(o, "--checkpoint-every")) {
+            NEED_VAL();
+            if (parse_duration(argv[i], &a->ckpt_every) != 0) {
+                sim_error("--checkpoint-every: expected a duration such as 90, 30s, 10m or 1h (0 = every batch, up to 30 days), got '%s'",
+                          argv[i]);
+                return EXIT_BADINPUT;
+            }
+        }
         else if (is_run && (!strcmp(o, "--quiet") || !strcmp(o, "-q"))) a->quiet = 1;
         else if (is_run && !strcmp(o, "--progress")) {
             NEED_VAL();
@@ -130,6 +174,18 @@ static int parse_args(int argc, char **argv, Args *a)
         return EXIT_BADINPUT;
     }
     return 0;
+}
+
+/* PARKSIM_IO_TIMEOUT: seconds before a stuck collective write or close stops
+ * the rank (default 900; a healthy write of one batch takes far less). */
+static unsigned io_timeout(void)
+{
+    const char *e = getenv("PARKSIM_IO_TIMEOUT");
+    char *end;
+    long v = e ? strtol(e, &end, 10) : 0;
+    if (e && !*end && v >= 1 && v <= 86400) return (unsigned)v;
+    if (e) sim_warn("PARKSIM_IO_TIMEOUT='%s' is not a number of seconds from 1 to 86400; using 900", e);
+    return 900;
 }
 
 static char *join_args(int argc, char **argv)
@@ -181,6 +237,7 @@ int main(int argc, char **argv)
     } else if (code == 0 && !strcmp(a.cmd, "keys")) {
         if (root) config_print_keys_markdown(stdout);
     } else if (code == 0) {
+        int interrupted = 0;
         Scenario sc;
         memset(&sc, 0, sizeof sc);
         SimStatus st = load_everywhere(&a, &sc);
@@ -197,11 +254,13 @@ int main(int argc, char **argv)
             char outbuf[PS_NAME_MAX + 8];
             snprintf(outbuf, sizeof outbuf, "%s.h5", sc.p.name);
             char *hist = join_args(argc, argv);
-            RunOptions opt = {a.out ? a.out : outbuf, a.scenario, hist ? hist : "parksim", a.force, a.quiet, a.progress};
+            RunOptions opt = {a.out ? a.out : outbuf, a.scenario, hist ? hist : "parksim", a.force, a.quiet, a.progress,
+                              a.resume, a.ckpt_every, io_timeout(), 0};
             st = ensemble_run(&sc, &opt);
             free(hist);
+            interrupted = opt.interrupted;
         }
-        code = sim_exit_code(st);
+        code = interrupted ? EXIT_CHECKPOINTED : sim_exit_code(st);
         config_free(&sc);
     }
     free(a.sets);

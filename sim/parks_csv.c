@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -69,6 +70,45 @@ static int num(const char *s, double *v)
     return !*end && errno != ERANGE && isfinite(*v);
 }
 
+/* Park codes seen so far: an open-addressing hash set of indices into the
+ * parks array. The earlier pairwise comparison took 91 s for 100,000 parks
+ * (the documented maximum); this is linear. */
+typedef struct { int *slot; size_t cap; int dup; } CodeSet;
+
+static uint64_t code_hash(const char *s)
+{
+    uint64_t h = UINT64_C(0xcbf29ce484222325);
+    for (; *s; s++) h = (h ^ (unsigned char)*s) * UINT64_C(0x100000001b3);
+    return h;
+}
+
+/* Look `code` up (sets cs->dup); with `insert`, record an absent code as park
+ * `idx` (only accepted parks are recorded). -1 on ENOMEM. */
+static int code_seen(CodeSet *cs, const ParkInfo *parks, const char *code, int idx, int insert)
+{
+    cs->dup = 0;
+    if ((size_t)idx * 2 >= cs->cap) {
+        size_t ncap = cs->cap ? cs->cap * 2 : 256;
+        int *ns = malloc(ncap * sizeof *ns);
+        if (!ns) return -1;
+        for (size_t i = 0; i < ncap; i++) ns[i] = -1;
+        for (size_t i = 0; i < cs->cap; i++)
+            if (cs->slot[i] >= 0) {
+                size_t j = code_hash(parks[cs->slot[i]].code) & (ncap - 1);
+                while (ns[j] >= 0) j = (j + 1) & (ncap - 1);
+                ns[j] = cs->slot[i];
+            }
+        free(cs->slot);
+        cs->slot = ns;
+        cs->cap = ncap;
+    }
+    size_t j = code_hash(code) & (cs->cap - 1);
+    for (; cs->slot[j] >= 0; j = (j + 1) & (cs->cap - 1))
+        if (!strcmp(parks[cs->slot[j]].code, code)) { cs->dup = 1; return 0; }
+    if (insert) cs->slot[j] = idx;
+    return 0;
+}
+
 SimStatus parks_load_csv(const char *path, ParkInfo **parks, int *n_parks, char **text)
 {
     *parks = NULL;
@@ -79,9 +119,20 @@ SimStatus parks_load_csv(const char *path, ParkInfo **parks, int *n_parks, char 
         sim_error("%s: cannot open park file: %s", path, strerror(errno));
         return SIM_ECONFIG;
     }
-    char *buf = malloc(MAX_BYTES + 1);
+    /* Grow the buffer as the file is read: allocating the 64 MiB limit up
+     * front cost every load (the fuzzer ran at ~130 inputs/s because of it). */
+    size_t bcap = 1 << 16, len = 0, got;
+    char *buf = malloc(bcap + 1);
     if (!buf) { fclose(fp); return SIM_ENOMEM; }
-    size_t len = fread(buf, 1, MAX_BYTES + 1, fp);
+    while ((got = fread(buf + len, 1, bcap - len, fp)) > 0) {
+        len += got;
+        if (len < bcap) continue;
+        if (bcap > MAX_BYTES) break;
+        char *nb = realloc(buf, 2 * bcap + 1);
+        if (!nb) { free(buf); fclose(fp); return SIM_ENOMEM; }
+        buf = nb;
+        bcap *= 2;
+    }
     int rerr = ferror(fp);
     fclose(fp);
     if (rerr) { sim_error("%s: read error", path); free(buf); return SIM_ECONFIG; }
@@ -93,6 +144,7 @@ SimStatus parks_load_csv(const char *path, ParkInfo **parks, int *n_parks, char 
 
     int col_of[N_COLS], have_header = 0, errors = 0, cap = 0, lineno = 0;
     ParkInfo *out = NULL;
+    CodeSet seen = {NULL, 0, 0};
     char *save = NULL, *p = buf;
     if (!strncmp(p, "\xef\xbb\xbf", 3)) p += 3; /* UTF-8 byte-order mark */
     for (char *line = p; line && errors < 20; line = save) {
@@ -136,8 +188,8 @@ SimStatus parks_load_csv(const char *path, ParkInfo **parks, int *n_parks, char 
         const char *code = FIELD(C_CODE);
         if (!*code || strlen(code) >= sizeof k->code) FAIL(C_CODE, "expected an identifier of 1 to %zu bytes, got '%s'", path, lineno, POS(C_CODE), "code", sizeof k->code - 1, code);
         else strcpy(k->code, code);
-        for (int j = 0; j < *n_parks && !bad; j++)
-            if (!strcmp(out[j].code, code)) FAIL(C_CODE, "code '%s' already used on an earlier line", path, lineno, POS(C_CODE), "code", code);
+        if (code_seen(&seen, out, code, *n_parks, 0) < 0) { free(out); free(seen.slot); free(buf); return SIM_ENOMEM; }
+        if (!bad && seen.dup) FAIL(C_CODE, "code '%s' already used on an earlier line", path, lineno, POS(C_CODE), "code", code);
         const char *name = FIELD(C_NAME);
         if (!*name || strlen(name) >= sizeof k->name) FAIL(C_NAME, "expected a name of 1 to %zu bytes", path, lineno, POS(C_NAME), "name", sizeof k->name - 1);
         else strcpy(k->name, name);
@@ -194,10 +246,12 @@ SimStatus parks_load_csv(const char *path, ParkInfo **parks, int *n_parks, char 
 #undef FIELD
 #undef FAIL
 #undef POS
+        if (!bad && code_seen(&seen, out, k->code, *n_parks, 1) < 0) { free(out); free(seen.slot); free(buf); return SIM_ENOMEM; }
         if (bad) errors++;
         else (*n_parks)++;
     }
     free(buf);
+    free(seen.slot);
     if (!have_header && !errors) { sim_error("%s: no header line (the file is empty)", path); errors++; }
     if (!errors && *n_parks == 0) { sim_error("%s: no parks in the file", path); errors++; }
     if (errors) { free(out); *n_parks = 0; return SIM_ECONFIG; }
