@@ -15,6 +15,7 @@ reason. Binaries: $PARKSIM, $PARKSTAT (default <repo>/bin/...).
 """
 import hashlib
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -106,12 +107,14 @@ def main(tmp):
                              env={"PARKSIM_TEST_NO_DISK_CHECK": "1"})
             ok(rc == 1 and time.time() - t0 < 90, "disk full while writing: exit 1, no hang (%.1f s)" % (time.time() - t0),
                rc, se)
-            # Open MPI's I/O layer (OMPIO) prints its own one-line complaint
-            # ("mca_fbtl_posix_pwritev: ...") the moment a write fails, before
-            # parksim sees the error; parksim's words come first after that.
-            own = [l for l in se.splitlines() if not l.startswith("mca_")]
+            # Open MPI prints its own lines whenever it likes: the I/O layer
+            # (OMPIO) the moment a write fails ("mca_fbtl_posix_pwritev: ..."),
+            # and mpirun/ORTE ("[host:pid] ...", "mpirun: ...") as it tears the
+            # job down. Of the rest, parksim's words come first.
+            own = [l for l in se.splitlines()
+                   if not (l.startswith("mca_") or l.startswith("mpirun") or re.match(r"^\[[^\]]*\]", l))]
             ok(bool(own) and "parksim: error:" in own[0],
-               "the first line (after Open MPI's own I/O notice) is parksim's own words", se[:500])
+               "the first line (apart from Open MPI's own notices) is parksim's own words", se[:1500])
             ok("No space left on device" in se or "file write failed" in se or "checkpoint" in se,
                "the cause (no space / write failed) is named", se[-2000:])
             ok(not os.path.exists(out) and not os.path.exists(out + ".partial"),
