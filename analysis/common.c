@@ -119,3 +119,24 @@ int common_option(int argc, char **argv, int *i, OutFormat *fmt, Targets *cmd)
     }
     return 0;
 }
+
+int file_args(int argc, char **argv, const char *name, const char *usage, OutFormat *fmt, Targets *cmd,
+              const char ***files, int *nf)
+{
+    *nf = 0;
+    *files = calloc((size_t)argc + 1, sizeof **files);
+    if (!*files) return 1;
+    for (int i = 0; i < argc; i++) {
+        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) { fputs(usage, stdout); return 0; }
+        int c = common_option(argc, argv, &i, fmt, cmd);
+        if (c == 2) return 2;
+        if (c == 1) continue;
+        if (argv[i][0] == '-') {
+            sim_error("%s: unknown option '%s'", name, argv[i]);
+            fputs(usage, stderr);
+            return 2;
+        }
+        (*files)[(*nf)++] = argv[i];
+    }
+    return -1;
+}

@@ -46,4 +46,10 @@ void csv_str(FILE *o, const char *s);
  *  consumed, 0 when not an option of these, 2 after an error message. */
 int common_option(int argc, char **argv, int *i, OutFormat *fmt, Targets *cmd);
 
+/** Arguments of a command that takes the common options and files: *files
+ *  (freed by the caller) gets the file names. Returns -1 to go on, else the
+ *  exit code to return: 0 after --help, 1 out of memory, 2 bad usage. */
+int file_args(int argc, char **argv, const char *name, const char *usage, OutFormat *fmt, Targets *cmd,
+              const char ***files, int *nf);
+
 #endif

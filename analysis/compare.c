@@ -58,21 +58,9 @@ int cmd_compare(int argc, char **argv)
     OutFormat fmt = FMT_TABLE;
     Targets cmd = {.n = 0};
     int nf = 0, rc = 0;
-    const char **files = calloc((size_t)argc + 1, sizeof *files);
-    if (!files) return 1;
-    for (int i = 0; i < argc; i++) {
-        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) { fputs(compare_usage, stdout); free(files); return 0; }
-        int c = common_option(argc, argv, &i, &fmt, &cmd);
-        if (c == 2) { free(files); return 2; }
-        if (c == 1) continue;
-        if (argv[i][0] == '-') {
-            sim_error("compare: unknown option '%s'", argv[i]);
-            fputs(compare_usage, stderr);
-            free(files);
-            return 2;
-        }
-        files[nf++] = argv[i];
-    }
+    const char **files;
+    int early = file_args(argc, argv, "compare", compare_usage, &fmt, &cmd, &files, &nf);
+    if (early >= 0) { free(files); return early; }
     if (nf < 2) {
         sim_error("compare needs a baseline and at least one policy file");
         fputs(compare_usage, stderr);

@@ -22,6 +22,7 @@
  * 40 evaluations in all (about 15 s for the Jiangxi default on one core).
  */
 #include "calibrate.h"
+#include "util.h"
 #include "../agents/assess.h"
 #include "../policies/levers.h"
 
@@ -215,9 +216,9 @@ static SimStatus write_fitted(const char *path, const char *scenario, const Cal 
     /* `base:` is relative to the overlay's directory: name the scenario by
      * its absolute path unless both sit in the same directory. */
     char base[PATH_MAX], sdir[PATH_MAX], odir[PATH_MAX];
-    const char *ss = strrchr(scenario, '/'), *os = strrchr(path, '/');
-    snprintf(sdir, sizeof sdir, "%.*s", ss ? (int)(ss - scenario) : 1, ss ? scenario : ".");
-    snprintf(odir, sizeof odir, "%.*s", os ? (int)(os - path) : 1, os ? path : ".");
+    const char *ss = strrchr(scenario, '/');
+    path_dir(scenario, sdir, sizeof sdir);
+    path_dir(path, odir, sizeof odir);
     char rs[PATH_MAX], ro[PATH_MAX];
     if (realpath(sdir, rs) && realpath(odir, ro) && !strcmp(rs, ro)) snprintf(base, sizeof base, "%s", ss ? ss + 1 : scenario);
     else if (!realpath(scenario, base)) snprintf(base, sizeof base, "%s", scenario);

@@ -6,6 +6,7 @@
  * (committed) files are ever read.
  */
 #include "checkpoint.h"
+#include "util.h"
 #include "par.h"
 
 #include <dirent.h>
@@ -58,16 +59,6 @@ struct Ckpt {
     char spool_path[PS_PATH_MAX + 96];
 };
 
-static uint64_t fnv(uint64_t h, const void *p, size_t n)
-{
-    const unsigned char *c = p;
-    for (size_t i = 0; i < n; i++) {
-        h ^= c[i];
-        h *= UINT64_C(0x100000001b3);
-    }
-    return h;
-}
-#define FNV0 UINT64_C(0xcbf29ce484222325)
 
 static void build_id(char out[64]) { memset(out, 0, 64); snprintf(out, 64, "%s %s", PARKSIM_VERSION, PARKSIM_BUILD); }
 

@@ -17,6 +17,7 @@
 #include "checkpoint.h"
 #include "io_h5.h"
 #include "par.h"
+#include "util.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -27,20 +28,10 @@
 #include <sys/statvfs.h>
 #include <unistd.h>
 
-/* FNV-1a over bytes, seeded with the replicate index. */
-static uint64_t fnv(uint64_t h, const void *p, size_t n)
-{
-    const unsigned char *c = p;
-    for (size_t i = 0; i < n; i++) {
-        h ^= c[i];
-        h *= UINT64_C(0x100000001b3);
-    }
-    return h;
-}
 
 static uint64_t replicate_digest(const OutDims *d, const ReplicateOut *o, int rep)
 {
-    uint64_t h = fnv(UINT64_C(0xcbf29ce484222325), &rep, sizeof rep);
+    uint64_t h = fnv(FNV0, &rep, sizeof rep); /* seeded with the replicate index */
     size_t YP = (size_t)d->Y * d->P;
     h = fnv(h, o->top_tier_count, (size_t)d->Y * 4);
     h = fnv(h, o->tier, YP);
@@ -159,11 +150,7 @@ static int install_stop_handlers(void)
 static double free_bytes_near(const char *path)
 {
     char dir[PS_PATH_MAX + 16];
-    snprintf(dir, sizeof dir, "%s", path);
-    char *slash = strrchr(dir, '/');
-    if (!slash) snprintf(dir, sizeof dir, ".");
-    else if (slash == dir) dir[1] = '\0';
-    else *slash = '\0';
+    path_dir(path, dir, sizeof dir);
     struct statvfs sv;
     if (statvfs(dir, &sv) != 0) return -1;
     return (double)sv.f_bavail * (double)sv.f_frsize;
@@ -268,7 +255,7 @@ SimStatus ensemble_run(const Scenario *sc, RunOptions *opt)
         replicate_out_free(&batch);
         return SIM_ENOMEM;
     }
-    uint64_t sd = fnv(UINT64_C(0xcbf29ce484222325), sc->resolved, strlen(sc->resolved));
+    uint64_t sd = fnv(FNV0, sc->resolved, strlen(sc->resolved));
     sd = fnv(sd, sc->parks_csv ? sc->parks_csv : "", sc->parks_csv ? strlen(sc->parks_csv) : 0);
     CkptKey key = {sd, p->run.seed, d.R};
     st = ckpt_begin(&ck, ckdir, &key, opt->resume, opt->force, &batch, p, d.P);

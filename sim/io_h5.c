@@ -12,6 +12,7 @@
  * of that is big, and variable-length strings cannot be written in parallel.
  */
 #include "io_h5.h"
+#include "util.h"
 #include "par.h"
 
 #include <hdf5.h>
@@ -133,11 +134,7 @@ static SimStatus h5fail(const char *what, const char *name) { return h5fail_stac
 static void explain_create_failure(const char *path)
 {
     char dir[PS_PATH_MAX + 16];
-    snprintf(dir, sizeof dir, "%s", path);
-    char *slash = strrchr(dir, '/');
-    if (!slash) snprintf(dir, sizeof dir, ".");
-    else if (slash == dir) dir[1] = '\0';
-    else *slash = '\0';
+    path_dir(path, dir, sizeof dir);
     struct stat sb;
     if (stat(dir, &sb) != 0)
         sim_error("cannot create %s: directory %s: %s", path, dir, strerror(errno));
