@@ -220,23 +220,45 @@ static SimStatus load_everywhere(const Args *a, Scenario *sc)
     return SIM_OK;
 }
 
+/* The launcher's rank of this process, read before MPI starts (Open MPI,
+ * PMIx, MPICH/Slurm PMI); 0 when run alone. */
+static int launcher_rank(void)
+{
+    const char *names[] = {"OMPI_COMM_WORLD_RANK", "PMIX_RANK", "PMI_RANK"};
+    for (int i = 0; i < 3; i++) {
+        const char *v = getenv(names[i]);
+        if (v && *v) return atoi(v);
+    }
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
-    par_init(&argc, &argv);
-    int root = par_is_root();
+    /* Usage errors, --help, --version and `keys` need no MPI: they are
+     * answered before MPI starts, so a typo never depends on the MPI runtime
+     * starting (a singleton MPI_Init launches a helper daemon). Only the
+     * launcher's rank 0 speaks; the others parse the same argv silently. */
+    int root = launcher_rank() == 0;
     Args a;
     sim_error_silence(!root);
     int code = parse_args(argc, argv, &a);
     sim_error_silence(0);
-    /* Only rank 0's messages are wanted; others parse the same argv silently. */
-    if (code == 0 && a.help) {
-        if (root) fputs(!strcmp(a.cmd, "run") ? usage_run : !strcmp(a.cmd, "validate") ? usage_validate
-                        : !strcmp(a.cmd, "calibrate") ? usage_calibrate : usage_main, stdout);
-    } else if (code == 0 && !strcmp(a.cmd, "--version")) {
-        if (root) printf("parksim %s (build %s)\n", PARKSIM_VERSION, PARKSIM_BUILD);
-    } else if (code == 0 && !strcmp(a.cmd, "keys")) {
-        if (root) config_print_keys_markdown(stdout);
-    } else if (code == 0) {
+    if (code != 0 || a.help || !strcmp(a.cmd, "--version") || !strcmp(a.cmd, "keys")) {
+        if (code == 0 && a.help) {
+            if (root) fputs(!strcmp(a.cmd, "run") ? usage_run : !strcmp(a.cmd, "validate") ? usage_validate
+                            : !strcmp(a.cmd, "calibrate") ? usage_calibrate : usage_main, stdout);
+        } else if (code == 0 && !strcmp(a.cmd, "--version")) {
+            if (root) printf("parksim %s (build %s)\n", PARKSIM_VERSION, PARKSIM_BUILD);
+        } else if (code == 0) {
+            if (root) config_print_keys_markdown(stdout);
+        }
+        free(a.sets);
+        fflush(stdout);
+        return code;
+    }
+    par_init(&argc, &argv);
+    root = par_is_root();
+    {
         int interrupted = 0;
         Scenario sc;
         memset(&sc, 0, sizeof sc);
