@@ -24,7 +24,7 @@ import time
 import h5py
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from taplib import PARKSIM, PARKSTAT, PARKS_CSV, TINY, check, ok, run_main, skip  # noqa: E402
+from taplib import children, PARKSIM, PARKSTAT, PARKS_CSV, TINY, check, ok, run_main, skip  # noqa: E402
 
 
 def run(args, np_=None, env=None, timeout=120):
@@ -48,20 +48,6 @@ def mount_tmpfs(d, opts):
 
 def umount(d):
     subprocess.run(["umount", "-l", d], capture_output=True)
-
-
-def children(pid):
-    kids = []
-    for d in os.listdir("/proc"):
-        if d.isdigit():
-            try:
-                with open("/proc/%s/stat" % d) as f:
-                    rest = f.read().rsplit(")", 1)[1].split()
-                if int(rest[1]) == pid:
-                    kids.append((int(d), rest[0]))
-            except OSError:
-                pass
-    return kids
 
 
 def main(tmp):

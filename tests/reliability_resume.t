@@ -30,7 +30,7 @@ import h5py
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from taplib import PARKSIM, TINY, check, ok, run_main  # noqa: E402
+from taplib import children, PARKSIM, TINY, check, ok, run_main  # noqa: E402
 
 R = 40
 HDR = struct.Struct("<8sII QQ ii Q Q 64s Q")  # SegHeader in sim/checkpoint.c
@@ -48,18 +48,8 @@ def run(np_, out, *extra, env=None, timeout=120):
     return p.returncode, p.stdout, p.stderr
 
 
-def children(pid):
-    kids = []
-    for d in os.listdir("/proc"):
-        if d.isdigit():
-            try:
-                with open("/proc/%s/stat" % d) as f:
-                    fields = f.read().rsplit(")", 1)[1].split()
-                if int(fields[1]) == pid:
-                    kids.append(int(d))
-            except OSError:
-                pass
-    return kids
+def child_pids(pid):
+    return [k for k, _ in children(pid)]
 
 
 def alive(pid):
@@ -80,7 +70,7 @@ def stopped(pid):
 
 def kill_job(p):
     """SIGKILL mpirun and every rank at the same moment; wait until all are gone."""
-    pids = [p.pid] + children(p.pid)
+    pids = [p.pid] + child_pids(p.pid)
     for q in pids:
         try:
             os.kill(q, signal.SIGKILL)
@@ -230,13 +220,13 @@ def main(tmp):
         p = start(2, out, env={"PARKSIM_TEST_HOOK": "after-batch:3"})
         line = p.stderr.readline()
         t0 = time.time()  # the marker comes just before rank 0 stops itself: wait for the stop
-        while not any(stopped(q) for q in children(p.pid)) and time.time() - t0 < 20:
+        while not any(stopped(q) for q in child_pids(p.pid)) and time.time() - t0 < 20:
             time.sleep(0.02)
-        pids = [p.pid] if target == "mpirun" else children(p.pid)
+        pids = [p.pid] if target == "mpirun" else child_pids(p.pid)
         for q in pids:
             os.kill(q, sig)
         time.sleep(0.5)  # mpirun forwards SIGUSR1 asynchronously
-        for q in children(p.pid):  # let the stopped rank 0 see the signal
+        for q in child_pids(p.pid):  # let the stopped rank 0 see the signal
             os.kill(q, signal.SIGCONT)
         try:
             _, err = p.communicate(timeout=60)

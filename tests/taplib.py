@@ -69,3 +69,18 @@ def run_main(main, prefix):
         shutil.rmtree(tmp, ignore_errors=True)
     print("1..%d" % _count["tests"])
     return 1 if _count["failed"] else 0
+
+
+def children(pid):
+    """[(pid, state)] of the live child processes of pid, from /proc (state "T" = stopped)."""
+    kids = []
+    for d in os.listdir("/proc"):
+        if d.isdigit():
+            try:
+                with open("/proc/%s/stat" % d) as f:
+                    fields = f.read().rsplit(")", 1)[1].split()
+                if int(fields[1]) == pid:
+                    kids.append((int(d), fields[0]))
+            except OSError:
+                pass
+    return kids

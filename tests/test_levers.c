@@ -6,6 +6,7 @@
  * effect (common random numbers: the same replicates at every intensity).
  */
 #include "tap.h"
+#include "fixtures.h"
 #include "../agents/model.h"
 #include "../agents/population.h"
 #include "../policies/levers.h"
@@ -32,30 +33,6 @@ static const char *out_diff(ReplicateOut *a, ReplicateOut *b, const Params *p, i
 
 /* ------------------------------------------------------------ hand-case helpers */
 
-static Firm mkfirm(uint64_t gid, double rev, double land, double tech, int lclass, int chain, int link)
-{
-    Firm f;
-    memset(&f, 0, sizeof f);
-    f.gid = gid;
-    f.log_rev = log(rev);
-    f.land_mu = land;
-    f.tech = tech;
-    f.rd = 0.01;
-    f.safety = 0.8;
-    f.born = -1;
-    f.lclass = (uint8_t)lclass;
-    f.chain = (int8_t)chain;
-    f.link = (uint8_t)link;
-    return f;
-}
-
-static void park_clear(ParkState *ps)
-{
-    free(ps->firm);
-    free(ps->site);
-    memset(ps, 0, sizeof *ps);
-}
-
 /* A one-park Replicate for the policy functions that take one. */
 static int rep1(Replicate *R, const Params *p, const ParkInfo *info)
 {
@@ -67,11 +44,6 @@ static long sum_i32(const int32_t *x, size_t n)
     long s = 0;
     for (size_t i = 0; i < n; i++) s += x[i];
     return s;
-}
-
-static LeverParams *lever_c(Params *p, LeverId id)
-{
-    return (LeverParams *)lever_params(p, id); /* p is ours, so dropping const is sound */
 }
 
 int main(void)

@@ -11,6 +11,7 @@
  * and chain money dealt to parks with no site a project could use.
  */
 #include "tap.h"
+#include "fixtures.h"
 #include "../agents/model.h"
 #include "../agents/population.h"
 #include "../policies/levers.h"
@@ -23,35 +24,6 @@
 #include <string.h>
 
 /* ------------------------------------------------------------ helpers */
-
-static Firm mkfirm(uint64_t gid, double rev, double land, double tech, int lclass, int chain, int link)
-{
-    Firm f;
-    memset(&f, 0, sizeof f);
-    f.gid = gid;
-    f.log_rev = log(rev);
-    f.land_mu = land;
-    f.tech = tech;
-    f.rd = 0.01;
-    f.safety = 0.8;
-    f.born = -1;
-    f.lclass = (uint8_t)lclass;
-    f.chain = (int8_t)chain;
-    f.link = (uint8_t)link;
-    return f;
-}
-
-static void park_clear(ParkState *ps)
-{
-    free(ps->firm);
-    free(ps->site);
-    memset(ps, 0, sizeof *ps);
-}
-
-static LeverParams *lever_c(Params *p, LeverId id)
-{
-    return (LeverParams *)lever_params(p, id); /* p is ours, so dropping const is sound */
-}
 
 /* Every lever off: hand cases switch on only what they test. */
 static void levers_off(Params *p)

@@ -1,0 +1,47 @@
+/** \file fixtures.h
+ * Hand-case building blocks the lever tests share (test_levers.c,
+ * test_policies.c): a firm with given attributes, a park's arrays freed, a
+ * lever's parameters by id.
+ */
+#ifndef PARKSIM_TEST_FIXTURES_H
+#define PARKSIM_TEST_FIXTURES_H
+
+#include "../agents/model.h"
+#include "../policies/levers.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* An active initial firm: R&D 0.01, safety 0.8, the rest as given. */
+static inline Firm mkfirm(uint64_t gid, double rev, double land, double tech, int lclass, int chain, int link)
+{
+    Firm f;
+    memset(&f, 0, sizeof f);
+    f.gid = gid;
+    f.log_rev = log(rev);
+    f.land_mu = land;
+    f.tech = tech;
+    f.rd = 0.01;
+    f.safety = 0.8;
+    f.born = -1;
+    f.lclass = (uint8_t)lclass;
+    f.chain = (int8_t)chain;
+    f.link = (uint8_t)link;
+    return f;
+}
+
+static inline void park_clear(ParkState *ps)
+{
+    free(ps->firm);
+    free(ps->site);
+    memset(ps, 0, sizeof *ps);
+}
+
+/* Writable LeverParams of lever `id` in a test's own Params. */
+static inline LeverParams *lever_c(Params *p, LeverId id)
+{
+    return (LeverParams *)lever_params(p, id); /* p is the caller's, so dropping const is sound */
+}
+
+#endif
