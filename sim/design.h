@@ -33,10 +33,14 @@ long design_count(DesignKind kind, int k, int n, const int *levels, char *err, s
  *  design in [0,1]^k. grid: level j of L is j/(L-1) (0.5 when L = 1), the
  *  last parameter varying fastest. lhs: one point in each of n equal strata
  *  per column, jittered uniformly inside the stratum, columns permuted
- *  independently; deterministic in `seed`. sobol: GSL's gsl_qrng_sobol,
- *  skipping the first point (the origin). saltelli: the Sobol sequence in 2k
- *  dimensions (first point skipped): A = first k columns, B = last k.
- *  `seed` is used by lhs only. Returns 0, or -1 with a message in err. */
+ *  independently; deterministic in `seed` (folded to 32 bits for mt19937).
+ *  sobol: GSL's gsl_qrng_sobol from its first point, which is (1/2,...,1/2):
+ *  GSL never returns the origin the textbook sequence starts with, so this
+ *  is the standard sequence with the origin skipped and no further point is
+ *  dropped. saltelli: the same sequence in 2k dimensions: row r of A = first
+ *  k columns of point r, row r of B = last k. Use n a power of 2 for the
+ *  sequence's balance. `seed` is used by lhs only. Returns 0, or -1 with a
+ *  message in err. */
 int design_fill(DesignKind kind, int k, int n, const int *levels, uint64_t seed, double *unit, char *err,
                 size_t errlen);
 
