@@ -1110,6 +1110,43 @@ SimStatus config_load(Scenario *sc, const char *path, char *const *sets, int n_s
     return sc->resolved ? SIM_OK : SIM_ENOMEM;
 }
 
+int config_sweep_key(const char *key, double *min, double *max, int *is_int, char *err, size_t errlen)
+{
+    const ParamSpec *s = find_spec(key);
+    if (!s) {
+        snprintf(err, errlen, "'%s' is not a scenario key (see parksim keys)", key);
+        return -1;
+    }
+    if (s->type != T_DBL && s->type != T_INT) {
+        snprintf(err, errlen, "'%s' is not a number key (a sweep varies numbers; %s is %s)", key, key, type_word(s->type));
+        return -1;
+    }
+    /* These change the output's shape or the replicates' random streams,
+     * which every point of a sweep must share. */
+    if (!strncmp(key, "run.", 4) || !strncmp(key, "output.", 7)) {
+        snprintf(err, errlen, "'%s' cannot be swept: every point of a sweep shares run.* and output.* "
+                              "(set them in the scenario or with --set)", key);
+        return -1;
+    }
+    *min = s->min;
+    *max = s->max;
+    *is_int = s->type == T_INT;
+    return 0;
+}
+
+int config_set_number(Params *p, const char *key, double v)
+{
+    const ParamSpec *s = find_spec(key);
+    if (!s || (s->type != T_DBL && s->type != T_INT) || !(v >= s->min && v <= s->max)) return -1;
+    if (s->type == T_INT) {
+        if (v != floor(v)) return -1;
+        *(int *)((char *)p + s->off) = (int)v;
+    } else {
+        *(double *)((char *)p + s->off) = v;
+    }
+    return 0;
+}
+
 void config_free(Scenario *sc)
 {
     free(sc->parks);

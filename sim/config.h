@@ -25,6 +25,17 @@ SimStatus config_load(Scenario *sc, const char *path, char *const *sets, int n_s
 
 void config_free(Scenario *sc);
 
+/** Whether a sweep may vary `key`: a number key (T_DBL/T_INT) outside run.*
+ *  and output.*. Gives its allowed range and whether it is an integer.
+ *  Returns 0, or -1 with the reason in err. */
+int config_sweep_key(const char *key, double *min, double *max, int *is_int, char *err, size_t errlen);
+
+/** Set a number key in loaded Params directly, as a sweep point does (the
+ *  sweep checks once, on rank 0, that this gives the same Params as loading
+ *  the scenario with --set key=value). Returns 0, or -1 if the key is not a
+ *  number key or v is out of its range or not integral for an integer key. */
+int config_set_number(Params *p, const char *key, double v);
+
 /** Print the table of scenario keys as Markdown (docs/CONFIG.md is made from it). */
 void config_print_keys_markdown(FILE *out);
 

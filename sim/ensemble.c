@@ -1,10 +1,13 @@
 /** \file ensemble.c
- * Work units are replicates. In round k, rank r computes the B replicates
- * starting at (k * size + r) * B, then all ranks write their blocks in one
- * collective call. A replicate's results depend only on (scenario, seed,
- * replicate), never on the rank that computes it, so every rank count gives
- * the same datasets. Memory per rank is B replicates of results plus one
- * replicate's agents, whatever the number of replicates.
+ * Work units (tasks) are replicates; in a sweep, (point, replicate) pairs,
+ * task = point * R + replicate. Round k covers the next size * B tasks;
+ * the scheduler (par.h) hands them out dynamically, so a rank that drew
+ * cheap tasks takes more, up to `cap`; then all ranks write what they hold
+ * in one collective call. A task's results depend only on (scenario, point,
+ * seed, replicate), never on the rank that computes it, so every rank count
+ * and every assignment gives the same datasets. Memory per rank is `cap`
+ * replicates of results plus one replicate's agents, whatever the number of
+ * replicates and points (a sweep adds its design table, k doubles a point).
  *
  * The file is written under "<out>.partial" and renamed only after the
  * finishing pass succeeded. Computed replicates also go to the checkpoint
@@ -21,6 +24,7 @@
 
 #include <errno.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -175,12 +179,12 @@ static double mem_available(void)
 static SimStatus check_resources(const Scenario *sc, const OutDims *d, int size)
 {
     double rep = (double)replicate_out_bytes(&sc->p, d->P);
-    double buf = rep * d->B * size; /* all ranks, as if on one node */
+    double buf = rep * d->cap * size; /* all ranks, as if on one node */
     double avail = mem_available();
     if (avail > 0 && buf > 0.8 * avail) {
         sim_error("the result buffers need %.0f MB (%d rank%s x %d replicates per write x %.2f MB per replicate) but "
                   "only %.0f MB of memory is available; lower run.chunk_replicates%s or use fewer ranks per node",
-                  buf / 1e6, size, size > 1 ? "s" : "", d->B, rep / 1e6, avail / 1e6,
+                  buf / 1e6, size, size > 1 ? "s" : "", d->cap, rep / 1e6, avail / 1e6,
                   d->monthly ? ", set output.monthly=false" : "");
         return SIM_EINVAL;
     }
@@ -190,39 +194,66 @@ static SimStatus check_resources(const Scenario *sc, const OutDims *d, int size)
 /* The checkpoint holds every replicate uncompressed; the output holds them
  * once more (compressed by an unknown factor, or uncompressed at
  * output.compression=0). Refuse only what certainly cannot fit. */
-static SimStatus check_disk(const RunOptions *opt, const Scenario *sc, const OutDims *d, int restored)
+static SimStatus check_disk(const RunOptions *opt, const Scenario *sc, const OutDims *d, long tasks, int restored)
 {
     if (getenv("PARKSIM_TEST_NO_DISK_CHECK")) return SIM_OK; /* lets a test reach a real ENOSPC */
     double rep = (double)replicate_out_bytes(&sc->p, d->P);
-    double left = (double)(d->R - restored);
-    double need = rep * left + (d->compression > 0 ? 0 : rep * d->R);
+    double left = (double)(tasks - restored);
+    double need = rep * left + (d->compression > 0 ? 0 : rep * (double)tasks);
     double fr = free_bytes_near(opt->out_path);
     if (fr >= 0 && need > fr) {
         sim_error("%s: not enough disk space: %d replicates need at least %.1f MB (%.3f MB each in the checkpoint%s) "
                   "but %.1f MB are free; free space, write elsewhere with -o, or run fewer replicates",
-                  opt->out_path, d->R - restored, need / 1e6, rep / 1e6,
+                  opt->out_path, (int)(tasks - restored), need / 1e6, rep / 1e6,
                   d->compression > 0 ? "" : ", and as much again in the uncompressed output", fr / 1e6);
         return SIM_EINVAL;
     }
     return SIM_OK;
 }
 
-SimStatus ensemble_run(const Scenario *sc, RunOptions *opt)
+/* PARKSIM_SCHEDULE=static: the fixed assignment of earlier versions (rank r
+ * takes the r-th block of B tasks of each round), for benchmarking the
+ * dynamic one against it. Results are the same either way. */
+static int static_schedule(void)
+{
+    const char *e = getenv("PARKSIM_SCHEDULE");
+    return e && !strcmp(e, "static");
+}
+
+/* The static assignment: rank r takes the r-th block of B tasks of the round. */
+static long next_static(long lo, long hi, int rank, int B, int n)
+{
+    long t = lo + (long)rank * B + n;
+    return n < B && t < hi ? t : -1;
+}
+
+static SimStatus ensemble_exec(const Scenario *sc, const Sweep *sw, RunOptions *opt)
 {
     const Params *p = &sc->p;
     int rank = par_rank(), size = par_size();
     OutDims d;
     d.R = p->run.replicates;
+    d.Q = sw ? (int)sw->points : 0;
     d.Y = params_assess_years(p);
     d.T = params_months(p);
     d.P = sc->n_parks;
     d.G = p->assessment.n_groups;
     d.M = METRIC_COUNT;
     d.L = LEVER_COUNT;
-    /* Batch: at most chunk_replicates, and no more than an even share, so that
-     * small runs still use every rank. The same on every rank. */
-    int share = (d.R + size - 1) / size;
-    d.B = p->run.chunk_replicates < share ? p->run.chunk_replicates : share;
+    long tasks = (long)(d.Q > 0 ? d.Q : 1) * d.R;
+    if (tasks > INT32_MAX) {
+        if (rank == 0)
+            sim_error("%ld points x %d replicates = %ld tasks; at most %d fit in one file: use fewer points or replicates, "
+                      "or split the sweep", (long)d.Q, d.R, tasks, INT32_MAX);
+        return SIM_EINVAL;
+    }
+    /* Round share: at most chunk_replicates per rank, and no more than an
+     * even share, so that small runs still use every rank. A rank may hold
+     * up to twice its share when others are slower (dynamic assignment). */
+    long share = (tasks + size - 1) / size;
+    d.B = p->run.chunk_replicates < share ? p->run.chunk_replicates : (int)share;
+    int dynamic = size > 1 && !static_schedule();
+    d.cap = dynamic ? 2 * d.B : d.B;
     d.monthly = p->output.monthly;
     d.compression = p->output.compression;
     opt->interrupted = 0;
@@ -249,80 +280,112 @@ SimStatus ensemble_run(const Scenario *sc, RunOptions *opt)
     Output *out = NULL;
     Ckpt *ck = NULL;
     /* At least two rows, so that the checkpoint can learn a replicate's layout. */
-    SimStatus st = replicate_out_alloc(&batch, p, d.P, d.B > 1 ? d.B : 2);
+    SimStatus st = replicate_out_alloc(&batch, p, d.P, d.cap > 1 ? d.cap : 2);
+    int *rows = malloc((size_t)d.cap * sizeof *rows);
+    uint64_t *pdig = sw ? calloc((size_t)d.Q, sizeof *pdig) : NULL;
+    Params *pp = sw ? malloc(sizeof *pp) : NULL;
+    Sched *sch = sched_new(d.cap);
+    if (!rows || (sw && (!pdig || !pp)) || !sch) st = SIM_ENOMEM;
+#define FREE_WORK() do { replicate_out_free(&batch); free(rows); free(pdig); free(pp); sched_free(sch); } while (0)
     if (!par_all_ok(st == SIM_OK)) {
-        if (st != SIM_OK) sim_error("rank %d: out of memory for %d replicates of results", rank, d.B);
-        replicate_out_free(&batch);
+        if (st != SIM_OK) sim_error("rank %d: out of memory for %d replicates of results", rank, d.cap);
+        FREE_WORK();
         return SIM_ENOMEM;
     }
     uint64_t sd = fnv(FNV0, sc->resolved, strlen(sc->resolved));
     sd = fnv(sd, sc->parks_csv ? sc->parks_csv : "", sc->parks_csv ? strlen(sc->parks_csv) : 0);
-    CkptKey key = {sd, p->run.seed, d.R};
+    if (sw) sd = fnv(sd, sw->text, strlen(sw->text));
+    CkptKey key = {sd, p->run.seed, (int)tasks};
     st = ckpt_begin(&ck, ckdir, &key, opt->resume, opt->force, &batch, p, d.P);
     if (st != SIM_OK) {
         ckpt_end(ck, 0);
-        replicate_out_free(&batch);
+        FREE_WORK();
         return st;
     }
     int restored = ckpt_restored(ck);
-    st_i = rank == 0 ? check_disk(opt, sc, &d, restored) : SIM_OK;
+    st_i = rank == 0 ? check_disk(opt, sc, &d, tasks, restored) : SIM_OK;
     par_bcast_bytes(&st_i, sizeof st_i);
     if (st_i != SIM_OK) {
         ckpt_end(ck, restored == 0); /* a directory made just now goes again */
-        replicate_out_free(&batch);
+        FREE_WORK();
         return (SimStatus)st_i;
     }
     if (!install_stop_handlers()) sim_warn("cannot install the SIGTERM/SIGUSR1 handlers: %s", strerror(errno));
 
     if (rank == 0 && !opt->quiet) {
-        double mb = (double)replicate_out_bytes(p, d.P) * d.B / 1e6;
-        fprintf(stderr, "parksim: %s: %d replicates x %d parks x %d months on %d rank%s; %d per write, %.1f MB of results per rank\n",
-                p->name, d.R, d.P, d.T, size, size > 1 ? "s" : "", d.B, mb);
+        double mb = (double)replicate_out_bytes(p, d.P) * d.cap / 1e6;
+        if (sw)
+            fprintf(stderr, "parksim: sweep %s: %d points (%s) x %d replicates x %d parks x %d months on %d rank%s\n",
+                    sw->path, d.Q, design_names[sw->design], d.R, d.P, d.T, size, size > 1 ? "s" : "");
+        else
+            fprintf(stderr, "parksim: %s: %d replicates x %d parks x %d months on %d rank%s\n", p->name, d.R, d.P, d.T,
+                    size, size > 1 ? "s" : "");
+        fprintf(stderr, "parksim: %d %s per rank per write (up to %d), %.1f MB of results per rank\n", d.B,
+                sw ? "tasks" : "replicates", d.cap, mb);
         if (restored)
-            fprintf(stderr, "parksim: resuming from %s: %d of %d replicates restored, %d to compute\n", ckdir,
-                    restored, d.R, d.R - restored);
+            fprintf(stderr, "parksim: resuming from %s: %d of %ld %s restored, %ld to compute\n", ckdir, restored, tasks,
+                    sw ? "tasks" : "replicates", tasks - restored);
     }
 
     st = out_create(&out, tmp, &d);
     if (st != SIM_OK && out_file_created(out)) fail_fast(tmp, ckdir, restored);
     int out_created = st == SIM_OK, io_broken = 0, computed = 0, stopped = 0;
-    double t0 = par_wtime(), t_last = t0, t_loop = 0, t_write = 0, firm_steps = 0, t_ckpt = t0;
+    double t0 = par_wtime(), t_last = t0, t_loop = 0, t_write = 0, t_busy = 0, firm_steps = 0, t_ckpt = t0;
     uint64_t digest = 0;
     char errmsg[256] = "";
-    int rounds = (d.R + size * d.B - 1) / (size * d.B);
+    long per_round = (long)size * d.B, cur_point = -1;
+    int rounds = (int)((tasks + per_round - 1) / per_round);
     for (int k = 0; k < rounds && par_all_ok(st == SIM_OK); k++) {
-        int first = (k * size + rank) * d.B;
-        int n = d.R - first;
-        n = n < 0 ? 0 : (n > d.B ? d.B : n);
+        long lo = k * per_round, hi = lo + per_round < tasks ? lo + per_round : tasks;
+        int n = 0;
         double ta = par_wtime();
-        for (int b = 0; b < n && st == SIM_OK; b++) {
-            ReplicateOut v = replicate_out_view(&batch, p, d.P, b);
-            int rep = first + b;
-            if (ckpt_has(ck, rep)) {
-                st = ckpt_load(ck, rep, &v);
+        sched_round(sch, lo, hi);
+        long t;
+        /* After a failure the rank still takes its tasks (and drops them), so
+         * that the round ends everywhere and the failure is agreed on below. */
+        while ((t = dynamic ? sched_next(sch) : next_static(lo, hi, rank, d.B, n)) >= 0) {
+            if (st != SIM_OK) {
+                n++;
+                continue;
+            }
+            ReplicateOut v = replicate_out_view(&batch, p, d.P, n);
+            int task = (int)t, rep = (int)(t % d.R);
+            long point = t / d.R;
+            double tc = par_wtime();
+            if (ckpt_has(ck, task)) {
+                st = ckpt_load(ck, task, &v);
             } else {
-                st = model_run(p, sc->parks, d.P, (uint32_t)rep, &v, errmsg, sizeof errmsg);
+                const Params *pt = p;
+                if (sw) {
+                    if (point != cur_point) sweep_point_params(sw, p, point, pp);
+                    cur_point = point;
+                    pt = pp;
+                }
+                st = model_run(pt, sc->parks, d.P, (uint32_t)rep, &v, errmsg, sizeof errmsg);
                 if (st != SIM_OK) sim_error("rank %d: %s", rank, errmsg);
                 if (st == SIM_OK) {
                     computed++;
                     for (int i = 0; i < d.T * d.P; i++) firm_steps += v.m_firms[i];
-                    st = ckpt_append(ck, rep, &v);
+                    st = ckpt_append(ck, task, &v);
                 }
             }
-            if (st == SIM_OK) digest += replicate_digest(&d, &v, rep);
+            t_busy += par_wtime() - tc;
+            if (st == SIM_OK) {
+                uint64_t h = replicate_digest(&d, &v, rep);
+                digest += h;
+                if (pdig) pdig[point] += h;
+            }
+            rows[n++] = task;
         }
         double tb = par_wtime();
         t_loop += tb - ta;
         if (!par_all_ok(st == SIM_OK)) break;
         io_watchdog(opt->io_timeout, "writing a batch");
-        st = out_write_batch(out, first, n, &batch);
+        st = out_write_rows(out, rows, n, &batch);
         io_watchdog(0, NULL);
         if (st != SIM_OK) fail_fast(tmp, ckdir, restored || computed);
         t_write += par_wtime() - tb;
-        if (rank == 0) {
-            int done = (k + 1) * size * d.B;
-            progress(opt, done < d.R ? done : d.R, d.R, t0, &t_last, 0);
-        }
+        if (rank == 0) progress(opt, (int)hi, (int)tasks, t0, &t_last, 0);
         if (!par_all_ok(st == SIM_OK)) break;
         ckpt_test_hook("after-batch", k + 1);
         /* A safe point: every rank has finished and written the round. Rank 0
@@ -343,6 +406,10 @@ SimStatus ensemble_run(const Scenario *sc, RunOptions *opt)
      * so that a failure there costs no computation. */
     if (!io_broken && par_all_ok(st == SIM_OK) && !stopped) st = ckpt_commit(ck);
     replicate_out_free(&batch);
+    free(rows);
+    free(pp);
+    sched_free(sch);
+    rows = NULL, pp = NULL, sch = NULL;
     /* After a failure on any rank, the ranks' HDF5 states may differ (a write
      * that failed on one rank only, data cached on another), and the
      * collective close would then wait in different barriers for ever (seen
@@ -371,11 +438,14 @@ SimStatus ensemble_run(const Scenario *sc, RunOptions *opt)
     double steps_total = par_sum_double(firm_steps);
     double rss = par_max_double(rss_mb("VmHWM:"));
     int computed_all = (int)par_sum_double(computed);
+    double busy_max = par_max_double(t_busy), busy_min = -par_max_double(-t_busy), busy_sum = par_sum_double(t_busy);
     digest = par_sum_u64(digest);
+    if (pdig) par_sum_u64_array(pdig, (size_t)d.Q);
     st_i = ok ? SIM_OK : (st != SIM_OK ? st : SIM_EIO);
     if (rank == 0) {
         if (ok && !stopped) {
-            RunFacts f = {opt->history, opt->scenario_path, size, digest, loop_max, write_max, computed_all, restored};
+            RunFacts f = {opt->history, opt->scenario_path, size, digest, loop_max, write_max, computed_all, restored,
+                          sw, pdig, busy_min, busy_max};
             st = out_finalize(tmp, sc, &d, &f);
             if (st == SIM_OK && rename(tmp, opt->out_path) != 0) {
                 sim_error("cannot rename %s to %s: %s", tmp, opt->out_path, strerror(errno));
@@ -402,23 +472,35 @@ SimStatus ensemble_run(const Scenario *sc, RunOptions *opt)
     if (stopped && st_i == SIM_OK) {
         opt->interrupted = 1;
         if (rank == 0)
-            fprintf(stderr, "parksim: stopped by a signal after a checkpoint: %d of %d replicates are in %s; run again "
+            fprintf(stderr, "parksim: stopped by a signal after a checkpoint: %d of %ld %s are in %s; run again "
                             "with --resume to continue (exit code %d)\n",
-                    restored + computed_all, d.R, ckdir, EXIT_CHECKPOINTED);
+                    restored + computed_all, tasks, sw ? "tasks" : "replicates", ckdir, EXIT_CHECKPOINTED);
+        free(pdig);
         return SIM_OK;
     }
     if (st_i == SIM_OK && rank == 0 && !opt->quiet) {
-        progress(opt, d.R, d.R, t0, &t_last, 1);
+        progress(opt, (int)tasks, (int)tasks, t0, &t_last, 1);
         /* loop time is the slowest rank's; the rate per core divides by ranks */
         double rate = loop_max > 0 ? steps_total / loop_max / size : 0;
         fprintf(stderr, "parksim: wrote %s\n", opt->out_path);
         printf("scenario: %s\noutput: %s\nreplicates: %d\nranks: %d\nresult_digest: %016llx\n"
                "replicates_computed: %d\nreplicates_restored: %d\n"
                "enterprise_steps: %.0f\nloop_seconds: %.3f\nwrite_seconds: %.3f\n"
-               "enterprise_steps_per_second_per_core: %.4g\npeak_rss_mb_per_rank: %.1f\n",
+               "enterprise_steps_per_second_per_core: %.4g\npeak_rss_mb_per_rank: %.1f\n"
+               "busy_seconds_min: %.3f\nbusy_seconds_max: %.3f\nload_balance: %.4f\nschedule: %s\n",
                p->name, opt->out_path, d.R, size, (unsigned long long)digest, computed_all, restored, steps_total,
-               loop_max, write_max, rate, rss);
+               loop_max, write_max, rate, rss, busy_min, busy_max, loop_max > 0 ? busy_sum / size / loop_max : 1.0,
+               dynamic ? "dynamic" : "static");
+        if (sw) printf("sweep_points: %d\nsweep_design: %s\n", d.Q, design_names[sw->design]);
         fflush(stdout);
     }
+    free(pdig);
     return (SimStatus)st_i;
+}
+
+SimStatus ensemble_run(const Scenario *sc, RunOptions *opt) { return ensemble_exec(sc, NULL, opt); }
+
+SimStatus ensemble_sweep(const Scenario *base, const Sweep *sw, RunOptions *opt)
+{
+    return ensemble_exec(base, sw, opt);
 }

@@ -6,6 +6,7 @@
 #define PARKSIM_ENSEMBLE_H
 
 #include "config.h"
+#include "sweep.h"
 
 typedef struct {
     const char *out_path;     /**< final output path */
@@ -28,5 +29,11 @@ enum { EXIT_CHECKPOINTED = 3 };
  *  final file exists only on SIM_OK without opt->interrupted, and an existing
  *  file is untouched otherwise. */
 SimStatus ensemble_run(const Scenario *sc, RunOptions *opt);
+
+/** Collective. Every point of the sweep `sw` (identical on every rank) over
+ *  the base scenario, into one file with a leading `point` dimension; point
+ *  q's results are those of a single run of the base scenario with the
+ *  point's values set. Return and file guarantees as ensemble_run. */
+SimStatus ensemble_sweep(const Scenario *base, const Sweep *sw, RunOptions *opt);
 
 #endif

@@ -160,7 +160,7 @@ SimStatus out_create(Output **po, const char *path, const OutDims *d)
     o->d = *d;
     o->file = o->dxpl = -1;
     for (int i = 0; i < N_VARS; i++) o->dset[i] = -1;
-    o->gather = malloc((size_t)d->B * d->Y * d->P * sizeof *o->gather);
+    o->gather = malloc((size_t)d->cap * d->Y * d->P * sizeof *o->gather);
     if (!o->gather) return o->status = SIM_ENOMEM;
 
     H5Eset_auto2(H5E_DEFAULT, NULL, NULL); /* errors are printed by h5fail() */
@@ -209,10 +209,14 @@ SimStatus out_create(Output **po, const char *path, const OutDims *d)
     for (int i = 0; i < N_VARS; i++) {
         VarSpec v = var_at(i);
         if (!var_written(d, &v)) continue;
-        hsize_t dims[5], chunk[5];
-        int nd = 1;
-        dims[0] = (hsize_t)d->R;
-        chunk[0] = (hsize_t)(d->B < d->R ? d->B : d->R);
+        hsize_t dims[6], chunk[6];
+        int nd = 0;
+        if (d->Q > 0) { /* a sweep: one chunk never spans two points */
+            dims[nd] = (hsize_t)d->Q;
+            chunk[nd++] = 1;
+        }
+        dims[nd] = (hsize_t)d->R;
+        chunk[nd++] = (hsize_t)(d->B < d->R ? d->B : d->R);
         for (const char *c = v.dims; *c; c++, nd++) dims[nd] = chunk[nd] = (hsize_t)dim_len(d, *c);
         hid_t g = make_group(o->file, v.group);
         hid_t sp = H5Screate_simple(nd, dims, NULL);
@@ -233,7 +237,39 @@ SimStatus out_create(Output **po, const char *path, const OutDims *d)
 
 int out_file_created(const Output *o) { return o && o->file >= 0; }
 
-SimStatus out_write_batch(Output *o, int first, int n, const ReplicateOut *batch)
+/* Select in `fs` the task rows of a batch, merging runs of consecutive
+ * replicates of one point into one hyperslab each. HDF5 pairs memory and
+ * file elements in the file selection's row-major order, so rows must be
+ * increasing to land where the batch has them. */
+static int select_rows(hid_t fs, const OutDims *d, const VarSpec *v, const int *rows, int n)
+{
+    hsize_t start[6], count[6];
+    int lead = d->Q > 0 ? 2 : 1, nd = lead;
+    for (int i = 0; i < lead; i++) start[i] = 0, count[i] = 1;
+    for (const char *c = v->dims; *c; c++, nd++) {
+        start[nd] = 0;
+        count[nd] = (hsize_t)dim_len(d, *c);
+    }
+    H5S_seloper_t op = H5S_SELECT_SET;
+    for (int i = 0; i < n;) {
+        int j = i + 1;
+        while (j < n && rows[j] == rows[j - 1] + 1 && rows[j] / d->R == rows[i] / d->R) j++;
+        if (d->Q > 0) {
+            start[0] = (hsize_t)(rows[i] / d->R);
+            start[1] = (hsize_t)(rows[i] % d->R);
+            count[1] = (hsize_t)(j - i);
+        } else {
+            start[0] = (hsize_t)rows[i];
+            count[0] = (hsize_t)(j - i);
+        }
+        if (H5Sselect_hyperslab(fs, op, start, NULL, count, NULL) < 0) return 0;
+        op = H5S_SELECT_OR;
+        i = j;
+    }
+    return 1;
+}
+
+SimStatus out_write_rows(Output *o, const int *rows, int n, const ReplicateOut *batch)
 {
     const OutDims *d = &o->d;
     if (o->status != SIM_OK) return o->status;
@@ -247,17 +283,14 @@ SimStatus out_write_batch(Output *o, int first, int n, const ReplicateOut *batch
             for (size_t e = 0; e < (size_t)n * per; e++) o->gather[e] = ind[e * (size_t)d->M + (size_t)v.metric];
             src = o->gather;
         }
-        hsize_t start[5] = {(hsize_t)(n > 0 ? first : 0)}, count[5] = {(hsize_t)n};
+        hsize_t mcount[5] = {(hsize_t)n};
         int nd = 1;
-        for (const char *c = v.dims; *c; c++, nd++) {
-            start[nd] = 0;
-            count[nd] = (hsize_t)dim_len(d, *c);
-        }
+        for (const char *c = v.dims; *c; c++, nd++) mcount[nd] = (hsize_t)dim_len(d, *c);
         hid_t fs = H5Dget_space(o->dset[i]);
-        hid_t ms = H5Screate_simple(nd, n > 0 ? count : (hsize_t[5]){1, 1, 1, 1, 1}, NULL);
+        hid_t ms = H5Screate_simple(nd, n > 0 ? mcount : (hsize_t[5]){1, 1, 1, 1, 1}, NULL);
         int ok = fs >= 0 && ms >= 0;
         /* A rank with nothing this round still takes part in the collective write. */
-        if (ok && n > 0) ok = H5Sselect_hyperslab(fs, H5S_SELECT_SET, start, NULL, count, NULL) >= 0;
+        if (ok && n > 0) ok = select_rows(fs, d, &v, rows, n);
         else if (ok) ok = H5Sselect_none(fs) >= 0 && H5Sselect_none(ms) >= 0;
         if (ok) ok = H5Dwrite(o->dset[i], mem_type(v.kind), ms, fs, o->dxpl, src) >= 0;
         if (!ok) o->status = h5fail("write dataset", v.name); /* before H5Sclose clears the stack */
@@ -353,7 +386,7 @@ static double month_end_days(int y0, int m)
 
 /* Coordinates of one group: the dimension scales it needs and the string
  * labels that go with them. Returns 0 on failure. Fills scale[] by dim char. */
-typedef struct { hid_t rep, year, time, park, group, lever; } Scales;
+typedef struct { hid_t point, rep, year, time, park, group, lever; } Scales;
 
 static int make_scale(hid_t ds, const char *dim, const char *long_name, const char *units)
 {
@@ -364,8 +397,9 @@ static int make_scale(hid_t ds, const char *dim, const char *long_name, const ch
 static int group_coords(hid_t g, const char *gname, const Scenario *sc, const OutDims *d, Scales *s)
 {
     int ok = 1;
-    s->rep = s->year = s->time = s->park = s->group = s->lever = -1;
+    s->point = s->rep = s->year = s->time = s->park = s->group = s->lever = -1;
     int nmax = d->R > d->T ? d->R : d->T;
+    if (nmax < d->Q) nmax = d->Q;
     if (nmax < d->P) nmax = d->P;
     if (nmax < d->Y) nmax = d->Y;
     int32_t *iv = malloc((size_t)nmax * sizeof *iv);
@@ -374,6 +408,11 @@ static int group_coords(hid_t g, const char *gname, const Scenario *sc, const Ou
     if (!iv || !tv || !sv) { free(iv); free(tv); free(sv); return 0; }
     int is_parks = !strcmp(gname, "parks");
 
+    if (!is_parks && d->Q > 0) {
+        for (int i = 0; i < d->Q; i++) iv[i] = i;
+        s->point = write_1d(g, "point", H5T_STD_I32LE, H5T_NATIVE_INT32, (hsize_t)d->Q, iv);
+        ok = ok && make_scale(s->point, "point", "sweep point index (row of /sweep/values)", "1");
+    }
     if (!is_parks) {
         for (int i = 0; i < d->R; i++) iv[i] = i;
         s->rep = write_1d(g, "replicate", H5T_STD_I32LE, H5T_NATIVE_INT32, (hsize_t)d->R, iv);
@@ -426,8 +465,8 @@ static int group_coords(hid_t g, const char *gname, const Scenario *sc, const Ou
 
 static void close_scales(Scales *s)
 {
-    hid_t *h[] = {&s->rep, &s->year, &s->time, &s->park, &s->group, &s->lever};
-    for (int i = 0; i < 6; i++)
+    hid_t *h[] = {&s->point, &s->rep, &s->year, &s->time, &s->park, &s->group, &s->lever};
+    for (int i = 0; i < 7; i++)
         if (*h[i] >= 0) H5Dclose(*h[i]);
 }
 
@@ -492,6 +531,57 @@ static int write_parks(hid_t g, const Scenario *sc, const Scales *s)
     return ok;
 }
 
+/* /sweep: what each point is (docs/OUTPUT.md 3.5), and the root attributes
+ * that say the file is a sweep. */
+static int write_sweep(hid_t file, const Sweep *sw, const uint64_t *pdig)
+{
+    int k = sw->k, ok = 1;
+    hsize_t Q = (hsize_t)sw->points, dims[2] = {Q, (hsize_t)k};
+    int32_t *iv = malloc((size_t)(Q > (hsize_t)k ? Q : (hsize_t)k) * sizeof *iv);
+    const char *names[SWEEP_MAX_PARAMS];
+    hid_t g = H5Gcreate2(file, "sweep", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    hid_t pt = -1, pa = -1, x = -1, sp = -1;
+    if (!iv || g < 0) ok = 0;
+    for (hsize_t i = 0; ok && i < Q; i++) iv[i] = (int32_t)i;
+    ok = ok && (pt = write_1d(g, "point", H5T_STD_I32LE, H5T_NATIVE_INT32, Q, iv)) >= 0 &&
+         make_scale(pt, "point", "sweep point index", "1");
+    for (int i = 0; ok && i < k; i++) iv[i] = i;
+    ok = ok && (pa = write_1d(g, "parameter", H5T_STD_I32LE, H5T_NATIVE_INT32, (hsize_t)k, iv)) >= 0 &&
+         make_scale(pa, "parameter", "swept parameter index", "1");
+    for (int i = 0; i < k; i++) names[i] = sw->key[i];
+    ok = ok && (x = write_strings(g, "parameter_name", names, (hsize_t)k)) >= 0 && H5DSattach_scale(x, pa, 0) >= 0 &&
+         attr_str(x, "long_name", "scenario key varied by the sweep") && H5Dclose(x) >= 0;
+    ok = ok && (x = write_1d(g, "lower", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, (hsize_t)k, sw->lower)) >= 0 &&
+         H5DSattach_scale(x, pa, 0) >= 0 && attr_str(x, "long_name", "lower end of the parameter's range") &&
+         attr_str(x, "coordinates", "parameter_name") && H5Dclose(x) >= 0;
+    ok = ok && (x = write_1d(g, "upper", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, (hsize_t)k, sw->upper)) >= 0 &&
+         H5DSattach_scale(x, pa, 0) >= 0 && attr_str(x, "long_name", "upper end of the parameter's range") &&
+         attr_str(x, "coordinates", "parameter_name") && H5Dclose(x) >= 0;
+    ok = ok && (sp = H5Screate_simple(2, dims, NULL)) >= 0 &&
+         (x = H5Dcreate2(g, "values", H5T_IEEE_F64LE, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT)) >= 0 &&
+         H5Dwrite(x, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, sw->values) >= 0 &&
+         H5DSattach_scale(x, pt, 0) >= 0 && H5DSattach_scale(x, pa, 1) >= 0 &&
+         attr_str(x, "long_name", "value of each parameter at each point (the scenario key's unit)") &&
+         attr_str(x, "coordinates", "parameter_name") && H5Dclose(x) >= 0;
+    if (sp >= 0) H5Sclose(sp);
+    ok = ok && (x = write_1d(g, "point_digest", H5T_STD_U64LE, H5T_NATIVE_UINT64, Q, pdig)) >= 0 &&
+         H5DSattach_scale(x, pt, 0) >= 0 &&
+         attr_str(x, "long_name", "digest of the point's replicates: the result_digest of a single run of the point's scenario") &&
+         H5Dclose(x) >= 0;
+    if (pt >= 0) H5Dclose(pt);
+    if (pa >= 0) H5Dclose(pa);
+    if (g >= 0 && H5Gclose(g) < 0) ok = 0;
+    int32_t npts = (int32_t)Q, kk = k, base = sw->design == DESIGN_SALTELLI ? sw->n : 0;
+    ok = ok && attr_str(file, "sweep_design", design_names[sw->design]) &&
+         attr_num(file, "sweep_points", H5T_STD_I32LE, H5T_NATIVE_INT32, &npts) &&
+         attr_num(file, "sweep_parameters", H5T_STD_I32LE, H5T_NATIVE_INT32, &kk) &&
+         attr_num(file, "sweep_base_rows", H5T_STD_I32LE, H5T_NATIVE_INT32, &base) &&
+         attr_num(file, "sweep_seed", H5T_STD_U64LE, H5T_NATIVE_UINT64, &sw->seed) &&
+         attr_str(file, "sweep_file", sw->path) && attr_str(file, "sweep", sw->text);
+    free(iv);
+    return ok;
+}
+
 SimStatus out_finalize(const char *path, const Scenario *sc, const OutDims *d, const RunFacts *f)
 {
     static const char *const groups[] = {"summary", "park_year", "park_month", "parks"};
@@ -512,15 +602,16 @@ SimStatus out_finalize(const char *path, const Scenario *sc, const OutDims *d, c
     for (int gi = 0; gi < 4 && ok; gi++) {
         if (gi == 2 && !d->monthly) continue;
         hid_t g = make_group(file, groups[gi]);
-        Scales s = {-1, -1, -1, -1, -1, -1};
+        Scales s = {-1, -1, -1, -1, -1, -1, -1};
         ok = g >= 0 && group_coords(g, groups[gi], sc, d, &s);
         if (ok && gi == 3) ok = write_parks(g, sc, &s);
         for (int i = 0; ok && i < N_VARS; i++) {
             VarSpec v = var_at(i);
             if (strcmp(v.group, groups[gi])) continue;
             hid_t ds = H5Dopen2(g, v.name, H5P_DEFAULT);
-            ok = ds >= 0 && H5DSattach_scale(ds, s.rep, 0) >= 0;
-            int axis = 1;
+            int axis = 0;
+            ok = ds >= 0 && (d->Q == 0 || H5DSattach_scale(ds, s.point, (unsigned)axis++) >= 0) &&
+                 H5DSattach_scale(ds, s.rep, (unsigned)axis++) >= 0;
             for (const char *c = v.dims; ok && *c; c++, axis++) ok = H5DSattach_scale(ds, scale_for(&s, *c), (unsigned)axis) >= 0;
             ok = ok && attr_str(ds, "long_name", v.long_name) && attr_str(ds, "units", v.units);
             if (ok && strchr(v.dims, 'P')) {
@@ -572,6 +663,9 @@ SimStatus out_finalize(const char *path, const Scenario *sc, const OutDims *d, c
          attr_num(file, "replicates_computed", H5T_STD_I32LE, H5T_NATIVE_INT32, &computed) &&
          attr_num(file, "replicates_restored", H5T_STD_I32LE, H5T_NATIVE_INT32, &restored) &&
          attr_str(file, "result_digest", dig) && attr_str(file, "date_created", when);
+    if (ok && f->sweep) ok = write_sweep(file, f->sweep, f->point_digest);
+    if (ok) ok = attr_num(file, "busy_seconds_min", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, &f->busy_min) &&
+                 attr_num(file, "busy_seconds_max", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, &f->busy_max);
     /* Last: a file without this marker was not finished. */
     ok = ok && attr_num(file, "parksim_complete", H5T_STD_I32LE, H5T_NATIVE_INT32, &complete);
     SAVE_STACK();

@@ -8,11 +8,14 @@
 #define PARKSIM_IO_H5_H
 
 #include "config.h"
+#include "sweep.h"
 #include <stdint.h>
 
 typedef struct {
     int R, Y, T, P, G, M, L; /**< replicates, years, months, parks, groups, metrics, levers */
-    int B;                   /**< replicates per rank per write (chunk rows) */
+    int Q;                   /**< sweep points (a leading `point` dimension); 0 for a single run */
+    int B;                   /**< chunk rows along `replicate` */
+    int cap;                 /**< most replicates a rank writes at once */
     int monthly;             /**< write /park_month */
     int compression;         /**< deflate level */
 } OutDims;
@@ -26,14 +29,18 @@ typedef struct {
     double loop_seconds, write_seconds;
     int computed;             /**< replicates computed by this invocation */
     int restored;             /**< replicates read back from a checkpoint (--resume) */
+    const Sweep *sweep;       /**< NULL for a single run */
+    const uint64_t *point_digest; /**< sweep: the digest of each point's replicates (as a run's result_digest) */
+    double busy_min, busy_max;    /**< least and most seconds a rank spent computing */
 } RunFacts;
 
 typedef struct Output Output;
 
 /** Collective: create the file at `path` (truncating) with every data variable. */
 SimStatus out_create(Output **o, const char *path, const OutDims *d);
-/** Collective: write this rank's n (0..B) replicates starting at `first`. */
-SimStatus out_write_batch(Output *o, int first, int n, const ReplicateOut *batch);
+/** Collective: write this rank's n (0..cap) results, batch row i to task
+ *  rows[i] (point * R + replicate), rows increasing. */
+SimStatus out_write_rows(Output *o, const int *rows, int n, const ReplicateOut *batch);
 /** Whether out_create got as far as creating the file: a later failure in a
  *  collective call (dataset creation, a write) may then be on some ranks only. */
 int out_file_created(const Output *o);

@@ -1,5 +1,5 @@
 /** \file main.c
- * Command line: `parksim run`, `parksim validate`, `parksim keys`.
+ * Command line: `parksim run`, `sweep`, `validate`, `calibrate`, `keys`.
  *
  * Exit codes: 0 success; 1 runtime failure (I/O, HDF5, MPI, memory, model
  * invariant); 2 bad input (usage, scenario file, park file, existing output
@@ -28,6 +28,7 @@ static const char *const usage_main =
     "\n"
     "Commands:\n"
     "  run SCENARIO.yaml       run the Monte-Carlo ensemble, write HDF5\n"
+    "  sweep SWEEP.yaml        run every point of a parameter sweep into one HDF5 file\n"
     "  validate SCENARIO.yaml  check a scenario and print every resolved value\n"
     "  calibrate SCENARIO.yaml fit the free parameters to the 2025 targets and report\n"
     "  keys                    print the table of scenario keys (Markdown)\n"
@@ -79,6 +80,26 @@ static const char *const usage_calibrate =
     "scenario. Runs on one process. Exit 0 all targets met, 1 a target not met\n"
     "or a runtime failure, 2 bad input.\n";
 
+static const char *const usage_sweep =
+    "usage: parksim sweep SWEEP.yaml [-o OUT.h5] [-r REPLICATES] [-s SEED]\n"
+    "                     [--set key=value]... [--force] [--quiet] [--progress SECONDS]\n"
+    "                     [--resume] [--checkpoint-every DURATION] [--validate]\n"
+    "\n"
+    "Runs every point of the sweep file's design (grid, lhs, sobol or saltelli;\n"
+    "docs/CONFIG.md \"Sweep files\") on the base scenario it names, all\n"
+    "(point, replicate) pairs in one MPI job, into one file with a leading\n"
+    "`point` dimension and the values of each point in /sweep (docs/OUTPUT.md).\n"
+    "A point's results are identical to `parksim run` of the base scenario with\n"
+    "the point's values as --set overrides and the same seed. Every point is\n"
+    "checked before any work.\n"
+    "\n"
+    "  -o, --output FILE     output file (default: the sweep file's name, .h5)\n"
+    "  -r, -s, --set         applied to the base scenario, as for run\n"
+    "      --validate        check the sweep and every point, print the points, stop\n"
+    "  other options         as for run (parksim run --help)\n"
+    "\n"
+    "Exit codes as for run.\n";
+
 static const char *const usage_validate =
     "usage: parksim validate SCENARIO.yaml [-r N] [-s S] [--set key=value]...\n"
     "\n"
@@ -88,7 +109,7 @@ static const char *const usage_validate =
 typedef struct {
     const char *cmd, *scenario, *out;
     char **sets;
-    int n_sets, force, quiet, help, resume;
+    int n_sets, force, quiet, help, resume, validate_only;
     double progress, ckpt_every;
     char rbuf[64], sbuf[96];
 } Args;
@@ -123,11 +144,13 @@ static int parse_args(int argc, char **argv, Args *a)
     a->cmd = argv[1];
     if (!strcmp(a->cmd, "--help") || !strcmp(a->cmd, "-h")) { a->help = 1; return 0; }
     if (!strcmp(a->cmd, "--version")) return 0;
-    if (strcmp(a->cmd, "run") && strcmp(a->cmd, "validate") && strcmp(a->cmd, "keys") && strcmp(a->cmd, "calibrate")) {
-        sim_error("unknown command '%s' (expected run, validate, calibrate or keys; see parksim --help)", a->cmd);
+    if (strcmp(a->cmd, "run") && strcmp(a->cmd, "sweep") && strcmp(a->cmd, "validate") && strcmp(a->cmd, "keys") &&
+        strcmp(a->cmd, "calibrate")) {
+        sim_error("unknown command '%s' (expected run, sweep, validate, calibrate or keys; see parksim --help)", a->cmd);
         return EXIT_BADINPUT;
     }
-    int is_run = !strcmp(a->cmd, "run"), is_cal = !strcmp(a->cmd, "calibrate");
+    int is_sweep = !strcmp(a->cmd, "sweep");
+    int is_run = !strcmp(a->cmd, "run") || is_sweep, is_cal = !strcmp(a->cmd, "calibrate");
     for (int i = 2; i < argc; i++) {
         const char *o = argv[i];
         const char *val = i + 1 < argc ? argv[i + 1] : NULL;
@@ -155,6 +178,7 @@ static int parse_args(int argc, char **argv, Args *a)
             }
         }
         else if (is_run && (!strcmp(o, "--quiet") || !strcmp(o, "-q"))) a->quiet = 1;
+        else if (is_sweep && !strcmp(o, "--validate")) a->validate_only = 1;
         else if (is_run && !strcmp(o, "--progress")) {
             NEED_VAL();
             char *end;
@@ -170,7 +194,7 @@ static int parse_args(int argc, char **argv, Args *a)
 #undef NEED_VAL
     }
     if (!a->help && strcmp(a->cmd, "keys") && !a->scenario) {
-        sim_error("%s: missing SCENARIO.yaml (see parksim %s --help)", a->cmd, a->cmd);
+        sim_error("%s: missing %s (see parksim %s --help)", a->cmd, is_sweep ? "SWEEP.yaml" : "SCENARIO.yaml", a->cmd);
         return EXIT_BADINPUT;
     }
     return 0;
@@ -220,6 +244,44 @@ static SimStatus load_everywhere(const Args *a, Scenario *sc)
     return SIM_OK;
 }
 
+/* Rank 0 loads and checks the sweep and its base scenario; the result goes
+ * to every rank as bytes. */
+static SimStatus load_sweep_everywhere(const Args *a, Sweep *sw, Scenario *sc)
+{
+    int st = SIM_OK;
+    if (par_is_root()) st = sweep_load(sw, sc, a->scenario, a->sets, a->n_sets);
+    par_bcast_bytes(&st, sizeof st);
+    if (st != SIM_OK) return (SimStatus)st;
+    par_bcast_bytes(sw, sizeof *sw);
+    size_t n = (size_t)sw->points * (size_t)sw->k * sizeof *sw->values;
+    par_bcast_alloc((void **)&sw->values, &n);
+    n = strlen(par_is_root() ? sw->text : "") + 1;
+    par_bcast_alloc((void **)&sw->text, &n);
+    par_bcast_bytes(&sc->p, sizeof sc->p);
+    n = (size_t)sc->n_parks * sizeof *sc->parks;
+    par_bcast_alloc((void **)&sc->parks, &n);
+    sc->n_parks = (int)(n / sizeof *sc->parks);
+    n = sc->resolved ? strlen(sc->resolved) + 1 : 0;
+    par_bcast_alloc((void **)&sc->resolved, &n);
+    n = sc->parks_csv ? strlen(sc->parks_csv) + 1 : 0;
+    par_bcast_alloc((void **)&sc->parks_csv, &n);
+    return SIM_OK;
+}
+
+/* sweep --validate: the points as a table (point, then each key's value). */
+static void print_points(const Sweep *sw)
+{
+    printf("# %s: %s design, %ld points, base scenario %s\npoint", sw->path, design_names[sw->design], sw->points,
+           sw->scenario);
+    for (int j = 0; j < sw->k; j++) printf("\t%s", sw->key[j]);
+    putchar('\n');
+    for (long i = 0; i < sw->points; i++) {
+        printf("%ld", i);
+        for (int j = 0; j < sw->k; j++) printf("\t%.17g", sw->values[i * sw->k + j]);
+        putchar('\n');
+    }
+}
+
 /* The launcher's rank of this process, read before MPI starts (Open MPI,
  * PMIx, MPICH/Slurm PMI); 0 when run alone. */
 static int launcher_rank(void)
@@ -245,7 +307,8 @@ int main(int argc, char **argv)
     sim_error_silence(0);
     if (code != 0 || a.help || !strcmp(a.cmd, "--version") || !strcmp(a.cmd, "keys")) {
         if (code == 0 && a.help) {
-            if (root) fputs(!strcmp(a.cmd, "run") ? usage_run : !strcmp(a.cmd, "validate") ? usage_validate
+            if (root) fputs(!strcmp(a.cmd, "run") ? usage_run : !strcmp(a.cmd, "sweep") ? usage_sweep
+                            : !strcmp(a.cmd, "validate") ? usage_validate
                             : !strcmp(a.cmd, "calibrate") ? usage_calibrate : usage_main, stdout);
         } else if (code == 0 && !strcmp(a.cmd, "--version")) {
             if (root) printf("parksim %s (build %s)\n", PARKSIM_VERSION, PARKSIM_BUILD);
@@ -261,9 +324,27 @@ int main(int argc, char **argv)
     {
         int interrupted = 0;
         Scenario sc;
+        Sweep sw;
         memset(&sc, 0, sizeof sc);
-        SimStatus st = load_everywhere(&a, &sc);
-        if (st == SIM_OK && !strcmp(a.cmd, "validate")) {
+        memset(&sw, 0, sizeof sw);
+        int is_sweep = !strcmp(a.cmd, "sweep");
+        SimStatus st = is_sweep ? load_sweep_everywhere(&a, &sw, &sc) : load_everywhere(&a, &sc);
+        if (st == SIM_OK && is_sweep && a.validate_only) {
+            if (root) print_points(&sw);
+        } else if (st == SIM_OK && is_sweep) {
+            /* Default output: the sweep file's name with .h5 in the current directory. */
+            char outbuf[PS_PATH_MAX + 8];
+            const char *base = strrchr(a.scenario, '/');
+            base = base ? base + 1 : a.scenario;
+            const char *dot = strrchr(base, '.');
+            snprintf(outbuf, sizeof outbuf, "%.*s.h5", dot ? (int)(dot - base) : (int)strlen(base), base);
+            char *hist = join_args(argc, argv);
+            RunOptions opt = {a.out ? a.out : outbuf, sw.scenario, hist ? hist : "parksim", a.force, a.quiet, a.progress,
+                              a.resume, a.ckpt_every, io_timeout(), 0};
+            st = ensemble_sweep(&sc, &sw, &opt);
+            free(hist);
+            interrupted = opt.interrupted;
+        } else if (st == SIM_OK && !strcmp(a.cmd, "validate")) {
             if (root) fputs(sc.resolved, stdout);
         } else if (st == SIM_OK && !strcmp(a.cmd, "calibrate")) {
             int met = 1, sti = SIM_OK;
@@ -284,6 +365,7 @@ int main(int argc, char **argv)
         }
         code = interrupted ? EXIT_CHECKPOINTED : sim_exit_code(st);
         config_free(&sc);
+        sweep_free(&sw);
     }
     free(a.sets);
     fflush(stdout);

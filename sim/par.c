@@ -110,3 +110,136 @@ uint64_t par_sum_u64(uint64_t v)
 }
 
 double par_wtime(void) { return MPI_Wtime(); }
+
+void par_sum_u64_array(uint64_t *v, size_t n)
+{
+    while (n > 0) {
+        int k = n > (1u << 26) ? (1 << 26) : (int)n;
+        check(MPI_Allreduce(MPI_IN_PLACE, v, k, MPI_UINT64_T, MPI_SUM, MPI_COMM_WORLD), "MPI_Allreduce");
+        v += k;
+        n -= (size_t)k;
+    }
+}
+
+/* ------------------------------------------------------------ scheduler
+ * Protocol, per round: a worker (rank > 0) sends REQ {round, free} where
+ * free > 0 is how many more tasks it can hold, or free = 0 to say it is full
+ * and leaves the round. Rank 0 answers a request with GRANT {start, count},
+ * count >= 1, or count = 0 when the range is used up (the worker then leaves
+ * the round). Rank 0 leaves the round when its own share is done and every
+ * worker has left, so no message of a round is in flight when the round's
+ * collective write begins. */
+enum { TAG_REQ = 7301, TAG_GRANT = 7302 };
+
+struct Sched {
+    int rank, size, cap;
+    long round, lo, hi, next; /* rank 0: next unassigned index */
+    int taken;                /* tasks this rank got this round */
+    long q_start, q_count;    /* worker: granted, not yet taken */
+    int outstanding, over;    /* worker: a request is in flight; the round is over for it */
+    int left;                 /* rank 0: workers that left the round */
+};
+
+Sched *sched_new(int cap)
+{
+    Sched *s = calloc(1, sizeof *s);
+    if (!s) return NULL;
+    s->rank = par_rank();
+    s->size = par_size();
+    s->cap = cap < 1 ? 1 : cap;
+    s->round = -1;
+    return s;
+}
+
+void sched_free(Sched *s) { free(s); }
+
+void sched_round(Sched *s, long lo, long hi)
+{
+    s->round++;
+    s->lo = s->next = lo;
+    s->hi = hi;
+    s->taken = 0;
+    s->q_start = s->q_count = 0;
+    s->outstanding = s->over = 0;
+    s->left = 0;
+}
+
+/* Rank 0: answer one request that has arrived (blocking if `wait`).
+ * Returns 1 if one was answered. */
+static int serve_one(Sched *s, int wait)
+{
+    int flag = 1;
+    MPI_Status stt;
+    if (!wait) check(MPI_Iprobe(MPI_ANY_SOURCE, TAG_REQ, MPI_COMM_WORLD, &flag, &stt), "MPI_Iprobe");
+    if (!flag) return 0;
+    long req[2];
+    check(MPI_Recv(req, 2, MPI_LONG, MPI_ANY_SOURCE, TAG_REQ, MPI_COMM_WORLD, &stt), "MPI_Recv");
+    if (req[0] != s->round) {
+        fprintf(stderr, "parksim: error: scheduler: rank %d asked in round %ld during round %ld\n", stt.MPI_SOURCE,
+                req[0], s->round);
+        MPI_Abort(MPI_COMM_WORLD, EXIT_RUNTIME);
+    }
+    if (req[1] <= 0) { /* full: it leaves the round */
+        s->left++;
+        return 1;
+    }
+    long remain = s->hi - s->next;
+    long g = remain / (2L * s->size);
+    if (g < 1) g = 1;
+    if (g > req[1]) g = req[1];
+    if (g > remain) g = remain;
+    long grant[2] = {s->next, g};
+    s->next += g;
+    if (g == 0) s->left++;
+    check(MPI_Send(grant, 2, MPI_LONG, stt.MPI_SOURCE, TAG_GRANT, MPI_COMM_WORLD), "MPI_Send");
+    return 1;
+}
+
+static void worker_request(Sched *s)
+{
+    long req[2] = {s->round, s->cap - s->taken - s->q_count};
+    check(MPI_Send(req, 2, MPI_LONG, 0, TAG_REQ, MPI_COMM_WORLD), "MPI_Send");
+    s->outstanding = req[1] > 0;
+    if (req[1] <= 0) s->over = 1;
+}
+
+static void worker_receive(Sched *s)
+{
+    long grant[2];
+    check(MPI_Recv(grant, 2, MPI_LONG, 0, TAG_GRANT, MPI_COMM_WORLD, MPI_STATUS_IGNORE), "MPI_Recv");
+    s->outstanding = 0;
+    if (grant[1] == 0) s->over = 1;
+    else {
+        s->q_start = grant[0];
+        s->q_count = grant[1];
+    }
+}
+
+long sched_next(Sched *s)
+{
+    if (s->size == 1) {
+        if (s->next >= s->hi || s->taken >= s->cap) return -1;
+        s->taken++;
+        return s->next++;
+    }
+    if (s->rank == 0) {
+        while (serve_one(s, 0)) {}
+        if (s->next < s->hi && s->taken < s->cap) {
+            s->taken++;
+            return s->next++;
+        }
+        while (s->left < s->size - 1) serve_one(s, 1);
+        return -1;
+    }
+    if (s->q_count == 0 && !s->over) {
+        if (!s->outstanding) worker_request(s);
+        if (s->outstanding) worker_receive(s);
+    }
+    if (s->q_count == 0) return -1;
+    long t = s->q_start++;
+    s->q_count--;
+    s->taken++;
+    /* Ask ahead, so the next grant travels while this task is computed. */
+    if (s->q_count == 0 && !s->over && !s->outstanding && s->taken < s->cap) worker_request(s);
+    return t;
+}

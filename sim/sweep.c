@@ -1,0 +1,285 @@
+/** \file sweep.c
+ * Sweep files: parsing, the design's values, and the check of every point.
+ */
+#include "sweep.h"
+#include "ytree.h"
+#include "util.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Report at a node of the sweep file: FILE:LINE:COL: key: message. */
+static int bad(const Sweep *sw, const YNode *at, const char *key, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static int bad(const Sweep *sw, const YNode *at, const char *key, const char *fmt, ...)
+{
+    char msg[768];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    if (at && at->line > 0) sim_error("%s:%d:%d: %s: %s", at->file, at->line, at->col, key, msg);
+    else sim_error("%s: %s: %s", sw->path, key, msg);
+    return 1;
+}
+
+static int scalar_double(const Sweep *sw, const YNode *n, const char *key, double *v)
+{
+    char *end;
+    if (!n || n->kind != YN_SCALAR || !*n->value) return !bad(sw, n, key, "expected a number");
+    errno = 0;
+    *v = strtod(n->value, &end);
+    if (*end || errno == ERANGE || !isfinite(*v)) return !bad(sw, n, key, "expected a finite number, got '%s'", n->value);
+    return 1;
+}
+
+static int scalar_long(const Sweep *sw, const YNode *n, const char *key, long lo, long hi, long *v)
+{
+    double d;
+    if (!scalar_double(sw, n, key, &d)) return 0;
+    if (d != floor(d) || d < (double)lo || d > (double)hi)
+        return !bad(sw, n, key, "expected a whole number from %ld to %ld, got '%s'", lo, hi, n->value);
+    *v = (long)d;
+    return 1;
+}
+
+static int parse_params(Sweep *sw, const YNode *seq)
+{
+    int errs = 0;
+    if (!seq || seq->kind != YN_SEQ || seq->n == 0)
+        return bad(sw, seq, "parameters", "expected a list of parameters, each with key, min and max");
+    if (seq->n > SWEEP_MAX_PARAMS || seq->n > design_max_params(sw->design))
+        return bad(sw, seq, "parameters", "%d parameters; a %s design takes at most %d", seq->n,
+                   design_names[sw->design], design_max_params(sw->design) < SWEEP_MAX_PARAMS
+                                                 ? design_max_params(sw->design) : SWEEP_MAX_PARAMS);
+    sw->k = seq->n;
+    for (int i = 0; i < seq->n; i++) {
+        const YNode *m = seq->items[i];
+        char where[64];
+        snprintf(where, sizeof where, "parameters.%d", i);
+        if (m->kind != YN_MAP) { errs += bad(sw, m, where, "expected a mapping with key, min and max"); continue; }
+        for (int j = 0; j < m->n; j++) {
+            const char *kk = m->keys[j];
+            if (strcmp(kk, "key") && strcmp(kk, "min") && strcmp(kk, "max") && strcmp(kk, "levels"))
+                errs += bad(sw, m->items[j], where, "unknown key '%s' (expected key, min, max, levels)", kk);
+        }
+        const YNode *kn = ytree_get(m, "key", NULL);
+        if (!kn || kn->kind != YN_SCALAR || !*kn->value) { errs += bad(sw, kn ? kn : m, where, "missing 'key': the scenario key to vary"); continue; }
+        if (strlen(kn->value) >= SWEEP_KEY_MAX) { errs += bad(sw, kn, where, "key too long"); continue; }
+        snprintf(sw->key[i], SWEEP_KEY_MAX, "%s", kn->value);
+        for (int j = 0; j < i; j++)
+            if (!strcmp(sw->key[j], sw->key[i])) errs += bad(sw, kn, where, "'%s' is listed twice", sw->key[i]);
+        double kmin, kmax;
+        char err[512];
+        if (config_sweep_key(sw->key[i], &kmin, &kmax, &sw->is_int[i], err, sizeof err) != 0) {
+            errs += bad(sw, kn, where, "%s", err);
+            continue;
+        }
+        const YNode *lo = ytree_get(m, "min", NULL), *hi = ytree_get(m, "max", NULL);
+        if (!lo || !hi) { errs += bad(sw, m, where, "needs both min and max"); continue; }
+        if (!scalar_double(sw, lo, "min", &sw->lower[i]) || !scalar_double(sw, hi, "max", &sw->upper[i])) { errs++; continue; }
+        if (!(sw->lower[i] <= sw->upper[i])) errs += bad(sw, hi, sw->key[i], "max %g is below min %g", sw->upper[i], sw->lower[i]);
+        else if (sw->lower[i] < kmin || sw->upper[i] > kmax)
+            errs += bad(sw, sw->lower[i] < kmin ? lo : hi, sw->key[i], "the range [%g, %g] leaves the key's allowed range [%.15g, %.15g]",
+                        sw->lower[i], sw->upper[i], kmin, kmax);
+        const YNode *lv = ytree_get(m, "levels", NULL);
+        sw->levels[i] = 1;
+        if (sw->design == DESIGN_GRID) {
+            long L;
+            if (!lv) errs += bad(sw, m, sw->key[i], "a grid needs 'levels' (values from min to max, evenly spaced)");
+            else if (!scalar_long(sw, lv, "levels", 1, 100000, &L)) errs++;
+            else sw->levels[i] = (int)L;
+        } else if (lv) {
+            errs += bad(sw, lv, sw->key[i], "'levels' is for a grid design; a %s design takes 'points' at the top level",
+                        design_names[sw->design]);
+        }
+    }
+    return errs;
+}
+
+/* Everything of the file except the points' check. */
+static int parse_file(Sweep *sw, YNode *root)
+{
+    int errs = 0;
+    static const char *const known[] = {"scenario", "design", "points", "seed", "parameters"};
+    for (int i = 0; i < root->n; i++) {
+        int ok = 0;
+        for (size_t j = 0; j < sizeof known / sizeof *known; j++) ok |= !strcmp(root->keys[i], known[j]);
+        if (!ok) errs += bad(sw, root->items[i], root->keys[i], "unknown key (expected scenario, design, points, seed, parameters)");
+    }
+    const YNode *sc = ytree_get(root, "scenario", NULL);
+    if (!sc || sc->kind != YN_SCALAR || !*sc->value) errs += bad(sw, sc, "scenario", "expected the path of the base scenario file");
+    else {
+        char dir[PS_PATH_MAX + 16];
+        path_dir(sw->path, dir, sizeof dir);
+        int n = sc->value[0] == '/' ? snprintf(sw->scenario, sizeof sw->scenario, "%s", sc->value)
+                                    : snprintf(sw->scenario, sizeof sw->scenario, "%s/%s", dir, sc->value);
+        if (n < 0 || n >= (int)sizeof sw->scenario) errs += bad(sw, sc, "scenario", "path too long");
+    }
+    const YNode *dn = ytree_get(root, "design", NULL);
+    int d = -1;
+    if (dn && dn->kind == YN_SCALAR)
+        for (int i = 0; i < DESIGN_COUNT; i++)
+            if (!strcmp(dn->value, design_names[i])) d = i;
+    if (d < 0) return errs + bad(sw, dn, "design", "expected one of: grid lhs sobol saltelli%s%s%s", dn && dn->kind == YN_SCALAR ? "; got '" : "",
+                                 dn && dn->kind == YN_SCALAR ? dn->value : "", dn && dn->kind == YN_SCALAR ? "'" : "");
+    sw->design = (DesignKind)d;
+    const YNode *pn = ytree_get(root, "points", NULL);
+    long n = 0;
+    if (sw->design == DESIGN_GRID) {
+        if (pn) errs += bad(sw, pn, "points", "a grid takes 'levels' per parameter, not 'points'");
+    } else if (!pn) {
+        errs += bad(sw, NULL, "points", sw->design == DESIGN_SALTELLI ? "missing: the base rows N (the design has N*(k+2) points)"
+                                                                       : "missing: the number of points");
+    } else if (!scalar_long(sw, pn, "points", sw->design == DESIGN_SALTELLI ? 2 : 1, 100000000, &n)) {
+        errs++;
+    }
+    sw->n = (int)n;
+    const YNode *sn = ytree_get(root, "seed", NULL);
+    sw->seed = 1;
+    if (sn) {
+        long s;
+        if (!scalar_long(sw, sn, "seed", 0, 2147483647L, &s)) errs++;
+        else sw->seed = (uint64_t)s;
+        if (sw->design != DESIGN_LHS && errs == 0) sim_warn("%s: seed: used by the lhs design only; ignored for %s", sw->path, design_names[sw->design]);
+    }
+    errs += parse_params(sw, ytree_get(root, "parameters", NULL));
+    return errs;
+}
+
+static char *read_text(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) return NULL;
+    size_t cap = 4096, n = 0;
+    char *s = malloc(cap);
+    while (s) {
+        size_t r = fread(s + n, 1, cap - n - 1, f);
+        n += r;
+        if (r == 0) break;
+        if (n + 1 == cap) {
+            char *t = realloc(s, cap *= 2);
+            if (!t) { free(s); s = NULL; }
+            else s = t;
+        }
+    }
+    if (s && ferror(f)) { free(s); s = NULL; }
+    fclose(f);
+    if (s) s[n] = '\0';
+    return s;
+}
+
+void sweep_point_params(const Sweep *sw, const Params *base, long q, Params *out)
+{
+    *out = *base;
+    for (int j = 0; j < sw->k; j++) {
+        int rc = config_set_number(out, sw->key[j], sw->values[q * sw->k + j]);
+        SIM_ASSERT(rc == 0); /* checked by sweep_load */
+    }
+}
+
+SimStatus sweep_load(Sweep *sw, Scenario *base, const char *path, char *const *sets, int n_sets)
+{
+    memset(sw, 0, sizeof *sw);
+    memset(base, 0, sizeof *base);
+    if (snprintf(sw->path, sizeof sw->path, "%s", path) >= (int)sizeof sw->path) {
+        sim_error("%s: path too long", path);
+        return SIM_ECONFIG;
+    }
+    char err[1024];
+    YNode *root = NULL;
+    SimStatus st = ytree_load_file(path, &root, err, sizeof err);
+    if (st != SIM_OK) {
+        sim_error("%s", err);
+        return st == SIM_ENOMEM ? st : SIM_ECONFIG;
+    }
+    int errs = parse_file(sw, root);
+    ytree_free(root);
+    if (errs) return SIM_ECONFIG;
+    sw->text = read_text(path);
+    if (!sw->text) {
+        sim_error("%s: cannot read: %s", path, strerror(errno));
+        return SIM_EIO;
+    }
+    long q = design_count(sw->design, sw->k, sw->n, sw->levels, err, sizeof err);
+    if (q < 1) {
+        sim_error("%s: %s", path, err);
+        return SIM_ECONFIG;
+    }
+    sw->points = q;
+    sw->values = malloc((size_t)q * (size_t)sw->k * sizeof *sw->values);
+    if (!sw->values) {
+        sim_error("%s: out of memory for %ld points", path, q);
+        return SIM_ENOMEM;
+    }
+    if (design_fill(sw->design, sw->k, sw->n, sw->levels, sw->seed, sw->values, err, sizeof err) != 0) {
+        sim_error("%s: %s", path, err);
+        return SIM_ECONFIG;
+    }
+    for (long i = 0; i < q; i++)
+        for (int j = 0; j < sw->k; j++) {
+            double *v = &sw->values[i * sw->k + j];
+            double u = *v;
+            *v = u >= 1 ? sw->upper[j] : sw->lower[j] + u * (sw->upper[j] - sw->lower[j]);
+            if (sw->is_int[j]) *v = floor(*v + 0.5);
+        }
+
+    /* The base scenario, then every point as the scenario a user would run
+     * for it: base + sets + the point's values as --set key=%.17g (exact). */
+    st = config_load(base, sw->scenario, sets, n_sets);
+    if (st != SIM_OK) {
+        sim_error("%s: the base scenario %s is not valid (see above)", path, sw->scenario);
+        return st;
+    }
+    char **all = calloc((size_t)n_sets + (size_t)sw->k, sizeof *all);
+    char *buf = malloc((size_t)sw->k * (SWEEP_KEY_MAX + 32));
+    Params *direct = malloc(sizeof *direct);
+    if (!all || !buf || !direct) {
+        free(all); free(buf); free(direct);
+        sim_error("out of memory");
+        return SIM_ENOMEM;
+    }
+    for (int i = 0; i < n_sets; i++) all[i] = sets[i];
+    int bad_points = 0;
+    for (long i = 0; i < q && bad_points < 5; i++) {
+        for (int j = 0; j < sw->k; j++) {
+            all[n_sets + j] = buf + (size_t)j * (SWEEP_KEY_MAX + 32);
+            snprintf(all[n_sets + j], SWEEP_KEY_MAX + 32, "%s=%.17g", sw->key[j], sw->values[i * sw->k + j]);
+        }
+        Scenario one;
+        SimStatus s1 = config_load(&one, sw->scenario, all, n_sets + sw->k);
+        if (s1 == SIM_OK) {
+            sweep_point_params(sw, &base->p, i, direct);
+            if (memcmp(direct, &one.p, sizeof *direct) != 0) {
+                /* A key whose value feeds other keys at load time cannot be set directly. */
+                sim_error("%s: point %ld: setting the values directly does not reproduce loading the scenario with "
+                          "--set; one of the keys is not sweepable this way", path, i);
+                s1 = SIM_ECONFIG;
+            }
+        } else {
+            sim_error("%s: point %ld is not a valid scenario (see above); its values:", path, i);
+            for (int j = 0; j < sw->k; j++) fprintf(stderr, "  %s = %.17g\n", sw->key[j], sw->values[i * sw->k + j]);
+        }
+        config_free(&one);
+        if (s1 != SIM_OK) {
+            bad_points++;
+            st = s1 == SIM_ENOMEM ? s1 : SIM_ECONFIG;
+        }
+    }
+    free(all);
+    free(buf);
+    free(direct);
+    return st;
+}
+
+void sweep_free(Sweep *sw)
+{
+    free(sw->values);
+    free(sw->text);
+    sw->values = NULL;
+    sw->text = NULL;
+}

@@ -1,0 +1,46 @@
+/** \file sweep.h
+ * Sweep files (docs/CONFIG.md, "Sweep files"): a base scenario, a design and
+ * the parameters to vary with their ranges. Loading checks the file and
+ * every point of the design (each point must be a valid scenario); it does
+ * no MPI and writes no output. `parksim sweep` runs the points (ensemble.c).
+ */
+#ifndef PARKSIM_SWEEP_H
+#define PARKSIM_SWEEP_H
+
+#include "config.h"
+#include "design.h"
+
+#define SWEEP_MAX_PARAMS 40
+#define SWEEP_KEY_MAX 128
+
+typedef struct {
+    char path[PS_PATH_MAX];           /**< the sweep file */
+    char scenario[PS_PATH_MAX];       /**< the base scenario, resolved from the sweep file's directory */
+    DesignKind design;
+    int n;                            /**< lhs/sobol points; saltelli base rows N; grid: 0 */
+    uint64_t seed;                    /**< design seed (lhs) */
+    int k;                            /**< parameters */
+    char key[SWEEP_MAX_PARAMS][SWEEP_KEY_MAX];
+    double lower[SWEEP_MAX_PARAMS], upper[SWEEP_MAX_PARAMS];
+    int levels[SWEEP_MAX_PARAMS];     /**< grid levels (1 elsewhere) */
+    int is_int[SWEEP_MAX_PARAMS];     /**< integer key: values are rounded to the nearest integer */
+    long points;                      /**< Q */
+    double *values;                   /**< Q x k, the value each point uses */
+    char *text;                       /**< the sweep file's text, stored in the output */
+} Sweep;
+
+/** Read and check `path` (errors name file, line, column and key), build
+ *  the design and its values, and check every point: the base scenario with
+ *  `sets` and the point's values as --set overrides must load, and setting
+ *  the values directly into the base Params must give the same Params (so a
+ *  point's results equal a single run of that scenario). `base` receives the
+ *  base scenario (with `sets`). SIM_ECONFIG after messages on bad input.
+ *  The caller frees both with sweep_free() and config_free(). */
+SimStatus sweep_load(Sweep *sw, Scenario *base, const char *path, char *const *sets, int n_sets);
+
+/** The Params of point q: base with the point's values set. */
+void sweep_point_params(const Sweep *sw, const Params *base, long q, Params *out);
+
+void sweep_free(Sweep *sw);
+
+#endif
