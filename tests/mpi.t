@@ -7,7 +7,7 @@
 #
 # Attributes allowed to differ between the files (they describe the run, not
 # the results): on the root group history, nranks, date_created, loop_seconds,
-# write_seconds; and, for the runs with another run.chunk_replicates or
+# write_seconds, busy_seconds_min, busy_seconds_max; and, for the runs with another run.chunk_replicates or
 # output.compression, also `scenario` (the resolved scenario text, which
 # records that key). Dataset storage (chunk shape, filters) is not compared.
 # Also: a rerun from the file's own `scenario` and `parks_csv` attributes gives
@@ -40,7 +40,8 @@ import h5py
 import numpy as np
 
 # Root attributes that describe the run, not its results.
-IGNORED_ROOT = {"history", "nranks", "date_created", "loop_seconds", "write_seconds"}
+IGNORED_ROOT = {"history", "nranks", "date_created", "loop_seconds", "write_seconds", "busy_seconds_min",
+                "busy_seconds_max"}
 
 
 def norm_attr(f, name, v):
@@ -146,7 +147,7 @@ for np in 1 2 3; do
 done
 
 # ---------------------------------------------------------------- identical datasets
-diag "ignored root attributes: history nranks date_created loop_seconds write_seconds"
+diag "ignored root attributes: history nranks date_created loop_seconds write_seconds busy_seconds_min busy_seconds_max"
 for np in 1 2 3; do
     compare single "np$np"
     ok $? "mpirun -np $np: every dataset and attribute identical to the singleton run's"
