@@ -25,7 +25,8 @@ MODEL_SRC := agents/rng.c agents/firm.c agents/population.c agents/assess.c agen
 CONF_SRC  := sim/err.c sim/ytree.c sim/config.c sim/parks_csv.c sim/design.c
 SIM_SRC   := sim/par.c sim/io_h5.c sim/checkpoint.c sim/ensemble.c sim/calibrate.c sim/main.c
 STAT_SRC  := analysis/parkstat.c analysis/common.c analysis/runfile.c analysis/h5util.c analysis/stats.c \
-             analysis/summary.c analysis/compare.c analysis/regress.c analysis/regress_stat.c analysis/plot.c
+             analysis/summary.c analysis/compare.c analysis/regress.c analysis/regress_stat.c analysis/plot.c \
+             analysis/sobol.c analysis/sensitivity.c
 TEST_NAMES:= test_rng test_config test_model test_levers test_assess test_validation test_policies test_stats test_design test_sobol
 OBJ        = $(patsubst %.c,$(BLD)/%.o,$(1))
 
