@@ -25,8 +25,9 @@ MODEL_SRC := agents/rng.c agents/firm.c agents/population.c agents/assess.c agen
 CONF_SRC  := sim/err.c sim/ytree.c sim/config.c sim/parks_csv.c sim/design.c
 SIM_SRC   := sim/par.c sim/sweep.c sim/io_h5.c sim/checkpoint.c sim/ensemble.c sim/calibrate.c sim/main.c
 STAT_SRC  := analysis/parkstat.c analysis/common.c analysis/runfile.c analysis/h5util.c analysis/stats.c \
-             analysis/summary.c analysis/compare.c analysis/regress.c analysis/regress_stat.c analysis/plot.c
-TEST_NAMES:= test_rng test_config test_model test_levers test_assess test_validation test_policies test_stats test_design
+             analysis/summary.c analysis/compare.c analysis/regress.c analysis/regress_stat.c analysis/plot.c \
+             analysis/sobol.c analysis/sensitivity.c
+TEST_NAMES:= test_rng test_config test_model test_levers test_assess test_validation test_policies test_stats test_design test_sobol
 OBJ        = $(patsubst %.c,$(BLD)/%.o,$(1))
 
 PARKSIM   := $(BIN)/parksim$(if $(SANITIZE),-asan)
@@ -74,6 +75,7 @@ $(BLD)/tests/%: $(BLD)/tests/%.o $(call OBJ,$(MODEL_SRC) $(CONF_SRC))
 
 # parkstat's estimators, tested without HDF5 or model code
 $(BLD)/tests/test_stats: $(BLD)/tests/test_stats.o $(call OBJ,analysis/stats.c)
+$(BLD)/tests/test_sobol: $(BLD)/tests/test_sobol.o $(call OBJ,analysis/sobol.c)
 
 $(BLD)/fuzz/replay_%: $(call OBJ,fuzz/replay.c fuzz/fuzz_common.c fuzz/fuzz_%.c $(MODEL_SRC) $(CONF_SRC))
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)

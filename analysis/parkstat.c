@@ -8,11 +8,13 @@
  *   parkstat compare  BASE.h5 POLICY.h5...     paired policy effects
  *   parkstat regress  EXPECTED.h5 ACTUAL.h5    --exact or --statistical
  *   parkstat plot     FILE.h5... -o FIG.png    fan chart and per-park bars (gnuplot)
+ *   parkstat sensitivity SWEEP.h5              Sobol' indices from a saltelli sweep
  */
 #include "../sim/err.h"
 #include "compare.h"
 #include "plot.h"
 #include "regress.h"
+#include "sensitivity.h"
 #include "summary.h"
 
 #include <hdf5.h>
@@ -32,6 +34,8 @@ static const char *const usage =
     "      regression check: exit 0 equivalent, 1 different, 2 bad input\n"
     "  plot FILE.h5... -o FIG.png [--target YEAR:COUNT]... [--script FIG.gp]\n"
     "      fan chart FIG.png and per-park bars FIG-parks.png through gnuplot\n"
+    "  sensitivity SWEEP.h5 [--year YEAR]... [--output mean|prob] [--bootstrap B] [--json | --csv]\n"
+    "      Sobol' indices (S1, ST) of the top-tier count from a saltelli sweep, ranked\n"
     "\n"
     "Targets default to the file's `targets` attribute, else 2027:6 and 2028:10.\n"
     "Exit codes: 0 ok, 1 runtime failure (I/O, gnuplot) or, for regress, different,\n"
@@ -51,7 +55,8 @@ int main(int argc, char **argv)
     if (!strcmp(c, "compare")) return cmd_compare(argc - 2, argv + 2);
     if (!strcmp(c, "regress")) return cmd_regress(argc - 2, argv + 2);
     if (!strcmp(c, "plot")) return cmd_plot(argc - 2, argv + 2);
-    sim_error("unknown command '%s'; expected headline, summary, compare, regress or plot", c);
+    if (!strcmp(c, "sensitivity")) return cmd_sensitivity(argc - 2, argv + 2);
+    sim_error("unknown command '%s'; expected headline, summary, compare, regress, plot or sensitivity", c);
     fputs(usage, stderr);
     return 2;
 }

@@ -79,6 +79,12 @@ int runfile_read(const char *path, int want_tier, RunFile **out)
                   "complete or the file is not from parksim); refusing to analyse it", path);
         goto fail;
     }
+    /* a sweep's variables have a leading point dimension: reading them as one run would mix points */
+    if (H5Aexists(f, "sweep_design") > 0) {
+        sim_error("%s: a sweep file (parksim sweep; every replicate variable has a leading point dimension); this "
+                  "command reads single run files: use parkstat sensitivity for a saltelli sweep", path);
+        goto fail;
+    }
     if (!h5u_attr_string(f, "scenario_name", &rf->name) && !(rf->name = strdup(path))) {
         rc = 1;
         goto fail;
