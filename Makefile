@@ -2,6 +2,7 @@
 # ---- user options -----------------------------------------------------------
 NP        ?= $(shell nproc 2>/dev/null || echo 2)   # ranks for `make run`
 REPS      ?= 1000                                   # replicates per scenario for `make run`
+SENS_REPS ?= 100                                    # replicates per sweep point for `make sensitivity`
 SANITIZE  ?=                                        # set by `make asan`
 ASAN_FLAGS = -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
 OPT       ?= -O2
@@ -43,7 +44,7 @@ export OMPI_ALLOW_RUN_AS_ROOT_CONFIRM := 1
 export OMPI_MCA_rmaps_base_oversubscribe := 1
 export OMPI_MCA_btl_vader_single_copy_mechanism := none
 
-.PHONY: all deps deps-r run test check asan valgrind fuzz bench docs clean regress-update FORCE
+.PHONY: all deps deps-r run sensitivity test check asan valgrind fuzz bench docs clean regress-update FORCE
 
 all: $(PARKSIM) $(PARKSTAT)
 
@@ -112,6 +113,15 @@ run: deps
 	@echo
 	@$(PARKSTAT) plot $(foreach s,$(PLOT_SCENARIOS),results/jiangxi-$(s).h5) -o results/jiangxi-top-tier.png
 	@echo "details: bin/parkstat summary results/jiangxi-plan.h5; paired effects: bin/parkstat compare results/jiangxi-baseline.h5 $(foreach s,$(filter-out baseline %-percentile,$(SCENARIOS)),results/jiangxi-$(s).h5)"
+
+# Sobol sensitivity of the top-tier count to the nine lever intensities:
+# a Saltelli sweep (704 points) of the all-levers scenario, then the indices.
+sensitivity: deps
+	@$(MAKE) --no-print-directory all
+	@mkdir -p results
+	mpirun -np $(NP) $(PARKSIM) sweep configs/sweeps/jiangxi-levers.yaml -r $(SENS_REPS) -o results/jiangxi-levers.h5 \
+	  --force --set output.monthly=false > results/jiangxi-levers.log
+	$(PARKSTAT) sensitivity results/jiangxi-levers.h5 | tee results/jiangxi-levers-sobol.txt
 
 test: deps
 	@$(MAKE) --no-print-directory check

@@ -14,7 +14,7 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from taplib import ok, check, run_main, children, PARKSIM, TINY  # noqa: E402
+from taplib import ok, check, run_main, children, PARKSIM, PARKSTAT, TINY  # noqa: E402
 
 import h5py  # noqa: E402
 import numpy as np  # noqa: E402
@@ -153,6 +153,11 @@ def main(tmp):
     blocks = all(np.array_equal(v[(2 + i) * 4:(3 + i) * 4], np.where(np.arange(2) == i, B, A)) for i in range(2))
     ok(n_base == 4 and v.shape == (16, 2) and shape[0] == 16 and blocks,
        "Saltelli: N(k+2) = 16 points, rows A, B, then AB_i = A with column i from B", v)
+
+    p = subprocess.run([PARKSTAT, "sensitivity", "salt.h5", "--json", "--bootstrap", "200"], capture_output=True, text=True)
+    ok(p.returncode == 0 and "levers.mergers.intensity" in p.stdout and "firm.exit_rate" in p.stdout,
+       "parkstat sensitivity reads the sweep file parksim wrote (Saltelli block order checked) and ranks both keys",
+       p.stdout[:500], p.stderr)
 
     # --- resume a killed sweep at another rank count
     p = subprocess.Popen(["mpirun", "-np", "2", PARKSIM, "sweep", "grid.yaml", "-r", str(R), "-o", "k.h5", "-q",
