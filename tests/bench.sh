@@ -14,7 +14,8 @@
 #  4. the share of run time spent in output, with and without the monthly
 #     trajectories, PASS/FAIL against the 10% target;
 #  5. peak resident memory per rank against the replicate count (np=2), Jiangxi
-#     and national, which must not grow with replicates.
+#     and national, which must not grow with replicates;
+#  6. a projection of a national sweep on a cluster from these figures.
 # Definitions (docs/PERFORMANCE.md, "What is measured"):
 #  wall      the whole `mpirun ... parksim run` command, timed outside it
 #            (launch, loading, file creation, the replicate rounds, the
@@ -173,5 +174,46 @@ mem() { # LABEL SCENARIO REPS...
 }
 mem jiangxi jiangxi-baseline 10 "$BIG_REPS"
 mem national national-synthetic 32 "$NAT_MEM_REPS"
+
+# Projection of a national sweep on a cluster from the figures above
+# (docs/PERFORMANCE.md, "Projection"). The cluster is an assumption, settable:
+#  SWEEP_POINTS [1000], SWEEP_REPS [1000], NODES [10], CORES_PER_NODE [64],
+#  E_N [0.90] parallel efficiency at NODES x CORES_PER_NODE ranks,
+#  FS_GBPS [2] shared-file-system bandwidth for one shared file, GB/s,
+#  START_S [60] launch and file creation at that scale, seconds,
+#  LEVER_COST: cost of a sweep point relative to the baseline (default: the
+#  all-levers / baseline enterprise-step rate ratio measured above).
+SWEEP_POINTS=${SWEEP_POINTS:-1000}
+SWEEP_REPS=${SWEEP_REPS:-1000}
+NODES=${NODES:-10}
+CORES_PER_NODE=${CORES_PER_NODE:-64}
+E_N=${E_N:-0.90}
+FS_GBPS=${FS_GBPS:-2}
+START_S=${START_S:-60}
+LEVER_COST=${LEVER_COST:-$(calc "$(field enterprise_steps_per_second_per_core "$tmp/baseline-np1.out") / $(field enterprise_steps_per_second_per_core "$tmp/all-levers-np1.out")")}
+echo
+echo "projection: national sweep, $SWEEP_POINTS points x $SWEEP_REPS replicates on $NODES nodes x $CORES_PER_NODE cores"
+echo "  (assumed: E(n) = $E_N, file system $FS_GBPS GB/s, start-up $START_S s, sweep point cost x$LEVER_COST of the baseline)"
+n=national-np1
+awk -v W="$(calc "$SWEEP_POINTS * $SWEEP_REPS")" -v n="$(calc "$NODES * $CORES_PER_NODE")" -v E="$E_N" -v fs="$FS_GBPS" \
+    -v t0="$START_S" -v f="$LEVER_COST" -v nodes="$NODES" -v cpn="$CORES_PER_NODE" \
+    -v tl="$(calc "$(loop_s $n) / $NAT_REPS")" -v tw="$(calc "$(write_s $n) / $NAT_REPS")" \
+    -v twn="$(calc "$(write_s national-np1-no-monthly) / $NAT_REPS")" \
+    -v bm="$(calc "$(cat "$tmp/$n.bytes") / $NAT_REPS")" -v bn="$(calc "$(cat "$tmp/national-np1-no-monthly.bytes") / $NAT_REPS")" \
+    -v rm="$(calc "$(cat "$tmp/$n.raw") / $NAT_REPS")" -v rn="$(calc "$(cat "$tmp/national-np1-no-monthly.raw") / $NAT_REPS")" \
+    -v rss="$(field peak_rss_mb_per_rank "$tmp/mem.out")" 'BEGIN {
+    printf "  measured per replicate (np=1): %.3f core-s loop, %.3f core-s write (%.3f without monthly output)\n", tl, tw, twn
+    printf "  per node: %d ranks x %.0f MB = %.1f GB resident\n", cpn, rss, cpn * rss / 1e3
+    for (m = 1; m >= 0; m--) {
+        w = m ? tw : twn; b = m ? bm : bn; r = m ? rm : rn
+        comp = W * tl * f / (n * E); defl = W * w / (n * E); out = W * b / (fs * 1e9); spool = W * r / (fs * 1e9)
+        T = t0 + comp + defl + out
+        printf "  %s monthly output: compute %.0f s + deflate %.0f s + file system %.0f s + start %.0f s = %.0f s (%.1f h) wall,\n", \
+            m ? "with   " : "without", comp, defl, out, t0, T, T / 3600
+        printf "      %.0f core-hours allocated (%.0f of them computing); output file %.2f TB; checkpoint spool %.2f TB\n", \
+            n * T / 3600, W * (tl * f + w) / 3600, W * b / 1e12, W * r / 1e12
+        printf "      (+%.0f s if the uncompressed spool goes through the same file system)\n", spool
+    }
+}'
 echo
 echo "load average at the end: $(load)"
