@@ -377,9 +377,12 @@ static SimStatus ensemble_exec(const Scenario *sc, const Sweep *sw, RunOptions *
             }
             rows[n++] = task;
         }
+        /* The agreement is also the round's barrier: waiting for a slower rank
+         * counts as loop time (imbalance), not as output. */
+        int round_ok = par_all_ok(st == SIM_OK);
         double tb = par_wtime();
         t_loop += tb - ta;
-        if (!par_all_ok(st == SIM_OK)) break;
+        if (!round_ok) break;
         io_watchdog(opt->io_timeout, "writing a batch");
         st = out_write_rows(out, rows, n, &batch);
         io_watchdog(0, NULL);
