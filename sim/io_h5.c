@@ -106,6 +106,23 @@ static hid_t file_type(Kind k) { return k == K_F64 ? H5T_IEEE_F64LE : k == K_I32
 
 static int var_written(const OutDims *d, const VarSpec *v) { return d->monthly || strcmp(v->group, "park_month"); }
 
+/* Deflate pays on integers, flags, counts and mostly-zero arrays (files
+ * 5-50x smaller), but continuous doubles such as revenues, scores and
+ * technology levels shrink by only 15-25% after shuffle + deflate while
+ * costing most of the write time (measured: docs/PERFORMANCE.md, "Output").
+ * They are stored uncompressed. The choice is per variable, fixed, and
+ * documented in docs/OUTPUT.md section 7. */
+static int worth_compressing(const VarSpec *v)
+{
+    static const char *const compressible_doubles[] = {
+        "lever_spent", "idle_land", "firms", "incidents", "smart_level", "leading_industries", "chain_leaders",
+        "frozen", "infrastructure", "little_giants", "chain_completeness"};
+    if (v->kind != K_F64) return 1;
+    for (size_t i = 0; i < sizeof compressible_doubles / sizeof *compressible_doubles; i++)
+        if (!strcmp(v->name, compressible_doubles[i])) return 1;
+    return 0;
+}
+
 /* ------------------------------------------------------------ parallel phase */
 
 struct Output {
@@ -223,7 +240,7 @@ SimStatus out_create(Output **po, const char *path, const OutDims *d)
         hid_t dcpl = H5Pcreate(H5P_DATASET_CREATE);
         int ok = g >= 0 && sp >= 0 && dcpl >= 0 && H5Pset_chunk(dcpl, nd, chunk) >= 0 &&
                  H5Pset_fill_time(dcpl, H5D_FILL_TIME_NEVER) >= 0;
-        if (ok && d->compression > 0)
+        if (ok && d->compression > 0 && worth_compressing(&v))
             ok = H5Pset_shuffle(dcpl) >= 0 && H5Pset_deflate(dcpl, (unsigned)d->compression) >= 0;
         if (ok) o->dset[i] = H5Dcreate2(g, v.name, file_type(v.kind), sp, H5P_DEFAULT, dcpl, H5P_DEFAULT);
         if (!ok || o->dset[i] < 0) o->status = h5fail("create dataset", v.name); /* before cleanup clears the stack */
