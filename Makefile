@@ -47,7 +47,7 @@ export OMPI_MCA_btl_vader_single_copy_mechanism := none
 all: $(PARKSIM) $(PARKSTAT)
 
 # Debian packages the build, the tests and `make run` need (root, apt). Slurm and munge are for
-# tests/slurm.t, which starts its own private daemons; installing them starts none (no systemd).
+# tests/slurm.t, which starts private daemons of its own and never uses or stops the host's.
 DEB_PKGS := build-essential pkg-config libopenmpi-dev openmpi-bin libhdf5-openmpi-dev hdf5-tools \
             libgsl-dev libyaml-dev librandom123-dev python3-h5py python3-numpy \
             gnuplot-nox netcdf-bin python3-xarray python3-h5netcdf perl \

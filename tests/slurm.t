@@ -3,7 +3,12 @@
 
 The test starts its own munged (own key, socket, pid and log file), slurmctld and slurmd
 (own slurm.conf from the STACK.md §5 template, free ports, everything under a fresh
-temporary directory), so that a host Slurm or munged is neither used nor disturbed, and
+temporary directory, including TmpFS, where srun's PMIx plugin makes its per-step directory
+/tmp/spmix_appdir_UID_JOB.STEP by default: two private clusters both start at job 1, so
+a shared /tmp makes the second one's srun steps fail; and job ids start at a random
+FirstJobId, because Open MPI under srun names its shared-memory files after the job and step
+id, and two jobs with the same ids crashed each other), so that a host Slurm or munged, or a
+concurrent run of this test, is neither used nor disturbed, and
 submits each script with `sbatch --wait` under a time limit:
 
 - run-srun.sbatch and run-mpirun.sbatch: exit 0, a finished file (`parksim_complete`) whose
@@ -32,6 +37,7 @@ Without Slurm installed (`make deps` installs it) the whole file is skipped.
 """
 import hashlib
 import os
+import random
 import re
 import shutil
 import signal
@@ -54,6 +60,7 @@ R_LONG = 200             # replicates of the long run (20 batches of 10)
 
 CONF = """\
 ClusterName=parksimtest
+FirstJobId=@FIRSTJOB@
 SlurmctldHost=localhost
 SlurmUser=root
 SlurmdUser=root
@@ -62,6 +69,7 @@ AuthInfo=socket=@DIR@/run/munge.sock,cred_expire=5
 CredType=cred/munge
 StateSaveLocation=@DIR@/state
 SlurmdSpoolDir=@DIR@/spool
+TmpFS=@DIR@/tmp
 SlurmctldPidFile=@DIR@/run/slurmctld.pid
 SlurmdPidFile=@DIR@/run/slurmd.pid
 SlurmctldLogFile=@DIR@/log/slurmctld.log
@@ -132,14 +140,16 @@ class Slurm:
         d = self.d
         # munged wants every directory above its socket searchable by all, the key private.
         os.chmod(d, 0o711)
-        for sub, mode in (("run", 0o755), ("munge", 0o700), ("state", 0o700), ("spool", 0o700), ("log", 0o700)):
+        for sub, mode in (("run", 0o755), ("munge", 0o700), ("state", 0o700), ("spool", 0o700), ("log", 0o700),
+                          ("tmp", 0o1777)):
             os.mkdir(os.path.join(d, sub), mode)
         with open(os.path.join(d, "munge", "key"), "wb") as f:
             f.write(os.urandom(1024))
         os.chmod(os.path.join(d, "munge", "key"), 0o600)
         ctld, slurmd = free_ports(2)
         with open(self.conf, "w") as f:
-            f.write(CONF.replace("@DIR@", d).replace("@CTLDPORT@", str(ctld)).replace("@SLURMDPORT@", str(slurmd)))
+            f.write(CONF.replace("@DIR@", d).replace("@CTLDPORT@", str(ctld)).replace("@SLURMDPORT@", str(slurmd))
+                    .replace("@FIRSTJOB@", str(random.randrange(1000, 60000000))))
         os.environ["SLURM_CONF"] = self.conf     # the client commands, and every job, use it
         self.sock = os.path.join(d, "run", "munge.sock")
         p = self.sh(which("munged"), "--socket=" + self.sock, "--key-file=" + os.path.join(d, "munge", "key"),
