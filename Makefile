@@ -48,10 +48,12 @@ export OMPI_MCA_btl_vader_single_copy_mechanism := none
 
 all: $(PARKSIM) $(PARKSTAT)
 
-# Debian packages the build, the tests and `make run` need (root, apt).
+# Debian packages the build, the tests and `make run` need (root, apt). Slurm and munge are for
+# tests/slurm.t, which starts private daemons of its own and never uses or stops the host's.
 DEB_PKGS := build-essential pkg-config libopenmpi-dev openmpi-bin libhdf5-openmpi-dev hdf5-tools \
             libgsl-dev libyaml-dev librandom123-dev python3-h5py python3-numpy \
-            gnuplot-nox netcdf-bin python3-xarray python3-h5netcdf perl
+            gnuplot-nox netcdf-bin python3-xarray python3-h5netcdf perl \
+            slurmctld slurmd slurm-client munge
 deps:
 	@missing=$$(for p in $(DEB_PKGS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
