@@ -32,6 +32,7 @@ static const char *const regress_ignored[] = {
     "scenario_file",  /* the scenario path as typed */
     "nranks",         /* results do not depend on the rank count */
     "loop_seconds", "write_seconds", "busy_seconds_min", "busy_seconds_max",
+    "replicates_computed", "replicates_restored", /* how the file was made (--resume), not what it holds */
     "compression",    /* output.compression: storage only, results do not depend on it */
     NULL};
 
@@ -445,7 +446,8 @@ static const char *const regress_usage =
     "  attribute must match, except the root attributes that differ between\n"
     "  identical runs (history, date_created, source, parksim_version,\n"
     "  scenario_file, nranks, loop_seconds, write_seconds,\n"
-    "  busy_seconds_min, busy_seconds_max); prints the first\n"
+    "  busy_seconds_min, busy_seconds_max, replicates_computed,\n"
+    "  replicates_restored); prints the first\n"
     "  difference of each differing dataset or attribute (index and values).\n"
     "--statistical: two-sample tests between runs with different seeds or\n"
     "  versions: chi-square on the top-tier count distribution per year, Fisher\n"

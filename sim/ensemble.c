@@ -220,6 +220,51 @@ static int static_schedule(void)
     return e && !strcmp(e, "static");
 }
 
+/* The order in which tasks are taken: on a resume, the tasks the checkpoint
+ * lacks come before the ones it has, so that a job stopped again soon after
+ * it restarts (a short time limit, requeued) has computed something new
+ * rather than spent its time rewriting restored results (seen: a requeued
+ * run that made no progress for 15 starts). Commits cover whole rounds, so
+ * both sets are a few contiguous spans. */
+typedef struct { long pos, task, len; } Span;
+typedef struct { Span *span; int n; long n_missing; } TaskOrder;
+
+static int task_order(TaskOrder *o, const Ckpt *ck, long tasks)
+{
+    memset(o, 0, sizeof *o);
+    int cap = 0;
+    long pos = 0;
+    for (int pass = 0; pass < 2; pass++) {
+        for (long t = 0; t < tasks;) {
+            int want = pass == 0 ? !ckpt_has(ck, (int)t) : ckpt_has(ck, (int)t);
+            if (!want) { t++; continue; }
+            long t0 = t;
+            while (t < tasks && (pass == 0 ? !ckpt_has(ck, (int)t) : ckpt_has(ck, (int)t))) t++;
+            if (o->n == cap) {
+                cap = cap ? 2 * cap : 16;
+                Span *g = realloc(o->span, (size_t)cap * sizeof *g);
+                if (!g) { free(o->span); o->span = NULL; return -1; }
+                o->span = g;
+            }
+            o->span[o->n++] = (Span){pos, t0, t - t0};
+            pos += t - t0;
+        }
+        if (pass == 0) o->n_missing = pos;
+    }
+    return 0;
+}
+
+static long task_at(const TaskOrder *o, long pos)
+{
+    int lo = 0, hi = o->n - 1;
+    while (lo < hi) { /* the last span starting at or before pos */
+        int mid = (lo + hi + 1) / 2;
+        if (o->span[mid].pos <= pos) lo = mid;
+        else hi = mid - 1;
+    }
+    return o->span[lo].task + (pos - o->span[lo].pos);
+}
+
 /* The static assignment: rank r takes the r-th block of B tasks of the round. */
 static long next_static(long lo, long hi, int rank, int B, int n)
 {
@@ -334,16 +379,26 @@ static SimStatus ensemble_exec(const Scenario *sc, const Sweep *sw, RunOptions *
     uint64_t digest = 0;
     char errmsg[256] = "";
     long per_round = (long)size * d.B, cur_point = -1;
-    int rounds = (int)((tasks + per_round - 1) / per_round);
+    TaskOrder ord;
+    if (task_order(&ord, ck, tasks) != 0) st = SIM_ENOMEM;
+    long n_missing = ord.n_missing;
+    int rounds_a = (int)((n_missing + per_round - 1) / per_round);
+    int rounds = rounds_a + (int)((tasks - n_missing + per_round - 1) / per_round);
     for (int k = 0; k < rounds && par_all_ok(st == SIM_OK); k++) {
-        long lo = k * per_round, hi = lo + per_round < tasks ? lo + per_round : tasks;
+        /* Positions, not tasks: the tasks missing from the checkpoint come
+         * first (rounds_a rounds), the restored ones after, and no round
+         * spans both, so positions map to increasing tasks within a round. */
+        long lo = k < rounds_a ? k * per_round : n_missing + (long)(k - rounds_a) * per_round;
+        long end = k < rounds_a ? n_missing : tasks;
+        long hi = lo + per_round < end ? lo + per_round : end;
         int n = 0;
         double ta = par_wtime();
         sched_round(sch, lo, hi);
-        long t;
+        long pos, t;
         /* After a failure the rank still takes its tasks (and drops them), so
          * that the round ends everywhere and the failure is agreed on below. */
-        while ((t = dynamic ? sched_next(sch) : next_static(lo, hi, rank, d.B, n)) >= 0) {
+        while ((pos = dynamic ? sched_next(sch) : next_static(lo, hi, rank, d.B, n)) >= 0) {
+            t = task_at(&ord, pos);
             if (st != SIM_OK) {
                 n++;
                 continue;
@@ -405,6 +460,7 @@ static SimStatus ensemble_exec(const Scenario *sc, const Sweep *sw, RunOptions *
             }
         }
     }
+    free(ord.span);
     /* Everything computed goes into the checkpoint before the finishing pass,
      * so that a failure there costs no computation. */
     if (!io_broken && par_all_ok(st == SIM_OK) && !stopped) st = ckpt_commit(ck);

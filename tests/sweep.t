@@ -173,12 +173,32 @@ def main(tmp):
             pass
     p.wait(timeout=30)
     ok("stopped at after-commit 3" in line and not os.path.exists("k.h5"), "a sweep killed after its 3rd commit has no output", line)
+
+    def kill_at(hook, *extra):
+        q = subprocess.Popen(["mpirun", "-np", "2", PARKSIM, "sweep", "grid.yaml", "-r", str(R), "-o", "k.h5", "-q",
+                              "--set", "run.chunk_replicates=1", "--checkpoint-every", "0"] + list(extra),
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                             env=dict(os.environ, PARKSIM_TEST_HOOK=hook))
+        marker = q.stderr.readline()
+        for x in [q.pid] + [k for k, _ in children(q.pid)]:
+            try:
+                os.kill(x, 9)
+            except OSError:
+                pass
+        q.wait(timeout=30)
+        return marker
+    # Killed again right after the first commit of the resumed run: a resume
+    # computes the missing tasks before rewriting restored ones, so that
+    # commit already holds new work (6 tasks: 3 rounds x 2 ranks x 1).
+    line = kill_at("after-commit:1", "--resume")
+    ok("stopped at after-commit 1" in line, "the resumed sweep is killed after its first commit", line)
     rc, so, se = sweep(3, "grid.yaml", "k.h5", "--resume", "--set", "run.chunk_replicates=1")
-    ok(rc == 0, "the sweep resumes at np=3", se)
+    ok(rc == 0 and os.path.exists("k.h5"), "the sweep resumes at np=3", rc, se)
     check("the resumed sweep equals the uninterrupted one", lambda: same_files("g1.h5", "k.h5"))
     with h5py.File("k.h5", "r") as f:
         rest = int(f.attrs["replicates_restored"])
-    ok(rest > 0, "tasks were restored from the checkpoint, not recomputed: %d" % rest)
+    ok(rest == 8, "a resume computes missing tasks first: the second start's first commit added 2 new tasks "
+       "to the 6 of the first start (8 restored at the end, none recomputed)", rest)
 
     # --- refusals
     rc, so, se = sweep(None, "grid.yaml", "g1.h5")
