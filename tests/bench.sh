@@ -59,7 +59,9 @@ load() { cut -d' ' -f1-3 /proc/loadavg; }
 
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
 echo "parksim: $(bin/parksim --version); $(date -u +%Y-%m-%dT%H:%MZ); load average at start: $(load)"
-echo "sizes: BENCH_REPS=$BENCH_REPS BIG_REPS=$BIG_REPS SCALE_REPS=$SCALE_REPS NAT_REPS=$NAT_REPS NAT_MEM_REPS=$NAT_MEM_REPS BENCH_REPEAT=$BENCH_REPEAT"
+IMB_REPS=${IMB_REPS:-64}
+SWEEP_MEM_POINTS=${SWEEP_MEM_POINTS:-2000}
+echo "sizes: IMB_REPS=$IMB_REPS SWEEP_MEM_POINTS=$SWEEP_MEM_POINTS BENCH_REPS=$BENCH_REPS BIG_REPS=$BIG_REPS SCALE_REPS=$SCALE_REPS NAT_REPS=$NAT_REPS NAT_MEM_REPS=$NAT_MEM_REPS BENCH_REPEAT=$BENCH_REPEAT"
 echo
 
 # measure NAME SCENARIO REPS NP [EXTRA...]: one run; its figures go to $tmp/NAME.*
@@ -174,6 +176,36 @@ mem() { # LABEL SCENARIO REPS...
 }
 mem jiangxi jiangxi-baseline 10 "$BIG_REPS"
 mem national national-synthetic 32 "$NAT_MEM_REPS"
+
+# Sweeps: the dynamic assignment against the static one on points of very
+# different cost (configs/sweeps/bench-imbalance.yaml: 16 points, the later
+# ones far cheaper), and memory against the number of points.
+sweep_run() { # NAME SWEEPFILE REPS NP [EXTRA...]
+    local name=$1 sw=$2 reps=$3 np=$4; shift 4
+    local t0=$EPOCHREALTIME
+    mpirun -np "$np" bin/parksim sweep "$sw" -r "$reps" -o "$tmp/$name.h5" --force --set output.monthly=false "$@" \
+        >"$tmp/$name.out" 2>"$tmp/$name.err" || { cat "$tmp/$name.err" >&2; exit 1; }
+    calc "$EPOCHREALTIME - $t0" >"$tmp/$name.wall"
+    rm -f "$tmp/$name.h5"
+}
+echo
+echo "sweep load balance (configs/sweeps/bench-imbalance.yaml, $IMB_REPS replicates per point, shares of one point per rank, np=2):"
+printf '  %-9s %8s %8s %10s %10s %9s\n' schedule wall_s loop_s busy_min_s busy_max_s balance
+for sched in static dynamic; do
+    PARKSIM_SCHEDULE=$sched sweep_run "imb-$sched" configs/sweeps/bench-imbalance.yaml "$IMB_REPS" 2 --set run.chunk_replicates=$IMB_REPS
+    printf '  %-9s %8.2f %8.2f %10.2f %10.2f %9.3f\n' "$sched" "$(wall_s "imb-$sched")" "$(loop_s "imb-$sched")" \
+        "$(field busy_seconds_min "$tmp/imb-$sched.out")" "$(field busy_seconds_max "$tmp/imb-$sched.out")" \
+        "$(field load_balance "$tmp/imb-$sched.out")"
+done
+printf '  dynamic / static wall time: %.3f\n' "$(calc "$(wall_s imb-dynamic) / $(wall_s imb-static)")"
+echo
+echo "peak resident memory per rank against sweep points (np=2, lhs over two lever intensities, 4 replicates):"
+for pts in 16 "$SWEEP_MEM_POINTS"; do
+    printf 'scenario: %s/configs/jiangxi-all-levers.yaml\ndesign: lhs\npoints: %d\nparameters:\n  - {key: levers.upgrades.intensity, min: 0, max: 1}\n  - {key: levers.safety.intensity, min: 0, max: 1}\n' \
+        "$PWD" "$pts" >"$tmp/sweepmem.yaml"
+    sweep_run "swmem$pts" "$tmp/sweepmem.yaml" 4 2
+    printf '  %6d points: %6.1f MB per rank\n' "$pts" "$(field peak_rss_mb_per_rank "$tmp/swmem$pts.out")"
+done
 
 # Projection of a national sweep on a cluster from the figures above
 # (docs/PERFORMANCE.md, "Projection"). The cluster is an assumption, settable:
