@@ -1,9 +1,10 @@
 /** \file ensemble.c
  * Work units (tasks) are replicates; in a sweep, (point, replicate) pairs,
  * task = point * R + replicate. Round k covers the next size * B tasks;
- * the scheduler (par.h) hands them out dynamically, so a rank that drew
- * cheap tasks takes more, up to `cap`; then all ranks write what they hold
- * in one collective call. A task's results depend only on (scenario, point,
+ * in a run rank r takes the r-th block of B (use_dynamic()), in a sweep the
+ * scheduler (par.h) hands them out dynamically, so a rank that drew cheap
+ * tasks takes more, up to `cap`; then all ranks write what they hold in one
+ * collective call. A task's results depend only on (scenario, point,
  * seed, replicate), never on the rank that computes it, so every rank count
  * and every assignment gives the same datasets. Memory per rank is `cap`
  * replicates of results plus one replicate's agents, whatever the number of
