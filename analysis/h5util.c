@@ -3,6 +3,8 @@
  */
 #include "h5util.h"
 
+#include "../sim/err.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -74,4 +76,16 @@ void h5u_free_strings(char **s, size_t n)
     if (!s) return;
     for (size_t i = 0; i < n; i++) free(s[i]);
     free(s);
+}
+
+hid_t h5u_open_readonly(const char *path)
+{
+    htri_t is = H5Fis_hdf5(path);
+    if (is <= 0) {
+        sim_error("%s: %s", path, is == 0 ? "not an HDF5 file" : "cannot open (missing or unreadable)");
+        return -1;
+    }
+    hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    if (f < 0) sim_error("%s: cannot open as HDF5", path);
+    return f;
 }

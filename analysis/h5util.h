@@ -17,6 +17,10 @@ int h5u_attr_string(hid_t obj, const char *name, char **out);
  *  is_attr, else a dataset) into n malloc'd strings. Returns 0 or -1. */
 int h5u_read_strings(hid_t id, int is_attr, size_t n, char **out);
 
+/** Open an HDF5 file read-only; on failure print why, naming the file, and
+ *  return -1 (a missing file, not HDF5, unreadable). */
+hid_t h5u_open_readonly(const char *path);
+
 /** Free n strings and the array. */
 void h5u_free_strings(char **s, size_t n);
 

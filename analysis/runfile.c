@@ -61,16 +61,8 @@ static int read_ntiers(hid_t f)
 int runfile_read(const char *path, int want_tier, RunFile **out)
 {
     *out = NULL;
-    htri_t is = H5Fis_hdf5(path);
-    if (is <= 0) {
-        sim_error("%s: %s", path, is == 0 ? "not an HDF5 file" : "cannot open (missing or unreadable)");
-        return 2;
-    }
-    hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
-    if (f < 0) {
-        sim_error("%s: cannot open as HDF5", path);
-        return 2;
-    }
+    hid_t f = h5u_open_readonly(path);
+    if (f < 0) return 2;
     int rc = 2;
     RunFile *rf = calloc(1, sizeof *rf);
     if (!rf || !(rf->path = strdup(path))) { sim_error("out of memory"); rc = 1; goto fail; }

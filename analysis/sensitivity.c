@@ -113,16 +113,8 @@ static int sweep_read(const char *path, Sweep *s)
 {
     memset(s, 0, sizeof *s);
     if (!(s->path = strdup(path))) return 1;
-    htri_t is = H5Fis_hdf5(path);
-    if (is <= 0) {
-        sim_error("%s: %s", path, is == 0 ? "not an HDF5 file" : "cannot open (missing or unreadable)");
-        return 2;
-    }
-    hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
-    if (f < 0) {
-        sim_error("%s: cannot open as HDF5", path);
-        return 2;
-    }
+    hid_t f = h5u_open_readonly(path);
+    if (f < 0) return 2;
     int rc = 2;
     char *design = NULL;
     double *values = NULL;

@@ -226,13 +226,9 @@ static char *join_args(int argc, char **argv)
     return s;
 }
 
-/* Rank 0 loads; the result goes to all ranks as bytes (Params has no pointers). */
-static SimStatus load_everywhere(const Args *a, Scenario *sc)
+/* Rank 0's loaded scenario to every rank, as bytes (Params has no pointers). */
+static void bcast_scenario(Scenario *sc)
 {
-    int st = SIM_OK;
-    if (par_is_root()) st = config_load(sc, a->scenario, a->sets, a->n_sets);
-    par_bcast_bytes(&st, sizeof st);
-    if (st != SIM_OK) return (SimStatus)st;
     par_bcast_bytes(&sc->p, sizeof sc->p);
     size_t n = (size_t)sc->n_parks * sizeof *sc->parks;
     par_bcast_alloc((void **)&sc->parks, &n);
@@ -241,6 +237,16 @@ static SimStatus load_everywhere(const Args *a, Scenario *sc)
     par_bcast_alloc((void **)&sc->resolved, &n);
     n = sc->parks_csv ? strlen(sc->parks_csv) + 1 : 0;
     par_bcast_alloc((void **)&sc->parks_csv, &n);
+}
+
+/* Rank 0 loads; the result goes to all ranks as bytes. */
+static SimStatus load_everywhere(const Args *a, Scenario *sc)
+{
+    int st = SIM_OK;
+    if (par_is_root()) st = config_load(sc, a->scenario, a->sets, a->n_sets);
+    par_bcast_bytes(&st, sizeof st);
+    if (st != SIM_OK) return (SimStatus)st;
+    bcast_scenario(sc);
     return SIM_OK;
 }
 
@@ -257,14 +263,7 @@ static SimStatus load_sweep_everywhere(const Args *a, Sweep *sw, Scenario *sc)
     par_bcast_alloc((void **)&sw->values, &n);
     n = strlen(par_is_root() ? sw->text : "") + 1;
     par_bcast_alloc((void **)&sw->text, &n);
-    par_bcast_bytes(&sc->p, sizeof sc->p);
-    n = (size_t)sc->n_parks * sizeof *sc->parks;
-    par_bcast_alloc((void **)&sc->parks, &n);
-    sc->n_parks = (int)(n / sizeof *sc->parks);
-    n = sc->resolved ? strlen(sc->resolved) + 1 : 0;
-    par_bcast_alloc((void **)&sc->resolved, &n);
-    n = sc->parks_csv ? strlen(sc->parks_csv) + 1 : 0;
-    par_bcast_alloc((void **)&sc->parks_csv, &n);
+    bcast_scenario(sc);
     return SIM_OK;
 }
 
