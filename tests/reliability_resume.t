@@ -30,7 +30,7 @@ import h5py
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from taplib import children, PARKSIM, TINY, check, ok, run_main  # noqa: E402
+from taplib import alive, children, PARKSIM, TINY, check, ok, run_main  # noqa: E402
 
 R = 40
 HDR = struct.Struct("<8sII QQ ii Q Q 64s Q")  # SegHeader in sim/checkpoint.c
@@ -50,14 +50,6 @@ def run(np_, out, *extra, env=None, timeout=120):
 
 def child_pids(pid):
     return [k for k, _ in children(pid)]
-
-
-def alive(pid):
-    try:
-        with open("/proc/%d/stat" % pid) as f:
-            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
-    except OSError:
-        return False
 
 
 def stopped(pid):

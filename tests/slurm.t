@@ -49,7 +49,7 @@ import time
 import h5py
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from taplib import PARKSIM, PARKSTAT, REPO, TINY, check, ok, run_main  # noqa: E402
+from taplib import alive, PARKSIM, PARKSTAT, REPO, TINY, check, ok, run_main  # noqa: E402
 
 SCRIPTS = os.path.join(REPO, "scripts", "slurm")
 BINARIES = ("munged", "munge", "unmunge", "slurmctld", "slurmd", "sbatch", "scontrol", "scancel",
@@ -114,14 +114,6 @@ def free_ports(n):
     finally:
         for s in socks:
             s.close()
-
-
-def alive(pid):
-    try:
-        with open("/proc/%d/stat" % pid) as f:
-            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
-    except OSError:
-        return False
 
 
 class Slurm:

@@ -84,3 +84,12 @@ def children(pid):
             except OSError:
                 pass
     return kids
+
+
+def alive(pid):
+    """Whether pid exists and is not a zombie, from /proc."""
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
