@@ -12,7 +12,7 @@
 #include <gsl/gsl_rng.h>
 #include "params.h"
 #include "rng.h"
-#include "../sim/err.h"
+#include "../base/err.h"
 
 /** Static description of a park, from the population CSV. */
 typedef struct {

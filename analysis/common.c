@@ -3,7 +3,7 @@
  */
 #include "common.h"
 
-#include "../sim/err.h"
+#include "../base/err.h"
 
 #include <ctype.h>
 #include <math.h>

@@ -13,7 +13,7 @@
  */
 #include "compare.h"
 
-#include "../sim/err.h"
+#include "../base/err.h"
 #include "common.h"
 #include "runfile.h"
 #include "stats.h"

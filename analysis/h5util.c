@@ -3,7 +3,7 @@
  */
 #include "h5util.h"
 
-#include "../sim/err.h"
+#include "../base/err.h"
 
 #include <stdlib.h>
 #include <string.h>

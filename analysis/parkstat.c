@@ -10,7 +10,7 @@
  *   parkstat plot     FILE.h5... -o FIG.png    fan chart and per-park bars (gnuplot)
  *   parkstat sensitivity SWEEP.h5              Sobol' indices from a saltelli sweep
  */
-#include "../sim/err.h"
+#include "../base/err.h"
 #include "compare.h"
 #include "plot.h"
 #include "regress.h"

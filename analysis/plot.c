@@ -12,7 +12,7 @@
  */
 #include "plot.h"
 
-#include "../sim/err.h"
+#include "../base/err.h"
 #include "common.h"
 #include "runfile.h"
 #include "stats.h"

@@ -13,7 +13,7 @@
  */
 #include "regress.h"
 
-#include "../sim/err.h"
+#include "../base/err.h"
 #include "h5util.h"
 #include "regress_stat.h"
 

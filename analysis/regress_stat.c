@@ -10,7 +10,7 @@
  */
 #include "regress_stat.h"
 
-#include "../sim/err.h"
+#include "../base/err.h"
 #include "common.h"
 #include "runfile.h"
 #include "stats.h"

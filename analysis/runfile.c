@@ -3,7 +3,7 @@
  */
 #include "runfile.h"
 
-#include "../sim/err.h"
+#include "../base/err.h"
 #include "h5util.h"
 
 #include <hdf5.h>

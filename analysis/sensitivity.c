@@ -11,7 +11,7 @@
  */
 #include "sensitivity.h"
 
-#include "../sim/err.h"
+#include "../base/err.h"
 #include "common.h"
 #include "h5util.h"
 #include "sobol.h"

@@ -9,7 +9,7 @@
  */
 #include "summary.h"
 
-#include "../sim/err.h"
+#include "../base/err.h"
 #include "common.h"
 #include "runfile.h"
 #include "stats.h"

@@ -3,7 +3,7 @@
  * harnesses write one file per input, and a disk would be the bottleneck.
  */
 #include "fuzz_common.h"
-#include "../sim/err.h"
+#include "../base/err.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -6,7 +6,7 @@
 #define PARKSIM_CONFIG_H
 
 #include "../agents/model.h"
-#include "err.h"
+#include "../base/err.h"
 #include <stdio.h>
 
 typedef struct {

@@ -4,7 +4,7 @@
  * and to keep the promise that no MPI return goes unchecked.
  */
 #include "par.h"
-#include "err.h"
+#include "../base/err.h"
 
 #include <mpi.h>
 #include <stdio.h>

@@ -6,7 +6,7 @@
 #ifndef PARKSIM_YTREE_H
 #define PARKSIM_YTREE_H
 
-#include "err.h"
+#include "../base/err.h"
 #include <stddef.h>
 
 typedef enum { YN_SCALAR, YN_MAP, YN_SEQ } YKind;
