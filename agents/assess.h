@@ -6,7 +6,7 @@
 #ifndef PARKSIM_ASSESS_H
 #define PARKSIM_ASSESS_H
 
-#include "model.h"
+#include "park.h"
 
 /** Fill metrics[METRIC_COUNT] for one park at a year end. `year_index` 0 is the
  *  initial state (growth is then 0). */

@@ -5,7 +5,7 @@
 #ifndef PARKSIM_FIRM_H
 #define PARKSIM_FIRM_H
 
-#include "model.h"
+#include "park.h"
 
 /** Standard deviation of annual log growth for a firm of log revenue `log_rev`:
  *  sigma(S) = growth_sigma * (S / growth_ref_revenue)^(-growth_size_beta)

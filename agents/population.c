@@ -3,7 +3,7 @@
  *
  * Sizes: lognormal body with a Pareto upper tail (Axtell 2001; China CCDF
  * exponents 1.0-1.5, Heinrich & Dai 2016 [V]); the default alpha = 1.1 and
- * the body spread are assumptions (DOMAIN-FACTS §5.1). Each initial firm draws
+ * the body spread are assumptions (docs/MODEL.md). Each initial firm draws
  * from its own keyed stream, so firm k of a park has the same attributes in
  * every scenario of a replicate.
  */
@@ -58,38 +58,12 @@ static void draw_chain(const Params *p, const ParkInfo *info, gsl_rng *r, double
     }
 }
 
-SimStatus park_add_firm(ParkState *ps, const Firm *f)
+SimStatus population_init_park(const ParkView *v)
 {
-    if (ps->n_firm == ps->cap_firm) {
-        int cap = ps->cap_firm ? 2 * ps->cap_firm : 16;
-        Firm *nf = realloc(ps->firm, (size_t)cap * sizeof *nf);
-        if (!nf) return SIM_ENOMEM;
-        ps->firm = nf;
-        ps->cap_firm = cap;
-    }
-    ps->firm[ps->n_firm++] = *f;
-    return SIM_OK;
-}
-
-SimStatus park_add_site(ParkState *ps, double mu, int month)
-{
-    if (ps->n_site == ps->cap_site) {
-        int cap = ps->cap_site ? 2 * ps->cap_site : 16;
-        Site *ns = realloc(ps->site, (size_t)cap * sizeof *ns);
-        if (!ns) return SIM_ENOMEM;
-        ps->site = ns;
-        ps->cap_site = cap;
-    }
-    Site s = {mu, ps->next_site_id++, 0, month};
-    ps->site[ps->n_site++] = s;
-    return SIM_OK;
-}
-
-SimStatus population_init_park(Replicate *R, int k)
-{
-    const Params *p = R->p;
-    const ParkInfo *info = &R->info[k];
-    ParkState *ps = &R->park[k];
+    const Params *p = v->p;
+    const ParkInfo *info = v->info;
+    ParkState *ps = v->ps;
+    int k = v->k;
     int n = info->firms;
     int has_anchor = info->anchor_revenue > 0;
     double rest = info->revenue - (has_anchor ? info->anchor_revenue : 0);
@@ -107,14 +81,14 @@ SimStatus population_init_park(Replicate *R, int k)
         f->gid = ((uint64_t)k << 32) | (uint64_t)i;
         f->born = -1;
         f->lclass = CLASS_B;
-        rng_gsl_reset(R->r, p->run.seed, R->rep, f->gid, 0, RNG_FIRM_INIT);
+        rng_gsl_reset(v->r, p->run.seed, v->rep, f->gid, 0, RNG_FIRM_INIT);
         /* log_rev temporarily holds the relative size; scaled below. */
         f->log_rev = population_size_draw(p->population.size_sigma, p->population.tail_share,
-                                          p->population.tail_alpha, gsl_rng_uniform_pos(R->r));
-        draw_chain(p, info, R->r, p->population.leading_share, f);
-        f->tech = clamp01(p->population.tech_mean + p->population.tech_sd * gsl_ran_gaussian(R->r, 1.0));
-        draw_traits(p, R->r, f);
-        double u = gsl_rng_uniform(R->r);
+                                          p->population.tail_alpha, gsl_rng_uniform_pos(v->r));
+        draw_chain(p, info, v->r, p->population.leading_share, f);
+        f->tech = clamp01(p->population.tech_mean + p->population.tech_sd * gsl_ran_gaussian(v->r, 1.0));
+        draw_traits(p, v->r, f);
+        double u = gsl_rng_uniform(v->r);
         double c4 = p->population.champion_share, c3 = c4 + p->population.little_giant_share;
         double c2 = c3 + p->population.specialised_share, c1 = c2 + p->population.innovative_share;
         f->cult = u < c4 ? CULT_CHAMPION : u < c3 ? CULT_LITTLE_GIANT : u < c2 ? CULT_SPECIALISED
@@ -179,28 +153,29 @@ SimStatus population_init_park(Replicate *R, int k)
     return SIM_OK;
 }
 
-SimStatus population_entrant(Replicate *R, int k, int month, double mu, double gap_share, double rev_scale)
+SimStatus population_entrant(const ParkView *v, int month, double mu, double gap_share, double rev_scale)
 {
-    const Params *p = R->p;
-    const ParkInfo *info = &R->info[k];
-    ParkState *ps = &R->park[k];
+    const Params *p = v->p;
+    const ParkInfo *info = v->info;
+    ParkState *ps = v->ps;
+    int k = v->k;
     Firm f;
     memset(&f, 0, sizeof f);
     f.gid = ((uint64_t)k << 32) | ps->next_serial++;
     f.born = month;
     f.lclass = CLASS_B;
     f.cult = CULT_NONE;
-    rng_gsl_reset(R->r, p->run.seed, R->rep, f.gid, 0, RNG_ENTRANT);
+    rng_gsl_reset(v->r, p->run.seed, v->rep, f.gid, 0, RNG_ENTRANT);
 
     int placed = 0;
-    if (gsl_rng_uniform(R->r) < gap_share) {
+    if (gsl_rng_uniform(v->r) < gap_share) {
         /* Missing links of the leading chains, in (chain, link) order. */
         uint64_t filled[PARK_MAX_CHAINS];
-        int L = p->population.chain_links, n_missing = 0;
+        int L = p->population.chain_links;
         park_filled_links(ps, filled);
-        for (int c = 0; c < info->n_chains; c++) n_missing += L - __builtin_popcountll(filled[c]);
+        int n_missing = park_missing_in(filled, info->n_chains, L);
         if (n_missing > 0) {
-            long pick = (long)gsl_rng_uniform_int(R->r, (unsigned long)n_missing);
+            long pick = (long)gsl_rng_uniform_int(v->r, (unsigned long)n_missing);
             for (int c = 0; c < info->n_chains && !placed; c++)
                 for (int j = 0; j < L && !placed; j++)
                     if (!(filled[c] >> j & 1) && pick-- == 0) {
@@ -210,14 +185,14 @@ SimStatus population_entrant(Replicate *R, int k, int month, double mu, double g
                     }
         }
     }
-    if (!placed) draw_chain(p, info, R->r, p->entry.leading_share, &f);
+    if (!placed) draw_chain(p, info, v->r, p->entry.leading_share, &f);
 
     double s = p->entry.revenue_sigma;
-    f.log_rev = log(mu * p->entry.revenue_per_mu * rev_scale) + s * gsl_ran_gaussian(R->r, 1.0) - 0.5 * s * s;
+    f.log_rev = log(mu * p->entry.revenue_per_mu * rev_scale) + s * gsl_ran_gaussian(v->r, 1.0) - 0.5 * s * s;
     f.land_mu = mu;
-    f.tech = clamp01(p->entry.tech_mean + p->entry.tech_sd * gsl_ran_gaussian(R->r, 1.0));
-    draw_traits(p, R->r, &f);
-    RngBlock b = rng_block(p->run.seed, R->rep, f.gid, (uint32_t)(month / 12), RNG_FIRM_YEAR);
+    f.tech = clamp01(p->entry.tech_mean + p->entry.tech_sd * gsl_ran_gaussian(v->r, 1.0));
+    draw_traits(p, v->r, &f);
+    RngBlock b = rng_block(p->run.seed, v->rep, f.gid, (uint32_t)(month / 12), RNG_FIRM_YEAR);
     f.var_year = firm_year_variance(p, f.log_rev, rng_u52(b.w[0]));
     return park_add_firm(ps, &f);
 }

@@ -4,17 +4,17 @@
 #ifndef PARKSIM_POPULATION_H
 #define PARKSIM_POPULATION_H
 
-#include "model.h"
+#include "park.h"
 
-/** Build the firms and idle sites of park k for replicate R->rep. The park's
+/** Build the firms and idle sites of park v->k for replicate v->rep. The park's
  *  revenue and land totals match its ParkInfo exactly; the split across
  *  firms is random (lognormal body, Pareto tail). */
-SimStatus population_init_park(Replicate *R, int k);
+SimStatus population_init_park(const ParkView *v);
 
-/** Add an entrant on a site of `mu` in park k; with probability `gap_share` it
+/** Add an entrant on a site of `mu` in park v->k; with probability `gap_share` it
  *  takes a link missing from the park's leading chains (if any is missing).
  *  Its expected revenue per mu is rev_scale times entry.revenue_per_mu. */
-SimStatus population_entrant(Replicate *R, int k, int month, double mu, double gap_share, double rev_scale);
+SimStatus population_entrant(const ParkView *v, int month, double mu, double gap_share, double rev_scale);
 
 /** Relative size draw from uniform u: lognormal(0, sigma) body below the
  *  (1 - tail_share) quantile, Pareto(alpha) above it, continuous at the join. */

@@ -5,11 +5,11 @@
  * ordinary entrant's. Projects arrive at chain.project_rate per large park-year
  * (medium and small parks: times chain.size_factor_m / _s); the lever raises
  * the rate toward rate_max (1 project per L park and 0.5 per M park a year,
- * DOMAIN-FACTS §5.3 [A]) and pays cost_per_project for each project it adds.
+ * docs/MODEL.md [A]) and pays cost_per_project for each project it adds.
  * A project needs a missing link, a site of at least chain.min_site_mu and a
  * park not frozen by a serious incident; otherwise the chance is lost.
  */
-#include "levers.h"
+#include "chain.h"
 #include "../agents/population.h"
 
 #include <string.h>
@@ -30,18 +30,16 @@ int chain_has_site(const Params *p, const ParkState *ps)
 
 int chain_missing_links(const Params *p, const ParkInfo *info, const ParkState *ps)
 {
-    uint64_t filled[PARK_MAX_CHAINS];
-    park_filled_links(ps, filled);
-    int n = 0;
-    for (int c = 0; c < info->n_chains; c++) n += p->population.chain_links - __builtin_popcountll(filled[c]);
-    return n;
+    return park_missing_links(info, ps, p->population.chain_links);
 }
 
-SimStatus chain_park_month(Replicate *R, int k, int month, double intensity, double u, int *n_projects)
+SimStatus chain_park_month(LeverCtx *c, double u, int *n_projects)
 {
-    const Params *p = R->p;
-    const ParkInfo *info = &R->info[k];
-    ParkState *ps = &R->park[k];
+    const Params *p = c->park.p;
+    const ParkInfo *info = c->park.info;
+    ParkState *ps = c->park.ps;
+    int month = c->month;
+    double intensity = c->intensity;
     *n_projects = 0;
     double f = info->size_class == 'L' ? 1.0 : info->size_class == 'M' ? p->chain.size_factor_m : p->chain.size_factor_s;
     double base = p->chain.project_rate * f / 12.0;
@@ -58,7 +56,40 @@ SimStatus chain_park_month(Replicate *R, int k, int month, double intensity, dou
     double mu = ps->site[s].mu;
     memmove(&ps->site[s], &ps->site[s + 1], (size_t)(ps->n_site - s - 1) * sizeof *ps->site);
     ps->n_site--;
-    SimStatus st = population_entrant(R, k, month, mu, 1.0, p->chain.project_scale);
+    SimStatus st = population_entrant(&c->park, month, mu, 1.0, p->chain.project_scale);
     if (st == SIM_OK) *n_projects = 1;
     return st;
 }
+
+/* Missing links, where a project could use a site. */
+static double need(const Params *p, const ParkInfo *info, const ParkState *ps)
+{
+    return chain_has_site(p, ps) ? chain_missing_links(p, info, ps) : 0;
+}
+
+static SimStatus park_end(LeverCtx *c, const RngBlock *pb)
+{
+    int n;
+    SimStatus st = chain_park_month(c, rng_u52(pb->w[0]), &n);
+    c->park.ps->projects_m = n;
+    return st;
+}
+
+static const LeverKey keys[] = {
+    {"rate_max", offsetof(Params, levers.chain.rate_max), "1.0", 0, 12, "a-1",
+     "Chain-extension projects per large park-year at full intensity (1 per L park, 0.5 per M park) [A, DOMAIN-FACTS §5.3]"},
+    {"cost_per_project", offsetof(Params, levers.chain.cost_per_project), "2000", 0, 1e9, "CNY 1e4",
+     "Public cost of one chain-extension project (site preparation, incentives) [A]"},
+};
+
+const LeverType lever_type_chain = {
+    .id = LEVER_CHAIN,
+    .key = "chain",
+    .what = "chain-extension (补链延链)",
+    .params = offsetof(Params, levers.chain),
+    .unit_cost = offsetof(Params, levers.chain.cost_per_project),
+    .keys = keys,
+    .n_keys = (int)(sizeof keys / sizeof keys[0]),
+    .need = need,
+    .park_end = park_end,
+};

@@ -8,9 +8,9 @@
  * an award per promotion it adds; as everywhere, one uniform decides both the
  * baseline and the lever promotion, so the lever only adds promotions.
  * A promotion raises R&D (credentials bring innovation support), and each
- * tier adds cultivation.growth_bonus to the firm's drift (agents/model.c).
+ * tier adds cultivation.growth_bonus to the firm's drift (agents/firm.c).
  */
-#include "levers.h"
+#include "cultivation.h"
 
 #include <math.h>
 
@@ -47,3 +47,37 @@ int cultivation_firm(const Params *p, double intensity, ParkState *ps, Firm *f, 
     }
     return 0;
 }
+
+/* Firms that meet the next tier's rule. */
+static double need(const Params *p, const ParkInfo *info, const ParkState *ps)
+{
+    (void)info;
+    double n = 0;
+    for (int i = 0; i < ps->n_firm; i++)
+        if (ps->firm[i].status == FIRM_ACTIVE) n += cultivation_eligible(p, &ps->firm[i]);
+    return n;
+}
+
+static void firm_late(LeverCtx *c, Firm *f, const RngBlock *b)
+{
+    if (cultivation_firm(c->park.p, c->intensity, c->park.ps, f, rng_u32_lo(b->w[3]))) c->park.ps->promotions_m++;
+}
+
+static const LeverKey keys[] = {
+    {"rate_multiplier_max", offsetof(Params, levers.cultivation.rate_multiplier_max), "2.5", 1, 20, "1",
+     "Promotion hazards are multiplied by up to this at full intensity [A]"},
+    {"award_per_promotion", offsetof(Params, levers.cultivation.award_per_promotion), "50", 0, 1e9, "CNY 1e4",
+     "Award paid per lever-induced promotion [A]"},
+};
+
+const LeverType lever_type_cultivation = {
+    .id = LEVER_CULTIVATION,
+    .key = "cultivation",
+    .what = "gradient-cultivation (梯度培育)",
+    .params = offsetof(Params, levers.cultivation),
+    .unit_cost = offsetof(Params, levers.cultivation.award_per_promotion),
+    .keys = keys,
+    .n_keys = (int)(sizeof keys / sizeof keys[0]),
+    .need = need,
+    .firm_late = firm_late,
+};

@@ -7,7 +7,7 @@
  * paying cost_per_industry (relocation support). There is no baseline
  * consolidation: without the lever a park keeps its industries.
  */
-#include "levers.h"
+#include "focus.h"
 
 int focus_park_month(const Params *p, double intensity, ParkState *ps, double u)
 {
@@ -19,3 +19,35 @@ int focus_park_month(const Params *p, double intensity, ParkState *ps, double u)
     }
     return 0;
 }
+
+/* Leading industries beyond the number allowed without penalty. */
+static double need(const Params *p, const ParkInfo *info, const ParkState *ps)
+{
+    (void)info;
+    return ps->industries > p->assessment.focus_max_industries ? ps->industries - p->assessment.focus_max_industries
+                                                               : 0;
+}
+
+static void park_begin(LeverCtx *c, const RngBlock *pb)
+{
+    focus_park_month(c->park.p, c->intensity, c->park.ps, rng_u52(pb->w[1]));
+}
+
+static const LeverKey keys[] = {
+    {"rate_max", offsetof(Params, levers.focus.rate_max), "0.5", 0, 12, "a-1",
+     "Rate (per year) at which a park with too many leading industries drops one, at full intensity [A]"},
+    {"cost_per_industry", offsetof(Params, levers.focus.cost_per_industry), "500", 0, 1e9, "CNY 1e4",
+     "Public cost of dropping one leading industry (relocation support) [A]"},
+};
+
+const LeverType lever_type_focus = {
+    .id = LEVER_FOCUS,
+    .key = "focus",
+    .what = "focus (≤3 leading industries)",
+    .params = offsetof(Params, levers.focus),
+    .unit_cost = offsetof(Params, levers.focus.cost_per_industry),
+    .keys = keys,
+    .n_keys = (int)(sizeof keys / sizeof keys[0]),
+    .need = need,
+    .park_begin = park_begin,
+};

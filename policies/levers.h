@@ -1,8 +1,8 @@
 /** \file levers.h
- * What the levers share: schedule, intensity, yearly budget and its split
- * across parks (targeting); and the entry points of the park-level levers
- * (chain extension, cultivation, safety, smart park, land efficiency, focus;
- * mergers, revitalisation and upgrades have their own headers).
+ * The lever framework: which levers exist (LEVER_LIST), what a lever is (the
+ * LeverType descriptor), the context every lever acts in (LeverCtx), and what
+ * the levers share: schedule, intensity, payment from the park's budget, and
+ * the yearly split of each provincial budget across parks (policies/budget.c).
  *
  * Every lever raises a baseline rate toward a lever maximum,
  *     rate = base + intensity * (max - base),
@@ -15,11 +15,89 @@
  * acquirers; the safety lever's inspections closing compliance gaps; the
  * 亩均 lever's differentiated prices) follows intensity alone, so a lever
  * with budget 0 still has them.
+ *
+ * A lever module (policies/<key>.c, named by its scenario key) holds the
+ * lever's mechanism, baseline included, and exports one LeverType. The
+ * replicate schedule (schedule/replicate.c) calls the hooks of every lever in
+ * table order at fixed points of the month; docs/MODEL.md, "Adding a lever",
+ * lists what a new lever needs.
+ *
+ * Pure code (no MPI, no I/O, no printing); depends on agents/ and base/ only.
  */
 #ifndef PARKSIM_LEVERS_H
 #define PARKSIM_LEVERS_H
 
-#include "../agents/model.h"
+#include <stddef.h>
+#include "../agents/park.h"
+
+/** Every lever, in table order: X(ID suffix, scenario key). The order is the
+ *  order of the output's `lever` dimension and of the hooks within a phase. */
+#define LEVER_LIST(X)                                                                                  \
+    X(MERGERS, mergers) X(REVITALISATION, revitalisation) X(UPGRADES, upgrades) X(CHAIN, chain)         \
+    X(CULTIVATION, cultivation) X(SAFETY, safety) X(SMART, smart) X(LAND, land) X(FOCUS, focus)
+
+#define LEVER_ENUM_(ID, key) LEVER_##ID,
+typedef enum { LEVER_LIST(LEVER_ENUM_) LEVER_COUNT } LeverId;
+#undef LEVER_ENUM_
+_Static_assert(LEVER_COUNT <= PARK_ACCOUNTS, "each lever pays from its own park account");
+
+/** What a lever acts on, for one park in one month. */
+typedef struct {
+    ParkView park;        /**< parameters, the park (its state and firms), keys of its draws */
+    int month;            /**< run month, 0 = January of run.start_year */
+    double intensity;     /**< this lever's intensity this month (0 outside start..end) */
+} LeverCtx;
+
+/** One lever-specific scenario key, levers.<lever>.<name>: a number. */
+typedef struct {
+    const char *name;     /**< key under levers.<lever>. */
+    size_t off;           /**< offsetof(Params, ...) of its double */
+    const char *def;      /**< default, as written in a scenario */
+    double lo, hi;        /**< allowed range */
+    const char *unit;
+    const char *doc;      /**< meaning and source tag ([V], [A]) for docs/CONFIG.md */
+} LeverKey;
+
+/** A lever. Hooks may be NULL. Within each phase the schedule calls the hooks
+ *  of all levers in table order; a hook runs every month whatever the
+ *  intensity (the module holds the baseline process too). Random words: the
+ *  park-month block pb (w0 chain project, w1 focus) and the firm-month block
+ *  b (w2 hi upgrade, w2 lo merger mark, w3 lo promotion); the other words
+ *  belong to the agents' own processes (schedule/replicate.c). */
+typedef struct {
+    LeverId id;
+    const char *key;      /**< scenario key (levers.<key>.*), output name, module file name */
+    const char *what;     /**< a few words for generated docs, e.g. "M&A (兼并重组)" */
+    size_t params;        /**< offsetof(Params, levers.<key>): its LeverParams comes first */
+    size_t unit_cost;     /**< offsetof(Params, ...) of the price of one action paid whole; 0: any amount */
+    const LeverKey *keys; /**< its own parameters */
+    int n_keys;
+    /** What the lever can act on in a park (eligible firms, idle land,
+     *  missing links, an infrastructure gap, ...); 0 = nothing. Splits the
+     *  budget under the `need` rule. */
+    double (*need)(const Params *p, const ParkInfo *info, const ParkState *ps);
+    /** Month start, before the park's firms. */
+    void (*park_begin)(LeverCtx *c, const RngBlock *pb);
+    /** Drift (a-1) the lever takes from a firm's log growth this month. */
+    double (*drift_cut)(const LeverCtx *c, const Firm *f);
+    /** After a firm's growth, before its incident and exit draws. */
+    void (*firm_act)(LeverCtx *c, Firm *f, const RngBlock *b);
+    /** Exit the lever forces on a firm that the baseline keeps: u is the
+     *  firm's exit uniform, hazard its baseline monthly exit hazard. */
+    int (*firm_exit)(LeverCtx *c, const Firm *f, double u, double hazard);
+    /** After a firm survived the month. */
+    void (*firm_late)(LeverCtx *c, Firm *f, const RngBlock *b);
+    /** Month end, after the park's firms: deals, entrants, projects. */
+    SimStatus (*park_end)(LeverCtx *c, const RngBlock *pb);
+    /** Year end, before the assessment reads `metrics` (METRIC_COUNT). */
+    void (*year_end)(LeverCtx *c, double *metrics);
+} LeverType;
+
+/** The levers, indexed by LeverId (policies/levers.c). */
+extern const LeverType *const lever_table[LEVER_COUNT];
+
+/** Scenario key and output name of lever `id` ("mergers", ..., "focus"). */
+static inline const char *lever_name(int id) { return lever_table[id]->key; }
 
 /** Rate between a baseline and a lever maximum. */
 static inline double lever_rate(double base, double max, double intensity)
@@ -27,15 +105,22 @@ static inline double lever_rate(double base, double max, double intensity)
     return intensity > 0 ? base + intensity * (max - base) : base;
 }
 
+/** Lever state for a month: effective intensity (0 when outside start..end). */
+double lever_intensity(const LeverParams *c, int month);
+
 /** Pay `cost` from the park's budget of lever `id`; 0 (and nothing spent) if
  *  the budget left is short. */
 int lever_pay(ParkState *ps, LeverId id, double cost);
+/** Give back a payment that bought nothing. */
+void lever_refund(ParkState *ps, LeverId id, double cost);
 
 /** The LeverParams of lever `id`. */
 const LeverParams *lever_params(const Params *p, LeverId id);
 
-/** Need of park k for lever `id`: what the lever can act on there (eligible
- *  firms, idle land, missing links, infrastructure gap, ...); 0 = nothing. */
+/** Price of one action of lever `id` if it pays whole actions, else 0. */
+double lever_unit_cost(const Params *p, LeverId id);
+
+/** Need of a park for lever `id` (the descriptor's need; 0 without one). */
 double lever_need(const Params *p, const ParkInfo *info, const ParkState *ps, LeverId id);
 
 /** The targeting rule (AllocRule) lever `id` uses. */
@@ -45,49 +130,8 @@ int lever_rule(const Params *p, LeverId id);
  *  parks by its targeting rule, after scaling the budgets down to
  *  province.budget if they exceed it, and reset what was spent. Levers that
  *  pay whole actions get whole actions' worth per park. `work` must hold
- *  4 * n_parks doubles. */
+ *  4 * n_parks doubles. (policies/budget.c) */
 void levers_allocate_year(const Params *p, const ParkInfo *info, ParkState *parks, int n_parks, int month,
                           double *work);
-
-/* ---- chain.c: 补链延链 */
-/** Whether the park has an idle site a project could use. */
-int chain_has_site(const Params *p, const ParkState *ps);
-/** Links missing from park's leading chains. */
-int chain_missing_links(const Params *p, const ParkInfo *info, const ParkState *ps);
-/** A possible project in park k this month, decided by uniform u. */
-SimStatus chain_park_month(Replicate *R, int k, int month, double intensity, double u, int *n_projects);
-
-/* ---- cultivation.c: 梯度培育 */
-/** Whether firm f meets the next tier's eligibility rule. */
-int cultivation_eligible(const Params *p, const Firm *f);
-void cultivation_promote(const Params *p, Firm *f);
-/** Promotion decision from uniform u: 0 none, 1 baseline, 2 lever (paid). */
-int cultivation_firm(const Params *p, double intensity, ParkState *ps, Firm *f, double u);
-
-/* ---- safety.c: 安全环保 */
-/** Lever investment in shared infrastructure for a month, paid from the budget. */
-void safety_park_month(const Params *p, double intensity, ParkState *ps);
-/** Lever compliance gain of one firm for a month. */
-void safety_firm_month(const Params *p, double intensity, Firm *f);
-/** Freeze new projects after a serious incident in `month`. */
-void safety_serious_incident(const Params *p, ParkState *ps, int month);
-double safety_initial_infra(const Params *p, char size_class);
-
-/* ---- smart.c: 智慧园区 */
-/** Platform investment of a month: the park's own, plus the lever's (paid). */
-void smart_park_month(const Params *p, double intensity, ParkState *ps);
-/** Year-end level step if investment and coverage suffice; 1 if it moved up. */
-int smart_park_year(const Params *p, ParkState *ps, double digital_coverage);
-
-/* ---- landuse.c: 亩均 pressure */
-/** Drift lost by a C- or D-class firm to differentiated prices, a-1. */
-double landuse_drift_penalty(const Params *p, double intensity, const Firm *f);
-/** Forced exit of a D-class firm from uniform u (the exit draw); pays compensation. */
-int landuse_forced_exit(const Params *p, double intensity, ParkState *ps, const Firm *f, double u, double base_hazard);
-
-/* ---- focus.c: at most 3 leading industries */
-/** Monthly decision (annual rate rate_max x intensity) of a park with too
- *  many leading industries to drop one. */
-int focus_park_month(const Params *p, double intensity, ParkState *ps, double u);
 
 #endif

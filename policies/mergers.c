@@ -78,10 +78,12 @@ SimStatus mergers_combine(const Params *p, ParkState *ps, int a, int t, int mont
     return SIM_OK;
 }
 
-SimStatus mergers_park(Replicate *R, int k, int month, double intensity, int *n_done)
+SimStatus mergers_park(LeverCtx *c, int *n_done)
 {
-    ParkState *ps = &R->park[k];
-    const Params *p = R->p;
+    ParkState *ps = c->park.ps;
+    const Params *p = c->park.p;
+    int month = c->month;
+    double intensity = c->intensity;
     *n_done = 0;
     for (int t = 0; t < ps->n_firm; t++) {
         Firm *ft = &ps->firm[t];
@@ -89,13 +91,10 @@ SimStatus mergers_park(Replicate *R, int k, int month, double intensity, int *n_
         int subsidised = ft->target == 2;
         ft->target = 0;
         if (ft->status != FIRM_ACTIVE) continue;
-        rng_gsl_reset(R->r, p->run.seed, R->rep, ft->gid, (uint32_t)month, RNG_ACQUIRER);
-        int a = mergers_choose_acquirer(p, intensity, ps, t, R->r);
+        rng_gsl_reset(c->park.r, p->run.seed, c->park.rep, ft->gid, (uint32_t)month, RNG_ACQUIRER);
+        int a = mergers_choose_acquirer(p, intensity, ps, t, c->park.r);
         if (a < 0) {
-            if (subsidised) { /* no buyer: the subsidy is not paid out */
-                ps->budget[LEVER_MERGERS] += p->levers.mergers.subsidy_per_deal;
-                ps->spent[LEVER_MERGERS] -= p->levers.mergers.subsidy_per_deal;
-            }
+            if (subsidised) lever_refund(ps, LEVER_MERGERS, p->levers.mergers.subsidy_per_deal); /* no buyer: not paid out */
             continue;
         }
         SimStatus st = mergers_combine(p, ps, a, t, month);
@@ -104,3 +103,49 @@ SimStatus mergers_park(Replicate *R, int k, int month, double intensity, int *n_
     }
     return SIM_OK;
 }
+
+/* Weak (亩均 class C/D) firms: the targets a deal subsidy can buy. */
+static double need(const Params *p, const ParkInfo *info, const ParkState *ps)
+{
+    (void)p, (void)info;
+    double n = 0;
+    for (int i = 0; i < ps->n_firm; i++)
+        if (ps->firm[i].status == FIRM_ACTIVE) n += ps->firm[i].lclass >= CLASS_C;
+    return n;
+}
+
+static void firm_late(LeverCtx *c, Firm *f, const RngBlock *b)
+{
+    mergers_mark(c->park.p, c->intensity, c->park.ps, f, rng_u32_lo(b->w[2]));
+}
+
+static SimStatus park_end(LeverCtx *c, const RngBlock *pb)
+{
+    (void)pb;
+    int n;
+    SimStatus st = mergers_park(c, &n);
+    c->park.ps->mergers_m = n;
+    return st;
+}
+
+static const LeverKey keys[] = {
+    {"rate_max", offsetof(Params, levers.mergers.rate_max), "0.15", 0, 12, "a-1",
+     "Acquisition rate of weak firms at full intensity [A]"},
+    {"same_chain_share_max", offsetof(Params, levers.mergers.same_chain_share_max), "0.9", 0, 1, "1",
+     "Same-chain acquirer share at full intensity [A]"},
+    {"subsidy_per_deal", offsetof(Params, levers.mergers.subsidy_per_deal), "300", 0, 1e9, "CNY 1e4",
+     "Subsidy paid per lever deal [A]"},
+};
+
+const LeverType lever_type_mergers = {
+    .id = LEVER_MERGERS,
+    .key = "mergers",
+    .what = "M&A",
+    .params = offsetof(Params, levers.mergers),
+    .unit_cost = offsetof(Params, levers.mergers.subsidy_per_deal),
+    .keys = keys,
+    .n_keys = (int)(sizeof keys / sizeof keys[0]),
+    .need = need,
+    .firm_late = firm_late,
+    .park_end = park_end,
+};

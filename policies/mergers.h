@@ -20,8 +20,8 @@ int mergers_choose_acquirer(const Params *p, double intensity, const ParkState *
  *  released land could not be recorded. */
 SimStatus mergers_combine(const Params *p, ParkState *ps, int a, int t, int month);
 
-/** Carry out every marked deal of park k this month, in firm order. Returns
+/** Carry out every marked deal of the park this month, in firm order. Returns
  *  the number of firms absorbed through *n_done. */
-SimStatus mergers_park(Replicate *R, int k, int month, double intensity, int *n_done);
+SimStatus mergers_park(LeverCtx *c, int *n_done);
 
 #endif

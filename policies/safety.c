@@ -8,10 +8,11 @@
  * gaps (inspections and rectification) at compliance_gain_max a year at full
  * intensity. A serious incident vetoes the top tier that year (agents/assess.c)
  * and, with probability safety.freeze_share, freezes new projects for
- * safety.freeze_months (DOMAIN-FACTS §5.3 proposes every 较大+ accident; the
- * Yunnan rule of §1.6 freezes only after 重大+ ones, a share of about 0.15).
+ * safety.freeze_months (docs/MODEL.md: a freeze after every 较大+ accident is
+ * an assumption; the Yunnan rule freezes only after 重大+ ones, a share of
+ * about 0.15).
  */
-#include "levers.h"
+#include "safety.h"
 
 #include <math.h>
 
@@ -41,3 +42,42 @@ double safety_initial_infra(const Params *p, char size_class)
 {
     return size_class == 'L' ? p->safety.infra_l : size_class == 'M' ? p->safety.infra_m : p->safety.infra_s;
 }
+
+/* The infrastructure gap. */
+static double need(const Params *p, const ParkInfo *info, const ParkState *ps)
+{
+    (void)p, (void)info;
+    return 1.0 - ps->infra;
+}
+
+static void park_begin(LeverCtx *c, const RngBlock *pb)
+{
+    (void)pb;
+    safety_park_month(c->park.p, c->intensity, c->park.ps);
+}
+
+static void firm_act(LeverCtx *c, Firm *f, const RngBlock *b)
+{
+    (void)b;
+    safety_firm_month(c->park.p, c->intensity, f);
+}
+
+static const LeverKey keys[] = {
+    {"investment_max", offsetof(Params, levers.safety.investment_max), "3000", 0, 1e9, "CNY 1e4 a-1",
+     "Shared-infrastructure investment per park-year at full intensity (wastewater, hazardous waste, monitoring) [A]"},
+    {"compliance_gain_max", offsetof(Params, levers.safety.compliance_gain_max), "0.3", 0, 12, "a-1",
+     "Rate at which inspections and rectification close a firm's compliance gap, at full intensity [A]"},
+};
+
+const LeverType lever_type_safety = {
+    .id = LEVER_SAFETY,
+    .key = "safety",
+    .what = "safety-and-environment (安全环保)",
+    .params = offsetof(Params, levers.safety),
+    .unit_cost = 0,
+    .keys = keys,
+    .n_keys = (int)(sizeof keys / sizeof keys[0]),
+    .need = need,
+    .park_begin = park_begin,
+    .firm_act = firm_act,
+};

@@ -57,12 +57,12 @@ static InitStats init_stats(Cal *c, int keep)
     double firms = 0, above = 0, digital = 0, innov = 0, spec = 0, giant = 0;
     for (int r = 0; r < c->n && c->st == SIM_OK; r++) {
         Replicate R;
-        SimStatus st = model_init(&R, &c->p, c->sc->parks, P, (uint32_t)r, &c->out);
+        SimStatus st = replicate_init(&R, &c->p, c->sc->parks, P, (uint32_t)r, &c->out);
         if (st != SIM_OK) {
             c->st = st;
-            snprintf(c->err, sizeof c->err, "replicate %d: %s", r, st == SIM_ENOMEM ? "out of memory" : R.errmsg);
+            snprintf(c->err, sizeof c->err, "replicate %d: %s", r, st == SIM_ENOMEM ? "out of memory" : R.err.msg);
         }
-        model_free(&R);
+        replicate_free(&R);
         for (int k = 0; k < P; k++) {
             const double *m = &c->out.indicator[k * METRIC_COUNT];
             double n = m[METRIC_FIRMS], na = m[METRIC_ABOVE_SCALE_SHARE] * n;
@@ -92,7 +92,9 @@ static void run_stats(Cal *c, double *growth_out, double *exit_out)
     double sum = 0, exits = 0, firm_months = 0;
     *growth_out = *exit_out = NAN;
     for (int r = 0; r < c->n && c->st == SIM_OK; r++) {
-        SimStatus st = model_run(&c->p, c->sc->parks, P, (uint32_t)r, &c->out, c->err, sizeof c->err);
+        ErrBuf eb = {""};
+        SimStatus st = replicate_run(&c->p, c->sc->parks, P, (uint32_t)r, &c->out, &eb);
+        if (st != SIM_OK) snprintf(c->err, sizeof c->err, "%s", eb.msg);
         if (st != SIM_OK) {
             c->st = st;
             return;
@@ -268,7 +270,7 @@ SimStatus calibrate_run(const Scenario *sc, const char *scenario_path, const cha
     }
     for (int id = 0; id < LEVER_COUNT; id++)
         if (lever_params(&c.p, (LeverId)id)->intensity > 0)
-            sim_warn("lever %s is on: calibration targets describe the no-policy baseline", lever_names[id]);
+            sim_warn("lever %s is on: calibration targets describe the no-policy baseline", lever_name(id));
     if (replicate_out_alloc(&c.out, &c.p, P, 1) != SIM_OK ||
         !(c.metrics = malloc((size_t)c.n * P * METRIC_COUNT * sizeof *c.metrics))) {
         replicate_out_free(&c.out);

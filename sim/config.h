@@ -5,7 +5,7 @@
 #ifndef PARKSIM_CONFIG_H
 #define PARKSIM_CONFIG_H
 
-#include "../agents/model.h"
+#include "../schedule/replicate.h"
 #include "../base/err.h"
 #include <stdio.h>
 

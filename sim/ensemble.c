@@ -386,7 +386,7 @@ static SimStatus ensemble_exec(const Scenario *sc, const Sweep *sw, RunOptions *
     int out_created = st == SIM_OK, io_broken = 0, computed = 0, stopped = 0;
     double t0 = par_wtime(), t_last = t0, t_loop = 0, t_write = 0, t_busy = 0, firm_steps = 0, t_ckpt = t0;
     uint64_t digest = 0;
-    char errmsg[256] = "";
+    ErrBuf errmsg = {""};
     long per_round = (long)size * d.B, cur_point = -1;
     TaskOrder ord;
     if (task_order(&ord, ck, tasks) != 0) st = SIM_ENOMEM;
@@ -425,8 +425,8 @@ static SimStatus ensemble_exec(const Scenario *sc, const Sweep *sw, RunOptions *
                     cur_point = point;
                     pt = pp;
                 }
-                st = model_run(pt, sc->parks, d.P, (uint32_t)rep, &v, errmsg, sizeof errmsg);
-                if (st != SIM_OK) sim_error("rank %d: %s", rank, errmsg);
+                st = replicate_run(pt, sc->parks, d.P, (uint32_t)rep, &v, &errmsg);
+                if (st != SIM_OK) sim_error("rank %d: %s", rank, errmsg.msg);
                 if (st == SIM_OK) {
                     computed++;
                     for (int i = 0; i < d.T * d.P; i++) firm_steps += v.m_firms[i];

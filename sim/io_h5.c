@@ -70,7 +70,7 @@ static const VarSpec base_vars[] = {
 #define N_BASE ((int)(sizeof base_vars / sizeof base_vars[0]))
 #define N_VARS (N_BASE + METRIC_COUNT)
 
-/* metric_long_names (agents/assess.c) and lever_names (policies/levers.c) name the variables. */
+/* metric_long_names (agents/assess.c) and the lever table (policies/levers.c) name the variables. */
 
 static VarSpec var_at(int i)
 {
@@ -421,7 +421,9 @@ static int group_coords(hid_t g, const char *gname, const Scenario *sc, const Ou
     if (nmax < d->Y) nmax = d->Y;
     int32_t *iv = malloc((size_t)nmax * sizeof *iv);
     double *tv = malloc((size_t)d->T * sizeof *tv);
-    const char **sv = malloc((size_t)(d->P > ASSESS_MAX_GROUPS ? d->P : ASSESS_MAX_GROUPS) * sizeof *sv);
+    int n_sv = d->P > ASSESS_MAX_GROUPS ? d->P : ASSESS_MAX_GROUPS;
+    if (n_sv < LEVER_COUNT) n_sv = LEVER_COUNT;
+    const char **sv = malloc((size_t)n_sv * sizeof *sv);
     if (!iv || !tv || !sv) { free(iv); free(tv); free(sv); return 0; }
     int is_parks = !strcmp(gname, "parks");
 
@@ -471,7 +473,8 @@ static int group_coords(hid_t g, const char *gname, const Scenario *sc, const Ou
         for (int i = 0; i < d->L; i++) iv[i] = i;
         s->lever = write_1d(g, "lever", H5T_STD_I32LE, H5T_NATIVE_INT32, (hsize_t)d->L, iv);
         ok = ok && make_scale(s->lever, "lever", "policy lever index", "1");
-        ok = ok && (x = write_strings(g, "lever_name", lever_names, (hsize_t)d->L)) >= 0 &&
+        for (int i = 0; i < d->L; i++) sv[i] = lever_name(i);
+        ok = ok && (x = write_strings(g, "lever_name", sv, (hsize_t)d->L)) >= 0 &&
              H5DSattach_scale(x, s->lever, 0) >= 0 && attr_str(x, "long_name", "policy lever") && H5Dclose(x) >= 0;
     }
     free(iv);

@@ -6,8 +6,17 @@
 #ifndef PARKSIM_TEST_FIXTURES_H
 #define PARKSIM_TEST_FIXTURES_H
 
-#include "../agents/model.h"
+#include "../schedule/replicate.h"
+#include "../policies/chain.h"
+#include "../policies/cultivation.h"
+#include "../policies/focus.h"
+#include "../policies/land.h"
 #include "../policies/levers.h"
+#include "../policies/mergers.h"
+#include "../policies/revitalisation.h"
+#include "../policies/safety.h"
+#include "../policies/smart.h"
+#include "../policies/upgrades.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -42,6 +51,24 @@ static inline void park_clear(ParkState *ps)
 static inline LeverParams *lever_c(Params *p, LeverId id)
 {
     return (LeverParams *)lever_params(p, id); /* p is the caller's, so dropping const is sound */
+}
+
+/* The context a lever acts in for park k of R in `month` at `intensity`
+ * (valid until the next call). */
+static inline LeverCtx *at(Replicate *R, int k, int month, double intensity)
+{
+    static LeverCtx c;
+    LeverCtx x = {replicate_park(R, k), month, intensity};
+    c = x;
+    return &c;
+}
+
+/* Park k of R as the agents' processes see it (valid until the next call). */
+static inline ParkView *view(Replicate *R, int k)
+{
+    static ParkView v;
+    v = replicate_park(R, k);
+    return &v;
 }
 
 #endif

@@ -6,7 +6,7 @@
  */
 #include "tap.h"
 #include "../agents/assess.h"
-#include "../agents/model.h"
+#include "../schedule/replicate.h"
 #include "../sim/config.h"
 
 #include <math.h>

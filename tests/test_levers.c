@@ -7,11 +7,11 @@
  */
 #include "tap.h"
 #include "fixtures.h"
-#include "../agents/model.h"
+#include "../schedule/replicate.h"
 #include "../agents/population.h"
 #include "../policies/levers.h"
 #include "../policies/mergers.h"
-#include "../policies/revitalise.h"
+#include "../policies/revitalisation.h"
 #include "../policies/upgrades.h"
 #include "../sim/config.h"
 
@@ -36,7 +36,7 @@ static const char *out_diff(ReplicateOut *a, ReplicateOut *b, const Params *p, i
 /* A one-park Replicate for the policy functions that take one. */
 static int rep1(Replicate *R, const Params *p, const ParkInfo *info)
 {
-    return model_alloc(R, p, info, 1, 0) == SIM_OK;
+    return replicate_alloc(R, p, info, 1, 0) == SIM_OK;
 }
 
 static long sum_i32(const int32_t *x, size_t n)
@@ -303,17 +303,17 @@ int main(void)
         ps->budget[LEVER_MERGERS] = 0;
         ps->spent[LEVER_MERGERS] = 300;
         int n = -1;
-        SimStatus st = mergers_park(&R, 0, 4, 1, &n);
+        SimStatus st = mergers_park(at(&R, 0, 4, 1), &n);
         ok(st == SIM_OK && n == 0 && ps->budget[LEVER_MERGERS] == 300 && ps->spent[LEVER_MERGERS] == 0 &&
            ps->firm[0].target == 0 && ps->firm[0].status == FIRM_ACTIVE,
            "a subsidised target without a buyer: no deal, the subsidy is refunded");
         f = mkfirm(2, 5000, 5, 0.5, CLASS_A, 0, 2); /* now a buyer exists */
         park_add_firm(ps, &f);
         ps->firm[0].target = 1;
-        st = mergers_park(&R, 0, 5, 0, &n);
+        st = mergers_park(at(&R, 0, 5, 0), &n);
         ok(st == SIM_OK && n == 1 && ps->firm[0].status == FIRM_MERGED && ps->firm[2].land_mu > 5 && ps->n_site == 1,
            "a baseline target with a buyer is absorbed by it");
-        model_free(&R);
+        replicate_free(&R);
     }
 
     /* ================================================= revitalisation */
@@ -343,7 +343,7 @@ int main(void)
         ps->next_serial = 8;
         int n0 = ps->n_firm, all_gap = 1, attrs = 1;
         for (int m = 0; m < 50; m++) {
-            SimStatus st = population_entrant(&R, 0, m, 25, 1.0, 1.0);
+            SimStatus st = population_entrant(view(&R, 0), m, 25, 1.0, 1.0);
             const Firm *e = &ps->firm[ps->n_firm - 1];
             all_gap &= st == SIM_OK && ps->n_firm == n0 + 1 && e->chain == 0 && e->link == 2;
             attrs &= e->land_mu == 25 && e->born == m && e->status == FIRM_ACTIVE && isfinite(e->log_rev) &&
@@ -358,7 +358,7 @@ int main(void)
         ps->firm[7].status = FIRM_EXITED; /* chain 1, link 3 */
         int g0 = 0, other = 0;
         for (int m = 0; m < 2000; m++) {
-            population_entrant(&R, 0, m, 25, 1.0, 1.0);
+            population_entrant(view(&R, 0), m, 25, 1.0, 1.0);
             const Firm *e = &ps->firm[ps->n_firm - 1];
             g0 += e->chain == 0 && e->link == 2;
             other += !((e->chain == 0 && e->link == 2) || (e->chain == 1 && e->link == 3));
@@ -367,17 +367,17 @@ int main(void)
         is_int(other, 0, "with two gaps every gap-filling entrant takes one of them");
         is_double(g0 / 2000.0, 0.5, 0.06, "the two gaps are equally likely");
 
-        /* revitalise_park by hand: one idle site of 10 mu. */
+        /* revitalisation_park by hand: one idle site of 10 mu. */
         ps->n_firm = n0;
         park_add_site(ps, 10, -1);
         p.land.clear_rate = 12;   /* monthly probability 1: always cleared */
         p.entry.rate = 0;
         int n = -1;
-        revitalise_park(&R, 0, 0, 0, &n);
+        revitalisation_park(at(&R, 0, 0, 0), &n);
         ok(ps->n_site == 1 && ps->site[0].ready == 1 && ps->site[0].since == 0 && n == 0,
            "an idle site is cleared (clear rate 12/yr = 1 a month) but not let in the same month");
         p.entry.rate = 12;
-        revitalise_park(&R, 0, 1, 0, &n);
+        revitalisation_park(at(&R, 0, 1, 0), &n);
         ok(ps->n_site == 0 && n == 1 && ps->n_firm == n0 + 1 && ps->firm[n0].land_mu == 10,
            "a cleared site is let the next month (entry rate 12/yr); the entrant takes its 10 mu");
         ps->n_firm = n0;
@@ -389,20 +389,20 @@ int main(void)
         p.levers.revitalisation.entry_rate_max = 0;
         p.levers.revitalisation.cost_per_mu = 5;
         park_add_site(ps, 10, 1);
-        revitalise_park(&R, 0, 2, 0, &n);
+        revitalisation_park(at(&R, 0, 2, 0), &n);
         ok(ps->site[0].ready == 0, "baseline clear rate 0, lever off: the site stays idle");
         ps->budget[LEVER_REVITALISATION] = 49;
-        revitalise_park(&R, 0, 3, 1, &n);
+        revitalisation_park(at(&R, 0, 3, 1), &n);
         ok(ps->site[0].ready == 0 && ps->budget[LEVER_REVITALISATION] == 49, "lever clearing refused with 49 < 50 left");
         ps->budget[LEVER_REVITALISATION] = 50;
-        revitalise_park(&R, 0, 4, 1, &n);
+        revitalisation_park(at(&R, 0, 4, 1), &n);
         ok(ps->site[0].ready == 1 && ps->budget[LEVER_REVITALISATION] == 0 && ps->spent[LEVER_REVITALISATION] == 50,
            "lever clearing pays 5/mu x 10 mu = 50");
         /* The lever's letting rate needs no budget: entry_rate_max 12 at intensity 1. */
         p.levers.revitalisation.entry_rate_max = 12;
-        revitalise_park(&R, 0, 5, 1, &n);
+        revitalisation_park(at(&R, 0, 5, 1), &n);
         ok(n == 1 && ps->n_site == 0, "the lever's letting rate lets the cleared site");
-        model_free(&R);
+        replicate_free(&R);
     }
 
     /* The Jiangxi file has no park with more than 3 leading industries, so
@@ -419,10 +419,10 @@ int main(void)
     {
         int P = jx.n_parks;
         ReplicateOut o0, o1;
-        char err[256];
+        ErrBuf err;
         out_alloc(&o0, base, P);
         out_alloc(&o1, base, P);
-        const char *const *names = lever_names;
+        
         for (int id = 0; id < LEVER_COUNT; id++) {
             Params q = *base;
             LeverParams *c = lever_c(&q, (LeverId)id);
@@ -448,17 +448,17 @@ int main(void)
             int st_ok = 1;
             const ParkInfo *parks = id == LEVER_FOCUS ? jx5 : jx.parks;
             for (uint32_t r = 0; r < 2 && !diff; r++) {
-                st_ok &= model_run(base, parks, P, r, &o0, err, sizeof err) == SIM_OK;
-                st_ok &= model_run(&q, parks, P, r, &o1, err, sizeof err) == SIM_OK;
+                st_ok &= replicate_run(base, parks, P, r, &o0, &err) == SIM_OK;
+                st_ok &= replicate_run(&q, parks, P, r, &o1, &err) == SIM_OK;
                 diff = out_diff(&o0, &o1, base, P);
             }
-            ok(st_ok && !diff, "%s at intensity 0 with a budget: output bit-identical to the baseline%s%s", names[id],
+            ok(st_ok && !diff, "%s at intensity 0 with a budget: output bit-identical to the baseline%s%s", lever_name(id),
                diff ? "; differs in " : "", diff ? diff : "");
             /* and the comparison can fail: at intensity 1 the output changes */
             c->intensity = 1;
-            model_run(base, parks, P, 0, &o0, err, sizeof err);
-            model_run(&q, parks, P, 0, &o1, err, sizeof err);
-            ok(out_diff(&o0, &o1, base, P) != NULL, "%s at intensity 1 changes the output", names[id]);
+            replicate_run(base, parks, P, 0, &o0, &err);
+            replicate_run(&q, parks, P, 0, &o1, &err);
+            ok(out_diff(&o0, &o1, base, P) != NULL, "%s at intensity 1 changes the output", lever_name(id));
         }
         out_free(&o0);
         out_free(&o1);
@@ -477,7 +477,7 @@ int main(void)
         const double lev[3] = {0, 0.5, 1};
         const double budget[LEVER_COUNT] = {20000, 30000, 30000, 24000, 5000, 40000, 20000, 10000, 2000};
         ReplicateOut o;
-        char err[256];
+        ErrBuf err;
         out_alloc(&o, base, P);
         double eff[LEVER_COUNT][3], eff2[LEVER_COUNT][3], spent_over = 0;
         memset(eff, 0, sizeof eff);
@@ -490,7 +490,7 @@ int main(void)
                 *c = (LeverParams){0, T - 1, lev[j], budget[id], 0};
                 const ParkInfo *parks = id == LEVER_FOCUS ? jx5 : jx.parks;
                 for (uint32_t r = 0; r < (uint32_t)NR; r++) {
-                    fails += model_run(&q, parks, P, r, &o, err, sizeof err) != SIM_OK;
+                    fails += replicate_run(&q, parks, P, r, &o, &err) != SIM_OK;
                     const double *ind = &o.indicator[(size_t)YL * P * METRIC_COUNT];
                     double last_ind = 0, last_ind2 = 0;
                     for (int k = 0; k < P; k++) {
@@ -530,10 +530,10 @@ int main(void)
             double *e = eff[id];
             if (id == LEVER_FOCUS) /* focus lowers its target */
                 ok(e[0] >= e[1] && e[1] >= e[2] && e[2] < e[0], "%s: %s non-increasing in intensity (%g, %g, %g)",
-                   lever_names[id], what[id], e[0], e[1], e[2]);
+                   lever_name(id), what[id], e[0], e[1], e[2]);
             else
                 ok(e[0] <= e[1] && e[1] <= e[2] && e[2] > e[0], "%s: %s non-decreasing in intensity (%g, %g, %g)",
-                   lever_names[id], what[id], e[0], e[1], e[2]);
+                   lever_name(id), what[id], e[0], e[1], e[2]);
         }
         double *idle = eff2[LEVER_REVITALISATION], *comp = eff2[LEVER_SAFETY];
         ok(idle[0] >= idle[1] && idle[1] >= idle[2] && idle[2] < idle[0],
@@ -547,7 +547,7 @@ int main(void)
         Params q = *base;
         q.levers.upgrades.c = (LeverParams){0, T - 1, 1, 500, 0};
         q.levers.upgrades.subsidy_per_upgrade = 50;
-        model_run(&q, jx.parks, P, 0, &o, err, sizeof err);
+        replicate_run(&q, jx.parks, P, 0, &o, &err);
         double worst = 0, total = 0;
         for (int y = 1; y < params_assess_years(&q); y++) {
             double s = 0;

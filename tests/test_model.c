@@ -9,8 +9,9 @@
  */
 #include "tap.h"
 #include "../agents/firm.h"
-#include "../agents/model.h"
+#include "../schedule/replicate.h"
 #include "../agents/population.h"
+#include "fixtures.h"
 #include "../sim/config.h"
 
 #include <math.h>
@@ -32,7 +33,7 @@ static int out_same(ReplicateOut *a, ReplicateOut *b, const Params *p, int P)
 /* A Replicate ready for population_init_park. */
 static int rep_setup(Replicate *R, const Params *p, const ParkInfo *info, int P, uint32_t rep)
 {
-    return model_alloc(R, p, info, P, rep) == SIM_OK;
+    return replicate_alloc(R, p, info, P, rep) == SIM_OK;
 }
 
 static int load(Scenario *sc, const char *path)
@@ -55,10 +56,10 @@ static void check_population(const Scenario *sc, uint32_t rep, int bad[6], doubl
     Replicate R;
     memset(bad, 0, 6 * sizeof *bad);
     *worst_rev = *worst_land = 0;
-    if (!rep_setup(&R, &sc->p, sc->parks, sc->n_parks, rep)) { bad[0] = -1; model_free(&R); return; }
+    if (!rep_setup(&R, &sc->p, sc->parks, sc->n_parks, rep)) { bad[0] = -1; replicate_free(&R); return; }
     for (int k = 0; k < sc->n_parks; k++) {
         const ParkInfo *info = &sc->parks[k];
-        if (population_init_park(&R, k) != SIM_OK) { bad[0]++; continue; }
+        if (population_init_park(view(&R, k)) != SIM_OK) { bad[0]++; continue; }
         const ParkState *ps = &R.park[k];
         double rev = 0, land_f = 0, land_s = 0;
         int good_firms = 1;
@@ -87,7 +88,7 @@ static void check_population(const Scenario *sc, uint32_t rep, int bad[6], doubl
         if (idle > 0 && ns < 1) ns = 1;
         bad[5] += ps->n_site != (idle > 0 ? ns : 0) || fabs(land_s - idle) > 1e-9 * info->land_mu;
     }
-    model_free(&R);
+    replicate_free(&R);
 }
 
 int main(void)
@@ -119,8 +120,8 @@ int main(void)
          * 800*0.20 = 160 mu -> round(3.2) = 3 sites of 53.33. */
         Replicate R;
         rep_setup(&R, &tiny.p, tiny.parks, tiny.n_parks, 0);
-        population_init_park(&R, 0);
-        population_init_park(&R, 2);
+        population_init_park(view(&R, 0));
+        population_init_park(view(&R, 2));
         ok(R.park[0].n_site == 3 && R.park[0].site[0].mu == 50 && R.park[2].n_site == 3 &&
            fabs(R.park[2].site[0].mu - 160.0 / 3) < 1e-12 && R.park[2].site[0].ready == 0,
            "tiny: alpha has 3 idle sites of 50 mu, gamma 3 of 53.33 mu, not yet cleared");
@@ -128,16 +129,16 @@ int main(void)
         Replicate R2, R3;
         rep_setup(&R2, &tiny.p, tiny.parks, tiny.n_parks, 0);
         rep_setup(&R3, &tiny.p, tiny.parks, tiny.n_parks, 1);
-        population_init_park(&R2, 0);
-        population_init_park(&R3, 0);
+        population_init_park(view(&R2, 0));
+        population_init_park(view(&R3, 0));
         ok(!memcmp(R.park[0].firm, R2.park[0].firm, (size_t)R.park[0].n_firm * sizeof(Firm)),
            "population_init_park is a pure function of the replicate");
         int same = 0;
         for (int i = 1; i < R.park[0].n_firm; i++) same += R.park[0].firm[i].log_rev == R3.park[0].firm[i].log_rev;
         ok(same == 0, "another replicate draws other firm sizes (%d of 39 equal)", same);
-        model_free(&R);
-        model_free(&R2);
-        model_free(&R3);
+        replicate_free(&R);
+        replicate_free(&R2);
+        replicate_free(&R3);
     }
 
     /* ================================================= size and link draws */
@@ -236,8 +237,8 @@ int main(void)
         ReplicateOut o;
         Replicate R;
         out_alloc(&o, &tiny.p, tiny.n_parks);
-        SimStatus st = model_init(&R, &tiny.p, tiny.parks, tiny.n_parks, 0, &o);
-        is_int(st, SIM_OK, "model_init on tiny");
+        SimStatus st = replicate_init(&R, &tiny.p, tiny.parks, tiny.n_parks, 0, &o);
+        is_int(st, SIM_OK, "replicate_init on tiny");
         /* Mid-rank quantile q = (r + 0.5)/n from the top: A q < 0.25, B q < 0.70,
          * C q < 0.95, D otherwise. n = 40: A r<=9 (10), B r<=27 (18), C r<=37 (10), D 2.
          * n = 20: A r<=4 (5), B r<=13 (9), C r<=18 (5), D 1. n = 10: A r<=1 (2),
@@ -271,12 +272,12 @@ int main(void)
                     m[METRIC_ANCHOR_REVENUE] >= tiny.parks[k].anchor_revenue / 1e4 * (1 - 1e-12);
         }
         ok(good, "initial assessment: revenue, firms, idle share, growth 0, revenue per mu, anchor");
-        model_free(&R);
+        replicate_free(&R);
         out_free(&o);
 
         /* the same on the Jiangxi population: counts from the rule, order */
         out_alloc(&o, &jx.p, jx.n_parks);
-        st = model_init(&R, &jx.p, jx.parks, jx.n_parks, 2, &o);
+        st = replicate_init(&R, &jx.p, jx.parks, jx.n_parks, 2, &o);
         int bad_count = 0, bad_order = 0;
         for (int k = 0; k < jx.n_parks; k++) {
             int n = R.park[k].n_firm, c[4] = {0}, w[4] = {0};
@@ -297,22 +298,22 @@ int main(void)
         }
         ok(st == SIM_OK && bad_count == 0, "Jiangxi: class shares 25/45/25/5%% by mid-rank in every park (%d parks off)", bad_count);
         is_int(bad_order, 0, "Jiangxi: classes ordered by revenue per mu in every park");
-        model_free(&R);
+        replicate_free(&R);
         out_free(&o);
     }
 
     /* ================================================= determinism */
     {
         ReplicateOut a, b, c;
-        char err[256];
+        ErrBuf err;
         int P = tiny.n_parks;
         out_alloc(&a, &tiny.p, P);
         out_alloc(&b, &tiny.p, P);
         out_alloc(&c, &tiny.p, P);
-        SimStatus s1 = model_run(&tiny.p, tiny.parks, P, 5, &a, err, sizeof err);
-        SimStatus s2 = model_run(&tiny.p, tiny.parks, P, 5, &b, err, sizeof err);
-        SimStatus s3 = model_run(&tiny.p, tiny.parks, P, 6, &c, err, sizeof err);
-        ok(s1 == SIM_OK && s2 == SIM_OK && s3 == SIM_OK, "tiny (all levers): model_run succeeds");
+        SimStatus s1 = replicate_run(&tiny.p, tiny.parks, P, 5, &a, &err);
+        SimStatus s2 = replicate_run(&tiny.p, tiny.parks, P, 5, &b, &err);
+        SimStatus s3 = replicate_run(&tiny.p, tiny.parks, P, 6, &c, &err);
+        ok(s1 == SIM_OK && s2 == SIM_OK && s3 == SIM_OK, "tiny (all levers): replicate_run succeeds");
         ok(out_same(&a, &b, &tiny.p, P), "the same replicate twice gives bytewise identical output");
         int T = params_months(&tiny.p);
         ok(memcmp(a.m_revenue, c.m_revenue, (size_t)T * P * sizeof(double)) != 0 &&
@@ -351,12 +352,12 @@ int main(void)
     /* ================================================= conservation over Jiangxi */
     {
         ReplicateOut o;
-        char err[256] = "";
+        ErrBuf err = {""};
         int P = jx.n_parks, fails = 0;
         out_alloc(&o, &jx.p, P);
         for (uint32_t r = 0; r < 4; r++) {
-            SimStatus st = model_run(&jx.p, jx.parks, P, r, &o, err, sizeof err);
-            if (st != SIM_OK) { fails++; diag("replicate %u: %s", r, err); }
+            SimStatus st = replicate_run(&jx.p, jx.parks, P, r, &o, &err);
+            if (st != SIM_OK) { fails++; diag("replicate %u: %s", r, err.msg); }
         }
         is_int(fails, 0, "Jiangxi baseline: conservation checks hold in replicates 0-3");
         out_free(&o);
@@ -367,8 +368,8 @@ int main(void)
             fails = 0;
             long deals = 0, ups = 0, ent = 0;
             for (uint32_t r = 0; r < 4; r++) {
-                SimStatus st = model_run(&all.p, all.parks, all.n_parks, r, &o, err, sizeof err);
-                if (st != SIM_OK) { fails++; diag("replicate %u: %s", r, err); }
+                SimStatus st = replicate_run(&all.p, all.parks, all.n_parks, r, &o, &err);
+                if (st != SIM_OK) { fails++; diag("replicate %u: %s", r, err.msg); }
                 for (int i = 0; i < params_months(&all.p) * P; i++) {
                     deals += o.m_mergers[i];
                     ups += o.m_upgrades[i];

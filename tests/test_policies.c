@@ -12,10 +12,10 @@
  */
 #include "tap.h"
 #include "fixtures.h"
-#include "../agents/model.h"
+#include "../schedule/replicate.h"
 #include "../agents/population.h"
 #include "../policies/levers.h"
-#include "../policies/revitalise.h"
+#include "../policies/revitalisation.h"
 #include "../sim/config.h"
 
 #include <math.h>
@@ -51,7 +51,7 @@ static void chain_setup(Replicate *R, const Params *p, ParkInfo *info, char size
     info->n_chains = 2;
     info->land_mu = 70;
     for (int i = 0; i < ns; i++) info->land_mu += sites[i];
-    if (model_alloc(R, p, info, 1, 0) != SIM_OK) {
+    if (replicate_alloc(R, p, info, 1, 0) != SIM_OK) {
         printf("Bail out! out of memory\n");
         exit(1);
     }
@@ -65,7 +65,7 @@ static void chain_setup(Replicate *R, const Params *p, ParkInfo *info, char size
     for (int i = 0; i < ns; i++) park_add_site(ps, sites[i], -1);
 }
 
-/* A hand-built province for model_step runs: P parks (class L, one leading
+/* A hand-built province for replicate_step runs: P parks (class L, one leading
  * chain) of n firms each, every firm with revenue 1e4, 1 mu, technology 0,
  * safety 0, class `lclass`, outside the leading chains; no idle land. */
 static void province_setup(Replicate *R, const Params *p, ParkInfo *info, int P, int n, int lclass, int industries)
@@ -79,7 +79,7 @@ static void province_setup(Replicate *R, const Params *p, ParkInfo *info, int P,
         info[k].n_chains = 1;
         info[k].industries = industries;
     }
-    if (model_alloc(R, p, info, P, 0) != SIM_OK) {
+    if (replicate_alloc(R, p, info, P, 0) != SIM_OK) {
         printf("Bail out! out of memory\n");
         exit(1);
     }
@@ -405,12 +405,12 @@ int main(void)
         for (int c = CLASS_A; c <= CLASS_B; c++) {
             Firm g = f;
             g.lclass = (uint8_t)c;
-            ab_zero &= landuse_drift_penalty(&p, 1.0, &g) == 0;
+            ab_zero &= land_drift_penalty(&p, 1.0, &g) == 0;
         }
         Firm gc = f;
         gc.lclass = CLASS_C;
-        ok(fabs(landuse_drift_penalty(&p, 0.6, &f) - 0.03) < 1e-15 && ab_zero && landuse_drift_penalty(&p, 0, &f) == 0 &&
-           fabs(landuse_drift_penalty(&p, 0.6, &gc) - 0.015) < 1e-15,
+        ok(fabs(land_drift_penalty(&p, 0.6, &f) - 0.03) < 1e-15 && ab_zero && land_drift_penalty(&p, 0, &f) == 0 &&
+           fabs(land_drift_penalty(&p, 0.6, &gc) - 0.015) < 1e-15,
            "drift penalty: 0.6 x 0.05 = 0.03 for class D, half (0.015) for class C; 0 for A-B; 0 at intensity 0");
 
         /* Baseline D hazard h = 0.01 a month (0.12/yr); lever at I = 0.5:
@@ -418,24 +418,24 @@ int main(void)
         ParkState ps;
         memset(&ps, 0, sizeof ps);
         ps.budget[LEVER_LAND] = 100;
-        int r = landuse_forced_exit(&p, 0.5, &ps, &f, 0.02, 0.01);
+        int r = land_forced_exit(&p, 0.5, &ps, &f, 0.02, 0.01);
         ok(r == 1 && ps.budget[LEVER_LAND] == 60 && ps.spent[LEVER_LAND] == 40,
            "D class, u 0.02 between 0.01 and 0.03: forced exit, compensation 4 mu x 10 = 40 paid");
         ps.budget[LEVER_LAND] = 39;
-        r = landuse_forced_exit(&p, 0.5, &ps, &f, 0.02, 0.01);
+        r = land_forced_exit(&p, 0.5, &ps, &f, 0.02, 0.01);
         ok(r == 0 && ps.budget[LEVER_LAND] == 39 && ps.spent[LEVER_LAND] == 40, "compensation 40 > 39 left: refused, nothing paid");
         ps.budget[LEVER_LAND] = 100;
-        int above = landuse_forced_exit(&p, 0.5, &ps, &f, 0.035, 0.01);
-        int off = landuse_forced_exit(&p, 0, &ps, &f, 0.02, 0.01);
+        int above = land_forced_exit(&p, 0.5, &ps, &f, 0.035, 0.01);
+        int off = land_forced_exit(&p, 0, &ps, &f, 0.02, 0.01);
         Firm c = f;
         c.lclass = CLASS_C;
-        int cls = landuse_forced_exit(&p, 1.0, &ps, &c, 0.02, 0.01);
+        int cls = land_forced_exit(&p, 1.0, &ps, &c, 0.02, 0.01);
         ok(!above && !off && !cls && ps.budget[LEVER_LAND] == 100,
            "no forced exit above the lever hazard (0.035), at intensity 0, or for a class C firm; nothing paid");
         /* A draw below the baseline hazard is a baseline exit: model.c only asks
-         * landuse_forced_exit when u >= h (short-circuit ||), but the function
+         * land_forced_exit when u >= h (short-circuit ||), but the function
          * itself would call it forced and pay compensation. */
-        r = landuse_forced_exit(&p, 0.5, &ps, &f, 0.005, 0.01);
+        r = land_forced_exit(&p, 0.5, &ps, &f, 0.005, 0.01);
         ok(r == 0 && ps.budget[LEVER_LAND] == 100,
            "u 0.005 below the baseline hazard 0.01 is not a forced exit and is not compensated");
     }
@@ -493,14 +493,14 @@ int main(void)
         info.n_chains = 1;                                   /* only chain 0 is a leading chain */
         int m1 = chain_missing_links(&p, &info, ps);
         ok(m2 == 2 && m1 == 1, "an exited firm leaves its link missing (2); chains beyond n_chains are not counted (1)");
-        model_free(&R);
+        replicate_free(&R);
 
         /* Baseline project: u 0.05 < 0.1, lever on with money: not paid. */
         chain_setup(&R, &p, &info, 'L', sites, 4);
         ps = &R.park[0];
         ps->budget[LEVER_CHAIN] = 5000;
         double land0 = park_land(ps);
-        SimStatus st = chain_park_month(&R, 0, 7, 0.5, 0.05, &n);
+        SimStatus st = chain_park_month(at(&R, 0, 7, 0.5), 0.05, &n);
         const Firm *e = &ps->firm[ps->n_firm - 1];
         ok(st == SIM_OK && n == 1 && ps->n_firm == 8 && e->chain == 0 && e->link == 2 && e->born == 7 &&
                e->status == FIRM_ACTIVE && e->gid == 7,
@@ -509,30 +509,30 @@ int main(void)
                fabs(park_land(ps) - land0) < 1e-9,
            "on the largest site (45 of 30, 15, 45, 25), removed from the list in order; land conserved");
         ok(ps->budget[LEVER_CHAIN] == 5000 && ps->spent[LEVER_CHAIN] == 0, "a baseline project is not paid for");
-        model_free(&R);
+        replicate_free(&R);
 
         /* Lever project: u 0.15 between 0.1 and 0.2. */
         chain_setup(&R, &p, &info, 'L', sites, 4);
         ps = &R.park[0];
         ps->budget[LEVER_CHAIN] = 5000;
-        st = chain_park_month(&R, 0, 7, 0.5, 0.15, &n);
+        st = chain_park_month(at(&R, 0, 7, 0.5), 0.15, &n);
         ok(st == SIM_OK && n == 1 && ps->budget[LEVER_CHAIN] == 3000 && ps->spent[LEVER_CHAIN] == 2000 && ps->n_site == 3,
            "u 0.15 between 0.1 and the lever's 0.2: a lever project, 2000 paid");
-        model_free(&R);
+        replicate_free(&R);
 
         chain_setup(&R, &p, &info, 'L', sites, 4);
         ps = &R.park[0];
         ps->budget[LEVER_CHAIN] = 1999;
-        chain_park_month(&R, 0, 7, 0.5, 0.15, &n);
+        chain_park_month(at(&R, 0, 7, 0.5), 0.15, &n);
         int short_none = n == 0 && ps->n_firm == 7 && ps->n_site == 4 && ps->budget[LEVER_CHAIN] == 1999;
         ps->budget[LEVER_CHAIN] = 5000;
-        chain_park_month(&R, 0, 7, 0, 0.15, &n);
+        chain_park_month(at(&R, 0, 7, 0), 0.15, &n);
         int off_none = n == 0 && ps->n_firm == 7 && ps->budget[LEVER_CHAIN] == 5000;
-        chain_park_month(&R, 0, 7, 0.5, 0.25, &n);
+        chain_park_month(at(&R, 0, 7, 0.5), 0.25, &n);
         int above_none = n == 0 && ps->n_firm == 7 && ps->n_site == 4;
         ok(short_none, "lever project refused with 1999 < 2000 left: no firm, site kept, nothing paid");
         ok(off_none && above_none, "no project for u 0.15 at intensity 0, nor for u 0.25 above the lever's 0.2");
-        model_free(&R);
+        replicate_free(&R);
 
         /* Size factors. u 0.07: L -> baseline (< 0.1); M -> lever (0.05..0.1).
          * u 0.04: S -> lever (0.025..0.05); u 0.06: S -> none. */
@@ -542,10 +542,10 @@ int main(void)
         for (int c = 0; c < 4; c++) {
             chain_setup(&R, &p, &info, cls[c], sites, 4);
             R.park[0].budget[LEVER_CHAIN] = 5000;
-            chain_park_month(&R, 0, 0, 0.5, us[c], &n);
+            chain_park_month(at(&R, 0, 0, 0.5), us[c], &n);
             got[c] = n;
             paid[c] = R.park[0].spent[LEVER_CHAIN] == 2000;
-            model_free(&R);
+            replicate_free(&R);
         }
         ok(got[0] == 1 && !paid[0] && got[1] == 1 && paid[1] && got[2] == 1 && paid[2] && got[3] == 0 && !paid[3],
            "size factors: u 0.07 is a baseline project in an L park, a lever one in an M park; S: u 0.04 lever, 0.06 none");
@@ -556,40 +556,40 @@ int main(void)
         x = mkfirm(50, 1000, 10, 0.5, CLASS_B, 0, 2);
         park_add_firm(ps, &x);
         ps->budget[LEVER_CHAIN] = 5000;
-        chain_park_month(&R, 0, 0, 0.5, 0.15, &n);
+        chain_park_month(at(&R, 0, 0, 0.5), 0.15, &n);
         int nolink = n == 0 && ps->n_firm == 8 && ps->n_site == 4 && ps->budget[LEVER_CHAIN] == 5000;
-        chain_park_month(&R, 0, 0, 0.5, 0.01, &n);
+        chain_park_month(at(&R, 0, 0, 0.5), 0.01, &n);
         nolink &= n == 0 && ps->n_firm == 8;
         ok(nolink, "no missing link: no project (baseline or lever), nothing paid");
-        model_free(&R);
+        replicate_free(&R);
 
         /* No site of 20 mu: sites 15 and 19.5. Then a site of exactly 20 qualifies. */
         const double small[2] = {15, 19.5};
         chain_setup(&R, &p, &info, 'L', small, 2);
         ps = &R.park[0];
         ps->budget[LEVER_CHAIN] = 5000;
-        chain_park_month(&R, 0, 0, 0.5, 0.15, &n);
+        chain_park_month(at(&R, 0, 0, 0.5), 0.15, &n);
         int nosite = n == 0 && ps->n_firm == 7 && ps->n_site == 2 && ps->budget[LEVER_CHAIN] == 5000;
-        chain_park_month(&R, 0, 0, 0.5, 0.01, &n);
+        chain_park_month(at(&R, 0, 0, 0.5), 0.01, &n);
         nosite &= n == 0 && ps->n_firm == 7;
         park_add_site(ps, 20, 0);
-        chain_park_month(&R, 0, 1, 0.5, 0.01, &n);
+        chain_park_month(at(&R, 0, 1, 0.5), 0.01, &n);
         ok(nosite && n == 1 && ps->firm[7].land_mu == 20 && ps->n_site == 2,
            "no site of chain.min_site_mu 20: no project, nothing paid; a site of exactly 20 is used");
-        model_free(&R);
+        replicate_free(&R);
 
         /* Frozen: no project while month < frozen_until; the chance is not paid for. */
         chain_setup(&R, &p, &info, 'L', sites, 4);
         ps = &R.park[0];
         ps->budget[LEVER_CHAIN] = 5000;
         ps->frozen_until = 10;
-        chain_park_month(&R, 0, 9, 0.5, 0.15, &n);
+        chain_park_month(at(&R, 0, 9, 0.5), 0.15, &n);
         int fz = n == 0 && ps->n_firm == 7 && ps->n_site == 4 && ps->budget[LEVER_CHAIN] == 5000;
-        chain_park_month(&R, 0, 9, 0.5, 0.01, &n);
+        chain_park_month(at(&R, 0, 9, 0.5), 0.01, &n);
         fz &= n == 0 && ps->n_firm == 7;
-        chain_park_month(&R, 0, 10, 0.5, 0.01, &n);
+        chain_park_month(at(&R, 0, 10, 0.5), 0.01, &n);
         ok(fz && n == 1, "frozen until month 10: no project in month 9 (lever or baseline), one in month 10");
-        model_free(&R);
+        replicate_free(&R);
     }
 
     /* ================================================= chain extension: project revenue */
@@ -617,7 +617,7 @@ int main(void)
         double sp = 0, so = 0;
         int n, all_gap = 1, all_site = 1, fails = 0;
         for (int i = 0; i < N; i++) {
-            fails += chain_park_month(&R, 0, i % 36, 0, 0.5, &n) != SIM_OK || n != 1;
+            fails += chain_park_month(at(&R, 0, i % 36, 0), 0.5, &n) != SIM_OK || n != 1;
             const Firm *e = &ps->firm[ps->n_firm - 1];
             all_gap &= e->chain == 0 && e->link == 2;
             all_site &= e->land_mu == 45 && ps->n_site == 0;
@@ -626,7 +626,7 @@ int main(void)
             park_add_site(ps, 45, -1);
         }
         for (int i = 0; i < N; i++) {
-            fails += population_entrant(&R, 0, i % 36, 45, 0.0, 1.0) != SIM_OK;
+            fails += population_entrant(view(&R, 0), i % 36, 45, 0.0, 1.0) != SIM_OK;
             const Firm *e = &ps->firm[ps->n_firm - 1];
             so += e->log_rev - log(e->land_mu);
             ps->n_firm--;
@@ -636,10 +636,10 @@ int main(void)
                   "mean log revenue per mu: project firms - ordinary entrants = ln(project_scale 1.5) = 0.405 (+-0.045)");
         /* And the level: ln(150) - 0.125 = 4.886, sd 0.5/sqrt(4000) = 0.0079, tolerance 0.032. */
         is_double(sp / N, log(150) - 0.125, 0.032, "mean log revenue per mu of project firms = ln(100 x 1.5) - 0.5^2/2 (+-0.032)");
-        model_free(&R);
+        replicate_free(&R);
     }
 
-    /* ================================================= safety: the freeze in revitalise_park */
+    /* ================================================= safety: the freeze in revitalisation_park */
     {
         Params p = *base;
         p.land.clear_rate = 12; /* monthly probability 1 */
@@ -655,12 +655,12 @@ int main(void)
         ps->site[1].ready = 1;     /* cleared long ago: to be let */
         ps->frozen_until = 10;
         int n = -1;
-        revitalise_park(&R, 0, 5, 0, &n);
+        revitalisation_park(at(&R, 0, 5, 0), &n);
         ok(n == 0 && ps->n_firm == 7 && ps->n_site == 2 && ps->site[0].ready == 1 && ps->site[0].since == 5,
-           "frozen: revitalise_park lets no site, but the idle site is still cleared");
-        revitalise_park(&R, 0, 10, 0, &n);
+           "frozen: revitalisation_park lets no site, but the idle site is still cleared");
+        revitalisation_park(at(&R, 0, 10, 0), &n);
         ok(n == 2 && ps->n_firm == 9 && ps->n_site == 0, "at month frozen_until both cleared sites are let");
-        model_free(&R);
+        replicate_free(&R);
     }
 
     /* ================================================= safety: incident hazard and infrastructure */
@@ -693,12 +693,12 @@ int main(void)
             province_setup(&R, &p, info, P, N, CLASS_B, 1);
             R.park[0].infra = 0;
             R.park[1].infra = run == 2 ? 0 : 1; /* run 2: the same province with park 1 at infra 0 */
-            while (!model_done(&R)) fails += model_step(&R, &o[run % 2]) != SIM_OK;
+            while (!replicate_done(&R)) fails += replicate_step(&R, &o[run % 2]) != SIM_OK;
             for (int k = 0; k < P; k++) {
                 cnt[run][k] = 0;
                 for (int t = 0; t < T; t++) cnt[run][k] += o[run % 2].m_incidents[t * P + k];
             }
-            model_free(&R);
+            replicate_free(&R);
             if (run == 1) {
                 is_int(replicate_out_diff(&o[0], &o[1], &p, P) == NULL, 1,
                        "incident draws are keyed: the same province run twice gives identical output");
@@ -739,9 +739,9 @@ int main(void)
         }
         province_setup(&R, &p, info, P, N, CLASS_B, 1);
         int fails = 0, last[2] = {-1, -1}, until[2] = {-1, -1};
-        while (!model_done(&R)) {
+        while (!replicate_done(&R)) {
             int m = R.month;
-            fails += model_step(&R, &o) != SIM_OK;
+            fails += replicate_step(&R, &o) != SIM_OK;
             for (int k = 0; k < P; k++) {
                 if (o.m_incidents[m * P + k] > 0) last[k] = m;
                 until[k] = R.park[k].frozen_until;
@@ -750,7 +750,7 @@ int main(void)
         /* E[incidents] per park = 50 x 12 x 0.01 = 6; P(none) = 0.99^600 = 0.0024 */
         ok(fails == 0 && last[0] >= 0 && last[1] >= 0 && until[0] == last[0] + 12 && until[1] == last[1] + 12,
            "every incident serious: each park frozen until its last incident month + 12 (%d, %d)", until[0], until[1]);
-        model_free(&R);
+        replicate_free(&R);
         replicate_out_free(&o);
     }
 
@@ -790,10 +790,10 @@ int main(void)
             p.levers.land.c.intensity = run == 0 ? 0 : 1;
             p.levers.land.forced_exit_rate_max = imax[run];
             province_setup(&R, &p, info, P, N, CLASS_D, 1);
-            for (int m = 0; m < M; m++) fails += model_step(&R, &o) != SIM_OK;
+            for (int m = 0; m < M; m++) fails += replicate_step(&R, &o) != SIM_OK;
             exits[run] = R.exits;
             spent[run] = R.park[0].spent[LEVER_LAND];
-            model_free(&R);
+            replicate_free(&R);
         }
         replicate_out_free(&o);
         double h = p.firm.exit_rate / 12.0, lev = lever_rate(h * 12.0, 0.9, 1.0) / 12.0;
@@ -837,9 +837,9 @@ int main(void)
             /* run 0: all of 2026; run 1: July-December 2026 only */
             p.levers.focus.c = run == 0 ? (LeverParams){0, 11, 1, 10000, 0} : (LeverParams){6, 11, 1, 10000, 0};
             province_setup(&R, &p, info, 1, 10, CLASS_B, 5);
-            for (int m = 0; m < 12; m++) model_step(&R, &o);
+            for (int m = 0; m < 12; m++) replicate_step(&R, &o);
             ind[run] = R.park[0].industries;
-            model_free(&R);
+            replicate_free(&R);
         }
         replicate_out_free(&o);
         ok(ind[0] == 3, "focus lever on all year (sure monthly draw): 5 industries -> 3, the allowance, never below");

@@ -9,8 +9,8 @@
  *   5. the accounting invariants hold in every replicate, recomputed here
  *      independently of the model's own check.
  *
- * Everything goes through the public model API (config_load, model_init,
- * model_step, the Firm/Site/ParkState structs and the firm_* functions), so
+ * Everything goes through the public model API (config_load, replicate_init,
+ * replicate_step, the Firm/Site/ParkState structs and the firm_* functions), so
  * new levers, which are off in the baseline scenario, do not touch these
  * tests. Firms are followed across months and years by gid.
  *
@@ -27,7 +27,7 @@
  */
 #include "tap.h"
 #include "../agents/firm.h"
-#include "../agents/model.h"
+#include "../schedule/replicate.h"
 #include "../agents/population.h"
 #include "../sim/config.h"
 
@@ -305,7 +305,7 @@ static double test_scale(void)
 /* ------------------------------------------------------------------ invariants */
 
 /** Accounting recomputed from the park states and the month's record after
- *  model_step of month m: land of active firms + all sites = park land,
+ *  replicate_step of month m: land of active firms + all sites = park land,
  *  the recorded idle land and active firms agree with the park states, every
  *  active firm has a finite log revenue (so revenue > 0) and land > 0, and the
  *  recorded revenue is positive and finite. Returns the number of violations. */
@@ -404,7 +404,7 @@ static int run_scenario(const Scenario *sc, int nrep, int rep0, Collect *C)
     ReplicateOut all;
     if (replicate_out_alloc(&all, p, P, nrep) != SIM_OK) return 0;
     Replicate R;
-    memset(&R, 0, sizeof R); /* model_free of a zeroed or freed Replicate is a no-op */
+    memset(&R, 0, sizeof R); /* replicate_free of a zeroed or freed Replicate is a no-op */
     YearStart **ys = calloc((size_t)P, sizeof *ys);
     int *nys = calloc((size_t)P, sizeof *nys);
     Pre *pre = NULL;
@@ -421,7 +421,7 @@ static int run_scenario(const Scenario *sc, int nrep, int rep0, Collect *C)
     for (int r = 0; r < nrep; r++) {
         uint32_t rep = (uint32_t)(rep0 + r);
         ReplicateOut o = replicate_out_view(&all, p, P, r);
-        if (model_init(&R, p, sc->parks, P, rep, &o) != SIM_OK) { C->init_fail++; model_free(&R); continue; }
+        if (replicate_init(&R, p, sc->parks, P, rep, &o) != SIM_OK) { C->init_fail++; replicate_free(&R); continue; }
 
         /* initial sizes: relative to the park's median non-anchor firm, and raw */
         for (int k = 0; k < P; k++) {
@@ -490,9 +490,9 @@ static int run_scenario(const Scenario *sc, int nrep, int rep0, Collect *C)
                 site_id0[k] = ps->next_site_id;
             }
 
-            st = model_step(&R, &o);
+            st = replicate_step(&R, &o);
             if (st != SIM_OK) {
-                if (!C->step_fail++) snprintf(C->why, sizeof C->why, "%s", R.errmsg);
+                if (!C->step_fail++) snprintf(C->why, sizeof C->why, "%s", R.err.msg);
                 break;
             }
 
@@ -598,11 +598,11 @@ static int run_scenario(const Scenario *sc, int nrep, int rep0, Collect *C)
             }
         }
         C->month_bad_reps += month_bad > 0;
-        model_free(&R);
+        replicate_free(&R);
     }
     ok_all = 1;
 out:
-    model_free(&R);
+    replicate_free(&R);
     if (!ok_all && !C->why[0]) snprintf(C->why, sizeof C->why, "out of memory");
     if (ys)
         for (int k = 0; k < P; k++) free(ys[k]);
@@ -858,7 +858,7 @@ int main(void)
 
     /* ============================================ 5. accounting invariants */
     {
-        is_int(C.init_fail + C.step_fail, 0, "baseline: model_init and model_step return SIM_OK in all %d replicates", nrep);
+        is_int(C.init_fail + C.step_fail, 0, "baseline: replicate_init and replicate_step return SIM_OK in all %d replicates", nrep);
         ok(C.month_bad_reps == 0, "baseline: land occupied + idle = park land, recorded idle land and firms = park states, revenue > 0, "
                                   "every month of every replicate (%d replicates off) %s", C.month_bad_reps, C.month_bad_reps ? C.why : "");
         ok(C.flow_bad_reps == 0, "baseline: firms = start + entries - exits - absorbed in every park-month and at the end (%d replicates off) %s",
@@ -869,7 +869,7 @@ int main(void)
         Collect L;
         memset(&L, 0, sizeof L);
         if (!run_scenario(&all, nl, 0, &L)) { printf("Bail out! all-levers run failed: %s\n", L.why); return 1; }
-        is_int(L.init_fail + L.step_fail, 0, "all levers: model_init and model_step return SIM_OK in all %d replicates", nl);
+        is_int(L.init_fail + L.step_fail, 0, "all levers: replicate_init and replicate_step return SIM_OK in all %d replicates", nl);
         ok(L.month_bad_reps == 0, "all levers: land, idle, firm and revenue records agree with the park states every month (%d replicates off) %s",
            L.month_bad_reps, L.month_bad_reps ? L.why : "");
         ok(L.flow_bad_reps == 0, "all levers: firms = start + entries - exits - absorbed (%d replicates off) %s", L.flow_bad_reps,
@@ -883,8 +883,8 @@ int main(void)
         char why[256] = "";
         int P = jx.n_parks, T = params_months(p), caught = 1;
         if (replicate_out_alloc(&o, p, P, 1) != SIM_OK) return 1;
-        SimStatus st = model_init(&R, p, jx.parks, P, 0, &o);
-        for (int m = 0; st == SIM_OK && m < T; m++) st = model_step(&R, &o);
+        SimStatus st = replicate_init(&R, p, jx.parks, P, 0, &o);
+        for (int m = 0; st == SIM_OK && m < T; m++) st = replicate_step(&R, &o);
         caught &= st == SIM_OK && check_month(&R, &o, T - 1, why, sizeof why) == 0 && check_flows(jx.parks, P, T, &o, why, sizeof why) == 0;
         R.park[3].site[0].mu += 1e-3;
         caught &= check_month(&R, &o, T - 1, why, sizeof why) >= 1;
@@ -906,7 +906,7 @@ int main(void)
         for (int t = 20; t < T; t++) o.m_firms[t * P + 6]--; /* a firm that vanished without an exit */
         caught &= check_flows(jx.parks, P, T, &o, why, sizeof why) >= 1;
         ok(caught, "the stock-flow check catches a recorded entry that did not happen and a firm lost without a record");
-        model_free(&R);
+        replicate_free(&R);
         replicate_out_free(&o);
     }
 

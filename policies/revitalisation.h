@@ -1,15 +1,15 @@
-/** \file revitalise.h
+/** \file revitalisation.h
  * Site revitalisation (盘活闲置地块, 腾笼换鸟): idle plots are cleared and
  * re-let; entrants prefer links missing from the park's leading chains.
  */
-#ifndef PARKSIM_REVITALISE_H
-#define PARKSIM_REVITALISE_H
+#ifndef PARKSIM_REVITALISATION_H
+#define PARKSIM_REVITALISATION_H
 
 #include "levers.h"
 
-/** Decide this month's fate of every site of park k: an idle site may be
+/** Decide this month's fate of every site of the park: an idle site may be
  *  cleared (baseline or subsidised), a site cleared in an earlier month may
  *  receive an entrant. Entrants are created by population_entrant(). */
-SimStatus revitalise_park(Replicate *R, int k, int month, double intensity, int *n_entries);
+SimStatus revitalisation_park(LeverCtx *c, int *n_entries);
 
 #endif

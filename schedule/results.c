@@ -3,7 +3,8 @@
  * array, holding the batch's replicates one after another, so that a batch
  * is written with one hyperslab per variable.
  */
-#include "model.h"
+#include "results.h"
+#include "../policies/levers.h"
 
 #include <stddef.h>
 #include <stdlib.h>

@@ -7,15 +7,17 @@
  * chain links. 吉水 cleared 40% / 70% / ~100% of its idle land cumulatively
  * in three campaign years [V], which bounds clear_rate_max.
  */
-#include "revitalise.h"
+#include "revitalisation.h"
 #include "../agents/population.h"
 
 #include <string.h>
 
-SimStatus revitalise_park(Replicate *R, int k, int month, double intensity, int *n_entries)
+SimStatus revitalisation_park(LeverCtx *c, int *n_entries)
 {
-    const Params *p = R->p;
-    ParkState *ps = &R->park[k];
+    const Params *p = c->park.p;
+    ParkState *ps = c->park.ps;
+    int k = c->park.k, month = c->month;
+    double intensity = c->intensity;
     double clear_lev = lever_rate(p->land.clear_rate, p->levers.revitalisation.clear_rate_max, intensity);
     double entry = lever_rate(p->entry.rate, p->levers.revitalisation.entry_rate_max, intensity);
     double gap = lever_rate(p->entry.gap_fill_share, p->levers.revitalisation.gap_fill_share_max, intensity);
@@ -26,7 +28,7 @@ SimStatus revitalise_park(Replicate *R, int k, int month, double intensity, int 
         Site *s = &ps->site[i];
         /* Keyed by the site's own id, so a site's fate does not depend on how
          * many other sites exist (which levers change). */
-        RngBlock b = rng_block(p->run.seed, R->rep, ((uint64_t)k << 32) | s->id, (uint32_t)month,
+        RngBlock b = rng_block(p->run.seed, c->park.rep, ((uint64_t)k << 32) | s->id, (uint32_t)month,
                                RNG_SITE_MONTH);
         if (!s->ready) {
             double u = rng_u52(b.w[0]);
@@ -44,7 +46,7 @@ SimStatus revitalise_park(Replicate *R, int k, int month, double intensity, int 
             /* Remove the site first, keeping order: population_entrant may grow the firm array only. */
             memmove(&ps->site[i], &ps->site[i + 1], (size_t)(ps->n_site - i - 1) * sizeof *ps->site);
             ps->n_site--;
-            SimStatus st = population_entrant(R, k, month, mu, gap, 1.0);
+            SimStatus st = population_entrant(&c->park, month, mu, gap, 1.0);
             if (st != SIM_OK) return st;
             (*n_entries)++;
             continue;
@@ -53,3 +55,44 @@ SimStatus revitalise_park(Replicate *R, int k, int month, double intensity, int 
     }
     return SIM_OK;
 }
+
+/* The budget pays for clearing: uncleared land only, mu. */
+static double need(const Params *p, const ParkInfo *info, const ParkState *ps)
+{
+    (void)p, (void)info;
+    double mu = 0;
+    for (int i = 0; i < ps->n_site; i++) mu += ps->site[i].ready ? 0 : ps->site[i].mu;
+    return mu;
+}
+
+static SimStatus park_end(LeverCtx *c, const RngBlock *pb)
+{
+    (void)pb;
+    int n;
+    SimStatus st = revitalisation_park(c, &n);
+    c->park.ps->entries_m = n;
+    return st;
+}
+
+static const LeverKey keys[] = {
+    {"clear_rate_max", offsetof(Params, levers.revitalisation.clear_rate_max), "0.5", 0, 12, "a-1",
+     "Idle-site clearing rate at full intensity (吉水 campaign ~40%/yr) [V §3.4]"},
+    {"entry_rate_max", offsetof(Params, levers.revitalisation.entry_rate_max), "1.0", 0, 12, "a-1",
+     "Letting rate of cleared sites at full intensity [A]"},
+    {"gap_fill_share_max", offsetof(Params, levers.revitalisation.gap_fill_share_max), "0.8", 0, 1, "1",
+     "Share of entrants on missing chain links at full intensity [A]"},
+    {"cost_per_mu", offsetof(Params, levers.revitalisation.cost_per_mu), "5", 0, 1e6, "CNY 1e4 mu-1",
+     "Public cost of clearing a mu of idle land [A]"},
+};
+
+const LeverType lever_type_revitalisation = {
+    .id = LEVER_REVITALISATION,
+    .key = "revitalisation",
+    .what = "site-revitalisation",
+    .params = offsetof(Params, levers.revitalisation),
+    .unit_cost = 0,
+    .keys = keys,
+    .n_keys = (int)(sizeof keys / sizeof keys[0]),
+    .need = need,
+    .park_end = park_end,
+};

@@ -1,0 +1,107 @@
+/** \file park.c
+ * Park operations shared by the processes and levers that act on a park.
+ */
+#include "park.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+double park_idle_mu(const ParkState *ps)
+{
+    double mu = 0;
+    for (int i = 0; i < ps->n_site; i++) mu += ps->site[i].mu;
+    return mu;
+}
+
+void park_filled_links(const ParkState *ps, uint64_t filled[PARK_MAX_CHAINS])
+{
+    for (int c = 0; c < PARK_MAX_CHAINS; c++) filled[c] = 0;
+    for (int i = 0; i < ps->n_firm; i++)
+        if (ps->firm[i].status == FIRM_ACTIVE && ps->firm[i].chain >= 0)
+            filled[ps->firm[i].chain] |= UINT64_C(1) << ps->firm[i].link;
+}
+
+int park_missing_in(const uint64_t filled[PARK_MAX_CHAINS], int n_chains, int links)
+{
+    int n = 0;
+    for (int c = 0; c < n_chains; c++) n += links - __builtin_popcountll(filled[c]);
+    return n;
+}
+
+int park_missing_links(const ParkInfo *info, const ParkState *ps, int links)
+{
+    uint64_t filled[PARK_MAX_CHAINS];
+    park_filled_links(ps, filled);
+    return park_missing_in(filled, info->n_chains, links);
+}
+
+SimStatus park_add_firm(ParkState *ps, const Firm *f)
+{
+    if (ps->n_firm == ps->cap_firm) {
+        int cap = ps->cap_firm ? 2 * ps->cap_firm : 16;
+        Firm *nf = realloc(ps->firm, (size_t)cap * sizeof *nf);
+        if (!nf) return SIM_ENOMEM;
+        ps->firm = nf;
+        ps->cap_firm = cap;
+    }
+    ps->firm[ps->n_firm++] = *f;
+    return SIM_OK;
+}
+
+SimStatus park_add_site(ParkState *ps, double mu, int month)
+{
+    if (ps->n_site == ps->cap_site) {
+        int cap = ps->cap_site ? 2 * ps->cap_site : 16;
+        Site *ns = realloc(ps->site, (size_t)cap * sizeof *ns);
+        if (!ns) return SIM_ENOMEM;
+        ps->site = ns;
+        ps->cap_site = cap;
+    }
+    Site s = {mu, ps->next_site_id++, 0, month};
+    ps->site[ps->n_site++] = s;
+    return SIM_OK;
+}
+
+void park_compact(ParkState *ps)
+{
+    int j = 0;
+    for (int i = 0; i < ps->n_firm; i++)
+        if (ps->firm[i].status == FIRM_ACTIVE) ps->firm[j++] = ps->firm[i];
+    ps->n_firm = j;
+}
+
+/* Sort order of the 亩均 classification: revenue per mu, descending; ties by
+ * gid so that the order never depends on qsort's instability. */
+static int by_productivity(const void *a, const void *b)
+{
+    const RankItem *x = a, *y = b;
+    if (x->key != y->key) return x->key > y->key ? -1 : 1;
+    return x->gid < y->gid ? -1 : (x->gid > y->gid);
+}
+
+/* 亩均效益 evaluation: A top 25%, B 26-70%, C 71-95%, D bottom 5% (docs/MODEL.md;
+ * the shares are parameters). */
+SimStatus park_classify(const Params *p, ParkState *ps, RankItem **order, int *cap)
+{
+    int n = 0;
+    if (*cap < ps->n_firm) {
+        RankItem *o = realloc(*order, (size_t)ps->n_firm * sizeof *o);
+        if (!o) return SIM_ENOMEM;
+        *order = o;
+        *cap = ps->n_firm;
+    }
+    RankItem *ord = *order;
+    for (int i = 0; i < ps->n_firm; i++) {
+        const Firm *f = &ps->firm[i];
+        if (f->status != FIRM_ACTIVE) continue;
+        RankItem it = {f->log_rev - log(f->land_mu), f->gid, i};
+        ord[n++] = it;
+    }
+    qsort(ord, (size_t)n, sizeof *ord, by_productivity);
+    double a = p->firm.class_a_share, d = p->firm.class_d_share, c = p->firm.class_c_share;
+    for (int r = 0; r < n; r++) {
+        double q = (r + 0.5) / n; /* mid-rank quantile from the top */
+        ps->firm[ord[r].idx].lclass = q < a ? CLASS_A : q < 1.0 - c - d ? CLASS_B : q < 1.0 - d ? CLASS_C : CLASS_D;
+    }
+    return SIM_OK;
+}

@@ -1,0 +1,337 @@
+/** \file replicate.c
+ * Schedule of one replicate (docs/MODEL.md, "Process overview and scheduling").
+ *
+ * Each month, park by park in park order:
+ *   0. the levers' park_begin hooks (safety and smart-park investment, focus);
+ *   1. every active firm, in array order: growth (with the levers' drift
+ *      cuts), the firm_act hooks (upgrade decision, safety compliance),
+ *      safety incident, exit (baseline, then the levers' forced exits; an
+ *      exit leaves an idle site), then for a firm still in, the firm_late
+ *      hooks (merger target marking, cultivation promotion);
+ *   2. the park_end hooks: merger deals, the sites (clearing, entrants; none
+ *      while a serious incident freezes new projects), a chain project;
+ *   3. the month's park record.
+ * At each year end: the levers' year_end hooks (smart-level step), the
+ * assessment, the conservation checks, removal of exited and absorbed firms,
+ * and the 亩均 land-use classification of the rest.
+ * At each year start: lever budgets and every firm's growth variance.
+ * Parks do not interact within a month except through the assessment
+ * (percentile bands) and the budget split, which both happen between months,
+ * so the park order does not change results.
+ *
+ * Random words. Park-month block (RNG_PARK_MONTH): w0 chain project, w1
+ * focus. Firm-month block (RNG_FIRM_MONTH): w0 growth, w1 exit (hi) and
+ * incident (lo), w2 upgrade (hi) and merger mark (lo), w3 severity (hi) and
+ * promotion (lo).
+ */
+#include "replicate.h"
+#include "../agents/assess.h"
+#include "../agents/firm.h"
+#include "../agents/population.h"
+#include "../policies/safety.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+ParkView replicate_park(Replicate *R, int k)
+{
+    ParkView v = {R->p, &R->info[k], &R->park[k], k, R->rep, R->r};
+    return v;
+}
+
+LeverCtx replicate_lever_ctx(Replicate *R, int k, int month, LeverId id)
+{
+    LeverCtx c = {replicate_park(R, k), month, lever_intensity(lever_params(R->p, id), month)};
+    return c;
+}
+
+/* Assessment of year index y (0 = initial state) into out. */
+static void assess_year(Replicate *R, ReplicateOut *out, int y)
+{
+    const Params *p = R->p;
+    int P = R->n_parks, G = p->assessment.n_groups;
+    for (int k = 0; k < P; k++) {
+        double *mk = &R->metrics[k * METRIC_COUNT];
+        assess_park_metrics(p, &R->info[k], &R->park[k], y, mk);
+        if (y > 0)
+            for (int h = 0; h < R->year_end.n; h++) {
+                LeverCtx c = replicate_lever_ctx(R, k, 12 * y - 1, R->year_end.id[h]);
+                lever_table[R->year_end.id[h]]->year_end(&c, mk);
+            }
+        R->serious[k] = R->park[k].serious_year;
+        R->smart[k] = R->park[k].smart_level;
+    }
+    int top = assess_parks(&p->assessment, P, R->smart, R->metrics, R->serious, &out->score[y * P],
+                           &out->tier[y * P], &out->veto[y * P], &out->group_score[y * P * G], R->work);
+    int second = 0;
+    for (int k = 0; k < P; k++) second += out->tier[y * P + k] == 2;
+    out->top_tier_count[y] = top;
+    out->second_tier_count[y] = second;
+    memcpy(&out->indicator[y * P * METRIC_COUNT], R->metrics, (size_t)P * METRIC_COUNT * sizeof(double));
+    for (int k = 0; k < P; k++) {
+        ParkState *ps = &R->park[k];
+        for (int l = 0; l < LEVER_COUNT; l++) out->lever_spent[(y * P + k) * LEVER_COUNT + l] = ps->spent[l];
+        ps->revenue_prev = R->metrics[k * METRIC_COUNT + METRIC_REVENUE] * 1e4;
+        ps->score_prev = out->score[y * P + k];
+        ps->incidents_year = ps->serious_year = 0;
+    }
+}
+
+SimStatus replicate_check_books(Replicate *R, int month)
+{
+    long active = 0;
+    for (int k = 0; k < R->n_parks; k++) {
+        const ParkState *ps = &R->park[k];
+        double land = park_idle_mu(ps);
+        for (int i = 0; i < ps->n_firm; i++) {
+            const Firm *f = &ps->firm[i];
+            if (f->status != FIRM_ACTIVE) continue;
+            active++;
+            land += f->land_mu;
+            if (!isfinite(f->log_rev) || !(f->land_mu > 0))
+                return sim_record(&R->err, SIM_EMODEL,
+                                  "replicate %u month %d park %d: firm %llu has revenue exp(%g) and land %g", R->rep,
+                                  month, k, (unsigned long long)f->gid, f->log_rev, f->land_mu);
+        }
+        double total = R->info[k].land_mu;
+        if (fabs(land - total) > 1e-6 * (total + 1))
+            return sim_record(&R->err, SIM_EMODEL,
+                              "replicate %u month %d park %d: occupied + idle land = %.6f mu, park land = %.6f mu",
+                              R->rep, month, k, land, total);
+    }
+    long expect = R->firms_start + R->entries - R->exits - R->absorbed;
+    if (active != expect)
+        return sim_record(&R->err, SIM_EMODEL,
+                          "replicate %u month %d: %ld active firms, expected %ld = %ld + %ld entries - %ld exits - %ld absorbed",
+                          R->rep, month, active, expect, R->firms_start, R->entries, R->exits, R->absorbed);
+    return SIM_OK;
+}
+
+static void draw_year_variances(Replicate *R, int year)
+{
+    const Params *p = R->p;
+    for (int k = 0; k < R->n_parks; k++) {
+        ParkState *ps = &R->park[k];
+        for (int i = 0; i < ps->n_firm; i++) {
+            Firm *f = &ps->firm[i];
+            if (f->status != FIRM_ACTIVE) continue;
+            RngBlock b = rng_block(p->run.seed, R->rep, f->gid, (uint32_t)year, RNG_FIRM_YEAR);
+            f->var_year = firm_year_variance(p, f->log_rev, rng_u52(b.w[0]));
+        }
+    }
+}
+
+/* The levers with a hook at each point of the month, in table order. */
+static void collect_hooks(Replicate *R)
+{
+    for (int id = 0; id < LEVER_COUNT; id++) {
+        const LeverType *t = lever_table[id];
+#define ADD_IF(hook) if (t->hook) R->hook.id[R->hook.n++] = (LeverId)id
+        ADD_IF(park_begin);
+        ADD_IF(drift_cut);
+        ADD_IF(firm_act);
+        ADD_IF(firm_exit);
+        ADD_IF(firm_late);
+        ADD_IF(park_end);
+        ADD_IF(year_end);
+#undef ADD_IF
+    }
+}
+
+SimStatus replicate_alloc(Replicate *R, const Params *p, const ParkInfo *info, int P, uint32_t rep)
+{
+    memset(R, 0, sizeof *R);
+    R->p = p;
+    R->info = info;
+    R->n_parks = P;
+    R->rep = rep;
+    R->park = calloc((size_t)P, sizeof *R->park);
+    R->metrics = malloc((size_t)P * METRIC_COUNT * sizeof *R->metrics);
+    R->work = malloc((size_t)4 * (size_t)P * sizeof *R->work); /* 4P: levers_allocate_year */
+    R->serious = calloc((size_t)P, sizeof *R->serious);
+    R->smart = calloc((size_t)P, sizeof *R->smart);
+    R->r = rng_gsl_alloc();
+    if (!R->park || !R->metrics || !R->work || !R->serious || !R->smart || !R->r) return SIM_ENOMEM;
+    collect_hooks(R);
+    for (int k = 0; k < P; k++) {
+        ParkState *ps = &R->park[k];
+        ps->infra = safety_initial_infra(p, info[k].size_class);
+        ps->smart_level = info[k].smart_level;
+        ps->industries = info[k].industries;
+    }
+    return SIM_OK;
+}
+
+SimStatus replicate_init(Replicate *R, const Params *p, const ParkInfo *info, int P, uint32_t rep,
+                         ReplicateOut *out)
+{
+    SimStatus st = replicate_alloc(R, p, info, P, rep);
+    if (st != SIM_OK) return st;
+    for (int k = 0; k < P; k++) {
+        ParkView v = replicate_park(R, k);
+        if (population_init_park(&v) != SIM_OK) return SIM_ENOMEM;
+        if (park_classify(p, &R->park[k], &R->order, &R->cap_order) != SIM_OK) return SIM_ENOMEM;
+        R->firms_start += R->park[k].n_firm;
+    }
+    assess_year(R, out, 0);
+    return replicate_check_books(R, -1);
+}
+
+/* One month of one active firm: growth, the levers' firm hooks, incident,
+ * exit. */
+static SimStatus step_firm(Replicate *R, LeverCtx *ctx, Firm *f, double log_min_rev, double infra_factor)
+{
+    const Params *p = R->p;
+    ParkState *ps = ctx[0].park.ps;
+    int m = ctx[0].month;
+    RngBlock b = rng_block(p->run.seed, R->rep, f->gid, (uint32_t)m, RNG_FIRM_MONTH);
+    double drift_adj = p->cultivation.growth_bonus * f->cult;
+    for (int h = 0; h < R->drift_cut.n; h++)
+        drift_adj -= lever_table[R->drift_cut.id[h]]->drift_cut(&ctx[R->drift_cut.id[h]], f);
+    f->log_rev += firm_growth_step(p, f, rng_normal(b.w[0])) + drift_adj / 12.0;
+    for (int h = 0; h < R->firm_act.n; h++) lever_table[R->firm_act.id[h]]->firm_act(&ctx[R->firm_act.id[h]], f, &b);
+    if (rng_u32_lo(b.w[1]) < firm_incident_hazard(p, f) * infra_factor) {
+        ps->incidents_m++;
+        ps->incidents_year++;
+        /* Nested on one uniform: a freezing incident is a serious one. */
+        double u_sev = rng_u32_hi(b.w[3]);
+        if (u_sev < p->firm.serious_share) {
+            ps->serious_year++;
+            if (u_sev < p->firm.serious_share * p->safety.freeze_share) safety_serious_incident(p, ps, m);
+        }
+    }
+    double u_exit = rng_u32_hi(b.w[1]), h_exit = firm_exit_hazard(p, f);
+    /* A lever's forced exit is tried only where the baseline keeps the firm:
+     * it may pay compensation. */
+    int out = f->log_rev < log_min_rev || u_exit < h_exit;
+    for (int h = 0; !out && h < R->firm_exit.n; h++)
+        out = lever_table[R->firm_exit.id[h]]->firm_exit(&ctx[R->firm_exit.id[h]], f, u_exit, h_exit);
+    if (out) {
+        f->status = FIRM_EXITED;
+        ps->exits_m++;
+        R->exits++;
+        SimStatus st = park_add_site(ps, f->land_mu, m);
+        f->land_mu = 0;
+        return st;
+    }
+    for (int h = 0; h < R->firm_late.n; h++)
+        lever_table[R->firm_late.id[h]]->firm_late(&ctx[R->firm_late.id[h]], f, &b);
+    return SIM_OK;
+}
+
+/* The month's record of park k. */
+static void record_park(const ParkState *ps, ReplicateOut *out, int t)
+{
+    double rev = 0, tech_w = 0;
+    int active = 0;
+    for (int i = 0; i < ps->n_firm; i++) {
+        const Firm *f = &ps->firm[i];
+        if (f->status != FIRM_ACTIVE) continue;
+        double r = exp(f->log_rev);
+        active++;
+        rev += r;
+        tech_w += r * f->tech;
+    }
+    out->m_firms[t] = active;
+    out->m_revenue[t] = rev;
+    out->m_tech[t] = rev > 0 ? tech_w / rev : 0;
+    out->m_idle_mu[t] = park_idle_mu(ps);
+    out->m_entries[t] = ps->entries_m;
+    out->m_exits[t] = ps->exits_m;
+    out->m_mergers[t] = ps->mergers_m;
+    out->m_upgrades[t] = ps->upgrades_m;
+    out->m_incidents[t] = ps->incidents_m;
+    out->m_projects[t] = ps->projects_m;
+    out->m_promotions[t] = ps->promotions_m;
+}
+
+/* One month of park k. */
+static SimStatus step_park(Replicate *R, int k, const double *intensity, double log_min_rev, ReplicateOut *out)
+{
+    const Params *p = R->p;
+    int m = R->month;
+    ParkState *ps = &R->park[k];
+    SimStatus st;
+    ps->entries_m = ps->exits_m = ps->mergers_m = ps->upgrades_m = ps->incidents_m = 0;
+    ps->projects_m = ps->promotions_m = 0;
+    LeverCtx ctx[LEVER_COUNT];
+    ParkView v = replicate_park(R, k);
+    for (int id = 0; id < LEVER_COUNT; id++) {
+        LeverCtx c = {v, m, intensity[id]};
+        ctx[id] = c;
+    }
+    RngBlock pb = rng_block(p->run.seed, R->rep, (uint64_t)k, (uint32_t)m, RNG_PARK_MONTH);
+    for (int h = 0; h < R->park_begin.n; h++)
+        lever_table[R->park_begin.id[h]]->park_begin(&ctx[R->park_begin.id[h]], &pb);
+    double infra_factor = 1.0 - p->safety.infra_effect * ps->infra;
+
+    int n_firm = ps->n_firm; /* entrants of this month are not stepped this month */
+    for (int i = 0; i < n_firm; i++) {
+        if (ps->firm[i].status != FIRM_ACTIVE) continue;
+        if ((st = step_firm(R, ctx, &ps->firm[i], log_min_rev, infra_factor)) != SIM_OK) return st;
+    }
+    for (int h = 0; h < R->park_end.n; h++)
+        if ((st = lever_table[R->park_end.id[h]]->park_end(&ctx[R->park_end.id[h]], &pb)) != SIM_OK) return st;
+    R->absorbed += ps->mergers_m;
+    R->entries += ps->entries_m + ps->projects_m;
+    record_park(ps, out, m * R->n_parks + k);
+    return SIM_OK;
+}
+
+SimStatus replicate_step(Replicate *R, ReplicateOut *out)
+{
+    const Params *p = R->p;
+    int m = R->month, P = R->n_parks;
+    SimStatus st;
+
+    if (m % 12 == 0) {
+        levers_allocate_year(p, R->info, R->park, P, m, R->work);
+        draw_year_variances(R, m / 12);
+    }
+    double intensity[LEVER_COUNT];
+    for (int id = 0; id < LEVER_COUNT; id++) intensity[id] = lever_intensity(lever_params(p, (LeverId)id), m);
+    double log_min_rev = log(p->firm.exit_min_revenue); /* hoisted: log() is not pure for the compiler */
+
+    for (int k = 0; k < P; k++)
+        if ((st = step_park(R, k, intensity, log_min_rev, out)) != SIM_OK) return st;
+
+    if (m % 12 == 11) {
+        assess_year(R, out, m / 12 + 1);
+        if ((st = replicate_check_books(R, m)) != SIM_OK) return st;
+        for (int k = 0; k < P; k++) {
+            park_compact(&R->park[k]);
+            if ((st = park_classify(p, &R->park[k], &R->order, &R->cap_order)) != SIM_OK) return st;
+        }
+    }
+    R->month++;
+    return SIM_OK;
+}
+
+void replicate_free(Replicate *R)
+{
+    if (R->park)
+        for (int k = 0; k < R->n_parks; k++) {
+            free(R->park[k].firm);
+            free(R->park[k].site);
+        }
+    free(R->park);
+    free(R->metrics);
+    free(R->work);
+    free(R->serious);
+    free(R->smart);
+    free(R->order);
+    if (R->r) gsl_rng_free(R->r);
+    memset(R, 0, sizeof *R);
+}
+
+SimStatus replicate_run(const Params *p, const ParkInfo *info, int P, uint32_t rep, ReplicateOut *out, ErrBuf *err)
+{
+    Replicate R;
+    SimStatus st = replicate_init(&R, p, info, P, rep, out);
+    while (st == SIM_OK && !replicate_done(&R)) st = replicate_step(&R, out);
+    if (st == SIM_ENOMEM) sim_record(err, st, "replicate %u: out of memory", rep);
+    else if (st != SIM_OK) sim_record(err, st, "%s", R.err.msg);
+    replicate_free(&R);
+    return st;
+}

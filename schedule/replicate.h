@@ -1,0 +1,71 @@
+/** \file replicate.h
+ * The schedule of one replicate: one independent realisation of a whole
+ * province, stepped monthly, its parks assessed yearly. This layer sits
+ * above agents/ and policies/: it owns a replicate's state, calls the agents'
+ * processes and every lever's hooks (policies/levers.h) in a fixed order,
+ * runs the assessment and checks the books every year.
+ *
+ * Pure code: no MPI, no file I/O, no printing. Errors come back as SimStatus
+ * values with the message in Replicate.err for the engine to report.
+ */
+#ifndef PARKSIM_REPLICATE_H
+#define PARKSIM_REPLICATE_H
+
+#include "results.h"
+#include "../policies/levers.h"
+
+/** The levers that have a hook of one kind, in table order. */
+typedef struct { int n; LeverId id[LEVER_COUNT]; } HookList;
+
+typedef struct {
+    const Params *p;
+    const ParkInfo *info;
+    int n_parks;
+    uint32_t rep;
+    int month;               /**< next month to simulate */
+    ParkState *park;
+    gsl_rng *r;              /**< GSL view of keyed streams (reset before each use) */
+    /* which levers act at each point of the month (from lever_table) */
+    HookList park_begin, drift_cut, firm_act, firm_exit, firm_late, park_end, year_end;
+    /* scratch for the assessment and the yearly classification */
+    double *metrics;         /**< [P][METRIC_COUNT] */
+    double *work;            /**< [4P]: levers_allocate_year */
+    int *serious, *smart;    /**< [P] */
+    RankItem *order; int cap_order;
+    /* conservation ledger, checked every year end */
+    long firms_start, entries, exits, absorbed;
+    ErrBuf err;
+} Replicate;
+
+/** Set up replicate `rep` with empty parks and its scratch space, without
+ *  building the population (replicate_init does both). Free with
+ *  replicate_free() in every case; SIM_ENOMEM on allocation failure. */
+SimStatus replicate_alloc(Replicate *R, const Params *p, const ParkInfo *info, int n_parks, uint32_t rep);
+
+/** Build the initial population of replicate `rep` and assess it (year index 0).
+ *  Returns SIM_ENOMEM (replicate left freeable) on allocation failure. */
+SimStatus replicate_init(Replicate *R, const Params *p, const ParkInfo *info, int n_parks,
+                         uint32_t rep, ReplicateOut *out);
+/** Simulate one month; at a year end also assess the parks. Returns SIM_EMODEL
+ *  with R->err set if a conservation check fails, SIM_ENOMEM on allocation failure. */
+SimStatus replicate_step(Replicate *R, ReplicateOut *out);
+/** Whether all months have been simulated. */
+static inline int replicate_done(const Replicate *R) { return R->month >= params_months(R->p); }
+void replicate_free(Replicate *R);
+
+/** Run a whole replicate: init, every month, free. On failure `err` (if not
+ *  NULL) says what failed. */
+SimStatus replicate_run(const Params *p, const ParkInfo *info, int n_parks, uint32_t rep,
+                        ReplicateOut *out, ErrBuf *err);
+
+/** The view of park k that agents' processes take. */
+ParkView replicate_park(Replicate *R, int k);
+/** The context lever `id` acts in for park k in `month`. */
+LeverCtx replicate_lever_ctx(Replicate *R, int k, int month, LeverId id);
+
+/** The accounting invariants (land of every park, the firm count against
+ *  entries, exits and absorptions, finite revenues), checked at every year
+ *  end: SIM_EMODEL with R->err set if one fails. `month` names the check. */
+SimStatus replicate_check_books(Replicate *R, int month);
+
+#endif
