@@ -51,7 +51,8 @@ static const char *const compare_usage =
     "and 95% interval, and per park the change in P(top tier) in the last year;\n"
     "se_unpaired shows what independent runs would have given.\n"
     "The files must share seed, replicate count, years and parks (exit 2 if not).\n"
-    "Exit 0 ok, 1 I/O error, 2 bad input.\n";
+    "Exit codes: 0 ok, 1 I/O or memory failure, 2 bad input (usage, unfinished or\n"
+    "mismatched files, bad target).\n";
 
 SimStatus cmd_compare(int argc, char **argv)
 {

@@ -161,7 +161,8 @@ static const char *const plot_usage =
     "per-park bars of P(top tier) by year (one panel per scenario). Needs gnuplot\n"
     "(Debian: gnuplot-nox; $GNUPLOT overrides the program). --script keeps the\n"
     "gnuplot script, which holds every plotted number as inline data.\n"
-    "Exit 0 ok, 1 gnuplot missing or failed, 2 bad input.\n";
+    "Exit codes: 0 ok, 1 gnuplot missing or failed, or an I/O or memory failure,\n"
+    "2 bad input (usage, unfinished or mismatched files, bad target).\n";
 
 SimStatus cmd_plot(int argc, char **argv)
 {

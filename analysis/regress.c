@@ -443,13 +443,15 @@ static const char *const regress_usage =
     "  identical runs (history, date_created, source, parksim_version,\n"
     "  scenario_file, nranks, loop_seconds, write_seconds,\n"
     "  busy_seconds_min, busy_seconds_max, replicates_computed,\n"
-    "  replicates_restored); prints the first\n"
+    "  replicates_restored, compression; the scenario's storage keys and\n"
+    "  parks_file directory); prints the first\n"
     "  difference of each differing dataset or attribute (index and values).\n"
     "--statistical: two-sample tests between runs with different seeds or\n"
     "  versions: chi-square on the top-tier count distribution per year, Fisher\n"
     "  exact on P(top tier) per park and year; Holm correction at level --alpha\n"
     "  (default 0.05). Prints every test and which quantities differ.\n"
-    "Exit 0 equivalent, 1 different, 2 bad input or unreadable files.\n";
+    "Exit codes: 0 equivalent, 1 different, 2 bad input (usage, unfinished or\n"
+    "mismatched files) or any failure (unreadable files, memory, output).\n";
 
 typedef struct {
     int mode;          /* 1 --exact, 2 --statistical */

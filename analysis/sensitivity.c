@@ -227,7 +227,8 @@ static const char *const sens_usage =
     "year's target (--output prob). Years: --year, else the years of the targets (--target,\n"
     "else the file's `targets` attribute, else 2027:6 2028:10). --bootstrap 1000 samples of the\n"
     "base rows, --conf 0.95, --seed 1 by default.\n"
-    "Exit 0 ok, 1 I/O error, 2 bad input (usage, unfinished file, not a saltelli sweep).\n";
+    "Exit codes: 0 ok, 1 memory or output failure, 2 bad input (usage, unfinished or\n"
+    "unreadable file, not a saltelli sweep).\n";
 
 static SimStatus parse_num(const char *opt, const char *v, double lo, double hi, double *out)
 {

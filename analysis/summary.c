@@ -392,7 +392,8 @@ static const char *const summary_usage =
     "with se and 95% Wilson interval, per-park probabilities of the top tier in and\n"
     "by each year, time to first reach it, and the tier transition matrices.\n"
     "Targets: --target, else the file's `targets` attribute, else 2027:6 2028:10.\n"
-    "Exit 0 ok, 1 I/O error, 2 bad input (usage, unfinished file, bad target).\n";
+    "Exit codes: 0 ok, 1 I/O or memory failure, 2 bad input (usage, unfinished file,\n"
+    "bad target).\n";
 
 SimStatus cmd_summary(int argc, char **argv)
 {
@@ -428,7 +429,9 @@ static const char *const headline_usage =
     "\n"
     "Per scenario file: first-tier (一级) park count by target year, mean and\n"
     "90% interval over replicates, and P(count >= target). Default targets:\n"
-    "2027:6 and 2028:10 (the Jiangxi plan). Exit 0 ok, 1 I/O error, 2 bad input.\n";
+    "2027:6 and 2028:10 (the Jiangxi plan).\n"
+    "Exit codes: 0 ok, 1 I/O or memory failure, 2 bad input (usage, unfinished file,\n"
+    "bad target).\n";
 
 SimStatus cmd_headline(int argc, char **argv)
 {
