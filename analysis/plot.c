@@ -52,8 +52,8 @@ static int find_exe(const char *name, char *out, size_t len)
     return 0;
 }
 
-static SimStatus write_script(FILE *o, RunFile **rf, int nf, const Targets *tg, const char *fan_out, const char *bars_out,
-                        int width, int height)
+static SimStatus write_script(FILE *o, RunFile **rf, int nf, const Targets *tg, const char *fan_out,
+                              const char *bars_out, int width, int height)
 {
     const int Y = rf[0]->Y, P = rf[0]->P;
     fprintf(o, "# parkstat plot: the data are the inline blocks below (docs/ANALYSIS.md)\n");

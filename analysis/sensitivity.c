@@ -396,14 +396,16 @@ SimStatus cmd_sensitivity(int argc, char **argv)
             prob = !strcmp(v, "prob"), i++;
         } else if (!strcmp(a, "--bootstrap")) {
             if (parse_num("--bootstrap", v, 0, 1e6, &nb)) return SIM_EINVAL;
-            if (nb != floor(nb)) return sim_fail(SIM_EINVAL, "sensitivity: --bootstrap needs a whole number; got %s", v);
+            if (nb != floor(nb))
+                return sim_fail(SIM_EINVAL, "sensitivity: --bootstrap needs a whole number; got %s", v);
             i++;
         } else if (!strcmp(a, "--conf")) {
             if (parse_num("--conf", v, 0.5, 0.999, &conf)) return SIM_EINVAL;
             i++;
         } else if (!strcmp(a, "--seed")) {
             if (parse_num("--seed", v, 0, 4294967295.0, &seedd)) return SIM_EINVAL;
-            if (seedd != floor(seedd)) return sim_fail(SIM_EINVAL, "sensitivity: --seed needs a whole number; got %s", v);
+            if (seedd != floor(seedd))
+                return sim_fail(SIM_EINVAL, "sensitivity: --seed needs a whole number; got %s", v);
             i++;
         } else if (a[0] == '-') {
             sim_error("sensitivity: unknown option '%s'", a);
