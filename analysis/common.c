@@ -3,8 +3,6 @@
  */
 #include "common.h"
 
-#include "../base/err.h"
-
 #include <ctype.h>
 #include <math.h>
 #include <stdlib.h>
@@ -42,27 +40,25 @@ int targets_parse_list(const char *s, Targets *tg)
     return tg->n > 0 ? 0 : -1;
 }
 
-int targets_for(const RunFile *rf, const Targets *cmdline, Targets *out)
+SimStatus targets_for(const RunFile *rf, const Targets *cmdline, Targets *out)
 {
     if (cmdline && cmdline->n > 0) {
         *out = *cmdline;
         out->src = TG_CMDLINE;
-        return 0;
+        return SIM_OK;
     }
     if (rf->targets) {
-        if (targets_parse_list(rf->targets, out) < 0) {
-            sim_error("%s: root attribute targets = \"%s\"; expected YEAR:COUNT pairs like \"2027:6 2028:10\" "
-                      "(at most %d)", rf->path, rf->targets, MAX_TARGETS);
-            return 2;
-        }
+        if (targets_parse_list(rf->targets, out) < 0)
+            return sim_fail(SIM_EINVAL, "%s: root attribute targets = \"%s\"; expected YEAR:COUNT pairs like "
+                            "\"2027:6 2028:10\" (at most %d)", rf->path, rf->targets, MAX_TARGETS);
         out->src = TG_FILE;
-        return 0;
+        return SIM_OK;
     }
     out->t[0] = (Target){2027, 6};
     out->t[1] = (Target){2028, 10};
     out->n = 2;
     out->src = TG_DEFAULT;
-    return 0;
+    return SIM_OK;
 }
 
 const char *target_source_name(TargetSource s)
@@ -111,7 +107,7 @@ int common_option(int argc, char **argv, int *i, OutFormat *fmt, Targets *cmd)
         if (*i + 1 >= argc || cmd->n == MAX_TARGETS || target_parse1(argv[*i + 1], &cmd->t[cmd->n]) < 0) {
             sim_error("--target needs YEAR:COUNT, e.g. 2027:6 (at most %d targets)%s%s", MAX_TARGETS,
                       *i + 1 < argc ? "; got " : "", *i + 1 < argc ? argv[*i + 1] : "");
-            return 2;
+            return -1;
         }
         cmd->n++;
         ++*i;
@@ -120,23 +116,30 @@ int common_option(int argc, char **argv, int *i, OutFormat *fmt, Targets *cmd)
     return 0;
 }
 
-int file_args(int argc, char **argv, const char *name, const char *usage, OutFormat *fmt, Targets *cmd,
-              const char ***files, int *nf)
+int is_help(const char *arg) { return !strcmp(arg, "--help") || !strcmp(arg, "-h"); }
+
+SimStatus file_args(int argc, char **argv, const char *name, const char *usage, OutFormat *fmt, Targets *cmd,
+                    const char ***files, int *nf, int *help)
 {
     *nf = 0;
+    *help = 0;
     *files = calloc((size_t)argc + 1, sizeof **files);
-    if (!*files) return 1;
+    if (!*files) return sim_fail(SIM_ENOMEM, "out of memory");
     for (int i = 0; i < argc; i++) {
-        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) { fputs(usage, stdout); return 0; }
+        if (is_help(argv[i])) {
+            fputs(usage, stdout);
+            *help = 1;
+            return SIM_OK;
+        }
         int c = common_option(argc, argv, &i, fmt, cmd);
-        if (c == 2) return 2;
+        if (c < 0) return SIM_EINVAL;
         if (c == 1) continue;
         if (argv[i][0] == '-') {
             sim_error("%s: unknown option '%s'", name, argv[i]);
             fputs(usage, stderr);
-            return 2;
+            return SIM_EINVAL;
         }
         (*files)[(*nf)++] = argv[i];
     }
-    return -1;
+    return SIM_OK;
 }

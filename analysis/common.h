@@ -4,6 +4,7 @@
 #ifndef PARKSTAT_COMMON_H
 #define PARKSTAT_COMMON_H
 
+#include "../base/err.h"
 #include "runfile.h"
 
 #include <stdio.h>
@@ -30,8 +31,9 @@ int target_parse1(const char *s, Target *t);
 int targets_parse_list(const char *s, Targets *tg);
 
 /** The targets for one file: the command line's if any, else the file's `targets`
- *  attribute, else 2027:6 2028:10. A malformed attribute is bad input (returns 2). */
-int targets_for(const RunFile *rf, const Targets *cmdline, Targets *out);
+ *  attribute, else 2027:6 2028:10. A malformed attribute is bad input (SIM_EINVAL,
+ *  after a message). */
+SimStatus targets_for(const RunFile *rf, const Targets *cmdline, Targets *out);
 
 const char *target_source_name(TargetSource s);
 
@@ -43,13 +45,17 @@ void json_num(FILE *o, double x);
 void csv_str(FILE *o, const char *s);
 
 /** Parse the common options at argv[*i] (--json, --csv, --target Y:C); returns 1 when
- *  consumed, 0 when not an option of these, 2 after an error message. */
+ *  consumed, 0 when not an option of these, -1 after an error message. */
 int common_option(int argc, char **argv, int *i, OutFormat *fmt, Targets *cmd);
 
+/** True for --help and -h. */
+int is_help(const char *arg);
+
 /** Arguments of a command that takes the common options and files: *files
- *  (freed by the caller) gets the file names. Returns -1 to go on, else the
- *  exit code to return: 0 after --help, 1 out of memory, 2 bad usage. */
-int file_args(int argc, char **argv, const char *name, const char *usage, OutFormat *fmt, Targets *cmd,
-              const char ***files, int *nf);
+ *  (freed by the caller, also on failure) gets the file names. *help is set
+ *  when --help printed the usage (the command then stops with SIM_OK).
+ *  Returns SIM_OK, SIM_ENOMEM, or SIM_EINVAL after a message (bad usage). */
+SimStatus file_args(int argc, char **argv, const char *name, const char *usage, OutFormat *fmt, Targets *cmd,
+                    const char ***files, int *nf, int *help);
 
 #endif

@@ -51,24 +51,25 @@ static const char *const compare_usage =
     "and 95% interval, and per park the change in P(top tier) in the last year;\n"
     "se_unpaired shows what independent runs would have given.\n"
     "The files must share seed, replicate count, years and parks (exit 2 if not).\n"
-    "Exit 0 ok, 1 I/O error, 2 bad input.\n";
+    "Exit codes: 0 ok, 1 I/O or memory failure, 2 bad input (usage, unfinished or\n"
+    "mismatched files, bad target).\n";
 
-int cmd_compare(int argc, char **argv)
+SimStatus cmd_compare(int argc, char **argv)
 {
     OutFormat fmt = FMT_TABLE;
     Targets cmd = {.n = 0};
-    int nf = 0, rc = 0;
+    int nf = 0, help;
     const char **files;
-    int early = file_args(argc, argv, "compare", compare_usage, &fmt, &cmd, &files, &nf);
-    if (early >= 0) { free(files); return early; }
+    SimStatus rc = file_args(argc, argv, "compare", compare_usage, &fmt, &cmd, &files, &nf, &help);
+    if (rc || help) { free(files); return rc; }
     if (nf < 2) {
         sim_error("compare needs a baseline and at least one policy file");
         fputs(compare_usage, stderr);
         free(files);
-        return 2;
+        return SIM_EINVAL;
     }
     RunFile **rf = calloc((size_t)nf, sizeof *rf);
-    if (!rf) { free(files); return 1; }
+    if (!rf) { free(files); return sim_fail(SIM_ENOMEM, "out of memory"); }
     for (int i = 0; i < nf && !rc; i++) {
         rc = runfile_read(files[i], 1, &rf[i]);
         if (!rc && i > 0) rc = runfile_check_compatible(rf[0], rf[i], 1);
@@ -76,21 +77,16 @@ int cmd_compare(int argc, char **argv)
     Targets tg;
     if (!rc) rc = targets_for(rf[0], &cmd, &tg);
     for (int t = 0; !rc && t < tg.n; t++)
-        if (runfile_year_index(rf[0], tg.t[t].year) < 0) {
-            sim_error("%s: target year %d is not in the file (years %d-%d)", rf[0]->path, tg.t[t].year,
-                      rf[0]->years[0], rf[0]->years[rf[0]->Y - 1]);
-            rc = 2;
-        }
+        if (runfile_year_index(rf[0], tg.t[t].year) < 0)
+            rc = sim_fail(SIM_EINVAL, "%s: target year %d is not in the file (years %d-%d)", rf[0]->path,
+                          tg.t[t].year, rf[0]->years[0], rf[0]->years[rf[0]->Y - 1]);
     if (rc) goto out;
     const int R = rf[0]->R, Y = rf[0]->Y, NP = nf - 1;
     Paired *ey = calloc((size_t)NP * (size_t)Y, sizeof *ey), *et = calloc((size_t)NP * (size_t)(tg.n ? tg.n : 1), sizeof *et);
     double *b = malloc((size_t)R * sizeof *b), *p = malloc((size_t)R * sizeof *p), *d = malloc((size_t)R * sizeof *d);
     const int P = rf[0]->P, YL = Y - 1;   /* per-park effects in the last assessment year */
     Paired *ep = calloc((size_t)NP * (size_t)P, sizeof *ep);
-    if (!ey || !et || !ep || !b || !p || !d) {
-        sim_error("out of memory");
-        rc = 1;
-    }
+    if (!ey || !et || !ep || !b || !p || !d) rc = sim_fail(SIM_ENOMEM, "out of memory");
     for (int k = 0; !rc && k < NP; k++) {
         const RunFile *B = rf[0], *Pl = rf[k + 1];
         for (int y = 0; y < Y; y++) {
@@ -234,6 +230,6 @@ int cmd_compare(int argc, char **argv)
 out:
     for (int i = 0; i < nf; i++) runfile_free(rf[i]);
     free(rf), free(files);
-    if (!rc && fflush(stdout) != 0) { sim_error("writing the output failed"); rc = 1; }
+    if (!rc && fflush(stdout) != 0) rc = sim_fail(SIM_EIO, "writing the output failed");
     return rc;
 }

@@ -1,5 +1,6 @@
 /** \file compare.h */
 #ifndef PARKSTAT_COMPARE_H
 #define PARKSTAT_COMPARE_H
-int cmd_compare(int argc, char **argv);
+#include "../base/err.h"
+SimStatus cmd_compare(int argc, char **argv);
 #endif

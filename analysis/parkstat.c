@@ -30,33 +30,46 @@ static const char *const usage =
     "      every estimate with its Monte-Carlo standard error and interval\n"
     "  compare BASE.h5 POLICY.h5... [--target YEAR:COUNT]... [--json | --csv]\n"
     "      paired effect of each policy run against the baseline, with intervals\n"
-    "  regress --exact | --statistical [--alpha A] EXPECTED.h5 ACTUAL.h5\n"
-    "      regression check: exit 0 equivalent, 1 different, 2 bad input\n"
-    "  plot FILE.h5... -o FIG.png [--target YEAR:COUNT]... [--script FIG.gp]\n"
+    "  regress --exact [--max-diffs N] EXPECTED.h5 ACTUAL.h5\n"
+    "  regress --statistical [--alpha A] [--json] EXPECTED.h5 ACTUAL.h5\n"
+    "      regression check: exit 0 equivalent, 1 different, 2 bad input or failure\n"
+    "  plot FILE.h5... -o FIG.png [--target YEAR:COUNT]... [--script FIG.gp] [--size WxH]\n"
     "      fan chart FIG.png and per-park bars FIG-parks.png through gnuplot\n"
-    "  sensitivity SWEEP.h5 [--year YEAR]... [--output mean|prob] [--bootstrap B] [--json | --csv]\n"
+    "  sensitivity SWEEP.h5 [--year YEAR]... [--output mean|prob] [--target YEAR:COUNT]...\n"
+    "              [--bootstrap B] [--conf LEVEL] [--seed S] [--json | --csv]\n"
     "      Sobol' indices (S1, ST) of the top-tier count from a saltelli sweep, ranked\n"
     "\n"
     "Targets default to the file's `targets` attribute, else 2027:6 and 2028:10.\n"
-    "Exit codes: 0 ok, 1 runtime failure (I/O, gnuplot) or, for regress, different,\n"
-    "2 bad input (usage, unfinished or mismatched files).\n";
+    "\n"
+    "Exit codes:\n"
+    "  0  ok (regress: equivalent)\n"
+    "  1  runtime failure: I/O, memory, gnuplot missing or failed (regress: different)\n"
+    "  2  bad input: usage, unfinished or mismatched files (regress: also any failure)\n";
 
 int main(int argc, char **argv)
 {
+    sim_set_program("parkstat");
+    /* a GSL failure returns its status to the caller instead of aborting */
+    sim_install_gsl_handler();
     /* parkstat reports HDF5 failures in its own words; the library's stack is noise here */
     H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
     if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
         fputs(usage, argc < 2 ? stderr : stdout);
-        return argc < 2 ? 2 : 0;
+        return argc < 2 ? EXIT_BADINPUT : EXIT_OK;
     }
     const char *c = argv[1];
-    if (!strcmp(c, "headline")) return cmd_headline(argc - 2, argv + 2);
-    if (!strcmp(c, "summary")) return cmd_summary(argc - 2, argv + 2);
-    if (!strcmp(c, "compare")) return cmd_compare(argc - 2, argv + 2);
-    if (!strcmp(c, "regress")) return cmd_regress(argc - 2, argv + 2);
-    if (!strcmp(c, "plot")) return cmd_plot(argc - 2, argv + 2);
-    if (!strcmp(c, "sensitivity")) return cmd_sensitivity(argc - 2, argv + 2);
+    int n = argc - 2;
+    char **a = argv + 2;
+    /* regress's result is its exit code (1 = different); the others return a status */
+    if (!strcmp(c, "regress")) return cmd_regress(n, a);
+    SimStatus (*cmd)(int, char **) = !strcmp(c, "headline")      ? cmd_headline
+                                     : !strcmp(c, "summary")     ? cmd_summary
+                                     : !strcmp(c, "compare")     ? cmd_compare
+                                     : !strcmp(c, "plot")        ? cmd_plot
+                                     : !strcmp(c, "sensitivity") ? cmd_sensitivity
+                                                                 : NULL;
+    if (cmd) return sim_exit_code(cmd(n, a));
     sim_error("unknown command '%s'; expected headline, summary, compare, regress, plot or sensitivity", c);
     fputs(usage, stderr);
-    return 2;
+    return EXIT_BADINPUT;
 }

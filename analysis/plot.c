@@ -52,15 +52,15 @@ static int find_exe(const char *name, char *out, size_t len)
     return 0;
 }
 
-static int write_script(FILE *o, RunFile **rf, int nf, const Targets *tg, const char *fan_out, const char *bars_out,
-                        int width, int height)
+static SimStatus write_script(FILE *o, RunFile **rf, int nf, const Targets *tg, const char *fan_out,
+                              const char *bars_out, int width, int height)
 {
     const int Y = rf[0]->Y, P = rf[0]->P;
     fprintf(o, "# parkstat plot: the data are the inline blocks below (docs/ANALYSIS.md)\n");
     for (int i = 0; i < nf; i++) {
         const RunFile *f = rf[i];
         double *x = malloc((size_t)f->R * sizeof *x);
-        if (!x) return 1;
+        if (!x) return sim_fail(SIM_ENOMEM, "out of memory");
         fprintf(o, "# scenario %d: %s (%s), %d replicates\n$fan%d << EOD\n# year q05 q25 median q75 q95 mean\n", i,
                 f->name, f->path, f->R, i);
         for (int y = 0; y < Y; y++) {
@@ -131,33 +131,25 @@ static int write_script(FILE *o, RunFile **rf, int nf, const Targets *tg, const 
         fprintf(o, "\n");
     }
     fprintf(o, "unset multiplot\nunset output\n");
-    return 0;
+    return SIM_OK;
 }
 
-/* Run gnuplot on the script; 0 or 1 after a message. */
-static int run_gnuplot(const char *exe, const char *script)
+/* Run gnuplot on the script; SIM_OK, or SIM_EIO after a message. */
+static SimStatus run_gnuplot(const char *exe, const char *script)
 {
     pid_t pid = fork();
-    if (pid < 0) {
-        sim_error("plot: cannot start gnuplot: %s", strerror(errno));
-        return 1;
-    }
+    if (pid < 0) return sim_fail(SIM_EIO, "plot: cannot start gnuplot: %s", strerror(errno));
     if (pid == 0) {
         execl(exe, exe, script, (char *)NULL);
         _exit(127);
     }
     int st;
     while (waitpid(pid, &st, 0) < 0)
-        if (errno != EINTR) {
-            sim_error("plot: waiting for gnuplot: %s", strerror(errno));
-            return 1;
-        }
-    if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
-        sim_error("plot: gnuplot (%s) failed on %s (%s %d); its messages are above", exe, script,
-                  WIFEXITED(st) ? "exit status" : "signal", WIFEXITED(st) ? WEXITSTATUS(st) : WTERMSIG(st));
-        return 1;
-    }
-    return 0;
+        if (errno != EINTR) return sim_fail(SIM_EIO, "plot: waiting for gnuplot: %s", strerror(errno));
+    if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
+        return sim_fail(SIM_EIO, "plot: gnuplot (%s) failed on %s (%s %d); its messages are above", exe, script,
+                        WIFEXITED(st) ? "exit status" : "signal", WIFEXITED(st) ? WEXITSTATUS(st) : WTERMSIG(st));
+    return SIM_OK;
 }
 
 static const char *const plot_usage =
@@ -169,34 +161,35 @@ static const char *const plot_usage =
     "per-park bars of P(top tier) by year (one panel per scenario). Needs gnuplot\n"
     "(Debian: gnuplot-nox; $GNUPLOT overrides the program). --script keeps the\n"
     "gnuplot script, which holds every plotted number as inline data.\n"
-    "Exit 0 ok, 1 gnuplot missing or failed, 2 bad input.\n";
+    "Exit codes: 0 ok, 1 gnuplot missing or failed, or an I/O or memory failure,\n"
+    "2 bad input (usage, unfinished or mismatched files, bad target).\n";
 
-int cmd_plot(int argc, char **argv)
+SimStatus cmd_plot(int argc, char **argv)
 {
     OutFormat fmt = FMT_TABLE;
     Targets cmd = {.n = 0};
     const char *out = NULL, *keep = NULL;
-    int nf = 0, rc = 0, width = 900, height = 560;
+    int nf = 0, width = 900, height = 560;
+    SimStatus rc = SIM_OK;
     const char **files = calloc((size_t)argc + 1, sizeof *files);
-    if (!files) return 1;
+    if (!files) return sim_fail(SIM_ENOMEM, "out of memory");
     for (int i = 0; i < argc; i++) {
-        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) { fputs(plot_usage, stdout); free(files); return 0; }
+        if (is_help(argv[i])) { fputs(plot_usage, stdout); free(files); return SIM_OK; }
         int c = common_option(argc, argv, &i, &fmt, &cmd);
-        if (c == 2) { free(files); return 2; }
+        if (c < 0) { free(files); return SIM_EINVAL; }
         if (c == 1 && fmt == FMT_TABLE) continue;
         if (c == 0 && (!strcmp(argv[i], "-o") || !strcmp(argv[i], "--script") || !strcmp(argv[i], "--size"))) {
             if (i + 1 >= argc) {
-                sim_error("plot: %s needs a value", argv[i]);
                 free(files);
-                return 2;
+                return sim_fail(SIM_EINVAL, "plot: %s needs a value", argv[i]);
             }
             if (argv[i][1] == 'o') out = argv[++i];
             else if (argv[i][2] == 's' && argv[i][3] == 'c') keep = argv[++i];
             else if (sscanf(argv[++i], "%dx%d", &width, &height) != 2 || width < 200 || height < 150 ||
                      width > 10000 || height > 10000) {
-                sim_error("plot: --size needs WIDTHxHEIGHT in pixels (200x150 to 10000x10000); got %s", argv[i]);
                 free(files);
-                return 2;
+                return sim_fail(SIM_EINVAL, "plot: --size needs WIDTHxHEIGHT in pixels (200x150 to 10000x10000); "
+                                "got %s", argv[i]);
             }
             continue;
         }
@@ -204,7 +197,7 @@ int cmd_plot(int argc, char **argv)
             sim_error("plot: unknown option '%s'", argv[i]);
             fputs(plot_usage, stderr);
             free(files);
-            return 2;
+            return SIM_EINVAL;
         }
         files[nf++] = argv[i];
     }
@@ -213,18 +206,19 @@ int cmd_plot(int argc, char **argv)
         sim_error(nf == 0 ? "plot needs at least one file" : "plot needs -o FIG.png (a name ending in .png)");
         fputs(plot_usage, stderr);
         free(files);
-        return 2;
+        return SIM_EINVAL;
     }
     char exe[4096];
     const char *gp = getenv("GNUPLOT") && *getenv("GNUPLOT") ? getenv("GNUPLOT") : "gnuplot";
     if (!find_exe(gp, exe, sizeof exe)) {
-        sim_error("plot: gnuplot not found ('%s' %s); install it (Debian: apt-get install gnuplot-nox, or make deps) "
-                  "or set GNUPLOT to its path", gp, strchr(gp, '/') ? "is not executable" : "is not on PATH");
         free(files);
-        return 1;
+        /* a missing tool is a runtime failure (exit 1), not bad input */
+        return sim_fail(SIM_EIO, "plot: gnuplot not found ('%s' %s); install it (Debian: apt-get install "
+                        "gnuplot-nox, or make deps) or set GNUPLOT to its path", gp,
+                        strchr(gp, '/') ? "is not executable" : "is not on PATH");
     }
     RunFile **rf = calloc((size_t)nf, sizeof *rf);
-    if (!rf) { free(files); return 1; }
+    if (!rf) { free(files); return sim_fail(SIM_ENOMEM, "out of memory"); }
     for (int i = 0; i < nf && !rc; i++) {
         rc = runfile_read(files[i], 1, &rf[i]);
         if (!rc && i > 0) rc = runfile_check_compatible(rf[0], rf[i], 0);
@@ -232,37 +226,31 @@ int cmd_plot(int argc, char **argv)
     Targets tg;
     if (!rc) rc = targets_for(rf[0], &cmd, &tg);
     char *bars = malloc(ol + 16), *fan_tmp = malloc(ol + 16), *bars_tmp = malloc(ol + 24), *script = NULL;
-    if (!rc && (!bars || !fan_tmp || !bars_tmp)) rc = 1;
+    if (!rc && (!bars || !fan_tmp || !bars_tmp)) rc = sim_fail(SIM_ENOMEM, "out of memory");
     if (!rc) {
         snprintf(bars, ol + 16, "%.*s-parks.png", (int)(ol - 4), out);
         snprintf(fan_tmp, ol + 16, "%s.partial", out);
         snprintf(bars_tmp, ol + 24, "%s.partial", bars);
         script = keep ? strdup(keep) : malloc(ol + 16);
-        if (!script) rc = 1;
+        if (!script) rc = sim_fail(SIM_ENOMEM, "out of memory");
         else if (!keep) snprintf(script, ol + 16, "%s.gp.tmp", out);
     }
     if (!rc) {
         FILE *o = fopen(script, "w");
         if (!o) {
-            sim_error("plot: cannot write %s: %s", script, strerror(errno));
-            rc = 1;
+            rc = sim_fail(SIM_EIO, "plot: cannot write %s: %s", script, strerror(errno));
         } else {
             rc = write_script(o, rf, nf, &tg, fan_tmp, bars_tmp, width, height);
-            if (fclose(o) != 0 && !rc) {
-                sim_error("plot: writing %s failed: %s", script, strerror(errno));
-                rc = 1;
-            }
+            if (fclose(o) != 0 && !rc) rc = sim_fail(SIM_EIO, "plot: writing %s failed: %s", script, strerror(errno));
         }
         if (!rc) rc = run_gnuplot(exe, script);
         if (!rc) {
             struct stat sa, sb;
-            if (stat(fan_tmp, &sa) < 0 || sa.st_size == 0 || stat(bars_tmp, &sb) < 0 || sb.st_size == 0) {
-                sim_error("plot: gnuplot exited 0 but did not write %s and %s", fan_tmp, bars_tmp);
-                rc = 1;
-            } else if (rename(fan_tmp, out) < 0 || rename(bars_tmp, bars) < 0) {
-                sim_error("plot: cannot rename the plots into place (%s, %s): %s", out, bars, strerror(errno));
-                rc = 1;
-            }
+            if (stat(fan_tmp, &sa) < 0 || sa.st_size == 0 || stat(bars_tmp, &sb) < 0 || sb.st_size == 0)
+                rc = sim_fail(SIM_EIO, "plot: gnuplot exited 0 but did not write %s and %s", fan_tmp, bars_tmp);
+            else if (rename(fan_tmp, out) < 0 || rename(bars_tmp, bars) < 0)
+                rc = sim_fail(SIM_EIO, "plot: cannot rename the plots into place (%s, %s): %s", out, bars,
+                              strerror(errno));
         }
         if (rc) unlink(fan_tmp), unlink(bars_tmp);
         if (!keep) unlink(script);

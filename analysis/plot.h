@@ -1,5 +1,6 @@
 /** \file plot.h */
 #ifndef PARKSTAT_PLOT_H
 #define PARKSTAT_PLOT_H
-int cmd_plot(int argc, char **argv);
+#include "../base/err.h"
+SimStatus cmd_plot(int argc, char **argv);
 #endif

@@ -14,6 +14,7 @@
 #include "regress.h"
 
 #include "../base/err.h"
+#include "common.h"
 #include "h5util.h"
 #include "regress_stat.h"
 
@@ -393,31 +394,26 @@ static herr_t visit_b(hid_t root, const char *name, const H5L_info_t *info, void
     return 0;
 }
 
-/* Open a file for regress; 0, or 2 after a message. */
-static int open_complete(const char *path, hid_t *f)
+/* Open a file for regress; SIM_OK, or SIM_EINVAL after a message. */
+static SimStatus open_complete(const char *path, hid_t *f)
 {
-    if (H5Fis_hdf5(path) <= 0) {
-        sim_error("%s: missing, unreadable or not an HDF5 file", path);
-        return 2;
-    }
+    if (H5Fis_hdf5(path) <= 0) return sim_fail(SIM_EINVAL, "%s: missing, unreadable or not an HDF5 file", path);
     *f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
-    if (*f < 0) {
-        sim_error("%s: cannot open as HDF5", path);
-        return 2;
-    }
+    if (*f < 0) return sim_fail(SIM_EINVAL, "%s: cannot open as HDF5", path);
     if (H5Aexists(*f, "parksim_complete") <= 0) {
-        sim_error("%s: not a finished parksim output (no parksim_complete attribute); refusing to compare it", path);
         H5Fclose(*f);
-        return 2;
+        return sim_fail(SIM_EINVAL, "%s: not a finished parksim output (no parksim_complete attribute); refusing to "
+                        "compare it", path);
     }
-    return 0;
+    return SIM_OK;
 }
 
+/* The exit code: EXIT_OK identical, REGRESS_DIFFERENT, EXIT_BADINPUT (regress.h). */
 static int regress_exact(const char *pa, const char *pb, int max_show)
 {
     Ex ex = {.pa = pa, .pb = pb, .max_show = max_show};
-    if (open_complete(pa, &ex.fa)) return 2;
-    if (open_complete(pb, &ex.fb)) { H5Fclose(ex.fa); return 2; }
+    if (open_complete(pa, &ex.fa)) return EXIT_BADINPUT;
+    if (open_complete(pb, &ex.fb)) { H5Fclose(ex.fa); return EXIT_BADINPUT; }
     printf("regress --exact: expected %s, actual %s\n", pa, pb);
     compare_attrs(&ex, "/", ex.fa, ex.fb);
     if (H5Lvisit(ex.fa, H5_INDEX_NAME, H5_ITER_INC, visit_a, &ex) < 0 ||
@@ -428,14 +424,14 @@ static int regress_exact(const char *pa, const char *pb, int max_show)
     if (ex.items > ex.shown) printf("... and %d more differences (--max-diffs to show more)\n", ex.items - ex.shown);
     if (ex.failed) {
         sim_error("regress: could not read everything in %s and %s; the comparison is incomplete", pa, pb);
-        return 2;
+        return EXIT_BADINPUT;
     }
     if (ex.items) {
         printf("DIFFERENT: %d differing datasets, attributes or objects\n", ex.items);
-        return 1;
+        return REGRESS_DIFFERENT;
     }
     printf("IDENTICAL: every dataset and deterministic attribute matches\n");
-    return 0;
+    return EXIT_OK;
 }
 
 static const char *const regress_usage =
@@ -447,59 +443,77 @@ static const char *const regress_usage =
     "  identical runs (history, date_created, source, parksim_version,\n"
     "  scenario_file, nranks, loop_seconds, write_seconds,\n"
     "  busy_seconds_min, busy_seconds_max, replicates_computed,\n"
-    "  replicates_restored); prints the first\n"
+    "  replicates_restored, compression; the scenario's storage keys and\n"
+    "  parks_file directory); prints the first\n"
     "  difference of each differing dataset or attribute (index and values).\n"
     "--statistical: two-sample tests between runs with different seeds or\n"
     "  versions: chi-square on the top-tier count distribution per year, Fisher\n"
     "  exact on P(top tier) per park and year; Holm correction at level --alpha\n"
     "  (default 0.05). Prints every test and which quantities differ.\n"
-    "Exit 0 equivalent, 1 different, 2 bad input or unreadable files.\n";
+    "Exit codes: 0 equivalent, 1 different, 2 bad input (usage, unfinished or\n"
+    "mismatched files) or any failure (unreadable files, memory, output).\n";
 
-int cmd_regress(int argc, char **argv)
-{
-    int mode = 0, max_show = 10, json = 0;
-    double alpha = 0.05;
+typedef struct {
+    int mode;          /* 1 --exact, 2 --statistical */
+    int max_show, json, help;
+    double alpha;
     const char *f[2];
-    int nf = 0;
+} RegressArgs;
+
+static SimStatus regress_args(int argc, char **argv, RegressArgs *ra)
+{
+    int mode = 0, nf = 0;
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
         char *end;
-        if (!strcmp(a, "--help") || !strcmp(a, "-h")) { fputs(regress_usage, stdout); return 0; }
+        if (is_help(a)) {
+            fputs(regress_usage, stdout);
+            ra->help = 1;
+            return SIM_OK;
+        }
         if (!strcmp(a, "--exact")) mode = mode == 2 ? -1 : 1;
         else if (!strcmp(a, "--statistical")) mode = mode == 1 ? -1 : 2;
-        else if (!strcmp(a, "--json")) json = 1;
+        else if (!strcmp(a, "--json")) ra->json = 1;
         else if (!strcmp(a, "--alpha")) {
-            if (i + 1 >= argc || (alpha = strtod(argv[i + 1], &end), *end) || end == argv[i + 1] || !(alpha > 0 && alpha < 1)) {
-                sim_error("--alpha needs a significance level strictly between 0 and 1%s%s", i + 1 < argc ? "; got " : "",
-                          i + 1 < argc ? argv[i + 1] : "");
-                return 2;
-            }
+            double x = i + 1 < argc ? strtod(argv[i + 1], &end) : 0;
+            if (i + 1 >= argc || *end || end == argv[i + 1] || !(x > 0 && x < 1))
+                return sim_fail(SIM_EINVAL, "--alpha needs a significance level strictly between 0 and 1%s%s",
+                                i + 1 < argc ? "; got " : "", i + 1 < argc ? argv[i + 1] : "");
+            ra->alpha = x;
             i++;
         } else if (!strcmp(a, "--max-diffs")) {
             long m = i + 1 < argc ? strtol(argv[i + 1], &end, 10) : -1;
-            if (i + 1 >= argc || *end || m < 1 || m > 1000000) {
-                sim_error("--max-diffs needs a positive count");
-                return 2;
-            }
-            max_show = (int)m;
+            if (i + 1 >= argc || *end || m < 1 || m > 1000000)
+                return sim_fail(SIM_EINVAL, "--max-diffs needs a positive count");
+            ra->max_show = (int)m;
             i++;
         } else if (a[0] == '-') {
             sim_error("regress: unknown option '%s'", a);
             fputs(regress_usage, stderr);
-            return 2;
-        } else if (nf < 2) f[nf++] = a;
-        else {
-            sim_error("regress takes two files (EXPECTED.h5 ACTUAL.h5); extra '%s'", a);
-            return 2;
-        }
+            return SIM_EINVAL;
+        } else if (nf < 2) ra->f[nf++] = a;
+        else return sim_fail(SIM_EINVAL, "regress takes two files (EXPECTED.h5 ACTUAL.h5); extra '%s'", a);
     }
     if (mode <= 0 || nf != 2) {
         sim_error(mode < 0 ? "regress: give one of --exact and --statistical, not both"
                            : "regress needs --exact or --statistical and two files");
         fputs(regress_usage, stderr);
-        return 2;
+        return SIM_EINVAL;
     }
-    int rc = mode == 1 ? regress_exact(f[0], f[1], max_show) : regress_statistical(f[0], f[1], alpha, json);
-    if (fflush(stdout) != 0) { sim_error("writing the output failed"); return 2; }
+    ra->mode = mode;
+    return SIM_OK;
+}
+
+int cmd_regress(int argc, char **argv)
+{
+    RegressArgs ra = {.max_show = 10, .alpha = 0.05};
+    if (regress_args(argc, argv, &ra)) return EXIT_BADINPUT;
+    if (ra.help) return EXIT_OK;
+    int rc = ra.mode == 1 ? regress_exact(ra.f[0], ra.f[1], ra.max_show)
+                          : regress_statistical(ra.f[0], ra.f[1], ra.alpha, ra.json);
+    if (fflush(stdout) != 0) {
+        sim_error("writing the output failed");
+        return EXIT_BADINPUT;
+    }
     return rc;
 }

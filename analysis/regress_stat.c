@@ -12,9 +12,11 @@
 
 #include "../base/err.h"
 #include "common.h"
+#include "regress.h"
 #include "runfile.h"
 #include "stats.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,13 +32,14 @@ typedef struct {
 int regress_statistical(const char *pa, const char *pb, double alpha, int json)
 {
     RunFile *a = NULL, *b = NULL;
-    int rc = runfile_read(pa, 1, &a);
-    if (!rc) rc = runfile_read(pb, 1, &b);
-    if (!rc) rc = runfile_check_compatible(a, b, 0);
-    if (rc) {
+    SimStatus st = runfile_read(pa, 1, &a);
+    if (!st) st = runfile_read(pb, 1, &b);
+    if (!st) st = runfile_check_compatible(a, b, 0);
+    if (st) {
         runfile_free(a), runfile_free(b);
-        return 2;   /* regress reserves 1 for "different" */
+        return EXIT_BADINPUT;   /* whatever failed: regress's 1 means "different" */
     }
+    int rc = EXIT_BADINPUT;
     const int Y = a->Y, P = a->P;
     int maxc = P;
     for (size_t i = 0; i < (size_t)a->R * Y; i++) maxc = a->top[i] > maxc ? a->top[i] : maxc;
@@ -46,8 +49,7 @@ int regress_statistical(const char *pa, const char *pb, double alpha, int json)
     long *ca = calloc((size_t)maxc + 1, sizeof *ca), *cb = calloc((size_t)maxc + 1, sizeof *cb);
     int nt = 0, untestable = 0;
     if (!t || !ca || !cb) {
-        sim_error("out of memory");
-        rc = 2;
+        sim_fail(SIM_ENOMEM, "out of memory");
         goto out;
     }
     for (int y = 0; y < Y; y++) {
@@ -58,6 +60,10 @@ int regress_statistical(const char *pa, const char *pb, double alpha, int json)
         for (int r = 0; r < b->R; r++) cb[b->top[(size_t)r * Y + y]]++, mb += b->top[(size_t)r * Y + y];
         int df;
         double chi2, p = stats_chisq_2xk(ca, cb, (size_t)maxc + 1, &df, &chi2);
+        if (isnan(p)) {   /* its work space could not be allocated */
+            sim_fail(SIM_ENOMEM, "out of memory");
+            goto out;
+        }
         if (df == 0) { untestable++; continue; }
         Test *q = &t[nt++];
         snprintf(q->what, sizeof q->what, "top-tier count distribution %d", a->years[y]);
@@ -79,14 +85,16 @@ int regress_statistical(const char *pa, const char *pb, double alpha, int json)
         }
     double *pv = malloc(((size_t)nt + 1) * sizeof *pv), *adj = malloc(((size_t)nt + 1) * sizeof *adj);
     int *rej = malloc(((size_t)nt + 1) * sizeof *rej);
-    if (!pv || !adj || !rej) {
+    int nrej = -1;
+    if (pv && adj && rej) {
+        for (int i = 0; i < nt; i++) pv[i] = t[i].p;
+        nrej = stats_holm(pv, (size_t)nt, alpha, rej, adj);
+    }
+    if (nrej < 0) {
         free(pv), free(adj), free(rej);
-        sim_error("out of memory");
-        rc = 2;
+        sim_fail(SIM_ENOMEM, "out of memory");
         goto out;
     }
-    for (int i = 0; i < nt; i++) pv[i] = t[i].p;
-    int nrej = stats_holm(pv, (size_t)nt, alpha, rej, adj);
     for (int i = 0; i < nt; i++) t[i].adj = adj[i], t[i].reject = rej[i];
     free(pv), free(adj), free(rej);
     if (json) {
@@ -119,7 +127,7 @@ int regress_statistical(const char *pa, const char *pb, double alpha, int json)
             printf("EQUIVALENT: no quantity differs at family-wise alpha %g\n", alpha);
         }
     }
-    rc = nrej ? 1 : 0;
+    rc = nrej ? REGRESS_DIFFERENT : EXIT_OK;
 out:
     free(t), free(ca), free(cb);
     runfile_free(a), runfile_free(b);

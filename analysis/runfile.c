@@ -58,14 +58,14 @@ static int read_ntiers(hid_t f)
     return n;
 }
 
-int runfile_read(const char *path, int want_tier, RunFile **out)
+SimStatus runfile_read(const char *path, int want_tier, RunFile **out)
 {
     *out = NULL;
     hid_t f = h5u_open_readonly(path);
-    if (f < 0) return 2;
-    int rc = 2;
+    if (f < 0) return SIM_EINVAL;
+    SimStatus st = SIM_EINVAL;
     RunFile *rf = calloc(1, sizeof *rf);
-    if (!rf || !(rf->path = strdup(path))) { sim_error("out of memory"); rc = 1; goto fail; }
+    if (!rf || !(rf->path = strdup(path))) { st = sim_fail(SIM_ENOMEM, "out of memory"); goto fail; }
     if (H5Aexists(f, "parksim_complete") <= 0) {
         sim_error("%s: not a finished parksim output (no parksim_complete attribute: the run did not "
                   "complete or the file is not from parksim); refusing to analyse it", path);
@@ -78,7 +78,7 @@ int runfile_read(const char *path, int want_tier, RunFile **out)
         goto fail;
     }
     if (!h5u_attr_string(f, "scenario_name", &rf->name) && !(rf->name = strdup(path))) {
-        rc = 1;
+        st = sim_fail(SIM_ENOMEM, "out of memory");
         goto fail;
     }
     h5u_attr_string(f, "targets", &rf->targets);
@@ -107,48 +107,48 @@ int runfile_read(const char *path, int want_tier, RunFile **out)
     rf->Y = (int)dy[0];
     rf->P = (int)dp[0];
     rf->ntiers = read_ntiers(f);
-    rc = 1;
     rf->years = malloc((size_t)rf->Y * sizeof *rf->years);
     rf->top = malloc((size_t)rf->R * (size_t)rf->Y * sizeof *rf->top);
     rf->park_code = calloc((size_t)rf->P + 1, sizeof *rf->park_code);
-    if (!rf->years || !rf->top || !rf->park_code) { sim_error("out of memory"); goto fail; }
+    if (!rf->years || !rf->top || !rf->park_code) { st = sim_fail(SIM_ENOMEM, "out of memory"); goto fail; }
     if (ds_read(f, "/summary/year", H5T_NATIVE_INT, rf->years) < 0 ||
         ds_read(f, "/summary/top_tier_count", H5T_NATIVE_INT, rf->top) < 0) {
-        sim_error("%s: cannot read /summary", path);
+        st = sim_fail(SIM_EIO, "%s: cannot read /summary", path);
         goto fail;
     }
     hid_t d = H5Dopen2(f, "/park_year/park_code", H5P_DEFAULT);
     int e = d < 0 ? -1 : h5u_read_strings(d, 0, (size_t)rf->P, rf->park_code);
     if (d >= 0) H5Dclose(d);
-    if (e < 0) { sim_error("%s: cannot read /park_year/park_code as strings", path); goto fail; }
+    if (e < 0) {
+        st = sim_fail(SIM_EIO, "%s: cannot read /park_year/park_code as strings", path);
+        goto fail;
+    }
     if (want_tier) {
         if (ds_dims(f, "/park_year/tier", dt, 3) != 3 || dt[0] != dc[0] || dt[1] != dy[0] || dt[2] != dp[0]) {
-            sim_error("%s: expected /park_year/tier of shape [%d replicates, %d years, %d parks]", path, rf->R, rf->Y,
-                      rf->P);
-            rc = 2;
+            st = sim_fail(SIM_EINVAL, "%s: expected /park_year/tier of shape [%d replicates, %d years, %d parks]",
+                          path, rf->R, rf->Y, rf->P);
             goto fail;
         }
         rf->tier = malloc((size_t)rf->R * (size_t)rf->Y * (size_t)rf->P);
-        if (!rf->tier) { sim_error("out of memory"); goto fail; }
+        if (!rf->tier) { st = sim_fail(SIM_ENOMEM, "out of memory"); goto fail; }
         if (ds_read(f, "/park_year/tier", H5T_NATIVE_SCHAR, rf->tier) < 0) {
-            sim_error("%s: cannot read /park_year/tier", path);
+            st = sim_fail(SIM_EIO, "%s: cannot read /park_year/tier", path);
             goto fail;
         }
         for (size_t i = 0; i < (size_t)rf->R * (size_t)rf->Y * (size_t)rf->P; i++)
             if (rf->tier[i] < 1 || rf->tier[i] > rf->ntiers) {
-                sim_error("%s: /park_year/tier element %zu is %d; expected a tier 1..%d", path, i, rf->tier[i],
-                          rf->ntiers);
-                rc = 2;
+                st = sim_fail(SIM_EINVAL, "%s: /park_year/tier element %zu is %d; expected a tier 1..%d", path, i,
+                              rf->tier[i], rf->ntiers);
                 goto fail;
             }
     }
     H5Fclose(f);
     *out = rf;
-    return 0;
+    return SIM_OK;
 fail:
     H5Fclose(f);
     runfile_free(rf);
-    return rc;
+    return st;
 }
 
 void runfile_free(RunFile *rf)
@@ -171,33 +171,24 @@ int runfile_year_index(const RunFile *rf, int year)
     return -1;
 }
 
-int runfile_check_compatible(const RunFile *a, const RunFile *b, int same_runs)
+SimStatus runfile_check_compatible(const RunFile *a, const RunFile *b, int same_runs)
 {
     const char *fa = a->path, *fb = b->path;
-    if (same_runs && a->R != b->R) {
-        sim_error("%s has %d replicates but %s has %d: a paired comparison needs the same replicates", fa, a->R, fb,
-                  b->R);
-        return 2;
-    }
-    if (same_runs && (a->has_seed != b->has_seed || a->seed != b->seed)) {
-        sim_error("%s has seed %llu but %s has seed %llu: replicates are paired only when both runs share the "
-                  "seed (common random numbers)", fa, (unsigned long long)a->seed, fb, (unsigned long long)b->seed);
-        return 2;
-    }
-    if (a->Y != b->Y || memcmp(a->years, b->years, (size_t)a->Y * sizeof *a->years)) {
-        sim_error("%s has years %d-%d (%d) but %s has years %d-%d (%d): the years must match", fa, a->years[0],
-                  a->years[a->Y - 1], a->Y, fb, b->years[0], b->years[b->Y - 1], b->Y);
-        return 2;
-    }
-    if (a->P != b->P) {
-        sim_error("%s has %d parks but %s has %d: the parks must match", fa, a->P, fb, b->P);
-        return 2;
-    }
+    if (same_runs && a->R != b->R)
+        return sim_fail(SIM_EINVAL, "%s has %d replicates but %s has %d: a paired comparison needs the same "
+                        "replicates", fa, a->R, fb, b->R);
+    if (same_runs && (a->has_seed != b->has_seed || a->seed != b->seed))
+        return sim_fail(SIM_EINVAL, "%s has seed %llu but %s has seed %llu: replicates are paired only when both "
+                        "runs share the seed (common random numbers)", fa, (unsigned long long)a->seed, fb,
+                        (unsigned long long)b->seed);
+    if (a->Y != b->Y || memcmp(a->years, b->years, (size_t)a->Y * sizeof *a->years))
+        return sim_fail(SIM_EINVAL, "%s has years %d-%d (%d) but %s has years %d-%d (%d): the years must match", fa,
+                        a->years[0], a->years[a->Y - 1], a->Y, fb, b->years[0], b->years[b->Y - 1], b->Y);
+    if (a->P != b->P)
+        return sim_fail(SIM_EINVAL, "%s has %d parks but %s has %d: the parks must match", fa, a->P, fb, b->P);
     for (int p = 0; p < a->P; p++)
-        if (strcmp(a->park_code[p], b->park_code[p])) {
-            sim_error("park %d is '%s' in %s but '%s' in %s: the parks (park_code, in order) must match", p,
-                      a->park_code[p], fa, b->park_code[p], fb);
-            return 2;
-        }
-    return 0;
+        if (strcmp(a->park_code[p], b->park_code[p]))
+            return sim_fail(SIM_EINVAL, "park %d is '%s' in %s but '%s' in %s: the parks (park_code, in order) must "
+                            "match", p, a->park_code[p], fa, b->park_code[p], fb);
+    return SIM_OK;
 }

@@ -6,6 +6,8 @@
 #ifndef PARKSTAT_RUNFILE_H
 #define PARKSTAT_RUNFILE_H
 
+#include "../base/err.h"
+
 #include <stdint.h>
 
 typedef struct {
@@ -23,19 +25,19 @@ typedef struct {
 } RunFile;
 
 /** Read `path`: root attributes, /summary, and /park_year/tier when want_tier.
- *  Refuses a file without the parksim_complete marker. Returns 0, or an exit
- *  code after one message: 2 bad input (not HDF5, unfinished, wrong layout),
- *  1 I/O or memory failure. */
-int runfile_read(const char *path, int want_tier, RunFile **out);
+ *  Refuses a file without the parksim_complete marker. Returns SIM_OK, or after
+ *  one message SIM_EINVAL for bad input (not HDF5, unfinished, wrong layout),
+ *  SIM_EIO or SIM_ENOMEM for a read or memory failure. */
+SimStatus runfile_read(const char *path, int want_tier, RunFile **out);
 void runfile_free(RunFile *rf);
 
 /** Index of calendar year `year` in rf->years, or -1. */
 int runfile_year_index(const RunFile *rf, int year);
 
 /** Paired-comparison compatibility: same seed, replicate count, years and parks
- *  (park_code list, in order). Returns 0, or 2 after a message naming both files
- *  and what differs. With `same_runs` 0 only years and parks are checked (for
+ *  (park_code list, in order). Returns SIM_OK, or SIM_EINVAL after a message
+ *  naming both files and what differs. With `same_runs` 0 only years and parks are checked (for
  *  two-sample tests between runs with different seeds or replicate counts). */
-int runfile_check_compatible(const RunFile *a, const RunFile *b, int same_runs);
+SimStatus runfile_check_compatible(const RunFile *a, const RunFile *b, int same_runs);
 
 #endif

@@ -53,8 +53,9 @@ static int attr_int(hid_t f, const char *name, long long *v)
 }
 
 /* Read dataset `name` of the given shape (rank n, dims want[]) as memtype into buf
- * (allocated here). Returns 0, or 2 after a message naming what was expected. */
-static int read_ds(hid_t f, const Sweep *s, const char *name, int n, const hsize_t *want, const char *shape,
+ * (allocated here). Returns SIM_OK, or after a message SIM_EINVAL naming what was
+ * expected (missing, another shape, unreadable) or SIM_ENOMEM. */
+static SimStatus read_ds(hid_t f, const Sweep *s, const char *name, int n, const hsize_t *want, const char *shape,
                    hid_t memtype, size_t elsize, void **buf)
 {
     *buf = NULL;
@@ -70,52 +71,45 @@ static int read_ds(hid_t f, const Sweep *s, const char *name, int n, const hsize
     }
     if (sp >= 0) H5Sclose(sp);
     if (!good) {
-        sim_error("%s: expected %s %s (docs/OUTPUT.md, the sweep file)%s", s->path, name, shape,
-                  d < 0 ? "; it is missing" : "; it has another shape");
         if (d >= 0) H5Dclose(d);
-        return 2;
+        return sim_fail(SIM_EINVAL, "%s: expected %s %s (docs/OUTPUT.md, the sweep file)%s", s->path, name, shape,
+                        d < 0 ? "; it is missing" : "; it has another shape");
     }
     *buf = malloc(total * elsize + 1);
     if (!*buf) {
         H5Dclose(d);
-        sim_error("out of memory reading %s", name);
-        return 1;
+        return sim_fail(SIM_ENOMEM, "out of memory reading %s", name);
     }
     herr_t e = H5Dread(d, memtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, *buf);
     H5Dclose(d);
-    if (e < 0) {
-        sim_error("%s: cannot read %s as %s", s->path, name, shape);
-        return 2;
-    }
-    return 0;
+    if (e < 0) return sim_fail(SIM_EINVAL, "%s: cannot read %s as %s", s->path, name, shape);
+    return SIM_OK;
 }
 
 /* The design's promise (sim/design.h): row r of AB_i equals row r of A except column i,
  * which is row r of B. A file in another order would give meaningless indices. */
-static int check_saltelli_order(const Sweep *s, const double *v)
+static SimStatus check_saltelli_order(const Sweep *s, const double *v)
 {
     const size_t N = (size_t)s->N, k = (size_t)s->k;
     for (size_t i = 0; i < k; i++)
         for (size_t r = 0; r < N; r++)
             for (size_t j = 0; j < k; j++) {
                 double a = v[r * k + j], b = v[(N + r) * k + j], ab = v[((2 + i) * N + r) * k + j];
-                if (ab != (j == i ? b : a)) {
-                    sim_error("%s: /sweep/values point %zu, parameter %zu is %.17g; the Saltelli order "
-                              "(block AB_%zu = A with parameter %zu from B) expects %.17g",
-                              s->path, (2 + i) * N + r, j, ab, i, i, j == i ? b : a);
-                    return 2;
-                }
+                if (ab != (j == i ? b : a))
+                    return sim_fail(SIM_EINVAL, "%s: /sweep/values point %zu, parameter %zu is %.17g; the Saltelli "
+                                    "order (block AB_%zu = A with parameter %zu from B) expects %.17g",
+                                    s->path, (2 + i) * N + r, j, ab, i, i, j == i ? b : a);
             }
-    return 0;
+    return SIM_OK;
 }
 
-static int sweep_read(const char *path, Sweep *s)
+static SimStatus sweep_read(const char *path, Sweep *s)
 {
     memset(s, 0, sizeof *s);
-    if (!(s->path = strdup(path))) return 1;
+    if (!(s->path = strdup(path))) return sim_fail(SIM_ENOMEM, "out of memory");
     hid_t f = h5u_open_readonly(path);
-    if (f < 0) return 2;
-    int rc = 2;
+    if (f < 0) return SIM_EINVAL;
+    SimStatus rc = SIM_EINVAL;
     char *design = NULL;
     double *values = NULL;
     if (H5Aexists(f, "parksim_complete") <= 0) {
@@ -159,9 +153,9 @@ static int sweep_read(const char *path, Sweep *s)
         (rc = read_ds(f, s, "/sweep/values", 2, pk, "(point, parameter) float64", H5T_NATIVE_DOUBLE,
                       sizeof(double), (void **)&values)))
         goto out;
-    rc = 2;
+    rc = SIM_EINVAL;
     s->pname = calloc((size_t)k + 1, sizeof *s->pname);
-    if (!s->pname) { rc = 1; goto out; }
+    if (!s->pname) { rc = sim_fail(SIM_ENOMEM, "out of memory"); goto out; }
     hid_t d = H5Lexists(f, "/sweep/parameter_name", H5P_DEFAULT) > 0 ? H5Dopen2(f, "/sweep/parameter_name", H5P_DEFAULT)
                                                                        : -1;
     hid_t sp = d >= 0 ? H5Dget_space(d) : -1;
@@ -205,7 +199,7 @@ static int sweep_read(const char *path, Sweep *s)
         (rc = read_ds(f, s, "/summary/top_tier_count", 3, dims, "(point, replicate, year) int32", H5T_NATIVE_INT,
                       sizeof(int), (void **)&s->top)))
         goto out;
-    rc = 0;
+    rc = SIM_OK;
 out:
     free(design), free(values);
     H5Fclose(f);
@@ -233,18 +227,18 @@ static const char *const sens_usage =
     "year's target (--output prob). Years: --year, else the years of the targets (--target,\n"
     "else the file's `targets` attribute, else 2027:6 2028:10). --bootstrap 1000 samples of the\n"
     "base rows, --conf 0.95, --seed 1 by default.\n"
-    "Exit 0 ok, 1 I/O error, 2 bad input (usage, unfinished file, not a saltelli sweep).\n";
+    "Exit codes: 0 ok, 1 memory or output failure, 2 bad input (usage, unfinished or\n"
+    "unreadable file, not a saltelli sweep).\n";
 
-static int parse_num(const char *opt, const char *v, double lo, double hi, double *out)
+static SimStatus parse_num(const char *opt, const char *v, double lo, double hi, double *out)
 {
     char *end;
     double x = v ? strtod(v, &end) : NAN;
-    if (!v || end == v || *end || !(x >= lo && x <= hi)) {
-        sim_error("sensitivity: %s needs a number in [%g, %g]%s%s", opt, lo, hi, v ? "; got " : "", v ? v : "");
-        return 2;
-    }
+    if (!v || end == v || *end || !(x >= lo && x <= hi))
+        return sim_fail(SIM_EINVAL, "sensitivity: %s needs a number in [%g, %g]%s%s", opt, lo, hi, v ? "; got " : "",
+                        v ? v : "");
     *out = x;
-    return 0;
+    return SIM_OK;
 }
 
 static const SobolIndex *cmp_ix;
@@ -376,7 +370,7 @@ static void print_csv(const Sweep *s, const YearResult *yr, int ny, int prob)
     }
 }
 
-int cmd_sensitivity(int argc, char **argv)
+SimStatus cmd_sensitivity(int argc, char **argv)
 {
     OutFormat fmt = FMT_TABLE;
     Targets cmd = {.n = 0};
@@ -385,57 +379,49 @@ int cmd_sensitivity(int argc, char **argv)
     double nb = 1000, conf = 0.95, seedd = 1;
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-        if (!strcmp(a, "--help") || !strcmp(a, "-h")) { fputs(sens_usage, stdout); return 0; }
+        if (is_help(a)) { fputs(sens_usage, stdout); return SIM_OK; }
         int c = common_option(argc, argv, &i, &fmt, &cmd);
-        if (c == 2) return 2;
+        if (c < 0) return SIM_EINVAL;
         if (c == 1) continue;
         if (!strcmp(a, "--year")) {
             double y = 0;
-            if (nyears == MAX_YEARS) { sim_error("sensitivity: at most %d --year options", MAX_YEARS); return 2; }
-            if (parse_num("--year", v, 1000, 9999, &y) || y != floor(y)) {
-                if (y != floor(y)) sim_error("sensitivity: --year needs a calendar year; got %s", v);
-                return 2;
-            }
+            if (nyears == MAX_YEARS) return sim_fail(SIM_EINVAL, "sensitivity: at most %d --year options", MAX_YEARS);
+            if (parse_num("--year", v, 1000, 9999, &y)) return SIM_EINVAL;
+            if (y != floor(y)) return sim_fail(SIM_EINVAL, "sensitivity: --year needs a calendar year; got %s", v);
             years[nyears++] = (int)y, i++;
         } else if (!strcmp(a, "--output")) {
-            if (!v || (strcmp(v, "mean") && strcmp(v, "prob"))) {
-                sim_error("sensitivity: --output needs mean or prob%s%s", v ? "; got " : "", v ? v : "");
-                return 2;
-            }
+            if (!v || (strcmp(v, "mean") && strcmp(v, "prob")))
+                return sim_fail(SIM_EINVAL, "sensitivity: --output needs mean or prob%s%s", v ? "; got " : "",
+                                v ? v : "");
             prob = !strcmp(v, "prob"), i++;
         } else if (!strcmp(a, "--bootstrap")) {
-            if (parse_num("--bootstrap", v, 0, 1e6, &nb) || nb != floor(nb)) {
-                if (nb != floor(nb)) sim_error("sensitivity: --bootstrap needs a whole number; got %s", v);
-                return 2;
-            }
+            if (parse_num("--bootstrap", v, 0, 1e6, &nb)) return SIM_EINVAL;
+            if (nb != floor(nb))
+                return sim_fail(SIM_EINVAL, "sensitivity: --bootstrap needs a whole number; got %s", v);
             i++;
         } else if (!strcmp(a, "--conf")) {
-            if (parse_num("--conf", v, 0.5, 0.999, &conf)) return 2;
+            if (parse_num("--conf", v, 0.5, 0.999, &conf)) return SIM_EINVAL;
             i++;
         } else if (!strcmp(a, "--seed")) {
-            if (parse_num("--seed", v, 0, 4294967295.0, &seedd) || seedd != floor(seedd)) {
-                if (seedd != floor(seedd)) sim_error("sensitivity: --seed needs a whole number; got %s", v);
-                return 2;
-            }
+            if (parse_num("--seed", v, 0, 4294967295.0, &seedd)) return SIM_EINVAL;
+            if (seedd != floor(seedd))
+                return sim_fail(SIM_EINVAL, "sensitivity: --seed needs a whole number; got %s", v);
             i++;
         } else if (a[0] == '-') {
             sim_error("sensitivity: unknown option '%s'", a);
             fputs(sens_usage, stderr);
-            return 2;
+            return SIM_EINVAL;
         } else if (file) {
-            sim_error("sensitivity: one sweep file at a time; got '%s' and '%s'", file, a);
-            return 2;
+            return sim_fail(SIM_EINVAL, "sensitivity: one sweep file at a time; got '%s' and '%s'", file, a);
         } else file = a;
     }
-    if (!file) { fputs(sens_usage, stderr); return 2; }
+    if (!file) { fputs(sens_usage, stderr); return SIM_EINVAL; }
     int nboot = (int)nb;
-    if (nboot > 0 && nboot < 2.0 / (1 - conf)) {
-        sim_error("sensitivity: --bootstrap %d is too few for a %g interval; expected 0 or at least %.0f", nboot, conf,
-                  ceil(2.0 / (1 - conf)));
-        return 2;
-    }
+    if (nboot > 0 && nboot < 2.0 / (1 - conf))
+        return sim_fail(SIM_EINVAL, "sensitivity: --bootstrap %d is too few for a %g interval; expected 0 or at least "
+                        "%.0f", nboot, conf, ceil(2.0 / (1 - conf)));
     Sweep s;
-    int rc = sweep_read(file, &s);
+    SimStatus rc = sweep_read(file, &s);
     if (rc) { sweep_free(&s); return rc; }
     /* targets: the years to analyse by default and, for --output prob, the thresholds */
     RunFile tf = {.path = s.path, .targets = s.targets};
@@ -453,22 +439,21 @@ int cmd_sensitivity(int argc, char **argv)
         for (int j = 0; j < Y; j++)
             if (s.years[j] == r->year) yi = j;
         if (yi < 0) {
-            sim_error("%s: year %d is not in the file (years %d-%d)", file, r->year, s.years[0], s.years[Y - 1]);
-            rc = 2;
+            rc = sim_fail(SIM_EINVAL, "%s: year %d is not in the file (years %d-%d)", file, r->year, s.years[0],
+                          s.years[Y - 1]);
             break;
         }
         for (int q = 0; q < tg.n; q++)
             if (tg.t[q].year == r->year) r->target = tg.t[q].count;
         if (prob && r->target < 0) {
-            sim_error("%s: --output prob needs a target for %d (--target %d:COUNT, or the file's targets \"%s\")",
-                      file, r->year, r->year, s.targets ? s.targets : "");
-            rc = 2;
+            rc = sim_fail(SIM_EINVAL, "%s: --output prob needs a target for %d (--target %d:COUNT, or the file's "
+                          "targets \"%s\")", file, r->year, r->year, s.targets ? s.targets : "");
             break;
         }
         r->y = malloc((size_t)npts * sizeof *r->y);
         r->ix = malloc((size_t)k * sizeof *r->ix);
         r->rank = malloc((size_t)k * sizeof *r->rank);
-        if (!r->y || !r->ix || !r->rank) { sim_error("out of memory"); rc = 1; break; }
+        if (!r->y || !r->ix || !r->rank) { rc = sim_fail(SIM_ENOMEM, "out of memory"); break; }
         double noise = 0;
         for (int p = 0; p < npts; p++) {
             /* Welford over the replicates: the point's estimate and its Monte-Carlo variance */
@@ -486,8 +471,7 @@ int cmd_sensitivity(int argc, char **argv)
         char err[256];
         r->status = sobol_indices(r->y, s.N, k, nboot, conf, (uint64_t)seedd, r->ix, &r->sum, err, sizeof err);
         if (r->status < 0) {
-            sim_error("%s: %d: %s", file, r->year, err);
-            rc = r->status == SOBOL_ENOMEM ? 1 : 2;
+            rc = sim_fail(r->status == SOBOL_ENOMEM ? SIM_ENOMEM : SIM_EINVAL, "%s: %d: %s", file, r->year, err);
             break;
         }
         for (int i = 0; i < k; i++) r->rank[i] = i;
@@ -500,7 +484,7 @@ int cmd_sensitivity(int argc, char **argv)
         if (fmt == FMT_JSON) print_json(&s, yr, nyears, prob, nboot, conf, (unsigned long long)seedd);
         else if (fmt == FMT_CSV) print_csv(&s, yr, nyears, prob);
         else print_table(&s, yr, nyears, prob, nboot, conf, (unsigned long long)seedd);
-        if (fflush(stdout) != 0) { sim_error("writing the output failed"); rc = 1; }
+        if (fflush(stdout) != 0) rc = sim_fail(SIM_EIO, "writing the output failed");
     }
     for (int t = 0; t < nyears; t++) free(yr[t].y), free(yr[t].ix), free(yr[t].rank);
     sweep_free(&s);

@@ -5,6 +5,8 @@
 #ifndef PARKSTAT_SENSITIVITY_H
 #define PARKSTAT_SENSITIVITY_H
 
-int cmd_sensitivity(int argc, char **argv);
+#include "../base/err.h"
+
+SimStatus cmd_sensitivity(int argc, char **argv);
 
 #endif

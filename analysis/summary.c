@@ -64,21 +64,19 @@ static void summary_free(Summary *s)
     free(s->tr_n), free(s->tr_p), free(s->tr_se);
 }
 
-/* Everything `summary` prints, from one file. Returns 0 or an exit code. */
-static int summary_compute(const RunFile *rf, const Targets *cmd, Summary *s)
+/* Everything `summary` prints, from one file. */
+static SimStatus summary_compute(const RunFile *rf, const Targets *cmd, Summary *s)
 {
     memset(s, 0, sizeof *s);
     s->rf = rf;
-    int rc = targets_for(rf, cmd, &s->tg);
-    if (rc) return rc;
+    SimStatus st = targets_for(rf, cmd, &s->tg);
+    if (st) return st;
     const int R = rf->R, Y = rf->Y, P = rf->P, T = rf->ntiers;
     s->T = T;
     for (int t = 0; t < s->tg.n; t++)
-        if (runfile_year_index(rf, s->tg.t[t].year) < 0) {
-            sim_error("%s: target year %d (%s) is not in the file (years %d-%d)", rf->path, s->tg.t[t].year,
-                      target_source_name(s->tg.src), rf->years[0], rf->years[Y - 1]);
-            return 2;
-        }
+        if (runfile_year_index(rf, s->tg.t[t].year) < 0)
+            return sim_fail(SIM_EINVAL, "%s: target year %d (%s) is not in the file (years %d-%d)", rf->path,
+                            s->tg.t[t].year, target_source_name(s->tg.src), rf->years[0], rf->years[Y - 1]);
     size_t py = (size_t)P * (size_t)Y, tt = (size_t)(Y > 1 ? Y - 1 : 1) * (size_t)T * (size_t)T;
     double *x = malloc((size_t)R * sizeof *x);
     s->cs = calloc((size_t)Y, sizeof *s->cs);
@@ -90,9 +88,8 @@ static int summary_compute(const RunFile *rf, const Targets *cmd, Summary *s)
     long *rowr = calloc((size_t)R * (size_t)T * (size_t)T, sizeof(long));   /* per-replicate transition counts */
     if (!x || !s->cs || !s->p_top || !s->p_top_se || !s->p_by || !s->p_by_se || !s->p_first || !s->p_first_se ||
         !s->p_never || !s->p_never_se || !s->tr_n || !s->tr_p || !s->tr_se || !rowr) {
-        sim_error("out of memory");
         free(x), free(rowr);
-        return 1;
+        return sim_fail(SIM_ENOMEM, "out of memory");
     }
     for (int y = 0; y < Y; y++) {
         for (int r = 0; r < R; r++) x[r] = rf->top[(size_t)r * Y + y];
@@ -110,7 +107,10 @@ static int summary_compute(const RunFile *rf, const Targets *cmd, Summary *s)
     /* per park: in-year, first-reached and reached-by frequencies */
     long *first = calloc((size_t)P * (size_t)(Y + 1), sizeof *first);   /* [P][Y+1], Y = never */
     long *intop = calloc(py, sizeof *intop);
-    if (!first || !intop) { sim_error("out of memory"); free(x), free(rowr), free(first), free(intop); return 1; }
+    if (!first || !intop) {
+        free(x), free(rowr), free(first), free(intop);
+        return sim_fail(SIM_ENOMEM, "out of memory");
+    }
     for (int r = 0; r < R; r++)
         for (int p = 0; p < P; p++) {
             int f = Y;
@@ -166,7 +166,7 @@ static int summary_compute(const RunFile *rf, const Targets *cmd, Summary *s)
         }
     }
     free(x), free(rowr);
-    return 0;
+    return SIM_OK;
 }
 
 static const char *qname[3] = {"q05", "median", "q95"};
@@ -392,21 +392,22 @@ static const char *const summary_usage =
     "with se and 95% Wilson interval, per-park probabilities of the top tier in and\n"
     "by each year, time to first reach it, and the tier transition matrices.\n"
     "Targets: --target, else the file's `targets` attribute, else 2027:6 2028:10.\n"
-    "Exit 0 ok, 1 I/O error, 2 bad input (usage, unfinished file, bad target).\n";
+    "Exit codes: 0 ok, 1 I/O or memory failure, 2 bad input (usage, unfinished file,\n"
+    "bad target).\n";
 
-int cmd_summary(int argc, char **argv)
+SimStatus cmd_summary(int argc, char **argv)
 {
     OutFormat fmt = FMT_TABLE;
     Targets cmd = {.n = 0};
-    int nf = 0, rc = 0;
+    int nf = 0, help;
     const char **files;
-    int early = file_args(argc, argv, "summary", summary_usage, &fmt, &cmd, &files, &nf);
-    if (early >= 0) { free(files); return early; }
-    if (nf == 0) { fputs(summary_usage, stderr); free(files); return 2; }
+    SimStatus rc = file_args(argc, argv, "summary", summary_usage, &fmt, &cmd, &files, &nf, &help);
+    if (rc || help) { free(files); return rc; }
+    if (nf == 0) { fputs(summary_usage, stderr); free(files); return SIM_EINVAL; }
     /* Compute everything before printing anything, so bad input never leaves half a document. */
     RunFile **rf = calloc((size_t)nf, sizeof *rf);
     Summary *s = calloc((size_t)nf, sizeof *s);
-    if (!rf || !s) { free(files), free(rf), free(s); return 1; }
+    if (!rf || !s) { free(files), free(rf), free(s); return sim_fail(SIM_ENOMEM, "out of memory"); }
     for (int i = 0; i < nf && !rc; i++) {
         rc = runfile_read(files[i], 1, &rf[i]);
         if (!rc) rc = summary_compute(rf[i], &cmd, &s[i]);
@@ -419,7 +420,7 @@ int cmd_summary(int argc, char **argv)
     if (!rc && fmt == FMT_JSON) puts("\n]");
     for (int i = 0; i < nf; i++) summary_free(&s[i]), runfile_free(rf[i]);
     free(files), free(rf), free(s);
-    if (!rc && fflush(stdout) != 0) { sim_error("writing the output failed"); rc = 1; }
+    if (!rc && fflush(stdout) != 0) rc = sim_fail(SIM_EIO, "writing the output failed");
     return rc;
 }
 
@@ -428,43 +429,42 @@ static const char *const headline_usage =
     "\n"
     "Per scenario file: first-tier (一级) park count by target year, mean and\n"
     "90% interval over replicates, and P(count >= target). Default targets:\n"
-    "2027:6 and 2028:10 (the Jiangxi plan). Exit 0 ok, 1 I/O error, 2 bad input.\n";
+    "2027:6 and 2028:10 (the Jiangxi plan).\n"
+    "Exit codes: 0 ok, 1 I/O or memory failure, 2 bad input (usage, unfinished file,\n"
+    "bad target).\n";
 
-int cmd_headline(int argc, char **argv)
+SimStatus cmd_headline(int argc, char **argv)
 {
     Targets cmd = {.n = 0};
     OutFormat fmt = FMT_TABLE;
     int nf = 0;
     const char **files = calloc((size_t)argc + 1, sizeof *files);
-    if (!files) return 1;
+    if (!files) return sim_fail(SIM_ENOMEM, "out of memory");
     for (int i = 0; i < argc; i++) {
-        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) { fputs(headline_usage, stdout); free(files); return 0; }
+        if (is_help(argv[i])) { fputs(headline_usage, stdout); free(files); return SIM_OK; }
         int c = common_option(argc, argv, &i, &fmt, &cmd);
-        if (c == 2) { free(files); return 2; }
+        if (c < 0) { free(files); return SIM_EINVAL; }
         if (c == 1 && fmt == FMT_TABLE) continue;
         if (c == 1 || argv[i][0] == '-') {
-            sim_error("headline: unknown option '%s' (summary has --json and --csv)", argv[i]);
             free(files);
-            return 2;
+            return sim_fail(SIM_EINVAL, "headline: unknown option '%s' (summary has --json and --csv)", argv[i]);
         }
         files[nf++] = argv[i];
     }
-    if (nf == 0) { fputs(headline_usage, stderr); free(files); return 2; }
+    if (nf == 0) { fputs(headline_usage, stderr); free(files); return SIM_EINVAL; }
     /* Read and check every file first, so bad input never leaves half a table. The header
      * needs one target list for every file: the command line's or the first file's. */
-    int rc = 0;
+    SimStatus rc = SIM_OK;
     Targets tg;
     RunFile **rf = calloc((size_t)nf, sizeof *rf);
-    if (!rf) { free(files); return 1; }
+    if (!rf) { free(files); return sim_fail(SIM_ENOMEM, "out of memory"); }
     for (int i = 0; i < nf && rc == 0; i++) rc = runfile_read(files[i], 0, &rf[i]);
     if (rc == 0) rc = targets_for(rf[0], &cmd, &tg);
     for (int i = 0; i < nf && rc == 0; i++)
         for (int t = 0; t < tg.n && rc == 0; t++)
-            if (runfile_year_index(rf[i], tg.t[t].year) < 0) {
-                sim_error("%s: year %d is not in the file (years %d-%d)", files[i], tg.t[t].year, rf[i]->years[0],
-                          rf[i]->years[rf[i]->Y - 1]);
-                rc = 2;
-            }
+            if (runfile_year_index(rf[i], tg.t[t].year) < 0)
+                rc = sim_fail(SIM_EINVAL, "%s: year %d is not in the file (years %d-%d)", files[i], tg.t[t].year,
+                              rf[i]->years[0], rf[i]->years[rf[i]->Y - 1]);
     if (rc == 0) {
         printf("%-16s", "scenario");
         for (int t = 0; t < tg.n; t++) printf("  %d top-tier parks ", tg.t[t].year);
@@ -474,7 +474,7 @@ int cmd_headline(int argc, char **argv)
     for (int i = 0; i < nf && rc == 0; i++) {
         const RunFile *f = rf[i];
         double *x = malloc((size_t)f->R * sizeof *x);
-        if (!x) { rc = 1; break; }
+        if (!x) { rc = sim_fail(SIM_ENOMEM, "out of memory"); break; }
         printf("%-16s", f->name);
         double prob[MAX_TARGETS];
         for (int t = 0; t < tg.n; t++) {
@@ -498,5 +498,6 @@ int cmd_headline(int argc, char **argv)
     for (int i = 0; i < nf; i++) runfile_free(rf[i]);
     free(rf);
     free(files);
+    if (!rc && fflush(stdout) != 0) rc = sim_fail(SIM_EIO, "writing the output failed");
     return rc;
 }

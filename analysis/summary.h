@@ -5,8 +5,11 @@
 #ifndef PARKSTAT_SUMMARY_H
 #define PARKSTAT_SUMMARY_H
 
-int cmd_summary(int argc, char **argv);
-int cmd_headline(int argc, char **argv);
+#include "../base/err.h"
+
+/** The commands; main turns the status into the exit code (sim_exit_code). */
+SimStatus cmd_summary(int argc, char **argv);
+SimStatus cmd_headline(int argc, char **argv);
 
 /** Distribution of one year's top-tier count over replicates. */
 typedef struct {

@@ -8,10 +8,13 @@ DIFFERENT (exit 1) and the output names the dataset, index and both values;
 the regression suite itself fails with those diagnostics when a stored file
 differs. --statistical: two runs of the tiny scenario with different seeds
 (400 replicates each) are EQUIVALENT, and a run with all levers on against
-levers off is DIFFERENT, naming the quantities. Holm keeps the family-wise
-false-positive rate at or below alpha (docs/ANALYSIS.md); with fixed seeds the
-outcome is deterministic, and the seeds below were not selected (measured:
-1 rejection in 40 disjoint seed pairs at 200 replicates, 0 in 10 at 400). Bad input exits 2.
+levers off is DIFFERENT, naming the quantities; --alpha decides the verdict
+(synthetic files whose Holm p is 0.004: DIFFERENT at 0.05, EQUIVALENT at
+0.001). Holm keeps the family-wise false-positive rate at or below alpha
+(docs/ANALYSIS.md); with fixed seeds the outcome is deterministic, and the
+seeds below were not selected (measured: 1 rejection in 40 disjoint seed pairs
+at 200 replicates, 0 in 10 at 400). Bad input exits 2 with a "parkstat:
+error:" message.
 """
 import json
 import os
@@ -155,17 +158,36 @@ def main(tmp):
     ok(js.get("different") is True and rej and all(t["p_holm"] <= 0.05 for t in rej) and
        all(t["p_holm"] >= t["p"] for t in js["tests"]), "--statistical --json parses; rejected tests have Holm "
        "p <= 0.05 and adjusted p >= raw p", p.stdout[:400])
-    p = ps("regress", "--statistical", "--alpha", "1e-12", s1, on)
-    strict = p.returncode
-    p = ps("regress", "--statistical", "--alpha", "0.5", s1, s2)
-    ok(p.returncode in (0, 1) and "alpha = 0.5" in p.stdout and strict in (0, 1), "--alpha is used and printed")
+    # --alpha decides: one park, top tier in 20 of 100 replicates in 2028 against 40 of 100, every
+    # other quantity constant. Two tests (the 2028 count distribution, chi2 = 9.52 on 1 df, p = 0.0020;
+    # Fisher on the park, p = 0.0032), both Holm-adjusted to 0.0041: different at alpha 0.05, not at 0.001.
+    lo, hi = (os.path.join(tmp, n) for n in ("alpha20.h5", "alpha40.h5"))
+    for path, k, seed in ((lo, 20, 1), (hi, 40, 2)):
+        tier = np.full((100, 4, 1), 3, np.int8)
+        tier[:k, 3, 0] = 1
+        syn.write_run(path, (tier == 1).sum(axis=2), tier, codes=["solo"], seed=seed)
+    loose = ps("regress", "--statistical", "--json", "--alpha", "0.05", lo, hi)
+    strict = ps("regress", "--statistical", "--json", "--alpha", "0.001", lo, hi)
+    jl, js = (json.loads(q.stdout) if q.stdout.startswith("{") else {} for q in (loose, strict))
+    ok(len(jl.get("tests", [])) == 2 and jl["tests"] == [dict(t, reject=True) for t in js.get("tests", [])] and
+       all(0.001 < t["p_holm"] < 0.05 for t in jl["tests"]),
+       "--alpha: the same two tests and p-values at 0.05 and 0.001, Holm p between the two levels",
+       loose.stdout, strict.stdout)
+    ok(loose.returncode == 1 and jl.get("different") is True and jl.get("alpha") == 0.05 and
+       strict.returncode == 0 and js.get("different") is False and js.get("alpha") == 0.001,
+       "--alpha decides: different at 0.05 (exit 1), equivalent at 0.001 (exit 0)", loose.returncode,
+       strict.returncode)
+    p = ps("regress", "--statistical", "--alpha", "0.001", lo, hi)
+    ok(p.returncode == 0 and "family-wise alpha = 0.001" in p.stdout and "EQUIVALENT" in p.stdout,
+       "--alpha in the table output: printed, and the verdict follows it", p.stdout)
     p = ps("regress", "--statistical", s1, s1)
     ok(p.returncode == 0, "--statistical: a file against itself is equivalent", p.stdout)
 
     # bad input: exit 2
     def bad(desc, args, word):
         q = ps("regress", *args)
-        ok(q.returncode == 2 and word in q.stderr, "bad input, %s: exit 2 (%s)" % (desc, word), q.stderr)
+        ok(q.returncode == 2 and word in q.stderr and q.stderr.startswith("parkstat: error: "),
+           "bad input, %s: exit 2 (%s), told as 'parkstat: error:'" % (desc, word), q.stderr)
     u = os.path.join(tmp, "u.h5")
     shutil.copy(a, u)
     with h5py.File(u, "a") as f:
