@@ -248,159 +248,9 @@ void cfg_report(Ctx *cx, const YNode *at, const char *key, const char *fmt, ...)
     report(cx, at, key, "%s", msg);
 }
 
-/* ---------------------------------------------------------------- values */
-
-int cfg_parse_double(const char *s, double *out)
-{
-    char *end;
-    if (!*s || isspace((unsigned char)*s)) return 0;
-    errno = 0;
-    double v = strtod(s, &end);
-    if (*end || errno == ERANGE || !isfinite(v)) return 0;
-    *out = v;
-    return 1;
-}
-
-static int parse_bool(const char *s, int *out)
-{
-    if (!strcmp(s, "true") || !strcmp(s, "yes") || !strcmp(s, "on")) { *out = 1; return 1; }
-    if (!strcmp(s, "false") || !strcmp(s, "no") || !strcmp(s, "off")) { *out = 0; return 1; }
-    return 0;
-}
-
-/* Month as absolute count year*12 + (month-1), or the sentinels INT_MIN/INT_MAX
- * for "start"/"end" of the run. */
-static int parse_month(const char *s, int *out)
-{
-    if (!strcmp(s, "start")) { *out = INT_MIN; return 1; }
-    if (!strcmp(s, "end")) { *out = INT_MAX; return 1; }
-    int y, m;
-    char tail;
-    if (sscanf(s, "%4d-%2d%c", &y, &m, &tail) != 2 || strlen(s) != 7 || m < 1 || m > 12 || y < 1900 || y > 2200) return 0;
-    *out = y * 12 + (m - 1);
-    return 1;
-}
-
 const char *cfg_choices(const ParamSpec *s)
 {
     return !strcmp(s->key, "province.allocation") ? ALLOC_WORDS : TARGETING_WORDS;
-}
-
-/* Index of `word` in the space-separated `choices`, or -1. */
-static int enum_index(const char *choices, const char *word)
-{
-    size_t n = strlen(word);
-    int i = 0;
-    for (const char *c = choices; *c; i++) {
-        size_t len = strcspn(c, " ");
-        if (len == n && n > 0 && !strncmp(c, word, n)) return i;
-        c += len;
-        while (*c == ' ') c++;
-    }
-    return -1;
-}
-
-static const char *type_word(PType t)
-{
-    switch (t) {
-    case T_INT: return "a whole number";
-    case T_U64: return "a non-negative whole number below 2^64";
-    case T_DBL: return "a number";
-    case T_BOOL: return "true or false";
-    case T_MONTH: return "a month as YYYY-MM, or start/end";
-    case T_ENUM: return "one of the listed words";
-    default: return "text";
-    }
-}
-
-/* Parse and range-check one scalar into the Params field. Returns 1 if stored. */
-static int set_value(Ctx *cx, Params *p, const ParamSpec *s, const YNode *at, const char *text)
-{
-    char *field = (char *)p + s->off;
-    if (at && at->kind != YN_SCALAR) {
-        report(cx, at, s->key, "expected %s, got a %s", type_word(s->type), at->kind == YN_MAP ? "mapping" : "list");
-        return 0;
-    }
-    switch (s->type) {
-    case T_INT: {
-        double v;
-        if (!cfg_parse_double(text, &v) || v != floor(v)) {
-            report(cx, at, s->key, "expected %s, got '%s'", type_word(s->type), text);
-            return 0;
-        }
-        if (v < s->min || v > s->max) {
-            report(cx, at, s->key, "must be between %.15g and %.15g, got %s", s->min, s->max, text);
-            return 0;
-        }
-        *(int *)field = (int)v;
-        return 1;
-    }
-    case T_U64: {
-        char *end;
-        errno = 0;
-        if (!*text || *text == '-' || isspace((unsigned char)*text)) goto bad_u64;
-        unsigned long long v = strtoull(text, &end, 10);
-        if (*end || errno == ERANGE) goto bad_u64;
-        *(uint64_t *)field = (uint64_t)v;
-        return 1;
-    bad_u64:
-        report(cx, at, s->key, "expected %s, got '%s'", type_word(s->type), text);
-        return 0;
-    }
-    case T_DBL: {
-        double v;
-        if (!cfg_parse_double(text, &v)) {
-            report(cx, at, s->key, "expected %s, got '%s'", type_word(s->type), text);
-            return 0;
-        }
-        if (v < s->min || v > s->max) {
-            report(cx, at, s->key, "must be between %.15g and %.15g, got %s", s->min, s->max, text);
-            return 0;
-        }
-        *(double *)field = v;
-        return 1;
-    }
-    case T_BOOL: {
-        int v;
-        if (!parse_bool(text, &v)) {
-            report(cx, at, s->key, "expected %s, got '%s'", type_word(s->type), text);
-            return 0;
-        }
-        *(int *)field = v;
-        return 1;
-    }
-    case T_MONTH: {
-        int v;
-        if (!parse_month(text, &v)) {
-            report(cx, at, s->key, "expected %s, got '%s'", type_word(s->type), text);
-            return 0;
-        }
-        *(int *)field = v;
-        return 1;
-    }
-    case T_ENUM: {
-        int v = enum_index(cfg_choices(s), text);
-        if (v < 0) {
-            report(cx, at, s->key, "expected one of: %s; got '%s'", cfg_choices(s), text);
-            return 0;
-        }
-        *(int *)field = v;
-        return 1;
-    }
-    case T_STR:
-    case T_PATH:
-        if (strlen(text) >= s->size) {
-            report(cx, at, s->key, "text longer than %zu bytes", s->size - 1);
-            return 0;
-        }
-        if ((size_t)s->min > strlen(text)) {
-            report(cx, at, s->key, "must not be empty");
-            return 0;
-        }
-        strcpy(field, text);
-        return 1;
-    }
-    return 0;
 }
 
 /* ---------------------------------------------------------------- keys */
@@ -471,7 +321,7 @@ static void walk(Ctx *cx, Params *p, const YNode *map, const char *prefix, const
         }
         const ParamSpec *s = find_spec(path);
         if (s) {
-            if (set_value(cx, p, s, v, v->kind == YN_SCALAR ? v->value : "") && s->type == T_PATH)
+            if (cfg_set_value(cx, p, s, v, v->kind == YN_SCALAR ? v->value : "") && s->type == T_PATH)
                 *path_node = v;
             continue;
         }
@@ -488,7 +338,7 @@ static void apply_defaults(Params *p)
 {
     Ctx cx = {0, "(defaults)"};
     memset(p, 0, sizeof *p);
-    for (int i = 0; i < N_SPECS; i++) SIM_ASSERT(set_value(&cx, p, &specs[i], NULL, specs[i].def) || specs[i].type == T_PATH);
+    for (int i = 0; i < N_SPECS; i++) SIM_ASSERT(cfg_set_value(&cx, p, &specs[i], NULL, specs[i].def) || specs[i].type == T_PATH);
 }
 
 /* The node at a dotted path, or NULL (for messages about cross-field checks). */
@@ -754,7 +604,7 @@ int config_sweep_key(const char *key, double *min, double *max, int *is_int, cha
         return -1;
     }
     if (s->type != T_DBL && s->type != T_INT) {
-        snprintf(err, errlen, "'%s' is not a number key (a sweep varies numbers; %s is %s)", key, key, type_word(s->type));
+        snprintf(err, errlen, "'%s' is not a number key (a sweep varies numbers; %s is %s)", key, key, cfg_type_word(s->type));
         return -1;
     }
     /* These change the output's shape or the replicates' random streams,

@@ -2,7 +2,8 @@
  * What the three parts of scenario loading share (private to config.c,
  * config_assess.c and config_echo.c):
  *  - config.c: the parameter table, loading (`base:` files, --set overrides)
- *    and the value and cross-field checks;
+ *    and the cross-field checks;
+ *  - config_value.c: parsing and range-checking one value;
  *  - config_assess.c: the assessment schema (groups, indicators, bands);
  *  - config_echo.c: the resolved scenario as YAML and the Markdown key table.
  */
@@ -47,6 +48,13 @@ void cfg_report(Ctx *cx, const YNode *at, const char *key, const char *fmt, ...)
 
 /** A finite number written in full; returns 0 (without reporting) if not. */
 int cfg_parse_double(const char *s, double *out);
+
+/** config_value.c: what a value of type t must be, for messages. */
+const char *cfg_type_word(PType t);
+/** config_value.c: parse and range-check one scalar `text` of key s (written
+ *  at node `at`, NULL for a default) into its Params field; reports and
+ *  returns 0 if it is not valid, returns 1 if stored. */
+int cfg_set_value(Ctx *cx, Params *p, const ParamSpec *s, const YNode *at, const char *text);
 
 /** config_assess.c: parse and check `assessment.groups` into a. */
 void cfg_parse_groups(Ctx *cx, const YNode *seq, AssessParams *a);
