@@ -24,7 +24,7 @@ MODEL_SRC := agents/rng.c agents/firm.c agents/population.c agents/assess.c agen
              policies/levers.c policies/upgrades.c policies/mergers.c policies/revitalise.c \
              policies/chain.c policies/cultivation.c policies/safety.c policies/smart.c policies/landuse.c policies/focus.c
 CONF_SRC  := base/err.c sim/ytree.c sim/config.c sim/config_value.c sim/config_assess.c sim/config_echo.c sim/parks_csv.c sim/design.c
-SIM_SRC   := sim/par.c sim/sweep.c sim/io_h5.c sim/checkpoint.c sim/ensemble.c sim/calibrate.c sim/main.c
+SIM_SRC   := sim/par.c sim/sweep.c sim/io_h5.c sim/checkpoint.c sim/signals.c sim/watchdog.c sim/resources.c sim/ensemble.c sim/calibrate.c sim/main.c
 STAT_SRC  := analysis/parkstat.c analysis/common.c analysis/runfile.c analysis/h5util.c analysis/stats.c \
              analysis/summary.c analysis/compare.c analysis/regress.c analysis/regress_stat.c analysis/plot.c \
              analysis/sobol.c analysis/sensitivity.c
