@@ -137,8 +137,8 @@ struct Output {
  * call, which would clear the current stack. */
 static SimStatus h5fail_stack(const char *what, const char *name, hid_t stack)
 {
-    fprintf(stderr, "parksim: error: rank %d: HDF5 could not %s%s%s; library detail follows\n", par_rank(), what,
-            name ? " " : "", name ? name : "");
+    sim_error("rank %d: HDF5 could not %s%s%s; library detail follows", par_rank(), what, name ? " " : "",
+              name ? name : "");
     H5Eprint2(stack >= 0 ? stack : H5E_DEFAULT, stderr);
     if (stack >= 0) H5Eclose_stack(stack);
     return SIM_EIO;

@@ -115,10 +115,8 @@ SimStatus parks_load_csv(const char *path, ParkInfo **parks, int *n_parks, char 
     *n_parks = 0;
     *text = NULL;
     FILE *fp = fopen(path, "rb");
-    if (!fp) {
-        sim_error("%s: cannot open park file: %s", path, strerror(errno));
-        return SIM_ECONFIG;
-    }
+    if (!fp)
+        return sim_fail(SIM_ECONFIG, "%s: cannot open park file: %s", path, strerror(errno));
     /* Grow the buffer as the file is read: allocating the 64 MiB limit up
      * front cost every load (the fuzzer ran at ~130 inputs/s because of it). */
     size_t bcap = 1 << 16, len = 0, got;
@@ -135,10 +133,13 @@ SimStatus parks_load_csv(const char *path, ParkInfo **parks, int *n_parks, char 
     }
     int rerr = ferror(fp);
     fclose(fp);
-    if (rerr) { sim_error("%s: read error", path); free(buf); return SIM_ECONFIG; }
-    if (len > MAX_BYTES) { sim_error("%s: park file larger than 64 MiB", path); free(buf); return SIM_ECONFIG; }
+    if (rerr) { free(buf); return sim_fail(SIM_ECONFIG, "%s: read error", path); }
+    if (len > MAX_BYTES) { free(buf); return sim_fail(SIM_ECONFIG, "%s: park file larger than 64 MiB", path); }
     buf[len] = '\0';
-    if (strlen(buf) != len) { sim_error("%s: park file contains a NUL byte (not a text file?)", path); free(buf); return SIM_ECONFIG; }
+    if (strlen(buf) != len) {
+        free(buf);
+        return sim_fail(SIM_ECONFIG, "%s: park file contains a NUL byte (not a text file?)", path);
+    }
     *text = strdup(buf);
     if (!*text) { free(buf); return SIM_ENOMEM; }
 
