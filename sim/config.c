@@ -12,7 +12,6 @@
  */
 #include "config_internal.h"
 
-#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <math.h>

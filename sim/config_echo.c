@@ -1,6 +1,6 @@
 /** \file config_echo.c
  * What the parameter table prints: the resolved scenario as YAML (every key,
- * defaults included, stored in the output and printed by `parksim check`)
+ * defaults included, stored in the output and printed by `parksim validate`)
  * and the Markdown key table (`parksim keys`, docs/CONFIG.md).
  */
 #include "config_internal.h"
