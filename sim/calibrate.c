@@ -211,10 +211,8 @@ static void print_row(const Row *r)
 /* Write the fitted overlay atomically: a temporary file beside it, renamed. */
 static SimStatus write_fitted(const char *path, const char *scenario, const Cal *c, int force)
 {
-    if (!force && access(path, F_OK) == 0) {
-        sim_error("%s exists; use --force to replace it", path);
-        return SIM_EEXIST;
-    }
+    if (!force && access(path, F_OK) == 0)
+        return sim_fail(SIM_EEXIST, "%s exists; use --force to replace it", path);
     /* `base:` is relative to the overlay's directory: name the scenario by
      * its absolute path unless both sit in the same directory. */
     char base[PATH_MAX], sdir[PATH_MAX], odir[PATH_MAX];
@@ -228,10 +226,8 @@ static SimStatus write_fitted(const char *path, const char *scenario, const Cal 
     char tmp[PATH_MAX];
     snprintf(tmp, sizeof tmp, "%s.partial", path);
     FILE *f = fopen(tmp, "w");
-    if (!f) {
-        sim_error("cannot write %s: %s", tmp, strerror(errno));
-        return SIM_EIO;
-    }
+    if (!f)
+        return sim_fail(SIM_EIO, "cannot write %s: %s", tmp, strerror(errno));
     const Params *p = &c->p;
     int w = fprintf(f,
                     "# Fitted by `parksim calibrate %s` over %d replicates (seed %llu).\n"
@@ -243,14 +239,14 @@ static SimStatus write_fitted(const char *path, const char *scenario, const Cal 
                     scenario, c->n, (unsigned long long)p->run.seed, base, p->population.size_sigma,
                     p->population.tech_mean, p->firm.growth_drift, p->firm.exit_rate, p->assessment.tier1_min, p->assessment.tier2_min);
     if (w < 0 || fclose(f) != 0) {
-        sim_error("cannot write %s: %s", tmp, strerror(errno));
+        int e = errno;
         remove(tmp);
-        return SIM_EIO;
+        return sim_fail(SIM_EIO, "cannot write %s: %s", tmp, strerror(e));
     }
     if (rename(tmp, path) != 0) {
-        sim_error("cannot rename %s to %s: %s", tmp, path, strerror(errno));
+        int e = errno;
         remove(tmp);
-        return SIM_EIO;
+        return sim_fail(SIM_EIO, "cannot rename %s to %s: %s", tmp, path, strerror(e));
     }
     return SIM_OK;
 }
@@ -264,18 +260,15 @@ SimStatus calibrate_run(const Scenario *sc, const char *scenario_path, const cha
     c.n = sc->p.calibration.replicates;
     *all_met = 0;
     int P = sc->n_parks;
-    if (out_path && !force && access(out_path, F_OK) == 0) {
-        sim_error("%s exists; use --force to replace it", out_path);
-        return SIM_EEXIST;
-    }
+    if (out_path && !force && access(out_path, F_OK) == 0)
+        return sim_fail(SIM_EEXIST, "%s exists; use --force to replace it", out_path);
     for (int id = 0; id < LEVER_COUNT; id++)
         if (lever_params(&c.p, (LeverId)id)->intensity > 0)
             sim_warn("lever %s is on: calibration targets describe the no-policy baseline", lever_name(id));
     if (replicate_out_alloc(&c.out, &c.p, P, 1) != SIM_OK ||
         !(c.metrics = malloc((size_t)c.n * P * METRIC_COUNT * sizeof *c.metrics))) {
         replicate_out_free(&c.out);
-        sim_error("out of memory for %d calibration replicates", c.n);
-        return SIM_ENOMEM;
+        return sim_fail(SIM_ENOMEM, "out of memory for %d calibration replicates", c.n);
     }
     printf("parksim calibrate: %s, %d parks, %d replicates, seed %llu\n\n", scenario_path, P, c.n,
            (unsigned long long)c.p.run.seed);

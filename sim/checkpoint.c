@@ -222,15 +222,11 @@ static SimStatus root_prepare(Ckpt *c, int resume, int force)
 {
     struct stat sb;
     int exists = stat(c->dir, &sb) == 0;
-    if (exists && !S_ISDIR(sb.st_mode)) {
-        sim_error("checkpoint %s exists but is not a directory; move it away", c->dir);
-        return SIM_EEXIST;
-    }
+    if (exists && !S_ISDIR(sb.st_mode))
+        return sim_fail(SIM_EEXIST, "checkpoint %s exists but is not a directory; move it away", c->dir);
     DIR *d = exists ? opendir(c->dir) : NULL;
-    if (exists && !d) {
-        sim_error("cannot read checkpoint directory %s: %s", c->dir, strerror(errno));
-        return SIM_EIO;
-    }
+    if (exists && !d)
+        return sim_fail(SIM_EIO, "cannot read checkpoint directory %s: %s", c->dir, strerror(errno));
     int n_found = 0, cap = 0, ok = 1;
     struct dirent *e;
     while (d && (e = readdir(d))) {
@@ -261,11 +257,10 @@ static SimStatus root_prepare(Ckpt *c, int resume, int force)
     }
     if (d) closedir(d);
     if (!ok) return SIM_EIO;
-    if (!resume && !force && n_found > 0) {
-        sim_error("checkpoint %s exists (%d segment%s from an interrupted run); use --resume to continue it, or "
-                  "--force to discard it and start again", c->dir, n_found, n_found > 1 ? "s" : "");
-        return SIM_EEXIST;
-    }
+    if (!resume && !force && n_found > 0)
+        return sim_fail(SIM_EEXIST,
+                        "checkpoint %s exists (%d segment%s from an interrupted run); use --resume to continue it, or "
+                        "--force to discard it and start again", c->dir, n_found, n_found > 1 ? "s" : "");
     if (c->n_seg > 1) qsort(c->seg_name, (size_t)c->n_seg, SEG_NAME_MAX, cmp_name);
     int max_run = 0;
     for (int s = 0; s < c->n_seg; s++)
@@ -273,10 +268,8 @@ static SimStatus root_prepare(Ckpt *c, int resume, int force)
     c->run_id = max_run + 1;
     if (resume && !exists)
         sim_warn("--resume: no checkpoint %s; starting from the beginning", c->dir);
-    if (!exists && mkdir(c->dir, 0777) != 0 && errno != EEXIST) {
-        sim_error("cannot create checkpoint directory %s: %s", c->dir, strerror(errno));
-        return SIM_EIO;
-    }
+    if (!exists && mkdir(c->dir, 0777) != 0 && errno != EEXIST)
+        return sim_fail(SIM_EIO, "cannot create checkpoint directory %s: %s", c->dir, strerror(errno));
     return SIM_OK;
 }
 
@@ -333,23 +326,20 @@ SimStatus ckpt_load(Ckpt *c, int rep, ReplicateOut *v)
         c->open_seg = s;
         c->open_fd = open(path, O_RDONLY);
         if (c->open_fd < 0) {
-            sim_error("rank %d: cannot open checkpoint %s: %s", c->rank, path, strerror(errno));
             c->open_seg = -1;
-            return SIM_EIO;
+            return sim_fail(SIM_EIO, "rank %d: cannot open checkpoint %s: %s", c->rank, path, strerror(errno));
         }
     }
     uint64_t off = c->rep_off[rep];
     int32_t rec[2];
-    if (pread_all(c->open_fd, rec, sizeof rec, (off_t)off) != 0 || rec[0] != rep) {
-        sim_error("rank %d: checkpoint %s changed while resuming (replicate %d not where it was)", c->rank, path, rep);
-        return SIM_EIO;
-    }
+    if (pread_all(c->open_fd, rec, sizeof rec, (off_t)off) != 0 || rec[0] != rep)
+        return sim_fail(SIM_EIO,
+                        "rank %d: checkpoint %s changed while resuming (replicate %d not where it was)", c->rank, path, rep);
     off += sizeof rec;
     for (int i = 0; i < c->n_mem; i++) {
-        if (pread_all(c->open_fd, member(v, i), c->size[i], (off_t)off) != 0) {
-            sim_error("rank %d: cannot read checkpoint %s: %s", c->rank, path, errno ? strerror(errno) : "short file");
-            return SIM_EIO;
-        }
+        if (pread_all(c->open_fd, member(v, i), c->size[i], (off_t)off) != 0)
+            return sim_fail(SIM_EIO,
+                            "rank %d: cannot read checkpoint %s: %s", c->rank, path, errno ? strerror(errno) : "short file");
         off += c->size[i];
     }
     return SIM_OK;
@@ -362,10 +352,9 @@ SimStatus ckpt_append(Ckpt *c, int rep, const ReplicateOut *v)
         c->spool_fd = open(c->spool_path, O_WRONLY | O_CREAT | O_TRUNC, 0666);
         SegHeader zero;
         memset(&zero, 0, sizeof zero);
-        if (c->spool_fd < 0 || write_all(c->spool_fd, &zero, sizeof zero) != 0) {
-            sim_error("rank %d: cannot write checkpoint spool %s: %s", c->rank, c->spool_path, strerror(errno));
-            return SIM_EIO;
-        }
+        if (c->spool_fd < 0 || write_all(c->spool_fd, &zero, sizeof zero) != 0)
+            return sim_fail(SIM_EIO,
+                            "rank %d: cannot write checkpoint spool %s: %s", c->rank, c->spool_path, strerror(errno));
         c->spool_n = 0;
         c->spool_sum = FNV0;
     }
@@ -376,11 +365,9 @@ SimStatus ckpt_append(Ckpt *c, int rep, const ReplicateOut *v)
         ok = write_all(c->spool_fd, member(v, i), c->size[i]) == 0;
         c->spool_sum = fnv(c->spool_sum, member(v, i), c->size[i]);
     }
-    if (!ok) {
-        sim_error("rank %d: cannot write checkpoint spool %s: %s", c->rank, c->spool_path,
-                  errno ? strerror(errno) : "short write");
-        return SIM_EIO;
-    }
+    if (!ok)
+        return sim_fail(SIM_EIO, "rank %d: cannot write checkpoint spool %s: %s", c->rank, c->spool_path,
+                                 errno ? strerror(errno) : "short write");
     c->spool_n++;
     return SIM_OK;
 }

@@ -1,16 +1,17 @@
 /** \file config.c
  * The single source of truth for scenario keys: one table gives every key's
  * type, default, range, unit and meaning. The same table fills defaults,
- * parses and range-checks values, prints the resolved scenario and makes
- * the key table of docs/CONFIG.md (`parksim keys`, `make docs`).
+ * parses and range-checks values, and (config_echo.c) prints the resolved
+ * scenario and makes the key table of docs/CONFIG.md (`parksim keys`, `make
+ * docs`). This file loads a scenario (`base:` files, --set overrides) and
+ * runs the value and cross-field checks; config_assess.c parses the
+ * assessment schema.
  *
  * Validation collects every problem and fails once, so a user fixes a file in
  * one pass. Messages name the file, line, column and key.
  */
-#include "config.h"
-#include "ytree.h"
+#include "config_internal.h"
 
-#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
@@ -18,18 +19,6 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
-
-typedef enum { T_INT, T_U64, T_DBL, T_BOOL, T_STR, T_PATH, T_MONTH, T_ENUM } PType;
-
-typedef struct {
-    const char *key;
-    PType type;
-    size_t off, size;
-    const char *def;   /* default, as it would be written in the file ("" = required for T_PATH) */
-    double min, max;   /* inclusive range for numbers (T_STR: max length is size-1) */
-    const char *unit;
-    const char *help;
-} ParamSpec;
 
 /* T_ENUM keys store the index of their word in a space-separated list. */
 #define ALLOC_WORDS "need equal strongest"
@@ -225,39 +214,10 @@ static const ParamSpec specs[] = {
     {"output.compression", T_INT, F(output.compression), "1", 0, 9, "", "Deflate level of the HDF5 datasets (0 = none)"},
 };
 #define N_SPECS ((int)(sizeof specs / sizeof specs[0]))
-
-/* The default assessment scheme (DOMAIN-FACTS §5.4: groups [V], all weights
- * and bands [A]), used when a scenario names no `assessment.groups`. */
-static const char *const default_groups_yaml =
-    "groups:\n"
-    "- {name: economy, weight: 0.25, indicators: [\n"
-    "    {metric: revenue, band: log, lo: 20, hi: 600},\n"
-    "    {metric: revenue_per_mu, band: linear, lo: 100, hi: 600}]}\n"
-    "- {name: chain, weight: 0.15, indicators: [\n"
-    "    {metric: leading_share, band: linear, lo: 0.4, hi: 0.9},\n"
-    "    {metric: chain_completeness, band: linear, lo: 0.5, hi: 1.0},\n"
-    "    {metric: anchor_revenue, band: log, lo: 5, hi: 200}]}\n"
-    "- {name: innovation, weight: 0.15, indicators: [\n"
-    "    {metric: rd_intensity, band: linear, lo: 0.005, hi: 0.03},\n"
-    "    {metric: specialised_share, band: linear, lo: 0.05, hi: 0.25},\n"
-    "    {metric: little_giants, band: linear, lo: 0, hi: 3}]}\n"
-    "- {name: safety, weight: 0.15, indicators: [\n"
-    "    {metric: incidents, band: linear, lo: 3, hi: 0},\n"
-    "    {metric: safety, band: linear, lo: 0.7, hi: 0.95},\n"
-    "    {metric: infrastructure, band: linear, lo: 0.2, hi: 0.9}]}\n"
-    "- {name: green, weight: 0.15, indicators: [\n"
-    "    {metric: idle_share, band: linear, lo: 0.15, hi: 0.0},\n"
-    "    {metric: tech_level, band: linear, lo: 0.3, hi: 0.8}]}\n"
-    "- {name: smart, weight: 0.15, indicators: [\n"
-    "    {metric: smart_level, band: linear, lo: 0, hi: 2},\n"
-    "    {metric: digital_coverage, band: linear, lo: 0.3, hi: 1.0}]}\n";
+const ParamSpec *const cfg_specs = specs;
+const int cfg_n_specs = N_SPECS;
 
 /* ---------------------------------------------------------------- errors */
-
-typedef struct {
-    int n_err;
-    const char *scenario; /* top-level file, for messages without a node */
-} Ctx;
 
 #define MAX_REPORTED 50
 
@@ -277,170 +237,19 @@ static void report(Ctx *cx, const YNode *at, const char *key, const char *fmt, .
     else sim_error("%s:%d:%d: %s: %s", at->file, at->line, at->col, key, msg);
 }
 
-/* ---------------------------------------------------------------- values */
-
-static int parse_double(const char *s, double *out)
+void cfg_report(Ctx *cx, const YNode *at, const char *key, const char *fmt, ...)
 {
-    char *end;
-    if (!*s || isspace((unsigned char)*s)) return 0;
-    errno = 0;
-    double v = strtod(s, &end);
-    if (*end || errno == ERANGE || !isfinite(v)) return 0;
-    *out = v;
-    return 1;
+    char msg[768];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    report(cx, at, key, "%s", msg);
 }
 
-static int parse_bool(const char *s, int *out)
-{
-    if (!strcmp(s, "true") || !strcmp(s, "yes") || !strcmp(s, "on")) { *out = 1; return 1; }
-    if (!strcmp(s, "false") || !strcmp(s, "no") || !strcmp(s, "off")) { *out = 0; return 1; }
-    return 0;
-}
-
-/* Month as absolute count year*12 + (month-1), or the sentinels INT_MIN/INT_MAX
- * for "start"/"end" of the run. */
-static int parse_month(const char *s, int *out)
-{
-    if (!strcmp(s, "start")) { *out = INT_MIN; return 1; }
-    if (!strcmp(s, "end")) { *out = INT_MAX; return 1; }
-    int y, m;
-    char tail;
-    if (sscanf(s, "%4d-%2d%c", &y, &m, &tail) != 2 || strlen(s) != 7 || m < 1 || m > 12 || y < 1900 || y > 2200) return 0;
-    *out = y * 12 + (m - 1);
-    return 1;
-}
-
-static const char *choices_of(const ParamSpec *s)
+const char *cfg_choices(const ParamSpec *s)
 {
     return !strcmp(s->key, "province.allocation") ? ALLOC_WORDS : TARGETING_WORDS;
-}
-
-/* Index of `word` in the space-separated `choices`, or -1. */
-static int enum_index(const char *choices, const char *word)
-{
-    size_t n = strlen(word);
-    int i = 0;
-    for (const char *c = choices; *c; i++) {
-        size_t len = strcspn(c, " ");
-        if (len == n && n > 0 && !strncmp(c, word, n)) return i;
-        c += len;
-        while (*c == ' ') c++;
-    }
-    return -1;
-}
-
-/* Word number `i` of `choices` into buf. */
-static void enum_word(const char *choices, int i, char *buf, size_t len)
-{
-    const char *c = choices;
-    for (; i > 0 && *c; i--) {
-        c += strcspn(c, " ");
-        while (*c == ' ') c++;
-    }
-    snprintf(buf, len, "%.*s", (int)strcspn(c, " "), c);
-}
-
-static const char *type_word(PType t)
-{
-    switch (t) {
-    case T_INT: return "a whole number";
-    case T_U64: return "a non-negative whole number below 2^64";
-    case T_DBL: return "a number";
-    case T_BOOL: return "true or false";
-    case T_MONTH: return "a month as YYYY-MM, or start/end";
-    case T_ENUM: return "one of the listed words";
-    default: return "text";
-    }
-}
-
-/* Parse and range-check one scalar into the Params field. Returns 1 if stored. */
-static int set_value(Ctx *cx, Params *p, const ParamSpec *s, const YNode *at, const char *text)
-{
-    char *field = (char *)p + s->off;
-    if (at && at->kind != YN_SCALAR) {
-        report(cx, at, s->key, "expected %s, got a %s", type_word(s->type), at->kind == YN_MAP ? "mapping" : "list");
-        return 0;
-    }
-    switch (s->type) {
-    case T_INT: {
-        double v;
-        if (!parse_double(text, &v) || v != floor(v)) {
-            report(cx, at, s->key, "expected %s, got '%s'", type_word(s->type), text);
-            return 0;
-        }
-        if (v < s->min || v > s->max) {
-            report(cx, at, s->key, "must be between %.15g and %.15g, got %s", s->min, s->max, text);
-            return 0;
-        }
-        *(int *)field = (int)v;
-        return 1;
-    }
-    case T_U64: {
-        char *end;
-        errno = 0;
-        if (!*text || *text == '-' || isspace((unsigned char)*text)) goto bad_u64;
-        unsigned long long v = strtoull(text, &end, 10);
-        if (*end || errno == ERANGE) goto bad_u64;
-        *(uint64_t *)field = (uint64_t)v;
-        return 1;
-    bad_u64:
-        report(cx, at, s->key, "expected %s, got '%s'", type_word(s->type), text);
-        return 0;
-    }
-    case T_DBL: {
-        double v;
-        if (!parse_double(text, &v)) {
-            report(cx, at, s->key, "expected %s, got '%s'", type_word(s->type), text);
-            return 0;
-        }
-        if (v < s->min || v > s->max) {
-            report(cx, at, s->key, "must be between %.15g and %.15g, got %s", s->min, s->max, text);
-            return 0;
-        }
-        *(double *)field = v;
-        return 1;
-    }
-    case T_BOOL: {
-        int v;
-        if (!parse_bool(text, &v)) {
-            report(cx, at, s->key, "expected %s, got '%s'", type_word(s->type), text);
-            return 0;
-        }
-        *(int *)field = v;
-        return 1;
-    }
-    case T_MONTH: {
-        int v;
-        if (!parse_month(text, &v)) {
-            report(cx, at, s->key, "expected %s, got '%s'", type_word(s->type), text);
-            return 0;
-        }
-        *(int *)field = v;
-        return 1;
-    }
-    case T_ENUM: {
-        int v = enum_index(choices_of(s), text);
-        if (v < 0) {
-            report(cx, at, s->key, "expected one of: %s; got '%s'", choices_of(s), text);
-            return 0;
-        }
-        *(int *)field = v;
-        return 1;
-    }
-    case T_STR:
-    case T_PATH:
-        if (strlen(text) >= s->size) {
-            report(cx, at, s->key, "text longer than %zu bytes", s->size - 1);
-            return 0;
-        }
-        if ((size_t)s->min > strlen(text)) {
-            report(cx, at, s->key, "must not be empty");
-            return 0;
-        }
-        strcpy(field, text);
-        return 1;
-    }
-    return 0;
 }
 
 /* ---------------------------------------------------------------- keys */
@@ -494,151 +303,6 @@ static void report_unknown(Ctx *cx, const YNode *map, int i, const char *path)
     else report(cx, &at, path, "unknown key (see docs/CONFIG.md for the keys)");
 }
 
-/* ---------------------------------------------------------------- assessment */
-
-static int lookup_name(const char *const *names, int n, const char *s)
-{
-    for (int i = 0; i < n; i++)
-        if (!strcmp(names[i], s)) return i;
-    return -1;
-}
-
-static void list_names(char *buf, size_t len, const char *const *names, int n)
-{
-    buf[0] = '\0';
-    for (int i = 0; i < n; i++) {
-        strncat(buf, names[i], len - strlen(buf) - 1);
-        if (i + 1 < n) strncat(buf, ", ", len - strlen(buf) - 1);
-    }
-}
-
-static void parse_indicator(Ctx *cx, const YNode *n, const char *path, IndicatorParams *ind)
-{
-    char key[160];
-    int have_lo = 0, have_hi = 0;
-    ind->metric = -1;
-    ind->weight = 1;
-    ind->band = BAND_LINEAR;
-    ind->lo = 0;
-    ind->hi = 1;
-    ind->top = 0.3;
-    ind->mid = 0.7;
-    if (n->kind != YN_MAP) { report(cx, n, path, "expected a mapping {metric, weight, band, lo, hi}"); return; }
-    for (int i = 0; i < n->n; i++) {
-        const YNode *v = n->items[i];
-        snprintf(key, sizeof key, "%s.%s", path, n->keys[i]);
-        const char *k = n->keys[i];
-        if (v->kind != YN_SCALAR) { report(cx, v, key, "expected a plain value"); continue; }
-        double d;
-        if (!strcmp(k, "metric")) {
-            ind->metric = lookup_name(metric_names, METRIC_COUNT, v->value);
-            if (ind->metric < 0) {
-                char names[600];
-                list_names(names, sizeof names, metric_names, METRIC_COUNT);
-                report(cx, v, key, "unknown metric '%s' (one of: %s)", v->value, names);
-            }
-        } else if (!strcmp(k, "band")) {
-            ind->band = lookup_name(band_names, BAND_COUNT, v->value);
-            if (ind->band < 0) report(cx, v, key, "unknown band '%s' (one of: linear, log, percentile)", v->value);
-        } else if (!strcmp(k, "weight") || !strcmp(k, "lo") || !strcmp(k, "hi") || !strcmp(k, "top") || !strcmp(k, "mid")) {
-            if (!parse_double(v->value, &d)) { report(cx, v, key, "expected a number, got '%s'", v->value); continue; }
-            if (!strcmp(k, "weight")) {
-                if (d < 0 || d > 1e6) report(cx, v, key, "must be between 0 and 1e6, got %s", v->value);
-                ind->weight = d;
-            } else if (!strcmp(k, "lo")) { ind->lo = d; have_lo = 1; }
-            else if (!strcmp(k, "hi")) { ind->hi = d; have_hi = 1; }
-            else if (!strcmp(k, "top")) {
-                if (d < 0 || d > 1) report(cx, v, key, "must be between 0 and 1, got %s", v->value);
-                ind->top = d;
-            } else {
-                if (d < 0 || d > 1) report(cx, v, key, "must be between 0 and 1, got %s", v->value);
-                ind->mid = d;
-            }
-        } else {
-            YNode at = *v;
-            at.line = n->key_line[i];
-            at.col = n->key_col[i];
-            report(cx, &at, key, "unknown key (indicator keys: metric, weight, band, lo, hi, top, mid)");
-        }
-    }
-    if (ind->metric < 0 && !ytree_get(n, "metric", NULL)) report(cx, n, path, "missing key 'metric'");
-    if (ind->band == BAND_LINEAR || ind->band == BAND_LOG) {
-        if (!have_lo || !have_hi) report(cx, n, path, "a %s band needs both 'lo' and 'hi'", band_names[ind->band]);
-        else if (ind->lo == ind->hi) report(cx, n, path, "'lo' and 'hi' must differ");
-        if (ind->band == BAND_LOG && have_lo && have_hi && !(ind->lo > 0 && ind->hi > 0))
-            report(cx, n, path, "a log band needs 'lo' and 'hi' above 0");
-    } else if (ind->band == BAND_PERCENTILE && ind->top > ind->mid) {
-        report(cx, n, path, "'top' (%g) must not exceed 'mid' (%g)", ind->top, ind->mid);
-    }
-}
-
-static void parse_groups(Ctx *cx, const YNode *seq, AssessParams *a)
-{
-    char key[128];
-    if (seq->kind != YN_SEQ) { report(cx, seq, "assessment.groups", "expected a list of groups"); return; }
-    if (seq->n < 1 || seq->n > ASSESS_MAX_GROUPS) {
-        report(cx, seq, "assessment.groups", "expected 1 to %d groups, got %d", ASSESS_MAX_GROUPS, seq->n);
-        return;
-    }
-    a->n_groups = seq->n;
-    for (int g = 0; g < seq->n; g++) {
-        const YNode *gn = seq->items[g];
-        GroupParams *gp = &a->group[g];
-        memset(gp, 0, sizeof *gp);
-        snprintf(gp->name, sizeof gp->name, "group%d", g);
-        gp->weight = -1;
-        snprintf(key, sizeof key, "assessment.groups.%d", g);
-        if (gn->kind != YN_MAP) { report(cx, gn, key, "expected a mapping {name, weight, indicators}"); continue; }
-        for (int i = 0; i < gn->n; i++) {
-            const YNode *v = gn->items[i];
-            const char *k = gn->keys[i];
-            snprintf(key, sizeof key, "assessment.groups.%d.%s", g, k);
-            double d;
-            if (!strcmp(k, "indicators")) {
-                if (v->kind != YN_SEQ || v->n < 1 || v->n > ASSESS_MAX_IND) {
-                    report(cx, v, key, "expected a list of 1 to %d indicators", ASSESS_MAX_IND);
-                    continue;
-                }
-                gp->n_ind = v->n;
-                for (int j = 0; j < v->n; j++) {
-                    char ik[160];
-                    snprintf(ik, sizeof ik, "%s.%d", key, j);
-                    parse_indicator(cx, v->items[j], ik, &gp->ind[j]);
-                }
-            } else if (v->kind != YN_SCALAR) {
-                report(cx, v, key, "expected a plain value");
-            } else if (!strcmp(k, "name")) {
-                if (strlen(v->value) >= sizeof gp->name || !*v->value)
-                    report(cx, v, key, "expected a name of 1 to %zu bytes", sizeof gp->name - 1);
-                else strcpy(gp->name, v->value);
-            } else if (!strcmp(k, "weight") || !strcmp(k, "tier1_min")) {
-                if (!parse_double(v->value, &d)) { report(cx, v, key, "expected a number, got '%s'", v->value); continue; }
-                if (!strcmp(k, "weight")) {
-                    if (d < 0 || d > 1e6) report(cx, v, key, "must be between 0 and 1e6, got %s", v->value);
-                    gp->weight = d;
-                } else {
-                    if (d < 0 || d > 100) report(cx, v, key, "must be between 0 and 100, got %s", v->value);
-                    gp->tier1_min = d;
-                }
-            } else {
-                YNode at = *v;
-                at.line = gn->key_line[i];
-                at.col = gn->key_col[i];
-                report(cx, &at, key, "unknown key (group keys: name, weight, tier1_min, indicators)");
-            }
-        }
-        snprintf(key, sizeof key, "assessment.groups.%d", g);
-        if (gp->weight < 0) { report(cx, gn, key, "missing key 'weight'"); gp->weight = 0; }
-        if (gp->n_ind == 0) report(cx, gn, key, "missing key 'indicators'");
-        double ws = 0;
-        for (int j = 0; j < gp->n_ind; j++) ws += gp->ind[j].weight;
-        if (gp->n_ind > 0 && !(ws > 0)) report(cx, gn, key, "indicator weights must not all be 0");
-    }
-    double ws = 0;
-    for (int g = 0; g < a->n_groups; g++) ws += a->group[g].weight;
-    if (!(ws > 0)) report(cx, seq, "assessment.groups", "group weights must not all be 0");
-}
-
 /* ---------------------------------------------------------------- tree walk */
 
 static void walk(Ctx *cx, Params *p, const YNode *map, const char *prefix, const YNode **path_node)
@@ -651,12 +315,12 @@ static void walk(Ctx *cx, Params *p, const YNode *map, const char *prefix, const
             continue;
         }
         if (!strcmp(path, "assessment.groups")) {
-            parse_groups(cx, v, &p->assessment);
+            cfg_parse_groups(cx, v, &p->assessment);
             continue;
         }
         const ParamSpec *s = find_spec(path);
         if (s) {
-            if (set_value(cx, p, s, v, v->kind == YN_SCALAR ? v->value : "") && s->type == T_PATH)
+            if (cfg_set_value(cx, p, s, v, v->kind == YN_SCALAR ? v->value : "") && s->type == T_PATH)
                 *path_node = v;
             continue;
         }
@@ -673,31 +337,7 @@ static void apply_defaults(Params *p)
 {
     Ctx cx = {0, "(defaults)"};
     memset(p, 0, sizeof *p);
-    for (int i = 0; i < N_SPECS; i++) SIM_ASSERT(set_value(&cx, p, &specs[i], NULL, specs[i].def) || specs[i].type == T_PATH);
-}
-
-/* Put the built-in assessment scheme into a scenario tree that names no
- * `assessment.groups`, so that it is parsed, echoed and overridable with
- * --set exactly like a scheme written in a file. */
-static SimStatus add_default_groups(YNode *root)
-{
-    YNode *a = ytree_get(root, "assessment", NULL);
-    if (a && a->kind != YN_MAP) return SIM_OK; /* reported by walk() */
-    if (a && ytree_get(a, "groups", NULL)) return SIM_OK;
-    char err[512];
-    YNode *def;
-    SimStatus st = ytree_load_string(default_groups_yaml, "(built-in assessment scheme)", &def, err, sizeof err);
-    SIM_ASSERT(st != SIM_ECONFIG);
-    if (st != SIM_OK) return st;
-    if (!a) { /* move the whole {groups: ...} mapping in as `assessment` */
-        return ytree_put(root, "assessment", def);
-    }
-    int j;
-    ytree_get(def, "groups", &j);
-    YNode *g = def->items[j];
-    def->items[j] = NULL;
-    ytree_free(def);
-    return ytree_put(a, "groups", g);
+    for (int i = 0; i < N_SPECS; i++) SIM_ASSERT(cfg_set_value(&cx, p, &specs[i], NULL, specs[i].def) || specs[i].type == T_PATH);
 }
 
 /* The node at a dotted path, or NULL (for messages about cross-field checks). */
@@ -899,161 +539,6 @@ static void check_targets(Ctx *cx, const Params *p, const YNode *root)
     }
 }
 
-/* ---------------------------------------------------------------- echo */
-
-static void fmt_double(char *buf, size_t len, double v)
-{
-    snprintf(buf, len, "%.15g", v);
-    if (strtod(buf, NULL) != v) snprintf(buf, len, "%.17g", v);
-}
-
-/* Append to a growing string; returns 0 on allocation failure. */
-typedef struct { char *s; size_t n, cap; int oom; } Str;
-static void str_add(Str *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void str_add(Str *b, const char *fmt, ...)
-{
-    if (b->oom) return;
-    va_list ap;
-    va_start(ap, fmt);
-    int need = vsnprintf(NULL, 0, fmt, ap);
-    va_end(ap);
-    if (b->n + (size_t)need + 1 > b->cap) {
-        size_t cap = (b->cap + (size_t)need + 1) * 2;
-        char *s = realloc(b->s, cap);
-        if (!s) { b->oom = 1; return; }
-        b->s = s;
-        b->cap = cap;
-    }
-    va_start(ap, fmt);
-    vsnprintf(b->s + b->n, b->cap - b->n, fmt, ap);
-    va_end(ap);
-    b->n += (size_t)need;
-}
-
-static void str_add_quoted(Str *b, const char *s)
-{
-    str_add(b, "\"");
-    for (; *s; s++) {
-        if (*s == '"' || *s == '\\') str_add(b, "\\%c", *s);
-        else if ((unsigned char)*s < 0x20) str_add(b, "\\x%02x", (unsigned char)*s);
-        else str_add(b, "%c", *s);
-    }
-    str_add(b, "\"");
-}
-
-static void echo_value(Str *b, const Params *p, const ParamSpec *s)
-{
-    const char *field = (const char *)p + s->off;
-    char num[64];
-    switch (s->type) {
-    case T_INT: str_add(b, "%d", *(const int *)field); break;
-    case T_U64: str_add(b, "%llu", (unsigned long long)*(const uint64_t *)field); break;
-    case T_DBL: fmt_double(num, sizeof num, *(const double *)field); str_add(b, "%s", num); break;
-    case T_BOOL: str_add(b, "%s", *(const int *)field ? "true" : "false"); break;
-    case T_ENUM: enum_word(choices_of(s), *(const int *)field, num, sizeof num); str_add(b, "%s", num); break;
-    case T_MONTH: {
-        int m = *(const int *)field + p->run.start_year * 12;
-        str_add(b, "\"%04d-%02d\"", m / 12, m % 12 + 1);
-        break;
-    }
-    default: str_add_quoted(b, field);
-    }
-}
-
-static char *echo_params(const Params *p)
-{
-    Str b = {0};
-    char prev[128] = "";
-    str_add(&b, "# parksim resolved scenario: every key, defaults included\n");
-    for (int i = 0; i < N_SPECS; i++) {
-        const ParamSpec *s = &specs[i];
-        /* Print section headers where this key's sections differ from the last one's. */
-        char cur[128];
-        snprintf(cur, sizeof cur, "%s", s->key);
-        char *last = strrchr(cur, '.');
-        *last = '\0';
-        if (strcmp(cur, prev)) {
-            int depth = 0;
-            const char *a = cur, *q = prev;
-            /* common leading sections */
-            while (1) {
-                const char *ea = strchr(a, '.'), *eq = strchr(q, '.');
-                size_t la = ea ? (size_t)(ea - a) : strlen(a), lq = eq ? (size_t)(eq - q) : strlen(q);
-                if (la != lq || strncmp(a, q, la) || !*q) break;
-                depth++;
-                if (!ea || !eq) { a += la; break; }
-                a = ea + 1;
-                q = eq + 1;
-            }
-            /* print the remaining sections of cur */
-            char rest[128];
-            snprintf(rest, sizeof rest, "%s", cur);
-            char *save = NULL;
-            int d = 0;
-            for (char *seg = strtok_r(rest, ".", &save); seg; seg = strtok_r(NULL, ".", &save), d++)
-                if (d >= depth) str_add(&b, "%*s%s:\n", 2 * d, "", seg);
-            snprintf(prev, sizeof prev, "%s", cur);
-        }
-        int d = 0;
-        for (const char *c = s->key; *c; c++) d += *c == '.';
-        str_add(&b, "%*s%s: ", 2 * d, "", strrchr(s->key, '.') + 1);
-        echo_value(&b, p, s);
-        str_add(&b, "\n");
-        if (!strcmp(s->key, "assessment.veto_serious_incident")) {
-            char n1[64], n2[64], n3[64];
-            str_add(&b, "  groups:\n");
-            for (int g = 0; g < p->assessment.n_groups; g++) {
-                const GroupParams *gp = &p->assessment.group[g];
-                fmt_double(n1, sizeof n1, gp->weight);
-                fmt_double(n2, sizeof n2, gp->tier1_min);
-                str_add(&b, "    - name: ");
-                str_add_quoted(&b, gp->name);
-                str_add(&b, "\n      weight: %s\n      tier1_min: %s\n      indicators:\n", n1, n2);
-                for (int j = 0; j < gp->n_ind; j++) {
-                    const IndicatorParams *in = &gp->ind[j];
-                    fmt_double(n1, sizeof n1, in->weight);
-                    str_add(&b, "        - {metric: %s, weight: %s, band: %s, ", metric_names[in->metric], n1,
-                            band_names[in->band]);
-                    fmt_double(n1, sizeof n1, in->lo);
-                    fmt_double(n2, sizeof n2, in->hi);
-                    str_add(&b, "lo: %s, hi: %s, ", n1, n2);
-                    fmt_double(n1, sizeof n1, in->top);
-                    fmt_double(n3, sizeof n3, in->mid);
-                    str_add(&b, "top: %s, mid: %s}\n", n1, n3);
-                }
-            }
-        }
-    }
-    if (b.oom) { free(b.s); return NULL; }
-    return b.s;
-}
-
-void config_print_keys_markdown(FILE *out)
-{
-    fprintf(out, "| key | type | default | range | unit | meaning |\n|---|---|---|---|---|---|\n");
-    for (int i = 0; i < N_SPECS; i++) {
-        const ParamSpec *s = &specs[i];
-        const char *t = s->type == T_INT ? "integer" : s->type == T_U64 ? "integer (64-bit)" : s->type == T_DBL ? "number"
-                      : s->type == T_BOOL ? "boolean" : s->type == T_MONTH ? "month" : s->type == T_PATH ? "path"
-                      : s->type == T_ENUM ? "choice" : "text";
-        char range[96] = "";
-        if (s->type == T_INT || s->type == T_DBL) snprintf(range, sizeof range, "%.15g .. %.15g", s->min, s->max);
-        else if (s->type == T_MONTH) snprintf(range, sizeof range, "YYYY-MM, start, end");
-        else if (s->type == T_ENUM) {
-            snprintf(range, sizeof range, "%s", choices_of(s));
-            for (char *c = range; *c; c++) if (*c == ' ') *c = '|';
-        }
-        else if (s->type == T_STR || s->type == T_PATH) snprintf(range, sizeof range, "up to %zu bytes", s->size - 1);
-        else if (s->type == T_U64) snprintf(range, sizeof range, "0 .. 2^64-1");
-        char def[80];
-        if (s->type == T_PATH && !*s->def) snprintf(def, sizeof def, "(required)");
-        else if (s->type == T_STR || s->type == T_PATH) snprintf(def, sizeof def, "`\"%s\"`", s->def);
-        else snprintf(def, sizeof def, "`%s`", s->def);
-        fprintf(out, "| `%s` | %s | %s | %s | %s | %s |\n", s->key, t, def, range,
-                s->unit, s->help);
-    }
-}
-
 /* ---------------------------------------------------------------- load */
 
 SimStatus config_load(Scenario *sc, const char *path, char *const *sets, int n_sets)
@@ -1065,7 +550,7 @@ SimStatus config_load(Scenario *sc, const char *path, char *const *sets, int n_s
     apply_defaults(&sc->p);
 
     SimStatus st = load_tree(path, 0, &root, &cx);
-    if (st == SIM_OK) st = add_default_groups(root);
+    if (st == SIM_OK) st = cfg_add_default_groups(root);
     if (st != SIM_OK) { ytree_free(root); return st == SIM_ENOMEM ? st : SIM_ECONFIG; }
     for (int i = 0; i < n_sets; i++) {
         const char *eq = strchr(sets[i], '=');
@@ -1106,7 +591,7 @@ SimStatus config_load(Scenario *sc, const char *path, char *const *sets, int n_s
     }
     ytree_free(root);
     if (cx.n_err) return SIM_ECONFIG;
-    sc->resolved = echo_params(&sc->p);
+    sc->resolved = cfg_echo_params(&sc->p);
     return sc->resolved ? SIM_OK : SIM_ENOMEM;
 }
 
@@ -1118,7 +603,7 @@ int config_sweep_key(const char *key, double *min, double *max, int *is_int, cha
         return -1;
     }
     if (s->type != T_DBL && s->type != T_INT) {
-        snprintf(err, errlen, "'%s' is not a number key (a sweep varies numbers; %s is %s)", key, key, type_word(s->type));
+        snprintf(err, errlen, "'%s' is not a number key (a sweep varies numbers; %s is %s)", key, key, cfg_type_word(s->type));
         return -1;
     }
     /* These change the output's shape or the replicates' random streams,

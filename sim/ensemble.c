@@ -21,18 +21,18 @@
 #include "checkpoint.h"
 #include "io_h5.h"
 #include "par.h"
+#include "resources.h"
+#include "signals.h"
 #include "util.h"
+#include "watchdog.h"
 
 #include <errno.h>
-#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/statvfs.h>
 #include <unistd.h>
-
 
 static uint64_t replicate_digest(const OutDims *d, const ReplicateOut *o, int rep)
 {
@@ -45,20 +45,6 @@ static uint64_t replicate_digest(const OutDims *d, const ReplicateOut *o, int re
     h = fnv(h, o->m_firms, (size_t)d->T * d->P * 4);
     h = fnv(h, o->m_revenue, (size_t)d->T * d->P * 8);
     return h;
-}
-
-/* Resident set size of this process in MB, from /proc (0 if unavailable). */
-static double rss_mb(const char *field)
-{
-    FILE *fp = fopen("/proc/self/status", "r");
-    if (!fp) return 0;
-    char line[256];
-    double kb = 0;
-    size_t n = strlen(field);
-    while (fgets(line, sizeof line, fp))
-        if (!strncmp(line, field, n)) kb = strtod(line + n, NULL);
-    fclose(fp);
-    return kb / 1024.0;
 }
 
 /* One progress report; *last is the time of the previous one (throttling). */
@@ -76,40 +62,6 @@ static void progress(const RunOptions *opt, int done, int total, double t0, doub
     fflush(stderr);
 }
 
-/* Set by SIGTERM/SIGUSR1 (Slurm sends one before the time limit); read at
- * the next round boundary, where all ranks agree to checkpoint and stop. */
-static volatile sig_atomic_t g_stop_signal;
-
-static void on_stop_signal(int sig) { g_stop_signal = sig; }
-
-/* A collective HDF5 call that one rank left after an error leaves the others
- * waiting for ever; no MPI call can end that from inside. The watchdog ends
- * this rank instead (async-signal-safe: write and _exit), and mpirun then
- * stops the job because a rank exited without finalizing. */
-static char g_watch_what[96];
-static unsigned g_watch_secs;
-
-static void on_watchdog(int sig)
-{
-    (void)sig;
-    static const char a[] = "parksim: error: the HDF5 output did not progress for ";
-    char num[16];
-    int k = 0;
-    unsigned v = g_watch_secs;
-    char rev[16];
-    do { rev[k++] = (char)('0' + v % 10); v /= 10; } while (v && k < 15);
-    for (int i = 0; i < k; i++) num[i] = rev[k - 1 - i];
-    ssize_t ignored = write(STDERR_FILENO, a, sizeof a - 1);
-    ignored = write(STDERR_FILENO, num, (size_t)k);
-    static const char b[] = " s while ";
-    ignored = write(STDERR_FILENO, b, sizeof b - 1);
-    ignored = write(STDERR_FILENO, g_watch_what, strlen(g_watch_what));
-    static const char c[] = " (another rank failed?); stopping this rank (PARKSIM_IO_TIMEOUT sets the limit)\n";
-    ignored = write(STDERR_FILENO, c, sizeof c - 1);
-    (void)ignored;
-    _exit(EXIT_RUNTIME);
-}
-
 /* A failed collective HDF5 call (dataset creation, a write) may have failed
  * on this rank only, while the others wait inside the library for it (seen
  * with a full disk: one rank's chunk allocation fails, the other's does not).
@@ -124,92 +76,6 @@ static _Noreturn void fail_fast(const char *tmp, const char *ckdir, int have_ckp
                         "continue from them\n", ckdir);
     sim_error("rank %d: stopping all ranks after the HDF5 failure above (exit code %d)", par_rank(), EXIT_RUNTIME);
     par_abort(EXIT_RUNTIME);
-}
-
-static void io_watchdog(unsigned secs, const char *what)
-{
-    if (secs == 0 || !what) {
-        alarm(0);
-        return;
-    }
-    snprintf(g_watch_what, sizeof g_watch_what, "%s", what);
-    g_watch_secs = secs;
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_watchdog;
-    sigemptyset(&sa.sa_mask);
-    if (sigaction(SIGALRM, &sa, NULL) == 0) alarm(secs);
-}
-
-static int install_stop_handlers(void)
-{
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_stop_signal;
-    sigemptyset(&sa.sa_mask);
-    sa.sa_flags = SA_RESTART;
-    return sigaction(SIGTERM, &sa, NULL) == 0 && sigaction(SIGUSR1, &sa, NULL) == 0;
-}
-
-/* Free bytes for an unprivileged writer in the directory of `path`; -1 if unknown. */
-static double free_bytes_near(const char *path)
-{
-    char dir[PS_PATH_MAX + 16];
-    path_dir(path, dir, sizeof dir);
-    struct statvfs sv;
-    if (statvfs(dir, &sv) != 0) return -1;
-    return (double)sv.f_bavail * (double)sv.f_frsize;
-}
-
-/* MemAvailable from /proc/meminfo in bytes; -1 if unknown. */
-static double mem_available(void)
-{
-    FILE *fp = fopen("/proc/meminfo", "r");
-    if (!fp) return -1;
-    char line[256];
-    double kb = -1;
-    while (fgets(line, sizeof line, fp))
-        if (!strncmp(line, "MemAvailable:", 13)) kb = strtod(line + 13, NULL);
-    fclose(fp);
-    return kb < 0 ? -1 : kb * 1024;
-}
-
-/* Rank 0, before anything is allocated or created: refuse a run whose result
- * buffers cannot fit in memory or whose results cannot fit on the disk, with
- * the numbers, instead of an out-of-memory kill or a full disk hours later. */
-static SimStatus check_resources(const Scenario *sc, const OutDims *d, int size)
-{
-    double rep = (double)replicate_out_bytes(&sc->p, d->P);
-    double buf = rep * d->cap * size; /* all ranks, as if on one node */
-    double avail = mem_available();
-    if (avail > 0 && buf > 0.8 * avail) {
-        sim_error("the result buffers need %.0f MB (%d rank%s x %d replicates per write x %.2f MB per replicate) but "
-                  "only %.0f MB of memory is available; lower run.chunk_replicates%s or use fewer ranks per node",
-                  buf / 1e6, size, size > 1 ? "s" : "", d->cap, rep / 1e6, avail / 1e6,
-                  d->monthly ? ", set output.monthly=false" : "");
-        return SIM_EINVAL;
-    }
-    return SIM_OK;
-}
-
-/* The checkpoint holds every replicate uncompressed; the output holds them
- * once more (compressed by an unknown factor, or uncompressed at
- * output.compression=0). Refuse only what certainly cannot fit. */
-static SimStatus check_disk(const RunOptions *opt, const Scenario *sc, const OutDims *d, long tasks, int restored)
-{
-    if (getenv("PARKSIM_TEST_NO_DISK_CHECK")) return SIM_OK; /* lets a test reach a real ENOSPC */
-    double rep = (double)replicate_out_bytes(&sc->p, d->P);
-    double left = (double)(tasks - restored);
-    double need = rep * left + (d->compression > 0 ? 0 : rep * (double)tasks);
-    double fr = free_bytes_near(opt->out_path);
-    if (fr >= 0 && need > fr) {
-        sim_error("%s: not enough disk space: %d replicates need at least %.1f MB (%.3f MB each in the checkpoint%s) "
-                  "but %.1f MB are free; free space, write elsewhere with -o, or run fewer replicates",
-                  opt->out_path, (int)(tasks - restored), need / 1e6, rep / 1e6,
-                  d->compression > 0 ? "" : ", and as much again in the uncompressed output", fr / 1e6);
-        return SIM_EINVAL;
-    }
-    return SIM_OK;
 }
 
 /* Which assignment a job uses. Sweeps default to the dynamic one: their
@@ -281,253 +147,355 @@ static long next_static(long lo, long hi, int rank, int B, int n)
     return n < B && t < hi ? t : -1;
 }
 
-static SimStatus ensemble_exec(const Scenario *sc, const Sweep *sw, RunOptions *opt)
-{
-    const Params *p = &sc->p;
-    int rank = par_rank(), size = par_size();
+/* The state of one run or sweep, from exec_prepare() to exec_finish(). */
+typedef struct {
+    const Scenario *sc;
+    const Sweep *sw;          /* NULL for a single run */
+    RunOptions *opt;
+    const Params *p;
+    int rank, size;
     OutDims d;
-    d.R = p->run.replicates;
-    d.Q = sw ? (int)sw->points : 0;
-    d.Y = params_assess_years(p);
-    d.T = params_months(p);
-    d.P = sc->n_parks;
-    d.G = p->assessment.n_groups;
-    d.M = METRIC_COUNT;
-    d.L = LEVER_COUNT;
-    long tasks = (long)(d.Q > 0 ? d.Q : 1) * d.R;
+    long tasks;
+    int dynamic;              /* dynamic assignment (use_dynamic()) */
+    char tmp[PS_PATH_MAX + 16], ckdir[PS_PATH_MAX + 16];
+    /* work buffers */
+    ReplicateOut batch;       /* this rank's results of the round */
+    int *rows;                /* their tasks */
+    uint64_t *pdig;           /* sweep: digest of each point */
+    Params *pp;               /* sweep: the current point's parameters */
+    long cur_point;
+    Sched *sch;
+    Ckpt *ck;
+    Output *out;
+    TaskOrder ord;
+    int rounds_a, rounds;     /* rounds over missing tasks; all rounds */
+    /* progress */
+    SimStatus st;             /* this rank's status; agreed on at each round's end */
+    int restored, computed, out_created, stopped;
+    double t0, t_last, t_loop, t_write, t_busy, firm_steps, t_ckpt;
+    uint64_t digest;
+} Exec;
+
+static void free_work(Exec *x)
+{
+    replicate_out_free(&x->batch);
+    free(x->rows);
+    free(x->pp);
+    sched_free(x->sch);
+    x->rows = NULL, x->pp = NULL, x->sch = NULL;
+}
+
+/* The run's size, refusals (existing output, memory, disk), work buffers and
+ * checkpoint, before any output is created. Returns the status to end the
+ * run with if it cannot start (everything allocated then freed again). */
+static SimStatus exec_prepare(Exec *x, const Scenario *sc, const Sweep *sw, RunOptions *opt)
+{
+    memset(x, 0, sizeof *x);
+    x->sc = sc, x->sw = sw, x->opt = opt;
+    const Params *p = x->p = &sc->p;
+    int rank = x->rank = par_rank(), size = x->size = par_size();
+    OutDims *d = &x->d;
+    d->R = p->run.replicates;
+    d->Q = sw ? (int)sw->points : 0;
+    d->Y = params_assess_years(p);
+    d->T = params_months(p);
+    d->P = sc->n_parks;
+    d->G = p->assessment.n_groups;
+    d->M = METRIC_COUNT;
+    d->L = LEVER_COUNT;
+    long tasks = x->tasks = (long)(d->Q > 0 ? d->Q : 1) * d->R;
     if (tasks > INT32_MAX) {
         if (rank == 0)
             sim_error("%ld points x %d replicates = %ld tasks; at most %d fit in one file: use fewer points or replicates, "
-                      "or split the sweep", (long)d.Q, d.R, tasks, INT32_MAX);
+                      "or split the sweep", (long)d->Q, d->R, tasks, INT32_MAX);
         return SIM_EINVAL;
     }
     /* Round share: at most chunk_replicates per rank, and no more than an
      * even share, so that small runs still use every rank. A rank may hold
      * up to twice its share when others are slower (dynamic assignment). */
     long share = (tasks + size - 1) / size;
-    d.B = p->run.chunk_replicates < share ? p->run.chunk_replicates : (int)share;
-    int dynamic = use_dynamic(size, sw);
-    d.cap = dynamic ? 2 * d.B : d.B;
-    d.monthly = p->output.monthly;
-    d.compression = p->output.compression;
+    d->B = p->run.chunk_replicates < share ? p->run.chunk_replicates : (int)share;
+    x->dynamic = use_dynamic(size, sw);
+    d->cap = x->dynamic ? 2 * d->B : d->B;
+    d->monthly = p->output.monthly;
+    d->compression = p->output.compression;
     opt->interrupted = 0;
 
-    char tmp[PS_PATH_MAX + 16], ckdir[PS_PATH_MAX + 16];
-    snprintf(tmp, sizeof tmp, "%s.partial", opt->out_path);
-    snprintf(ckdir, sizeof ckdir, "%s.ckpt", opt->out_path);
+    snprintf(x->tmp, sizeof x->tmp, "%s.partial", opt->out_path);
+    snprintf(x->ckdir, sizeof x->ckdir, "%s.ckpt", opt->out_path);
 
     /* Refuse to clobber, and refuse what cannot fit, before any work. */
     int st_i = SIM_OK;
     if (rank == 0) {
         struct stat sb;
-        if (!opt->force && stat(opt->out_path, &sb) == 0) {
-            sim_error("%s exists; use --force to replace it (or choose another name with -o)", opt->out_path);
-            st_i = SIM_EEXIST;
-        } else {
-            st_i = check_resources(sc, &d, size);
-        }
+        if (!opt->force && stat(opt->out_path, &sb) == 0)
+            st_i = sim_fail(SIM_EEXIST, "%s exists; use --force to replace it (or choose another name with -o)",
+                            opt->out_path);
+        else
+            st_i = resources_check_memory(sc, d, size);
     }
     par_bcast_bytes(&st_i, sizeof st_i);
     if (st_i != SIM_OK) return (SimStatus)st_i;
 
-    ReplicateOut batch;
-    Output *out = NULL;
-    Ckpt *ck = NULL;
     /* At least two rows, so that the checkpoint can learn a replicate's layout. */
-    SimStatus st = replicate_out_alloc(&batch, p, d.P, d.cap > 1 ? d.cap : 2);
-    int *rows = malloc((size_t)d.cap * sizeof *rows);
-    uint64_t *pdig = sw ? calloc((size_t)d.Q, sizeof *pdig) : NULL;
-    Params *pp = sw ? malloc(sizeof *pp) : NULL;
-    Sched *sch = sched_new(d.cap);
-    if (!rows || (sw && (!pdig || !pp)) || !sch) st = SIM_ENOMEM;
-#define FREE_WORK() do { replicate_out_free(&batch); free(rows); free(pdig); free(pp); sched_free(sch); } while (0)
+    SimStatus st = replicate_out_alloc(&x->batch, p, d->P, d->cap > 1 ? d->cap : 2);
+    x->rows = malloc((size_t)d->cap * sizeof *x->rows);
+    x->pdig = sw ? calloc((size_t)d->Q, sizeof *x->pdig) : NULL;
+    x->pp = sw ? malloc(sizeof *x->pp) : NULL;
+    x->sch = sched_new(d->cap);
+    if (!x->rows || (sw && (!x->pdig || !x->pp)) || !x->sch) st = SIM_ENOMEM;
     if (!par_all_ok(st == SIM_OK)) {
-        if (st != SIM_OK) sim_error("rank %d: out of memory for %d replicates of results", rank, d.cap);
-        FREE_WORK();
+        if (st != SIM_OK) sim_error("rank %d: out of memory for %d replicates of results", rank, d->cap);
+        free_work(x);
+        free(x->pdig);
         return SIM_ENOMEM;
     }
     uint64_t sd = fnv(FNV0, sc->resolved, strlen(sc->resolved));
     sd = fnv(sd, sc->parks_csv ? sc->parks_csv : "", sc->parks_csv ? strlen(sc->parks_csv) : 0);
     if (sw) sd = fnv(sd, sw->text, strlen(sw->text));
     CkptKey key = {sd, p->run.seed, (int)tasks};
-    st = ckpt_begin(&ck, ckdir, &key, opt->resume, opt->force, &batch, p, d.P);
+    st = ckpt_begin(&x->ck, x->ckdir, &key, opt->resume, opt->force, &x->batch, p, d->P);
     if (st != SIM_OK) {
-        ckpt_end(ck, 0);
-        FREE_WORK();
+        ckpt_end(x->ck, 0);
+        free_work(x);
+        free(x->pdig);
         return st;
     }
-    int restored = ckpt_restored(ck);
-    st_i = rank == 0 ? check_disk(opt, sc, &d, tasks, restored) : SIM_OK;
+    x->restored = ckpt_restored(x->ck);
+    st_i = rank == 0 ? resources_check_disk(opt->out_path, sc, d, tasks, x->restored) : SIM_OK;
     par_bcast_bytes(&st_i, sizeof st_i);
     if (st_i != SIM_OK) {
-        ckpt_end(ck, restored == 0); /* a directory made just now goes again */
-        FREE_WORK();
+        ckpt_end(x->ck, x->restored == 0); /* a directory made just now goes again */
+        free_work(x);
+        free(x->pdig);
         return (SimStatus)st_i;
     }
-    if (!install_stop_handlers()) sim_warn("cannot install the SIGTERM/SIGUSR1 handlers: %s", strerror(errno));
+    if (!signals_install_stop()) sim_warn("cannot install the SIGTERM/SIGUSR1 handlers: %s", strerror(errno));
+    return SIM_OK;
+}
 
-    if (rank == 0 && !opt->quiet) {
-        double mb = (double)replicate_out_bytes(p, d.P) * d.cap / 1e6;
-        if (sw)
-            fprintf(stderr, "parksim: sweep %s: %d points (%s) x %d replicates x %d parks x %d months on %d rank%s\n",
-                    sw->path, d.Q, design_names[sw->design], d.R, d.P, d.T, size, size > 1 ? "s" : "");
-        else
-            fprintf(stderr, "parksim: %s: %d replicates x %d parks x %d months on %d rank%s\n", p->name, d.R, d.P, d.T,
-                    size, size > 1 ? "s" : "");
-        fprintf(stderr, "parksim: %d %s per rank per write (up to %d), %.1f MB of results per rank\n", d.B,
-                sw ? "tasks" : "replicates", d.cap, mb);
-        if (restored)
-            fprintf(stderr, "parksim: resuming from %s: %d of %ld %s restored, %ld to compute\n", ckdir, restored, tasks,
-                    sw ? "tasks" : "replicates", tasks - restored);
-    }
+/* Rank 0: what the run is about to do. */
+static void exec_banner(const Exec *x)
+{
+    const OutDims *d = &x->d;
+    const Sweep *sw = x->sw;
+    int size = x->size;
+    double mb = (double)replicate_out_bytes(x->p, d->P) * d->cap / 1e6;
+    if (sw)
+        fprintf(stderr, "parksim: sweep %s: %d points (%s) x %d replicates x %d parks x %d months on %d rank%s\n",
+                sw->path, d->Q, design_names[sw->design], d->R, d->P, d->T, size, size > 1 ? "s" : "");
+    else
+        fprintf(stderr, "parksim: %s: %d replicates x %d parks x %d months on %d rank%s\n", x->p->name, d->R, d->P,
+                d->T, size, size > 1 ? "s" : "");
+    fprintf(stderr, "parksim: %d %s per rank per write (up to %d), %.1f MB of results per rank\n", d->B,
+            sw ? "tasks" : "replicates", d->cap, mb);
+    if (x->restored)
+        fprintf(stderr, "parksim: resuming from %s: %d of %ld %s restored, %ld to compute\n", x->ckdir, x->restored,
+                x->tasks, sw ? "tasks" : "replicates", x->tasks - x->restored);
+}
 
-    st = out_create(&out, tmp, &d);
-    if (st != SIM_OK && out_file_created(out)) fail_fast(tmp, ckdir, restored);
-    int out_created = st == SIM_OK, io_broken = 0, computed = 0, stopped = 0;
-    double t0 = par_wtime(), t_last = t0, t_loop = 0, t_write = 0, t_busy = 0, firm_steps = 0, t_ckpt = t0;
-    uint64_t digest = 0;
-    ErrBuf errmsg = {""};
-    long per_round = (long)size * d.B, cur_point = -1;
-    TaskOrder ord;
-    if (task_order(&ord, ck, tasks) != 0) st = SIM_ENOMEM;
-    long n_missing = ord.n_missing;
-    int rounds_a = (int)((n_missing + per_round - 1) / per_round);
-    int rounds = rounds_a + (int)((tasks - n_missing + per_round - 1) / per_round);
-    for (int k = 0; k < rounds && par_all_ok(st == SIM_OK); k++) {
-        /* Positions, not tasks: the tasks missing from the checkpoint come
-         * first (rounds_a rounds), the restored ones after, and no round
-         * spans both, so positions map to increasing tasks within a round. */
-        long lo = k < rounds_a ? k * per_round : n_missing + (long)(k - rounds_a) * per_round;
-        long end = k < rounds_a ? n_missing : tasks;
-        long hi = lo + per_round < end ? lo + per_round : end;
-        int n = 0;
-        double ta = par_wtime();
-        sched_round(sch, lo, hi);
-        long pos, t;
-        /* After a failure the rank still takes its tasks (and drops them), so
-         * that the round ends everywhere and the failure is agreed on below. */
-        while ((pos = dynamic ? sched_next(sch) : next_static(lo, hi, rank, d.B, n)) >= 0) {
-            t = task_at(&ord, pos);
-            if (st != SIM_OK) {
-                n++;
-                continue;
-            }
-            ReplicateOut v = replicate_out_view(&batch, p, d.P, n);
-            int task = (int)t, rep = (int)(t % d.R);
-            long point = t / d.R;
-            double tc = par_wtime();
-            if (ckpt_has(ck, task)) {
-                st = ckpt_load(ck, task, &v);
-            } else {
-                const Params *pt = p;
-                if (sw) {
-                    if (point != cur_point) sweep_point_params(sw, p, point, pp);
-                    cur_point = point;
-                    pt = pp;
-                }
-                st = replicate_run(pt, sc->parks, d.P, (uint32_t)rep, &v, &errmsg);
-                if (st != SIM_OK) sim_error("rank %d: %s", rank, errmsg.msg);
-                if (st == SIM_OK) {
-                    computed++;
-                    for (int i = 0; i < d.T * d.P; i++) firm_steps += v.m_firms[i];
-                    st = ckpt_append(ck, task, &v);
-                }
-            }
-            t_busy += par_wtime() - tc;
-            if (st == SIM_OK) {
-                uint64_t h = replicate_digest(&d, &v, rep);
-                digest += h;
-                if (pdig) pdig[point] += h;
-            }
-            rows[n++] = task;
+/* Create the output and plan the rounds; a failure here is carried in x->st
+ * into the rounds, where all ranks agree on it. */
+static void exec_start(Exec *x)
+{
+    x->st = out_create(&x->out, x->tmp, &x->d);
+    if (x->st != SIM_OK && out_file_created(x->out)) fail_fast(x->tmp, x->ckdir, x->restored);
+    x->out_created = x->st == SIM_OK;
+    x->t0 = x->t_last = x->t_ckpt = par_wtime();
+    x->cur_point = -1;
+    if (task_order(&x->ord, x->ck, x->tasks) != 0) x->st = SIM_ENOMEM;
+    long per_round = (long)x->size * x->d.B, n_missing = x->ord.n_missing;
+    x->rounds_a = (int)((n_missing + per_round - 1) / per_round);
+    x->rounds = x->rounds_a + (int)((x->tasks - n_missing + per_round - 1) / per_round);
+}
+
+/* Compute (or restore from the checkpoint) task position `pos` into row n of
+ * the batch. */
+static void exec_task(Exec *x, long pos, int n)
+{
+    const Params *p = x->p;
+    long t = task_at(&x->ord, pos);
+    ReplicateOut v = replicate_out_view(&x->batch, p, x->d.P, n);
+    int task = (int)t, rep = (int)(t % x->d.R);
+    long point = t / x->d.R;
+    double tc = par_wtime();
+    if (ckpt_has(x->ck, task)) {
+        x->st = ckpt_load(x->ck, task, &v);
+    } else {
+        const Params *pt = p;
+        if (x->sw) {
+            if (point != x->cur_point) sweep_point_params(x->sw, p, point, x->pp);
+            x->cur_point = point;
+            pt = x->pp;
         }
-        /* The agreement is also the round's barrier: waiting for a slower rank
-         * counts as loop time (imbalance), not as output. */
-        int round_ok = par_all_ok(st == SIM_OK);
-        double tb = par_wtime();
-        t_loop += tb - ta;
-        if (!round_ok) break;
-        io_watchdog(opt->io_timeout, "writing a batch");
-        st = out_write_rows(out, rows, n, &batch);
-        io_watchdog(0, NULL);
-        if (st != SIM_OK) fail_fast(tmp, ckdir, restored || computed);
-        t_write += par_wtime() - tb;
-        if (rank == 0) progress(opt, (int)hi, (int)tasks, t0, &t_last, 0);
-        if (!par_all_ok(st == SIM_OK)) break;
-        ckpt_test_hook("after-batch", k + 1);
-        /* A safe point: every rank has finished and written the round. Rank 0
-         * owns the clock; a signal on any rank counts. */
-        int want = g_stop_signal ? 2 : (rank == 0 && opt->checkpoint_every >= 0 && par_wtime() - t_ckpt >= opt->checkpoint_every);
-        want = par_max_int(want);
-        if (want && k + 1 < rounds) {
-            st = ckpt_commit(ck);
-            t_ckpt = par_wtime();
-            if (st != SIM_OK) break;
-            if (want == 2) {
-                stopped = 1;
-                break;
-            }
+        ErrBuf err = {""};
+        x->st = replicate_run(pt, x->sc->parks, x->d.P, (uint32_t)rep, &v, &err);
+        if (x->st != SIM_OK) sim_error("rank %d: %s", x->rank, err.msg);
+        if (x->st == SIM_OK) {
+            x->computed++;
+            for (int i = 0; i < x->d.T * x->d.P; i++) x->firm_steps += v.m_firms[i];
+            x->st = ckpt_append(x->ck, task, &v);
         }
     }
-    free(ord.span);
+    x->t_busy += par_wtime() - tc;
+    if (x->st == SIM_OK) {
+        uint64_t h = replicate_digest(&x->d, &v, rep);
+        x->digest += h;
+        if (x->pdig) x->pdig[point] += h;
+    }
+    x->rows[n] = task;
+}
+
+/* Round k: compute this rank's tasks, write them collectively, and commit the
+ * checkpoint when it is due or a stop signal came. Returns 1 if the run stops
+ * here (a failure on some rank, or a stop signal), 0 to go on. */
+static int exec_round(Exec *x, int k)
+{
+    /* Positions, not tasks: the tasks missing from the checkpoint come
+     * first (rounds_a rounds), the restored ones after, and no round
+     * spans both, so positions map to increasing tasks within a round. */
+    long per_round = (long)x->size * x->d.B, n_missing = x->ord.n_missing;
+    long lo = k < x->rounds_a ? k * per_round : n_missing + (long)(k - x->rounds_a) * per_round;
+    long end = k < x->rounds_a ? n_missing : x->tasks;
+    long hi = lo + per_round < end ? lo + per_round : end;
+    int n = 0;
+    double ta = par_wtime();
+    sched_round(x->sch, lo, hi);
+    long pos;
+    /* After a failure the rank still takes its tasks (and drops them), so
+     * that the round ends everywhere and the failure is agreed on below. */
+    while ((pos = x->dynamic ? sched_next(x->sch) : next_static(lo, hi, x->rank, x->d.B, n)) >= 0) {
+        if (x->st == SIM_OK) exec_task(x, pos, n);
+        n++;
+    }
+    /* The agreement is also the round's barrier: waiting for a slower rank
+     * counts as loop time (imbalance), not as output. */
+    int round_ok = par_all_ok(x->st == SIM_OK);
+    double tb = par_wtime();
+    x->t_loop += tb - ta;
+    if (!round_ok) return 1;
+    watchdog_arm(x->opt->io_timeout, "writing a batch");
+    x->st = out_write_rows(x->out, x->rows, n, &x->batch);
+    watchdog_arm(0, NULL);
+    if (x->st != SIM_OK) fail_fast(x->tmp, x->ckdir, x->restored || x->computed);
+    x->t_write += par_wtime() - tb;
+    if (x->rank == 0) progress(x->opt, (int)hi, (int)x->tasks, x->t0, &x->t_last, 0);
+    if (!par_all_ok(x->st == SIM_OK)) return 1;
+    ckpt_test_hook("after-batch", k + 1);
+    /* A safe point: every rank has finished and written the round. Rank 0
+     * owns the clock; a signal on any rank counts. */
+    int want = signals_stop_requested() ? 2
+             : (x->rank == 0 && x->opt->checkpoint_every >= 0 && par_wtime() - x->t_ckpt >= x->opt->checkpoint_every);
+    want = par_max_int(want);
+    if (want && k + 1 < x->rounds) {
+        x->st = ckpt_commit(x->ck);
+        x->t_ckpt = par_wtime();
+        if (x->st != SIM_OK) return 1;
+        if (want == 2) {
+            x->stopped = 1;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* After the rounds: commit the checkpoint, free the work buffers and close
+ * the output collectively. Returns whether every rank succeeded; sets
+ * *io_broken if the close failed on this rank. Does not return after a
+ * failure during the rounds (see below). */
+static int exec_close(Exec *x, int *io_broken)
+{
+    free(x->ord.span);
     /* Everything computed goes into the checkpoint before the finishing pass,
      * so that a failure there costs no computation. */
-    if (!io_broken && par_all_ok(st == SIM_OK) && !stopped) st = ckpt_commit(ck);
-    replicate_out_free(&batch);
-    free(rows);
-    free(pp);
-    sched_free(sch);
-    rows = NULL, pp = NULL, sch = NULL;
+    if (par_all_ok(x->st == SIM_OK) && !x->stopped) x->st = ckpt_commit(x->ck);
+    free_work(x);
     /* After a failure on any rank, the ranks' HDF5 states may differ (a write
      * that failed on one rank only, data cached on another), and the
      * collective close would then wait in different barriers for ever (seen
      * with a full disk). The unfinished file is useless: remove it and stop
      * every rank instead of closing it. */
-    if (!par_all_ok(st == SIM_OK) && out_created) {
-        if (rank == 0) {
-            if (unlink(tmp) != 0 && errno != ENOENT)
-                sim_warn("could not remove the unfinished file %s: %s", tmp, strerror(errno));
-            if (restored || computed)
+    if (!par_all_ok(x->st == SIM_OK) && x->out_created) {
+        if (x->rank == 0) {
+            if (unlink(x->tmp) != 0 && errno != ENOENT)
+                sim_warn("could not remove the unfinished file %s: %s", x->tmp, strerror(errno));
+            if (x->restored || x->computed)
                 fprintf(stderr, "parksim: replicates already committed to the checkpoint %s are kept; rerun with "
-                                "--resume to continue from them\n", ckdir);
+                                "--resume to continue from them\n", x->ckdir);
             sim_error("stopping all ranks after the failure above (exit code %d)", EXIT_RUNTIME);
         }
         par_abort(EXIT_RUNTIME);
     }
-    io_watchdog(opt->io_timeout, "closing the output file");
-    SimStatus cst = out_close(out);
-    io_watchdog(0, NULL);
-    if (cst != SIM_OK && out_created) io_broken = 1;
-    if (st == SIM_OK) st = cst;
-    int ok = par_all_ok(st == SIM_OK);
+    watchdog_arm(x->opt->io_timeout, "closing the output file");
+    SimStatus cst = out_close(x->out);
+    watchdog_arm(0, NULL);
+    *io_broken = cst != SIM_OK && x->out_created;
+    if (x->st == SIM_OK) x->st = cst;
+    return par_all_ok(x->st == SIM_OK);
+}
+
+/* The run's totals over all ranks. */
+typedef struct {
+    double loop_max, write_max, steps_total, rss, busy_max, busy_min, busy_sum;
+    int computed_all;
+} Totals;
+
+/* Rank 0: the final progress line and the run's summary on stdout. */
+static void exec_report(const Exec *x, const Totals *tt)
+{
+    const OutDims *d = &x->d;
+    double t_last = x->t_last;
+    progress(x->opt, (int)x->tasks, (int)x->tasks, x->t0, &t_last, 1);
+    /* loop time is the slowest rank's; the rate per core divides by ranks */
+    double rate = tt->loop_max > 0 ? tt->steps_total / tt->loop_max / x->size : 0;
+    fprintf(stderr, "parksim: wrote %s\n", x->opt->out_path);
+    printf("scenario: %s\noutput: %s\nreplicates: %d\nranks: %d\nresult_digest: %016llx\n"
+           "replicates_computed: %d\nreplicates_restored: %d\n"
+           "enterprise_steps: %.0f\nloop_seconds: %.3f\nwrite_seconds: %.3f\n"
+           "enterprise_steps_per_second_per_core: %.4g\npeak_rss_mb_per_rank: %.1f\n"
+           "busy_seconds_min: %.3f\nbusy_seconds_max: %.3f\nload_balance: %.4f\nschedule: %s\n",
+           x->p->name, x->opt->out_path, d->R, x->size, (unsigned long long)x->digest, tt->computed_all, x->restored,
+           tt->steps_total, tt->loop_max, tt->write_max, rate, tt->rss, tt->busy_min, tt->busy_max,
+           tt->loop_max > 0 ? tt->busy_sum / x->size / tt->loop_max : 1.0, x->dynamic ? "dynamic" : "static");
+    if (x->sw) printf("sweep_points: %d\nsweep_design: %s\n", d->Q, design_names[x->sw->design]);
+    fflush(stdout);
+}
+
+/* Close the output, agree on the outcome, and on rank 0 finish the file
+ * (out_finalize) and rename it into place; then end the checkpoint and
+ * report. Returns the run's status, the same on every rank. */
+static SimStatus exec_finish(Exec *x)
+{
+    int rank = x->rank, io_broken;
+    int ok = exec_close(x, &io_broken);
 
     /* Everything below: rank 0 finishes and renames; other ranks wait for the verdict. */
-    double loop_max = par_max_double(t_loop), write_max = par_max_double(t_write);
-    double steps_total = par_sum_double(firm_steps);
-    double rss = par_max_double(rss_mb("VmHWM:"));
-    int computed_all = (int)par_sum_double(computed);
-    double busy_max = par_max_double(t_busy), busy_min = -par_max_double(-t_busy), busy_sum = par_sum_double(t_busy);
-    digest = par_sum_u64(digest);
-    if (pdig) par_sum_u64_array(pdig, (size_t)d.Q);
-    st_i = ok ? SIM_OK : (st != SIM_OK ? st : SIM_EIO);
+    Totals tt;
+    tt.loop_max = par_max_double(x->t_loop), tt.write_max = par_max_double(x->t_write);
+    tt.steps_total = par_sum_double(x->firm_steps);
+    tt.rss = par_max_double(resources_rss_mb("VmHWM:"));
+    tt.computed_all = (int)par_sum_double(x->computed);
+    tt.busy_max = par_max_double(x->t_busy), tt.busy_min = -par_max_double(-x->t_busy);
+    tt.busy_sum = par_sum_double(x->t_busy);
+    x->digest = par_sum_u64(x->digest);
+    if (x->pdig) par_sum_u64_array(x->pdig, (size_t)x->d.Q);
+    int st_i = ok ? SIM_OK : (x->st != SIM_OK ? x->st : SIM_EIO);
     if (rank == 0) {
-        if (ok && !stopped) {
-            RunFacts f = {opt->history, opt->scenario_path, size, digest, loop_max, write_max, computed_all, restored,
-                          sw, pdig, busy_min, busy_max};
-            st = out_finalize(tmp, sc, &d, &f);
-            if (st == SIM_OK && rename(tmp, opt->out_path) != 0) {
-                sim_error("cannot rename %s to %s: %s", tmp, opt->out_path, strerror(errno));
-                st = SIM_EIO;
-            }
+        if (ok && !x->stopped) {
+            RunFacts f = {x->opt->history, x->opt->scenario_path, x->size, x->digest, tt.loop_max, tt.write_max,
+                          tt.computed_all, x->restored, x->sw, x->pdig, tt.busy_min, tt.busy_max};
+            SimStatus st = out_finalize(x->tmp, x->sc, &x->d, &f);
+            if (st == SIM_OK && rename(x->tmp, x->opt->out_path) != 0)
+                st = sim_fail(SIM_EIO, "cannot rename %s to %s: %s", x->tmp, x->opt->out_path, strerror(errno));
             st_i = st;
         }
-        if ((st_i != SIM_OK || stopped) && unlink(tmp) != 0 && errno != ENOENT)
-            sim_warn("could not remove the unfinished file %s: %s", tmp, strerror(errno));
+        if ((st_i != SIM_OK || x->stopped) && unlink(x->tmp) != 0 && errno != ENOENT)
+            sim_warn("could not remove the unfinished file %s: %s", x->tmp, strerror(errno));
     }
     par_bcast_bytes(&st_i, sizeof st_i);
-    if (rank == 0 && st_i != SIM_OK && (restored || computed_all))
+    if (rank == 0 && st_i != SIM_OK && (x->restored || tt.computed_all))
         fprintf(stderr, "parksim: replicates already committed to the checkpoint %s are kept; rerun with --resume "
-                        "to continue from them\n", ckdir);
+                        "to continue from them\n", x->ckdir);
     /* After a failed collective write or close, HDF5 may still hold the file
      * open, and MPI_Finalize would make it flush through a broken MPI-IO
      * handle (seen: a segfault in H5F__close_cb). The unfinished file is gone
@@ -536,34 +504,31 @@ static SimStatus ensemble_exec(const Scenario *sc, const Sweep *sw, RunOptions *
         if (rank == 0) sim_error("stopping all ranks after the HDF5 failure above (exit code %d)", EXIT_RUNTIME);
         par_abort(EXIT_RUNTIME);
     }
-    ckpt_end(ck, st_i == SIM_OK && !stopped);
-    if (stopped && st_i == SIM_OK) {
-        opt->interrupted = 1;
+    ckpt_end(x->ck, st_i == SIM_OK && !x->stopped);
+    if (x->stopped && st_i == SIM_OK) {
+        x->opt->interrupted = 1;
         if (rank == 0)
             fprintf(stderr, "parksim: stopped by a signal after a checkpoint: %d of %ld %s are in %s; run again "
                             "with --resume to continue (exit code %d)\n",
-                    restored + computed_all, tasks, sw ? "tasks" : "replicates", ckdir, EXIT_CHECKPOINTED);
-        free(pdig);
-        return SIM_OK;
+                    x->restored + tt.computed_all, x->tasks, x->sw ? "tasks" : "replicates", x->ckdir,
+                    EXIT_CHECKPOINTED);
+    } else if (st_i == SIM_OK && rank == 0 && !x->opt->quiet) {
+        exec_report(x, &tt);
     }
-    if (st_i == SIM_OK && rank == 0 && !opt->quiet) {
-        progress(opt, (int)tasks, (int)tasks, t0, &t_last, 1);
-        /* loop time is the slowest rank's; the rate per core divides by ranks */
-        double rate = loop_max > 0 ? steps_total / loop_max / size : 0;
-        fprintf(stderr, "parksim: wrote %s\n", opt->out_path);
-        printf("scenario: %s\noutput: %s\nreplicates: %d\nranks: %d\nresult_digest: %016llx\n"
-               "replicates_computed: %d\nreplicates_restored: %d\n"
-               "enterprise_steps: %.0f\nloop_seconds: %.3f\nwrite_seconds: %.3f\n"
-               "enterprise_steps_per_second_per_core: %.4g\npeak_rss_mb_per_rank: %.1f\n"
-               "busy_seconds_min: %.3f\nbusy_seconds_max: %.3f\nload_balance: %.4f\nschedule: %s\n",
-               p->name, opt->out_path, d.R, size, (unsigned long long)digest, computed_all, restored, steps_total,
-               loop_max, write_max, rate, rss, busy_min, busy_max, loop_max > 0 ? busy_sum / size / loop_max : 1.0,
-               dynamic ? "dynamic" : "static");
-        if (sw) printf("sweep_points: %d\nsweep_design: %s\n", d.Q, design_names[sw->design]);
-        fflush(stdout);
-    }
-    free(pdig);
+    free(x->pdig);
     return (SimStatus)st_i;
+}
+
+static SimStatus ensemble_exec(const Scenario *sc, const Sweep *sw, RunOptions *opt)
+{
+    Exec x;
+    SimStatus st = exec_prepare(&x, sc, sw, opt);
+    if (st != SIM_OK) return st;
+    if (x.rank == 0 && !opt->quiet) exec_banner(&x);
+    exec_start(&x);
+    for (int k = 0; k < x.rounds && par_all_ok(x.st == SIM_OK); k++)
+        if (exec_round(&x, k)) break;
+    return exec_finish(&x);
 }
 
 SimStatus ensemble_run(const Scenario *sc, RunOptions *opt) { return ensemble_exec(sc, NULL, opt); }

@@ -17,7 +17,6 @@
 
 #include <hdf5.h>
 #include <hdf5_hl.h>
-#include <mpi.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -138,8 +137,8 @@ struct Output {
  * call, which would clear the current stack. */
 static SimStatus h5fail_stack(const char *what, const char *name, hid_t stack)
 {
-    fprintf(stderr, "parksim: error: rank %d: HDF5 could not %s%s%s; library detail follows\n", par_rank(), what,
-            name ? " " : "", name ? name : "");
+    sim_error("rank %d: HDF5 could not %s%s%s; library detail follows", par_rank(), what, name ? " " : "",
+              name ? name : "");
     H5Eprint2(stack >= 0 ? stack : H5E_DEFAULT, stderr);
     if (stack >= 0) H5Eclose_stack(stack);
     return SIM_EIO;
@@ -182,7 +181,7 @@ SimStatus out_create(Output **po, const char *path, const OutDims *d)
 
     H5Eset_auto2(H5E_DEFAULT, NULL, NULL); /* errors are printed by h5fail() */
     hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
-    if (fapl < 0 || H5Pset_fapl_mpio(fapl, MPI_COMM_WORLD, MPI_INFO_NULL) < 0) {
+    if (fapl < 0 || H5Pset_fapl_mpio(fapl, par_comm(), par_io_info()) < 0) {
         o->status = h5fail("set up MPI-IO file access for", path);
         if (fapl >= 0) H5Pclose(fapl);
         return o->status;

@@ -132,7 +132,7 @@ static int parse_duration(const char *s, double *out)
     return 0;
 }
 
-/* Parse argv; returns 0 on success, 2 (after a message) on a usage error. */
+/* Parse argv; returns EXIT_OK on success, else the exit code (after a message). */
 static int parse_args(int argc, char **argv, Args *a)
 {
     memset(a, 0, sizeof *a);
@@ -142,8 +142,8 @@ static int parse_args(int argc, char **argv, Args *a)
     if (!a->sets) { sim_error("out of memory"); return EXIT_RUNTIME; }
     if (argc < 2) { fputs(usage_main, stderr); return EXIT_BADINPUT; }
     a->cmd = argv[1];
-    if (!strcmp(a->cmd, "--help") || !strcmp(a->cmd, "-h")) { a->help = 1; return 0; }
-    if (!strcmp(a->cmd, "--version")) return 0;
+    if (!strcmp(a->cmd, "--help") || !strcmp(a->cmd, "-h")) { a->help = 1; return EXIT_OK; }
+    if (!strcmp(a->cmd, "--version")) return EXIT_OK;
     if (strcmp(a->cmd, "run") && strcmp(a->cmd, "sweep") && strcmp(a->cmd, "validate") && strcmp(a->cmd, "keys") &&
         strcmp(a->cmd, "calibrate")) {
         sim_error("unknown command '%s' (expected run, sweep, validate, calibrate or keys; see parksim --help)", a->cmd);
@@ -197,7 +197,7 @@ static int parse_args(int argc, char **argv, Args *a)
         sim_error("%s: missing %s (see parksim %s --help)", a->cmd, is_sweep ? "SWEEP.yaml" : "SCENARIO.yaml", a->cmd);
         return EXIT_BADINPUT;
     }
-    return 0;
+    return EXIT_OK;
 }
 
 /* PARKSIM_IO_TIMEOUT: seconds before a stuck collective write or close stops
@@ -299,19 +299,21 @@ int main(int argc, char **argv)
      * answered before MPI starts, so a typo never depends on the MPI runtime
      * starting (a singleton MPI_Init launches a helper daemon). Only the
      * launcher's rank 0 speaks; the others parse the same argv silently. */
+    sim_set_program("parksim");
+    sim_install_gsl_handler();
     int root = launcher_rank() == 0;
     Args a;
     sim_error_silence(!root);
     int code = parse_args(argc, argv, &a);
     sim_error_silence(0);
-    if (code != 0 || a.help || !strcmp(a.cmd, "--version") || !strcmp(a.cmd, "keys")) {
-        if (code == 0 && a.help) {
+    if (code != EXIT_OK || a.help || !strcmp(a.cmd, "--version") || !strcmp(a.cmd, "keys")) {
+        if (code == EXIT_OK && a.help) {
             if (root) fputs(!strcmp(a.cmd, "run") ? usage_run : !strcmp(a.cmd, "sweep") ? usage_sweep
                             : !strcmp(a.cmd, "validate") ? usage_validate
                             : !strcmp(a.cmd, "calibrate") ? usage_calibrate : usage_main, stdout);
-        } else if (code == 0 && !strcmp(a.cmd, "--version")) {
+        } else if (code == EXIT_OK && !strcmp(a.cmd, "--version")) {
             if (root) printf("parksim %s (build %s)\n", PARKSIM_VERSION, PARKSIM_BUILD);
-        } else if (code == 0) {
+        } else if (code == EXIT_OK) {
             if (root) config_print_keys_markdown(stdout);
         }
         free(a.sets);

@@ -16,7 +16,7 @@ static void check(int rc, const char *what)
         char msg[MPI_MAX_ERROR_STRING];
         int len = 0;
         if (MPI_Error_string(rc, msg, &len) != MPI_SUCCESS) snprintf(msg, sizeof msg, "code %d", rc);
-        fprintf(stderr, "parksim: error: MPI %s failed: %s\n", what, msg);
+        sim_error("MPI %s failed: %s", what, msg);
         MPI_Abort(MPI_COMM_WORLD, EXIT_RUNTIME);
         abort();
     }
@@ -67,7 +67,7 @@ void par_bcast_alloc(void **buf, size_t *n)
         *n = (size_t)len;
         *buf = len ? malloc(len) : NULL;
         if (len && !*buf) {
-            fprintf(stderr, "parksim: error: rank %d: out of memory receiving %llu bytes\n", par_rank(), len);
+            sim_error("rank %d: out of memory receiving %llu bytes", par_rank(), len);
             par_abort(EXIT_RUNTIME);
         }
     }
@@ -110,6 +110,9 @@ uint64_t par_sum_u64(uint64_t v)
 }
 
 double par_wtime(void) { return MPI_Wtime(); }
+
+MPI_Comm par_comm(void) { return MPI_COMM_WORLD; }
+MPI_Info par_io_info(void) { return MPI_INFO_NULL; }
 
 void par_sum_u64_array(uint64_t *v, size_t n)
 {
@@ -175,8 +178,7 @@ static int serve_one(Sched *s, int wait)
     long req[2];
     check(MPI_Recv(req, 2, MPI_LONG, MPI_ANY_SOURCE, TAG_REQ, MPI_COMM_WORLD, &stt), "MPI_Recv");
     if (req[0] != s->round) {
-        fprintf(stderr, "parksim: error: scheduler: rank %d asked in round %ld during round %ld\n", stt.MPI_SOURCE,
-                req[0], s->round);
+        sim_error("scheduler: rank %d asked in round %ld during round %ld", stt.MPI_SOURCE, req[0], s->round);
         MPI_Abort(MPI_COMM_WORLD, EXIT_RUNTIME);
     }
     if (req[1] <= 0) { /* full: it leaves the round */

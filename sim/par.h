@@ -6,6 +6,7 @@
 #ifndef PARKSIM_PAR_H
 #define PARKSIM_PAR_H
 
+#include <mpi.h> /* for the two handles below, which parallel HDF5 takes */
 #include <stddef.h>
 #include <stdint.h>
 
@@ -30,6 +31,10 @@ double par_sum_double(double v);
 /** Sum mod 2^64 over ranks (collective); order-independent. */
 uint64_t par_sum_u64(uint64_t v);
 double par_wtime(void);
+/** The communicator and the MPI-IO hints of the output file, for parallel
+ *  HDF5 (io_h5.c): no other unit uses MPI itself. */
+MPI_Comm par_comm(void);
+MPI_Info par_io_info(void);
 /** Element-wise sum mod 2^64 over ranks of n values, in place (collective). */
 void par_sum_u64_array(uint64_t *v, size_t n);
 

@@ -109,16 +109,12 @@ static int code_seen(CodeSet *cs, const ParkInfo *parks, const char *code, int i
     return 0;
 }
 
-SimStatus parks_load_csv(const char *path, ParkInfo **parks, int *n_parks, char **text)
+/* The whole park file into *out (malloc'd, NUL-terminated). */
+static SimStatus read_file(const char *path, char **out)
 {
-    *parks = NULL;
-    *n_parks = 0;
-    *text = NULL;
     FILE *fp = fopen(path, "rb");
-    if (!fp) {
-        sim_error("%s: cannot open park file: %s", path, strerror(errno));
-        return SIM_ECONFIG;
-    }
+    if (!fp)
+        return sim_fail(SIM_ECONFIG, "%s: cannot open park file: %s", path, strerror(errno));
     /* Grow the buffer as the file is read: allocating the 64 MiB limit up
      * front cost every load (the fuzzer ran at ~130 inputs/s because of it). */
     size_t bcap = 1 << 16, len = 0, got;
@@ -135,10 +131,99 @@ SimStatus parks_load_csv(const char *path, ParkInfo **parks, int *n_parks, char 
     }
     int rerr = ferror(fp);
     fclose(fp);
-    if (rerr) { sim_error("%s: read error", path); free(buf); return SIM_ECONFIG; }
-    if (len > MAX_BYTES) { sim_error("%s: park file larger than 64 MiB", path); free(buf); return SIM_ECONFIG; }
+    if (rerr) { free(buf); return sim_fail(SIM_ECONFIG, "%s: read error", path); }
+    if (len > MAX_BYTES) { free(buf); return sim_fail(SIM_ECONFIG, "%s: park file larger than 64 MiB", path); }
     buf[len] = '\0';
-    if (strlen(buf) != len) { sim_error("%s: park file contains a NUL byte (not a text file?)", path); free(buf); return SIM_ECONFIG; }
+    if (strlen(buf) != len) {
+        free(buf);
+        return sim_fail(SIM_ECONFIG, "%s: park file contains a NUL byte (not a text file?)", path);
+    }
+    *out = buf;
+    return SIM_OK;
+}
+
+/* One data line (fields f at columns pos, nf of them, the line ll bytes
+ * long) into park `idx` of parks, k, zeroed by the caller: prints every
+ * problem and returns 1 if there was one, 0 if not, -1 if out of memory. */
+static int parse_park(ParkInfo *k, int idx, const ParkInfo *parks, CodeSet *seen, char **f, const int *pos, int nf,
+                      const int *col_of, size_t ll, const char *path, int lineno)
+{
+    int bad = 0;
+#define FIELD(c) (col_of[c] < nf ? f[col_of[c]] : "")
+#define FAIL(c, ...) do { sim_error("%s:%d:%d: column '%s': " __VA_ARGS__); bad = 1; } while (0)
+#define POS(c) (col_of[c] < nf ? pos[col_of[c]] : (int)ll + 1)
+    const char *code = FIELD(C_CODE);
+    if (!*code || strlen(code) >= sizeof k->code) FAIL(C_CODE, "expected an identifier of 1 to %zu bytes, got '%s'", path, lineno, POS(C_CODE), "code", sizeof k->code - 1, code);
+    else strcpy(k->code, code);
+    if (code_seen(seen, parks, code, idx, 0) < 0) return -1;
+    if (!bad && seen->dup) FAIL(C_CODE, "code '%s' already used on an earlier line", path, lineno, POS(C_CODE), "code", code);
+    const char *name = FIELD(C_NAME);
+    if (!*name || strlen(name) >= sizeof k->name) FAIL(C_NAME, "expected a name of 1 to %zu bytes", path, lineno, POS(C_NAME), "name", sizeof k->name - 1);
+    else strcpy(k->name, name);
+    const char *city = FIELD(C_CITY);
+    if (strlen(city) >= sizeof k->city) FAIL(C_CITY, "longer than %zu bytes", path, lineno, POS(C_CITY), "city", sizeof k->city - 1);
+    else strcpy(k->city, city);
+    const char *cls = FIELD(C_CLASS);
+    if (strlen(cls) != 1 || !strchr("LMS", cls[0])) FAIL(C_CLASS, "expected L, M or S, got '%s'", path, lineno, POS(C_CLASS), "class", cls);
+    else k->size_class = cls[0];
+    double v;
+    if (!num(FIELD(C_FIRMS), &v) || v != floor(v) || v < 1 || v > 1e6)
+        FAIL(C_FIRMS, "expected a whole number from 1 to 1000000, got '%s'", path, lineno, POS(C_FIRMS), "firms", FIELD(C_FIRMS));
+    else k->firms = (int)v;
+    if (!num(FIELD(C_REVENUE), &v) || !(v > 0) || v > 1e12)
+        FAIL(C_REVENUE, "expected revenue in CNY 1e4 above 0, got '%s'", path, lineno, POS(C_REVENUE), "revenue", FIELD(C_REVENUE));
+    else k->revenue = v;
+    if (!num(FIELD(C_LAND), &v) || !(v > 0) || v > 1e9)
+        FAIL(C_LAND, "expected land in mu above 0, got '%s'", path, lineno, POS(C_LAND), "land_mu", FIELD(C_LAND));
+    else k->land_mu = v;
+    if (!num(FIELD(C_IDLE), &v) || v < 0 || v >= 1)
+        FAIL(C_IDLE, "expected a fraction in [0, 1), got '%s'", path, lineno, POS(C_IDLE), "idle_share", FIELD(C_IDLE));
+    else k->idle_share = v;
+    if (!num(FIELD(C_INDUSTRIES), &v) || v != floor(v) || v < 1 || v > 50)
+        FAIL(C_INDUSTRIES, "expected a whole number from 1 to 50, got '%s'", path, lineno, POS(C_INDUSTRIES), "industries", FIELD(C_INDUSTRIES));
+    else k->industries = (int)v;
+    if (!num(FIELD(C_SMART), &v) || v != floor(v) || v < 0 || v > 2)
+        FAIL(C_SMART, "expected 0 (初始级), 1 (提升级) or 2 (top), got '%s'", path, lineno, POS(C_SMART), "smart_level", FIELD(C_SMART));
+    else k->smart_level = (int)v;
+    if (!num(FIELD(C_ANCHOR), &v) || v < 0)
+        FAIL(C_ANCHOR, "expected revenue in CNY 1e4 (0 for none), got '%s'", path, lineno, POS(C_ANCHOR), "anchor_revenue", FIELD(C_ANCHOR));
+    else if (k->revenue > 0 && v >= k->revenue)
+        FAIL(C_ANCHOR, "anchor revenue %g must be below the park revenue %g", path, lineno, POS(C_ANCHOR), "anchor_revenue", v, k->revenue);
+    else k->anchor_revenue = v;
+    if (k->anchor_revenue > 0 && k->firms < 2)
+        FAIL(C_FIRMS, "a park with an anchor firm needs at least 2 firms", path, lineno, POS(C_FIRMS), "firms");
+    /* chains: 1..3 names separated by ';' */
+    char chains[256];
+    snprintf(chains, sizeof chains, "%s", FIELD(C_CHAINS));
+    char *cs = NULL;
+    for (char *c = strtok_r(chains, ";", &cs); c; c = strtok_r(NULL, ";", &cs)) {
+        c = trim(c);
+        if (!*c) continue;
+        if (k->n_chains == PARK_MAX_CHAINS) {
+            FAIL(C_CHAINS, "more than %d leading chains", path, lineno, POS(C_CHAINS), "chains", PARK_MAX_CHAINS);
+            break;
+        }
+        if (strlen(c) >= sizeof k->chains[0]) {
+            FAIL(C_CHAINS, "chain name '%s' longer than %zu bytes", path, lineno, POS(C_CHAINS), "chains", c, sizeof k->chains[0] - 1);
+            break;
+        }
+        strcpy(k->chains[k->n_chains++], c);
+    }
+    if (k->n_chains == 0 && !bad) FAIL(C_CHAINS, "expected 1 to %d chain names separated by ';'", path, lineno, POS(C_CHAINS), "chains", PARK_MAX_CHAINS);
+#undef FIELD
+#undef FAIL
+#undef POS
+    return bad;
+}
+
+SimStatus parks_load_csv(const char *path, ParkInfo **parks, int *n_parks, char **text)
+{
+    *parks = NULL;
+    *n_parks = 0;
+    *text = NULL;
+    char *buf = NULL;
+    SimStatus st = read_file(path, &buf);
+    if (st != SIM_OK) return st;
     *text = strdup(buf);
     if (!*text) { free(buf); return SIM_ENOMEM; }
 
@@ -176,76 +261,13 @@ SimStatus parks_load_csv(const char *path, ParkInfo **parks, int *n_parks, char 
         if (*n_parks == cap) {
             cap = cap ? 2 * cap : 32;
             ParkInfo *np = realloc(out, (size_t)cap * sizeof *np);
-            if (!np) { free(out); free(buf); return SIM_ENOMEM; }
+            if (!np) { free(out); free(seen.slot); free(buf); return SIM_ENOMEM; }
             out = np;
         }
         ParkInfo *k = &out[*n_parks];
         memset(k, 0, sizeof *k);
-        int bad = 0;
-#define FIELD(c) (col_of[c] < nf ? f[col_of[c]] : "")
-#define FAIL(c, ...) do { sim_error("%s:%d:%d: column '%s': " __VA_ARGS__); bad = 1; } while (0)
-#define POS(c) (col_of[c] < nf ? pos[col_of[c]] : (int)ll + 1)
-        const char *code = FIELD(C_CODE);
-        if (!*code || strlen(code) >= sizeof k->code) FAIL(C_CODE, "expected an identifier of 1 to %zu bytes, got '%s'", path, lineno, POS(C_CODE), "code", sizeof k->code - 1, code);
-        else strcpy(k->code, code);
-        if (code_seen(&seen, out, code, *n_parks, 0) < 0) { free(out); free(seen.slot); free(buf); return SIM_ENOMEM; }
-        if (!bad && seen.dup) FAIL(C_CODE, "code '%s' already used on an earlier line", path, lineno, POS(C_CODE), "code", code);
-        const char *name = FIELD(C_NAME);
-        if (!*name || strlen(name) >= sizeof k->name) FAIL(C_NAME, "expected a name of 1 to %zu bytes", path, lineno, POS(C_NAME), "name", sizeof k->name - 1);
-        else strcpy(k->name, name);
-        const char *city = FIELD(C_CITY);
-        if (strlen(city) >= sizeof k->city) FAIL(C_CITY, "longer than %zu bytes", path, lineno, POS(C_CITY), "city", sizeof k->city - 1);
-        else strcpy(k->city, city);
-        const char *cls = FIELD(C_CLASS);
-        if (strlen(cls) != 1 || !strchr("LMS", cls[0])) FAIL(C_CLASS, "expected L, M or S, got '%s'", path, lineno, POS(C_CLASS), "class", cls);
-        else k->size_class = cls[0];
-        double v;
-        if (!num(FIELD(C_FIRMS), &v) || v != floor(v) || v < 1 || v > 1e6)
-            FAIL(C_FIRMS, "expected a whole number from 1 to 1000000, got '%s'", path, lineno, POS(C_FIRMS), "firms", FIELD(C_FIRMS));
-        else k->firms = (int)v;
-        if (!num(FIELD(C_REVENUE), &v) || !(v > 0) || v > 1e12)
-            FAIL(C_REVENUE, "expected revenue in CNY 1e4 above 0, got '%s'", path, lineno, POS(C_REVENUE), "revenue", FIELD(C_REVENUE));
-        else k->revenue = v;
-        if (!num(FIELD(C_LAND), &v) || !(v > 0) || v > 1e9)
-            FAIL(C_LAND, "expected land in mu above 0, got '%s'", path, lineno, POS(C_LAND), "land_mu", FIELD(C_LAND));
-        else k->land_mu = v;
-        if (!num(FIELD(C_IDLE), &v) || v < 0 || v >= 1)
-            FAIL(C_IDLE, "expected a fraction in [0, 1), got '%s'", path, lineno, POS(C_IDLE), "idle_share", FIELD(C_IDLE));
-        else k->idle_share = v;
-        if (!num(FIELD(C_INDUSTRIES), &v) || v != floor(v) || v < 1 || v > 50)
-            FAIL(C_INDUSTRIES, "expected a whole number from 1 to 50, got '%s'", path, lineno, POS(C_INDUSTRIES), "industries", FIELD(C_INDUSTRIES));
-        else k->industries = (int)v;
-        if (!num(FIELD(C_SMART), &v) || v != floor(v) || v < 0 || v > 2)
-            FAIL(C_SMART, "expected 0 (初始级), 1 (提升级) or 2 (top), got '%s'", path, lineno, POS(C_SMART), "smart_level", FIELD(C_SMART));
-        else k->smart_level = (int)v;
-        if (!num(FIELD(C_ANCHOR), &v) || v < 0)
-            FAIL(C_ANCHOR, "expected revenue in CNY 1e4 (0 for none), got '%s'", path, lineno, POS(C_ANCHOR), "anchor_revenue", FIELD(C_ANCHOR));
-        else if (k->revenue > 0 && v >= k->revenue)
-            FAIL(C_ANCHOR, "anchor revenue %g must be below the park revenue %g", path, lineno, POS(C_ANCHOR), "anchor_revenue", v, k->revenue);
-        else k->anchor_revenue = v;
-        if (k->anchor_revenue > 0 && k->firms < 2)
-            FAIL(C_FIRMS, "a park with an anchor firm needs at least 2 firms", path, lineno, POS(C_FIRMS), "firms");
-        /* chains: 1..3 names separated by ';' */
-        char chains[256];
-        snprintf(chains, sizeof chains, "%s", FIELD(C_CHAINS));
-        char *cs = NULL;
-        for (char *c = strtok_r(chains, ";", &cs); c; c = strtok_r(NULL, ";", &cs)) {
-            c = trim(c);
-            if (!*c) continue;
-            if (k->n_chains == PARK_MAX_CHAINS) {
-                FAIL(C_CHAINS, "more than %d leading chains", path, lineno, POS(C_CHAINS), "chains", PARK_MAX_CHAINS);
-                break;
-            }
-            if (strlen(c) >= sizeof k->chains[0]) {
-                FAIL(C_CHAINS, "chain name '%s' longer than %zu bytes", path, lineno, POS(C_CHAINS), "chains", c, sizeof k->chains[0] - 1);
-                break;
-            }
-            strcpy(k->chains[k->n_chains++], c);
-        }
-        if (k->n_chains == 0 && !bad) FAIL(C_CHAINS, "expected 1 to %d chain names separated by ';'", path, lineno, POS(C_CHAINS), "chains", PARK_MAX_CHAINS);
-#undef FIELD
-#undef FAIL
-#undef POS
+        int bad = parse_park(k, *n_parks, out, &seen, f, pos, nf, col_of, ll, path, lineno);
+        if (bad < 0) { free(out); free(seen.slot); free(buf); return SIM_ENOMEM; }
         if (!bad && code_seen(&seen, out, k->code, *n_parks, 1) < 0) { free(out); free(seen.slot); free(buf); return SIM_ENOMEM; }
         if (bad) errors++;
         else (*n_parks)++;

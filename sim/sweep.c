@@ -186,40 +186,27 @@ SimStatus sweep_load(Sweep *sw, Scenario *base, const char *path, char *const *s
 {
     memset(sw, 0, sizeof *sw);
     memset(base, 0, sizeof *base);
-    if (snprintf(sw->path, sizeof sw->path, "%s", path) >= (int)sizeof sw->path) {
-        sim_error("%s: path too long", path);
-        return SIM_ECONFIG;
-    }
+    if (snprintf(sw->path, sizeof sw->path, "%s", path) >= (int)sizeof sw->path)
+        return sim_fail(SIM_ECONFIG, "%s: path too long", path);
     char err[1024];
     YNode *root = NULL;
     SimStatus st = ytree_load_file(path, &root, err, sizeof err);
-    if (st != SIM_OK) {
-        sim_error("%s", err);
-        return st == SIM_ENOMEM ? st : SIM_ECONFIG;
-    }
+    if (st != SIM_OK) return sim_fail(st == SIM_ENOMEM ? st : SIM_ECONFIG, "%s", err);
     int errs = parse_file(sw, root);
     ytree_free(root);
     if (errs) return SIM_ECONFIG;
     sw->text = read_text(path);
-    if (!sw->text) {
-        sim_error("%s: cannot read: %s", path, strerror(errno));
-        return SIM_EIO;
-    }
+    if (!sw->text)
+        return sim_fail(SIM_EIO, "%s: cannot read: %s", path, strerror(errno));
     long q = design_count(sw->design, sw->k, sw->n, sw->levels, err, sizeof err);
-    if (q < 1) {
-        sim_error("%s: %s", path, err);
-        return SIM_ECONFIG;
-    }
+    if (q < 1)
+        return sim_fail(SIM_ECONFIG, "%s: %s", path, err);
     sw->points = q;
     sw->values = malloc((size_t)q * (size_t)sw->k * sizeof *sw->values);
-    if (!sw->values) {
-        sim_error("%s: out of memory for %ld points", path, q);
-        return SIM_ENOMEM;
-    }
-    if (design_fill(sw->design, sw->k, sw->n, sw->levels, sw->seed, sw->values, err, sizeof err) != 0) {
-        sim_error("%s: %s", path, err);
-        return SIM_ECONFIG;
-    }
+    if (!sw->values)
+        return sim_fail(SIM_ENOMEM, "%s: out of memory for %ld points", path, q);
+    if (design_fill(sw->design, sw->k, sw->n, sw->levels, sw->seed, sw->values, err, sizeof err) != 0)
+        return sim_fail(SIM_ECONFIG, "%s: %s", path, err);
     for (long i = 0; i < q; i++)
         for (int j = 0; j < sw->k; j++) {
             double *v = &sw->values[i * sw->k + j];
@@ -231,17 +218,13 @@ SimStatus sweep_load(Sweep *sw, Scenario *base, const char *path, char *const *s
     /* The base scenario, then every point as the scenario a user would run
      * for it: base + sets + the point's values as --set key=%.17g (exact). */
     st = config_load(base, sw->scenario, sets, n_sets);
-    if (st != SIM_OK) {
-        sim_error("%s: the base scenario %s is not valid (see above)", path, sw->scenario);
-        return st;
-    }
+    if (st != SIM_OK) return sim_fail(st, "%s: the base scenario %s is not valid (see above)", path, sw->scenario);
     char **all = calloc((size_t)n_sets + (size_t)sw->k, sizeof *all);
     char *buf = malloc((size_t)sw->k * (SWEEP_KEY_MAX + 32));
     Params *direct = malloc(sizeof *direct);
     if (!all || !buf || !direct) {
         free(all); free(buf); free(direct);
-        sim_error("out of memory");
-        return SIM_ENOMEM;
+        return sim_fail(SIM_ENOMEM, "out of memory");
     }
     for (int i = 0; i < n_sets; i++) all[i] = sets[i];
     int bad_points = 0;
