@@ -42,7 +42,7 @@ export OMPI_ALLOW_RUN_AS_ROOT_CONFIRM := 1
 export OMPI_MCA_rmaps_base_oversubscribe := 1
 export OMPI_MCA_btl_vader_single_copy_mechanism := none
 
-.PHONY: all deps deps-r run sensitivity test check asan valgrind fuzz bench docs clean regress-update FORCE
+.PHONY: all deps deps-r run sensitivity test check lint asan valgrind fuzz bench docs clean regress-update FORCE
 
 all: $(PARKSIM) $(PARKSTAT)
 
@@ -126,7 +126,11 @@ sensitivity: deps
 test: deps
 	@$(MAKE) --no-print-directory check
 
-check: all $(TESTS) $(REPLAY)
+# The layer and include rules of docs/DEVELOPING.md, from the #include lines.
+lint:
+	@scripts/lint.sh
+
+check: lint all $(TESTS) $(REPLAY)
 	prove -j2 --exec '' $(addprefix $(BLD)/tests/,$(TEST_NAMES)) tests/*.t
 
 # The suite under AddressSanitizer and UBSan; Open MPI's own leaks suppressed (STACK.md §2).
