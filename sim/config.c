@@ -26,17 +26,9 @@
 
 #define F(field) offsetof(Params, field), sizeof(((Params *)0)->field)
 
-/* The four keys every lever has. */
-#define LEVER_KEYS(key, field, what) \
-    {"levers." key ".start", T_MONTH, F(levers.field.c.start), "start", 0, 0, "YYYY-MM", "First month of the " what " lever"}, \
-    {"levers." key ".end", T_MONTH, F(levers.field.c.end), "end", 0, 0, "YYYY-MM", "Last month of the " what " lever"}, \
-    {"levers." key ".intensity", T_DBL, F(levers.field.c.intensity), "0", 0, 1, "1", "0 off (bit-identical to no lever), 1 full"}, \
-    {"levers." key ".budget", T_DBL, F(levers.field.c.budget), "0", 0, 1e12, "CNY 1e4 a-1", "Provincial budget per year for the " what " lever, split across parks by `targeting`"}, \
-    {"levers." key ".targeting", T_ENUM, F(levers.field.c.targeting), "province", 0, 0, "", "Split of the budget across parks: `province` (as province.allocation), `need`, `equal` or `strongest`"}
-
 /* Sources: [V] verified (DOMAIN-FACTS.md section), [A] assumption. The help
  * text is what `parksim keys` prints into docs/CONFIG.md. */
-static const ParamSpec specs[] = {
+static const ParamSpec specs_before[] = {
     {"scenario.name", T_STR, F(name), "unnamed", 1, 0, "", "Scenario name: default output file name and table row label"},
     {"scenario.description", T_STR, F(description), "", 0, 0, "", "Free text stored in the output"},
     {"scenario.targets", T_STR, F(targets), "2027:6 2028:10", 0, 0, "", "First-tier park targets as YEAR:COUNT pairs (the Jiangxi plan: 6 by 2027, ~10 by 2028) [V §2.3]; stored in the output, where parkstat reads them"},
@@ -142,46 +134,10 @@ static const ParamSpec specs[] = {
     {"smart.coverage_improved", T_DBL, F(smart.coverage[0]), "0.6", 0, 1, "1", "Digital coverage of above-scale firms needed for 提升级 [A]"},
     {"smart.coverage_top", T_DBL, F(smart.coverage[1]), "0.85", 0, 1, "1", "Digital coverage needed for the top level [A]"},
 
-    LEVER_KEYS("mergers", mergers, "M&A"),
-    {"levers.mergers.rate_max", T_DBL, F(levers.mergers.rate_max), "0.15", 0, 12, "a-1", "Acquisition rate of weak firms at full intensity [A]"},
-    {"levers.mergers.same_chain_share_max", T_DBL, F(levers.mergers.same_chain_share_max), "0.9", 0, 1, "1", "Same-chain acquirer share at full intensity [A]"},
-    {"levers.mergers.subsidy_per_deal", T_DBL, F(levers.mergers.subsidy_per_deal), "300", 0, 1e9, "CNY 1e4", "Subsidy paid per lever deal [A]"},
+};
 
-    LEVER_KEYS("revitalisation", revitalisation, "site-revitalisation"),
-    {"levers.revitalisation.clear_rate_max", T_DBL, F(levers.revitalisation.clear_rate_max), "0.5", 0, 12, "a-1", "Idle-site clearing rate at full intensity (吉水 campaign ~40%/yr) [V §3.4]"},
-    {"levers.revitalisation.entry_rate_max", T_DBL, F(levers.revitalisation.entry_rate_max), "1.0", 0, 12, "a-1", "Letting rate of cleared sites at full intensity [A]"},
-    {"levers.revitalisation.gap_fill_share_max", T_DBL, F(levers.revitalisation.gap_fill_share_max), "0.8", 0, 1, "1", "Share of entrants on missing chain links at full intensity [A]"},
-    {"levers.revitalisation.cost_per_mu", T_DBL, F(levers.revitalisation.cost_per_mu), "5", 0, 1e6, "CNY 1e4 mu-1", "Public cost of clearing a mu of idle land [A]"},
-
-    LEVER_KEYS("upgrades", upgrades, "technology-upgrade"),
-    {"levers.upgrades.rate_max", T_DBL, F(levers.upgrades.rate_max), "0.5", 0, 12, "a-1", "Upgrade rate at full intensity (full 规上 coverage by 2027) [A, V §3.5]"},
-    {"levers.upgrades.subsidy_per_upgrade", T_DBL, F(levers.upgrades.subsidy_per_upgrade), "50", 0, 1e9, "CNY 1e4", "Subsidy paid per lever upgrade [A]"},
-
-    LEVER_KEYS("chain", chain, "chain-extension (补链延链)"),
-    {"levers.chain.rate_max", T_DBL, F(levers.chain.rate_max), "1.0", 0, 12, "a-1", "Chain-extension projects per large park-year at full intensity (1 per L park, 0.5 per M park) [A, DOMAIN-FACTS §5.3]"},
-    {"levers.chain.cost_per_project", T_DBL, F(levers.chain.cost_per_project), "2000", 0, 1e9, "CNY 1e4", "Public cost of one chain-extension project (site preparation, incentives) [A]"},
-
-    LEVER_KEYS("cultivation", cultivation, "gradient-cultivation (梯度培育)"),
-    {"levers.cultivation.rate_multiplier_max", T_DBL, F(levers.cultivation.rate_multiplier_max), "2.5", 1, 20, "1", "Promotion hazards are multiplied by up to this at full intensity [A]"},
-    {"levers.cultivation.award_per_promotion", T_DBL, F(levers.cultivation.award_per_promotion), "50", 0, 1e9, "CNY 1e4", "Award paid per lever-induced promotion [A]"},
-
-    LEVER_KEYS("safety", safety, "safety-and-environment (安全环保)"),
-    {"levers.safety.investment_max", T_DBL, F(levers.safety.investment_max), "3000", 0, 1e9, "CNY 1e4 a-1", "Shared-infrastructure investment per park-year at full intensity (wastewater, hazardous waste, monitoring) [A]"},
-    {"levers.safety.compliance_gain_max", T_DBL, F(levers.safety.compliance_gain_max), "0.3", 0, 12, "a-1", "Rate at which inspections and rectification close a firm's compliance gap, at full intensity [A]"},
-
-    LEVER_KEYS("smart", smart, "smart-park (智慧园区)"),
-    {"levers.smart.investment_max", T_DBL, F(levers.smart.investment_max), "1500", 0, 1e9, "CNY 1e4 a-1", "Provincial smart-platform investment per park-year at full intensity [A]"},
-
-    LEVER_KEYS("land", land, "land-efficiency (亩均)"),
-    {"levers.land.forced_exit_rate_max", T_DBL, F(levers.land.forced_exit_rate_max), "0.25", 0, 12, "a-1", "Exit hazard rate of D-class firms at full intensity (0.25 a-1, i.e. forced out with probability 0.22 within a year) [A, DOMAIN-FACTS §5.3]"},
-    {"levers.land.price_penalty_max", T_DBL, F(levers.land.price_penalty_max), "0.05", 0, 1, "a-1", "Differentiated prices (power, water, land tax) on D-class firms, as lost log revenue per year at full intensity [A, mechanism V §3.4]"},
-    {"levers.land.price_penalty_c_share", T_DBL, F(levers.land.price_penalty_c_share), "0.5", 0, 1, "1", "Share of the D-class price penalty that C-class firms pay (differentiated prices reach class C too, V §3.4; the share is [A])"},
-    {"levers.land.compensation_per_mu", T_DBL, F(levers.land.compensation_per_mu), "10", 0, 1e6, "CNY 1e4 mu-1", "Compensation paid per mu of a forced exit [A]"},
-
-    LEVER_KEYS("focus", focus, "focus (≤3 leading industries)"),
-    {"levers.focus.rate_max", T_DBL, F(levers.focus.rate_max), "0.5", 0, 12, "a-1", "Rate (per year) at which a park with too many leading industries drops one, at full intensity [A]"},
-    {"levers.focus.cost_per_industry", T_DBL, F(levers.focus.cost_per_industry), "500", 0, 1e9, "CNY 1e4", "Public cost of dropping one leading industry (relocation support) [A]"},
-
+/* Keys after the levers'. */
+static const ParamSpec specs_after[] = {
     {"province.budget", T_DBL, F(province.budget), "0", 0, 1e12, "CNY 1e4 a-1", "Cap on the levers' total budget each year: if the levers' budgets add up to more, each is scaled down in proportion (0 = no cap)"},
     {"province.allocation", T_ENUM, F(province.allocation), "need", 0, 0, "", "Default split of each lever's budget across parks: `need` (what the lever can act on), `equal` (parks with any need), `strongest` (the plan's 'support the strongest candidates')"},
     {"province.candidates", T_INT, F(province.candidates), "10", 1, 10000, "parks", "`strongest`: number of candidate parks, the best composite scores at the last assessment [A: the plan's 2028 target of ~10]"},
@@ -213,9 +169,67 @@ static const ParamSpec specs[] = {
     {"output.monthly", T_BOOL, F(output.monthly), "true", 0, 1, "", "Write the per-month park trajectories"},
     {"output.compression", T_INT, F(output.compression), "1", 0, 9, "", "Deflate level of the HDF5 datasets (0 = none)"},
 };
-#define N_SPECS ((int)(sizeof specs / sizeof specs[0]))
-const ParamSpec *const cfg_specs = specs;
-const int cfg_n_specs = N_SPECS;
+#define N_BEFORE ((int)(sizeof specs_before / sizeof specs_before[0]))
+#define N_AFTER ((int)(sizeof specs_after / sizeof specs_after[0]))
+
+/* The keys of the levers come from the lever table (policies/levers.h): the
+ * five every lever has, then the descriptor's own, lever by lever in table
+ * order, between the keys above and those below. */
+#define LEVER_MAX_KEYS 8
+enum { N_LEVER_ROWS = LEVER_COUNT * (5 + LEVER_MAX_KEYS) };
+static ParamSpec specs[N_BEFORE + N_LEVER_ROWS + N_AFTER];
+static char lever_key[N_LEVER_ROWS][64], lever_help[N_LEVER_ROWS][160];
+static int n_specs;
+
+static void lever_row(const char *key, PType type, size_t off, size_t size, const char *def, double min, double max,
+                      const char *unit, const char *help)
+{
+    int r = n_specs - N_BEFORE;
+    SIM_ASSERT(r >= 0 && r < N_LEVER_ROWS);
+    snprintf(lever_key[r], sizeof lever_key[r], "%s", key);
+    snprintf(lever_help[r], sizeof lever_help[r], "%s", help);
+    ParamSpec s = {lever_key[r], type, off, size, def, min, max, unit, lever_help[r]};
+    specs[n_specs++] = s;
+}
+
+static void build_specs(void)
+{
+    if (n_specs) return;
+    memcpy(specs, specs_before, sizeof specs_before);
+    n_specs = N_BEFORE;
+    for (int id = 0; id < LEVER_COUNT; id++) {
+        const LeverType *t = lever_table[id];
+        char key[64], help[160];
+        size_t c = t->params;
+#define ROW(name, type, field, def, min, max, unit, ...) \
+        snprintf(key, sizeof key, "levers.%s." name, t->key); \
+        snprintf(help, sizeof help, __VA_ARGS__); \
+        lever_row(key, type, c + offsetof(LeverParams, field), sizeof(((LeverParams *)0)->field), def, min, max, unit, help)
+        ROW("start", T_MONTH, start, "start", 0, 0, "YYYY-MM", "First month of the %s lever", t->what);
+        ROW("end", T_MONTH, end, "end", 0, 0, "YYYY-MM", "Last month of the %s lever", t->what);
+        ROW("intensity", T_DBL, intensity, "0", 0, 1, "1", "0 off (bit-identical to no lever), 1 full");
+        ROW("budget", T_DBL, budget, "0", 0, 1e12, "CNY 1e4 a-1",
+            "Provincial budget per year for the %s lever, split across parks by `targeting`", t->what);
+        ROW("targeting", T_ENUM, targeting, "province", 0, 0, "",
+            "Split of the budget across parks: `province` (as province.allocation), `need`, `equal` or `strongest`");
+#undef ROW
+        SIM_ASSERT(t->n_keys <= LEVER_MAX_KEYS);
+        for (int j = 0; j < t->n_keys; j++) {
+            const LeverKey *k = &t->keys[j];
+            snprintf(key, sizeof key, "levers.%s.%s", t->key, k->name);
+            lever_row(key, T_DBL, k->off, sizeof(double), k->def, k->lo, k->hi, k->unit, k->doc);
+        }
+    }
+    memcpy(&specs[n_specs], specs_after, sizeof specs_after);
+    n_specs += N_AFTER;
+}
+
+const ParamSpec *cfg_spec_table(int *n)
+{
+    build_specs();
+    *n = n_specs;
+    return specs;
+}
 
 /* ---------------------------------------------------------------- errors */
 
@@ -256,7 +270,8 @@ const char *cfg_choices(const ParamSpec *s)
 
 static const ParamSpec *find_spec(const char *key)
 {
-    for (int i = 0; i < N_SPECS; i++)
+    build_specs();
+    for (int i = 0; i < n_specs; i++)
         if (!strcmp(specs[i].key, key)) return &specs[i];
     return NULL;
 }
@@ -265,7 +280,8 @@ static const ParamSpec *find_spec(const char *key)
 static int is_section(const char *prefix)
 {
     size_t n = strlen(prefix);
-    for (int i = 0; i < N_SPECS; i++)
+    build_specs();
+    for (int i = 0; i < n_specs; i++)
         if (!strncmp(specs[i].key, prefix, n) && specs[i].key[n] == '.') return 1;
     return !strcmp(prefix, "assessment");
 }
@@ -291,7 +307,8 @@ static void report_unknown(Ctx *cx, const YNode *map, int i, const char *path)
 {
     const char *best = NULL;
     int bd = 4;
-    for (int k = 0; k < N_SPECS; k++) {
+    build_specs();
+    for (int k = 0; k < n_specs; k++) {
         int d = edit_distance(path, specs[k].key);
         if (d < bd) { bd = d; best = specs[k].key; }
     }
@@ -337,7 +354,8 @@ static void apply_defaults(Params *p)
 {
     Ctx cx = {0, "(defaults)"};
     memset(p, 0, sizeof *p);
-    for (int i = 0; i < N_SPECS; i++) SIM_ASSERT(cfg_set_value(&cx, p, &specs[i], NULL, specs[i].def) || specs[i].type == T_PATH);
+    build_specs();
+    for (int i = 0; i < n_specs; i++) SIM_ASSERT(cfg_set_value(&cx, p, &specs[i], NULL, specs[i].def) || specs[i].type == T_PATH);
 }
 
 /* The node at a dotted path, or NULL (for messages about cross-field checks). */
@@ -501,15 +519,8 @@ static void cross_checks(Ctx *cx, Params *p, const YNode *root)
                p->assessment.tier1_min, p->assessment.tier2_min);
     }
     check_targets(cx, p, root);
-    check_lever_months(cx, p, root, "mergers", &p->levers.mergers.c);
-    check_lever_months(cx, p, root, "revitalisation", &p->levers.revitalisation.c);
-    check_lever_months(cx, p, root, "upgrades", &p->levers.upgrades.c);
-    check_lever_months(cx, p, root, "chain", &p->levers.chain.c);
-    check_lever_months(cx, p, root, "cultivation", &p->levers.cultivation.c);
-    check_lever_months(cx, p, root, "safety", &p->levers.safety.c);
-    check_lever_months(cx, p, root, "smart", &p->levers.smart.c);
-    check_lever_months(cx, p, root, "land", &p->levers.land.c);
-    check_lever_months(cx, p, root, "focus", &p->levers.focus.c);
+    for (int id = 0; id < LEVER_COUNT; id++)
+        check_lever_months(cx, p, root, lever_name(id), (LeverParams *)((char *)p + lever_table[id]->params));
     if (p->smart.coverage[1] < p->smart.coverage[0]) {
         const char *keys[] = {"smart.coverage_top", "smart.coverage_improved"};
         k = written_key(root, keys, 2, &at);

@@ -85,8 +85,10 @@ char *cfg_echo_params(const Params *p)
     Str b = {0};
     char prev[128] = "";
     str_add(&b, "# parksim resolved scenario: every key, defaults included\n");
-    for (int i = 0; i < cfg_n_specs; i++) {
-        const ParamSpec *s = &cfg_specs[i];
+    int n_specs;
+    const ParamSpec *specs = cfg_spec_table(&n_specs);
+    for (int i = 0; i < n_specs; i++) {
+        const ParamSpec *s = &specs[i];
         /* Print section headers where this key's sections differ from the last one's. */
         char cur[128];
         snprintf(cur, sizeof cur, "%s", s->key);
@@ -151,8 +153,10 @@ char *cfg_echo_params(const Params *p)
 void config_print_keys_markdown(FILE *out)
 {
     fprintf(out, "| key | type | default | range | unit | meaning |\n|---|---|---|---|---|---|\n");
-    for (int i = 0; i < cfg_n_specs; i++) {
-        const ParamSpec *s = &cfg_specs[i];
+    int n_specs;
+    const ParamSpec *specs = cfg_spec_table(&n_specs);
+    for (int i = 0; i < n_specs; i++) {
+        const ParamSpec *s = &specs[i];
         const char *t = s->type == T_INT ? "integer" : s->type == T_U64 ? "integer (64-bit)" : s->type == T_DBL ? "number"
                       : s->type == T_BOOL ? "boolean" : s->type == T_MONTH ? "month" : s->type == T_PATH ? "path"
                       : s->type == T_ENUM ? "choice" : "text";

@@ -28,9 +28,9 @@ typedef struct {
     const char *help;
 } ParamSpec;
 
-/** The parameter table, in the order keys are echoed and documented. */
-extern const ParamSpec *const cfg_specs;
-extern const int cfg_n_specs;
+/** The parameter table, in the order keys are echoed and documented: the
+ *  keys of config.c with the levers' keys from the lever table. */
+const ParamSpec *cfg_spec_table(int *n);
 
 /** The space-separated words a T_ENUM key accepts (its value is the index). */
 const char *cfg_choices(const ParamSpec *s);
