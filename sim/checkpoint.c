@@ -100,34 +100,23 @@ static int fsync_dir(const char *dir)
     return rc;
 }
 
-/* The members of a ReplicateOut are all pointers into per-member arrays of
- * consecutive replicates, so the distance between replicate 0 and replicate
- * 1 of a buffer is the member's size per replicate. This keeps the format in
- * step with agents/results.c without a second list of members. */
-static int learn_layout(Ckpt *c, const ReplicateOut *batch, const Params *p, int P)
+/* A record holds the arrays of one replicate in the order of the results
+ * schema (schedule/results.c). */
+static int learn_layout(Ckpt *c, const Params *p, int P)
 {
-    _Static_assert(sizeof(ReplicateOut) % sizeof(void *) == 0, "ReplicateOut holds only pointers");
-    ReplicateOut v0 = replicate_out_view(batch, p, P, 0), v1 = replicate_out_view(batch, p, P, 1);
-    c->n_mem = (int)(sizeof(ReplicateOut) / sizeof(void *));
+    ResultDims d = result_dims(p, P);
+    c->n_mem = n_result_vars;
     if (c->n_mem > MAX_MEMBERS) return 0;
     uint64_t total = 0;
     for (int i = 0; i < c->n_mem; i++) {
-        char *a, *b;
-        memcpy(&a, (char *)&v0 + i * sizeof(void *), sizeof a);
-        memcpy(&b, (char *)&v1 + i * sizeof(void *), sizeof b);
-        c->size[i] = (size_t)(b - a);
+        c->size[i] = result_elems(&result_vars[i], &d) * result_vars[i].type;
         total += c->size[i];
     }
     c->rep_bytes = total;
     return total == replicate_out_bytes(p, P);
 }
 
-static void *member(const ReplicateOut *v, int i)
-{
-    void *q;
-    memcpy(&q, (const char *)v + i * sizeof(void *), sizeof q);
-    return q;
-}
+static void *member(const ReplicateOut *v, int i) { return result_data(v, &result_vars[i]); }
 
 /* ------------------------------------------------------------ validation */
 
@@ -273,8 +262,8 @@ static SimStatus root_prepare(Ckpt *c, int resume, int force)
     return SIM_OK;
 }
 
-SimStatus ckpt_begin(Ckpt **pc, const char *dir, const CkptKey *key, int resume, int force,
-                     const ReplicateOut *batch, const Params *p, int n_parks)
+SimStatus ckpt_begin(Ckpt **pc, const char *dir, const CkptKey *key, int resume, int force, const Params *p,
+                     int n_parks)
 {
     Ckpt *c = calloc(1, sizeof *c);
     *pc = c;
@@ -285,7 +274,7 @@ SimStatus ckpt_begin(Ckpt **pc, const char *dir, const CkptKey *key, int resume,
         c->rank = par_rank();
         c->open_seg = -1;
         c->open_fd = c->spool_fd = -1;
-        ok = learn_layout(c, batch, p, n_parks);
+        ok = learn_layout(c, p, n_parks);
         if (!ok) sim_error("internal error: the replicate layout does not add up (checkpoint.c learn_layout)");
         c->rep_seg = ok ? malloc((size_t)key->R * sizeof *c->rep_seg) : NULL;
         c->rep_off = ok ? malloc((size_t)key->R * sizeof *c->rep_off) : NULL;

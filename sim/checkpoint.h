@@ -31,10 +31,10 @@ typedef struct Ckpt Ckpt;
  *  checkpoint is an error (SIM_EEXIST) unless `force`, which removes it. With
  *  `resume`, every segment is validated and indexed (SIM_ECONFIG with a
  *  message naming the file for a mismatching or corrupt one); a missing
- *  directory means starting from the beginning. `batch` is a result buffer
- *  of at least one replicate, used only to learn the layout of a replicate. */
-SimStatus ckpt_begin(Ckpt **c, const char *dir, const CkptKey *key, int resume, int force,
-                     const ReplicateOut *batch, const Params *p, int n_parks);
+ *  directory means starting from the beginning. A record holds one
+ *  replicate's arrays in the order of the results schema (schedule/results.h). */
+SimStatus ckpt_begin(Ckpt **c, const char *dir, const CkptKey *key, int resume, int force, const Params *p,
+                     int n_parks);
 /** Whether replicate `rep` is in the checkpoint (restored, not recomputed). */
 int ckpt_has(const Ckpt *c, int rep);
 /** Replicates found in the checkpoint at ckpt_begin. */

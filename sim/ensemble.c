@@ -34,17 +34,19 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* FNV-1a of one replicate's results, seeded with the replicate index: the
+ * arrays the results schema marks for the digest, in the order it gives. */
 static uint64_t replicate_digest(const OutDims *d, const ReplicateOut *o, int rep)
 {
-    uint64_t h = fnv(FNV0, &rep, sizeof rep); /* seeded with the replicate index */
-    size_t YP = (size_t)d->Y * d->P;
-    h = fnv(h, o->top_tier_count, (size_t)d->Y * 4);
-    h = fnv(h, o->tier, YP);
-    h = fnv(h, o->score, YP * 8);
-    h = fnv(h, o->indicator, YP * d->M * 8);
-    h = fnv(h, o->m_firms, (size_t)d->T * d->P * 4);
-    h = fnv(h, o->m_revenue, (size_t)d->T * d->P * 8);
-    return h;
+    ResultDims rd = {d->Y, d->T, d->P, d->G, d->M, d->L};
+    uint64_t h = fnv(FNV0, &rep, sizeof rep);
+    for (int place = 1;; place++) {
+        const ResultVar *v = NULL;
+        for (int i = 0; i < n_result_vars && !v; i++)
+            if (result_vars[i].digest == place) v = &result_vars[i];
+        if (!v) return h;
+        h = fnv(h, result_data(o, v), result_elems(v, &rd) * v->type);
+    }
 }
 
 /* One progress report; *last is the time of the previous one (throttling). */
@@ -237,8 +239,7 @@ static SimStatus exec_prepare(Exec *x, const Scenario *sc, const Sweep *sw, RunO
     par_bcast_bytes(&st_i, sizeof st_i);
     if (st_i != SIM_OK) return (SimStatus)st_i;
 
-    /* At least two rows, so that the checkpoint can learn a replicate's layout. */
-    SimStatus st = replicate_out_alloc(&x->batch, p, d->P, d->cap > 1 ? d->cap : 2);
+    SimStatus st = replicate_out_alloc(&x->batch, p, d->P, d->cap);
     x->rows = malloc((size_t)d->cap * sizeof *x->rows);
     x->pdig = sw ? calloc((size_t)d->Q, sizeof *x->pdig) : NULL;
     x->pp = sw ? malloc(sizeof *x->pp) : NULL;
@@ -254,7 +255,7 @@ static SimStatus exec_prepare(Exec *x, const Scenario *sc, const Sweep *sw, RunO
     sd = fnv(sd, sc->parks_csv ? sc->parks_csv : "", sc->parks_csv ? strlen(sc->parks_csv) : 0);
     if (sw) sd = fnv(sd, sw->text, strlen(sw->text));
     CkptKey key = {sd, p->run.seed, (int)tasks};
-    st = ckpt_begin(&x->ck, x->ckdir, &key, opt->resume, opt->force, &x->batch, p, d->P);
+    st = ckpt_begin(&x->ck, x->ckdir, &key, opt->resume, opt->force, p, d->P);
     if (st != SIM_OK) {
         ckpt_end(x->ck, 0);
         free_work(x);

@@ -8,6 +8,8 @@
 #define PARKSIM_IO_H5_H
 
 #include "config.h"
+
+#include <stdio.h>
 #include "sweep.h"
 #include <stdint.h>
 
@@ -35,6 +37,11 @@ typedef struct {
 } RunFacts;
 
 typedef struct Output Output;
+
+/** Print every data variable of an output file (from the results schema,
+ *  schedule/results.c) as a Markdown table: group, name, shape, file type,
+ *  units, storage when compression is on, long name (`parksim keys --outputs`). */
+void out_print_schema_markdown(FILE *out);
 
 /** Collective: create the file at `path` (truncating) with every data variable. */
 SimStatus out_create(Output **o, const char *path, const OutDims *d);

@@ -11,6 +11,7 @@
 #include "config.h"
 #include "calibrate.h"
 #include "ensemble.h"
+#include "io_h5.h"
 #include "par.h"
 
 #include <math.h>
@@ -31,7 +32,7 @@ static const char *const usage_main =
     "  sweep SWEEP.yaml        run every point of a parameter sweep into one HDF5 file\n"
     "  validate SCENARIO.yaml  check a scenario and print every resolved value\n"
     "  calibrate SCENARIO.yaml fit the free parameters to the 2025 targets and report\n"
-    "  keys                    print the table of scenario keys (Markdown)\n"
+    "  keys [--outputs]        print the table of scenario keys, or of the output file's variables (Markdown)\n"
     "\n"
     "Options: --help (also after a command), --version.\n"
     "Run under MPI with `mpirun -np K parksim run ...`, or alone without mpirun.\n"
@@ -109,7 +110,7 @@ static const char *const usage_validate =
 typedef struct {
     const char *cmd, *scenario, *out;
     char **sets;
-    int n_sets, force, quiet, help, resume, validate_only;
+    int n_sets, force, quiet, help, resume, validate_only, outputs;
     double progress, ckpt_every;
     char rbuf[64], sbuf[96];
 } Args;
@@ -179,6 +180,7 @@ static int parse_args(int argc, char **argv, Args *a)
         }
         else if (is_run && (!strcmp(o, "--quiet") || !strcmp(o, "-q"))) a->quiet = 1;
         else if (is_sweep && !strcmp(o, "--validate")) a->validate_only = 1;
+        else if (!strcmp(a->cmd, "keys") && !strcmp(o, "--outputs")) a->outputs = 1;
         else if (is_run && !strcmp(o, "--progress")) {
             NEED_VAL();
             char *end;
@@ -314,7 +316,10 @@ int main(int argc, char **argv)
         } else if (code == EXIT_OK && !strcmp(a.cmd, "--version")) {
             if (root) printf("parksim %s (build %s)\n", PARKSIM_VERSION, PARKSIM_BUILD);
         } else if (code == EXIT_OK) {
-            if (root) config_print_keys_markdown(stdout);
+            if (root) {
+                if (a.outputs) out_print_schema_markdown(stdout);
+                else config_print_keys_markdown(stdout);
+            }
         }
         free(a.sets);
         fflush(stdout);
