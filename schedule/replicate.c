@@ -178,19 +178,52 @@ SimStatus replicate_init(Replicate *R, const Params *p, const ParkInfo *info, in
     return replicate_check_books(R, -1);
 }
 
-/* One month of one active firm: growth, the levers' firm hooks, incident,
- * exit. */
-static SimStatus step_firm(Replicate *R, LeverCtx *ctx, Firm *f, double log_min_rev, double infra_factor)
+/* The firm hooks of one park-month, resolved to function and context so that
+ * the firm loop calls them without looking anything up. */
+typedef struct {
+    int n_drift, n_act, n_exit, n_late;
+    double (*drift[LEVER_COUNT])(const LeverCtx *, const Firm *);
+    void (*act[LEVER_COUNT])(LeverCtx *, Firm *, const RngBlock *);
+    int (*exit[LEVER_COUNT])(LeverCtx *, const Firm *, double, double);
+    void (*late[LEVER_COUNT])(LeverCtx *, Firm *, const RngBlock *);
+    LeverCtx *drift_c[LEVER_COUNT], *act_c[LEVER_COUNT], *exit_c[LEVER_COUNT], *late_c[LEVER_COUNT];
+} FirmHooks;
+
+static void resolve_firm_hooks(const Replicate *R, LeverCtx *ctx, FirmHooks *fh)
+{
+    fh->n_drift = R->drift_cut.n;
+    for (int h = 0; h < R->drift_cut.n; h++) {
+        fh->drift[h] = lever_table[R->drift_cut.id[h]]->drift_cut;
+        fh->drift_c[h] = &ctx[R->drift_cut.id[h]];
+    }
+    fh->n_act = R->firm_act.n;
+    for (int h = 0; h < R->firm_act.n; h++) {
+        fh->act[h] = lever_table[R->firm_act.id[h]]->firm_act;
+        fh->act_c[h] = &ctx[R->firm_act.id[h]];
+    }
+    fh->n_exit = R->firm_exit.n;
+    for (int h = 0; h < R->firm_exit.n; h++) {
+        fh->exit[h] = lever_table[R->firm_exit.id[h]]->firm_exit;
+        fh->exit_c[h] = &ctx[R->firm_exit.id[h]];
+    }
+    fh->n_late = R->firm_late.n;
+    for (int h = 0; h < R->firm_late.n; h++) {
+        fh->late[h] = lever_table[R->firm_late.id[h]]->firm_late;
+        fh->late_c[h] = &ctx[R->firm_late.id[h]];
+    }
+}
+
+/* One month of one active firm of park ps: growth, the levers' firm hooks,
+ * incident, exit. */
+static SimStatus step_firm(Replicate *R, ParkState *ps, int m, const FirmHooks *fh, Firm *f, double log_min_rev,
+                           double infra_factor)
 {
     const Params *p = R->p;
-    ParkState *ps = ctx[0].park.ps;
-    int m = ctx[0].month;
     RngBlock b = rng_block(p->run.seed, R->rep, f->gid, (uint32_t)m, RNG_FIRM_MONTH);
     double drift_adj = p->cultivation.growth_bonus * f->cult;
-    for (int h = 0; h < R->drift_cut.n; h++)
-        drift_adj -= lever_table[R->drift_cut.id[h]]->drift_cut(&ctx[R->drift_cut.id[h]], f);
+    for (int h = 0; h < fh->n_drift; h++) drift_adj -= fh->drift[h](fh->drift_c[h], f);
     f->log_rev += firm_growth_step(p, f, rng_normal(b.w[0])) + drift_adj / 12.0;
-    for (int h = 0; h < R->firm_act.n; h++) lever_table[R->firm_act.id[h]]->firm_act(&ctx[R->firm_act.id[h]], f, &b);
+    for (int h = 0; h < fh->n_act; h++) fh->act[h](fh->act_c[h], f, &b);
     if (rng_u32_lo(b.w[1]) < firm_incident_hazard(p, f) * infra_factor) {
         ps->incidents_m++;
         ps->incidents_year++;
@@ -205,8 +238,7 @@ static SimStatus step_firm(Replicate *R, LeverCtx *ctx, Firm *f, double log_min_
     /* A lever's forced exit is tried only where the baseline keeps the firm:
      * it may pay compensation. */
     int out = f->log_rev < log_min_rev || u_exit < h_exit;
-    for (int h = 0; !out && h < R->firm_exit.n; h++)
-        out = lever_table[R->firm_exit.id[h]]->firm_exit(&ctx[R->firm_exit.id[h]], f, u_exit, h_exit);
+    for (int h = 0; !out && h < fh->n_exit; h++) out = fh->exit[h](fh->exit_c[h], f, u_exit, h_exit);
     if (out) {
         f->status = FIRM_EXITED;
         ps->exits_m++;
@@ -215,8 +247,7 @@ static SimStatus step_firm(Replicate *R, LeverCtx *ctx, Firm *f, double log_min_
         f->land_mu = 0;
         return st;
     }
-    for (int h = 0; h < R->firm_late.n; h++)
-        lever_table[R->firm_late.id[h]]->firm_late(&ctx[R->firm_late.id[h]], f, &b);
+    for (int h = 0; h < fh->n_late; h++) fh->late[h](fh->late_c[h], f, &b);
     return SIM_OK;
 }
 
@@ -265,11 +296,13 @@ static SimStatus step_park(Replicate *R, int k, const double *intensity, double 
     for (int h = 0; h < R->park_begin.n; h++)
         lever_table[R->park_begin.id[h]]->park_begin(&ctx[R->park_begin.id[h]], &pb);
     double infra_factor = 1.0 - p->safety.infra_effect * ps->infra;
+    FirmHooks fh;
+    resolve_firm_hooks(R, ctx, &fh);
 
     int n_firm = ps->n_firm; /* entrants of this month are not stepped this month */
     for (int i = 0; i < n_firm; i++) {
         if (ps->firm[i].status != FIRM_ACTIVE) continue;
-        if ((st = step_firm(R, ctx, &ps->firm[i], log_min_rev, infra_factor)) != SIM_OK) return st;
+        if ((st = step_firm(R, ps, m, &fh, &ps->firm[i], log_min_rev, infra_factor)) != SIM_OK) return st;
     }
     for (int h = 0; h < R->park_end.n; h++)
         if ((st = lever_table[R->park_end.id[h]]->park_end(&ctx[R->park_end.id[h]], &pb)) != SIM_OK) return st;
