@@ -9,7 +9,10 @@ OPT       ?= -O2
 # ---- below: no user-serviceable parts ---------------------------------------
 SHELL     := /bin/bash
 VERSION   := 0.1.0
+# The compiler: mpicc unless CC is given (make's built-in default `cc` does not count).
+ifeq ($(origin CC),default)
 CC        := mpicc
+endif
 BLD       := build$(if $(SANITIZE),-asan)
 PKGS      := hdf5-openmpi gsl yaml-0.1
 CFLAGS    := -std=c11 -D_XOPEN_SOURCE=700 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
@@ -28,7 +31,9 @@ SIM_SRC   := sim/par.c sim/sweep.c sim/io_h5.c sim/checkpoint.c sim/ensemble.c s
 STAT_SRC  := analysis/parkstat.c analysis/common.c analysis/runfile.c analysis/h5util.c analysis/stats.c \
              analysis/summary.c analysis/compare.c analysis/regress.c analysis/regress_stat.c analysis/plot.c \
              analysis/sobol.c analysis/sensitivity.c
-TEST_NAMES:= test_rng test_config test_model test_levers test_assess test_validation test_policies test_stats test_design test_sobol
+# Every tests/test_*.c is a C unit test; the analysis-only ones link no model code.
+TEST_NAMES:= $(sort $(notdir $(basename $(wildcard tests/test_*.c))))
+STAT_TESTS:= test_stats test_sobol
 OBJ        = $(patsubst %.c,$(BLD)/%.o,$(1))
 
 PARKSIM   := $(BIN)/parksim$(if $(SANITIZE),-asan)
@@ -51,21 +56,21 @@ all: $(PARKSIM) $(PARKSTAT)
 # Debian packages the build, the tests and `make run` need (root, apt). Slurm and munge are for
 # tests/slurm.t, which starts private daemons of its own and never uses or stops the host's.
 DEB_PKGS := build-essential pkg-config libopenmpi-dev openmpi-bin libhdf5-openmpi-dev hdf5-tools \
-            libgsl-dev libyaml-dev librandom123-dev python3-h5py python3-numpy \
+            libgsl-dev libyaml-dev librandom123-dev python3-h5py python3-numpy python3-yaml \
             gnuplot-nox netcdf-bin python3-xarray python3-h5netcdf perl \
             slurmctld slurmd slurm-client munge
+# Other targets name further packages in DEPS_EXTRA; this is the one place that installs.
 deps:
-	@missing=$$(for p in $(DEB_PKGS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
+	@missing=$$(for p in $(DEB_PKGS) $(DEPS_EXTRA); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 	  echo "make deps: installing $$missing"; \
 	  if [ "$$(id -u)" != 0 ]; then echo "make deps: need root to install packages: $$missing" >&2; exit 1; fi; \
 	  apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $$missing; \
 	fi
 
-# R's ncdf4 pulls in ~80 packages, so it is separate.
-deps-r: deps
-	@dpkg-query -W -f='$${Status}\n' r-cran-ncdf4 2>/dev/null | grep -q 'install ok installed' || \
-	  (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends r-base-core r-cran-ncdf4)
+# R's ncdf4 pulls in ~80 packages, so it is separate (tests/netcdf.t reads the output with it).
+deps-r:
+	@$(MAKE) --no-print-directory deps DEPS_EXTRA='r-base-core r-cran-ncdf4'
 
 $(PARKSIM): $(call OBJ,$(MODEL_SRC) $(CONF_SRC) $(SIM_SRC)) | $(BIN)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
@@ -73,12 +78,15 @@ $(PARKSIM): $(call OBJ,$(MODEL_SRC) $(CONF_SRC) $(SIM_SRC)) | $(BIN)
 $(PARKSTAT): $(call OBJ,$(STAT_SRC) base/err.c) | $(BIN)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(BLD)/tests/%: $(BLD)/tests/%.o $(call OBJ,$(MODEL_SRC) $(CONF_SRC))
+$(addprefix $(BLD)/tests/,$(filter-out $(STAT_TESTS),$(TEST_NAMES))): $(BLD)/tests/%: $(BLD)/tests/%.o \
+    $(call OBJ,$(MODEL_SRC) $(CONF_SRC))
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-# parkstat's estimators, tested without HDF5 or model code
+# parkstat's estimators, tested without HDF5 or model code: each links its own sources and GSL only
 $(BLD)/tests/test_stats: $(BLD)/tests/test_stats.o $(call OBJ,analysis/stats.c)
-$(BLD)/tests/test_sobol: $(BLD)/tests/test_sobol.o $(call OBJ,analysis/sobol.c)
+	$(CC) $(LDFLAGS) -o $@ $^ $(shell pkg-config --libs gsl 2>/dev/null) -lm
+$(BLD)/tests/test_sobol: $(BLD)/tests/test_sobol.o $(call OBJ,analysis/sobol.c sim/design.c)
+	$(CC) $(LDFLAGS) -o $@ $^ $(shell pkg-config --libs gsl 2>/dev/null) -lm
 
 $(BLD)/fuzz/replay_%: $(call OBJ,fuzz/replay.c fuzz/fuzz_common.c fuzz/fuzz_%.c $(MODEL_SRC) $(CONF_SRC))
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
@@ -152,7 +160,7 @@ FUZZ_JOBS ?= 1
 FUZZ_CFLAGS = -std=c11 -D_XOPEN_SOURCE=700 -g -O1 -fsanitize=fuzzer,address,undefined \
               -fno-sanitize-recover=undefined $(shell pkg-config --cflags gsl yaml-0.1)
 build-fuzz/fuzz_%: fuzz/fuzz_%.c fuzz/fuzz_common.c fuzz/fuzz_common.h $(MODEL_SRC) $(CONF_SRC) Makefile
-	@command -v clang >/dev/null || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends clang)
+	@command -v clang >/dev/null || $(MAKE) --no-print-directory deps DEPS_EXTRA=clang
 	@mkdir -p build-fuzz
 	clang $(FUZZ_CFLAGS) -o $@ $(filter %.c,$^) $(shell pkg-config --libs gsl yaml-0.1) -lm
 fuzz: $(addprefix build-fuzz/fuzz_,$(FUZZ_NAMES))
@@ -166,7 +174,7 @@ fuzz: $(addprefix build-fuzz/fuzz_,$(FUZZ_NAMES))
 
 # A small singleton scenario under valgrind memcheck; Open MPI/HDF5 internals suppressed.
 valgrind: all
-	@command -v valgrind >/dev/null || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends valgrind)
+	@command -v valgrind >/dev/null || $(MAKE) --no-print-directory deps DEPS_EXTRA=valgrind
 	@tests/valgrind.sh
 
 bench: all
