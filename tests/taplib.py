@@ -45,6 +45,17 @@ def skip(reason, count=1):
         print("ok %d # SKIP %s" % (_count["tests"], reason))
 
 
+def need(reason, count=1):
+    """A prerequisite is missing: skip the `count` tests, except in CI (CI=true),
+    which installs every prerequisite (.ci/run), so there a skip would hide that
+    the check never ran: the tests fail instead."""
+    if os.environ.get("CI") == "true":
+        for _ in range(count):
+            ok(False, "CI=true but %s" % reason)
+    else:
+        skip(reason, count)
+
+
 def check(desc, fn, todo=None):
     """ok() on fn(), which returns a truth value or (truth, diagnostic); an exception fails."""
     try:
