@@ -88,6 +88,11 @@ $(BLD)/tests/test_stats: $(BLD)/tests/test_stats.o $(call OBJ,analysis/stats.c)
 $(BLD)/tests/test_sobol: $(BLD)/tests/test_sobol.o $(call OBJ,analysis/sobol.c sim/design.c)
 	$(CC) $(LDFLAGS) -o $@ $^ $(shell pkg-config --libs gsl 2>/dev/null) -lm
 
+# LD_PRELOAD shim that stalls writes (tests/watchdog.t): plain gcc, no MPI, no sanitizer.
+$(BLD)/tests/stall_write.so: tests/stall_write.c
+	@mkdir -p $(dir $@)
+	gcc -shared -fPIC -O1 -Wall -Wextra -Werror -o $@ $< -ldl
+
 $(BLD)/fuzz/replay_%: $(call OBJ,fuzz/replay.c fuzz/fuzz_common.c fuzz/fuzz_%.c $(MODEL_SRC) $(CONF_SRC))
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
@@ -136,16 +141,18 @@ sensitivity: deps
 test: deps
 	@$(MAKE) --no-print-directory check
 
-check: all $(TESTS) $(REPLAY)
+check: all $(TESTS) $(REPLAY) $(BLD)/tests/stall_write.so
 	prove -j2 --exec '' $(addprefix $(BLD)/tests/,$(TEST_NAMES)) tests/*.t
 
 # The suite under AddressSanitizer and UBSan; Open MPI's own leaks suppressed (STACK.md §2).
 asan: deps
 	@$(MAKE) --no-print-directory SANITIZE='$(ASAN_FLAGS)' OPT=-O1 $(BIN)/parksim-asan $(BIN)/parkstat-asan \
-	  $(addprefix build-asan/tests/,$(TEST_NAMES)) $(addprefix build-asan/fuzz/replay_,$(FUZZ_NAMES))
+	  $(addprefix build-asan/tests/,$(TEST_NAMES)) $(addprefix build-asan/fuzz/replay_,$(FUZZ_NAMES)) \
+	  build-asan/tests/stall_write.so
 	ASAN_OPTIONS=fast_unwind_on_malloc=0:detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0:fast_unwind_on_malloc=0 \
 	PARKSIM=$(CURDIR)/bin/parksim-asan PARKSTAT=$(CURDIR)/bin/parkstat-asan REPLAY_DIR=$(CURDIR)/build-asan/fuzz \
+	STALL_SO=$(CURDIR)/build-asan/tests/stall_write.so \
 	  prove -j2 --exec '' $(addprefix build-asan/tests/,$(TEST_NAMES)) tests/*.t
 
 # Rewrite the stored regression outputs after an intended model change (tests/regression/).
