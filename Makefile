@@ -43,7 +43,9 @@ TESTS     := $(addprefix $(BLD)/tests/,$(TEST_NAMES))
 FUZZ_NAMES:= scenario parks
 REPLAY    := $(addprefix $(BLD)/fuzz/replay_,$(FUZZ_NAMES))
 
-# Open MPI as root, more ranks than cores, and no CMA (containers): STACK.md §2.
+# Open MPI refuses to run as root unless both ALLOW variables are set, and refuses more ranks
+# than cores without oversubscription; the vader BTL's CMA single-copy fails in containers that
+# forbid ptrace between processes, and `none` works everywhere (Open MPI 4.1, Debian 12).
 export OMPI_ALLOW_RUN_AS_ROOT := 1
 export OMPI_ALLOW_RUN_AS_ROOT_CONFIRM := 1
 export OMPI_MCA_rmaps_base_oversubscribe := 1
@@ -144,7 +146,8 @@ test: deps
 check: all $(TESTS) $(REPLAY) $(BLD)/tests/stall_write.so
 	prove -j2 --exec '' $(addprefix $(BLD)/tests/,$(TEST_NAMES)) tests/*.t
 
-# The suite under AddressSanitizer and UBSan; Open MPI's own leaks suppressed (STACK.md §2).
+# The suite under AddressSanitizer and UBSan; Open MPI's own leaks suppressed (tests/lsan.supp;
+# the suppressions match only with fast_unwind_on_malloc=0).
 asan: deps
 	@$(MAKE) --no-print-directory SANITIZE='$(ASAN_FLAGS)' OPT=-O1 $(BIN)/parksim-asan $(BIN)/parkstat-asan \
 	  $(addprefix build-asan/tests/,$(TEST_NAMES)) $(addprefix build-asan/fuzz/replay_,$(FUZZ_NAMES)) \

@@ -18,7 +18,8 @@ PARKSTAT = os.environ.get("PARKSTAT", os.path.join(REPO, "bin", "parkstat"))
 TINY = os.path.join(REPO, "configs", "test", "tiny.yaml")
 PARKS_CSV = os.path.join(REPO, "configs", "test", "parks-tiny.csv")
 
-# Open MPI as root and more ranks than cores (STACK.md §2).
+# Open MPI as root (both variables needed), more ranks than cores, and no CMA single-copy
+# (fails in containers); the same settings as the Makefile exports.
 for _k, _v in (("OMPI_ALLOW_RUN_AS_ROOT", "1"), ("OMPI_ALLOW_RUN_AS_ROOT_CONFIRM", "1"),
                ("OMPI_MCA_rmaps_base_oversubscribe", "1"), ("OMPI_MCA_btl_vader_single_copy_mechanism", "none")):
     os.environ.setdefault(_k, _v)
