@@ -9,7 +9,10 @@ OPT       ?= -O2
 # ---- below: no user-serviceable parts ---------------------------------------
 SHELL     := /bin/bash
 VERSION   := 0.1.0
+# The compiler: mpicc unless CC is given (make's built-in default `cc` does not count).
+ifeq ($(origin CC),default)
 CC        := mpicc
+endif
 BLD       := build$(if $(SANITIZE),-asan)
 PKGS      := hdf5-openmpi gsl yaml-0.1
 CFLAGS    := -std=c11 -D_XOPEN_SOURCE=700 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
@@ -26,7 +29,9 @@ SIM_SRC   := sim/par.c sim/sweep.c sim/io_h5.c sim/checkpoint.c sim/signals.c si
 STAT_SRC  := analysis/parkstat.c analysis/common.c analysis/runfile.c analysis/h5util.c analysis/stats.c \
              analysis/summary.c analysis/compare.c analysis/regress.c analysis/regress_stat.c analysis/plot.c \
              analysis/sobol.c analysis/sensitivity.c
-TEST_NAMES:= test_rng test_config test_model test_levers test_assess test_validation test_policies test_stats test_design test_sobol test_schedule
+# Every tests/test_*.c is a C unit test; the analysis-only ones link no model code.
+TEST_NAMES:= $(sort $(notdir $(basename $(wildcard tests/test_*.c))))
+STAT_TESTS:= test_stats test_sobol
 OBJ        = $(patsubst %.c,$(BLD)/%.o,$(1))
 
 PARKSIM   := $(BIN)/parksim$(if $(SANITIZE),-asan)
@@ -36,7 +41,9 @@ TESTS     := $(addprefix $(BLD)/tests/,$(TEST_NAMES))
 FUZZ_NAMES:= scenario parks
 REPLAY    := $(addprefix $(BLD)/fuzz/replay_,$(FUZZ_NAMES))
 
-# Open MPI as root, more ranks than cores, and no CMA (containers): STACK.md §2.
+# Open MPI refuses to run as root unless both ALLOW variables are set, and refuses more ranks
+# than cores without oversubscription; the vader BTL's CMA single-copy fails in containers that
+# forbid ptrace between processes, and `none` works everywhere (Open MPI 4.1, Debian 12).
 export OMPI_ALLOW_RUN_AS_ROOT := 1
 export OMPI_ALLOW_RUN_AS_ROOT_CONFIRM := 1
 export OMPI_MCA_rmaps_base_oversubscribe := 1
@@ -49,21 +56,21 @@ all: $(PARKSIM) $(PARKSTAT)
 # Debian packages the build, the tests and `make run` need (root, apt). Slurm and munge are for
 # tests/slurm.t, which starts private daemons of its own and never uses or stops the host's.
 DEB_PKGS := build-essential pkg-config libopenmpi-dev openmpi-bin libhdf5-openmpi-dev hdf5-tools \
-            libgsl-dev libyaml-dev librandom123-dev python3-h5py python3-numpy \
+            libgsl-dev libyaml-dev librandom123-dev python3-h5py python3-numpy python3-yaml \
             gnuplot-nox netcdf-bin python3-xarray python3-h5netcdf perl \
             slurmctld slurmd slurm-client munge
+# Other targets name further packages in DEPS_EXTRA; this is the one place that installs.
 deps:
-	@missing=$$(for p in $(DEB_PKGS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
+	@missing=$$(for p in $(DEB_PKGS) $(DEPS_EXTRA); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 	  echo "make deps: installing $$missing"; \
 	  if [ "$$(id -u)" != 0 ]; then echo "make deps: need root to install packages: $$missing" >&2; exit 1; fi; \
 	  apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $$missing; \
 	fi
 
-# R's ncdf4 pulls in ~80 packages, so it is separate.
-deps-r: deps
-	@dpkg-query -W -f='$${Status}\n' r-cran-ncdf4 2>/dev/null | grep -q 'install ok installed' || \
-	  (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends r-base-core r-cran-ncdf4)
+# R's ncdf4 pulls in ~80 packages, so it is separate (tests/netcdf.t reads the output with it).
+deps-r:
+	@$(MAKE) --no-print-directory deps DEPS_EXTRA='r-base-core r-cran-ncdf4'
 
 $(PARKSIM): $(call OBJ,$(MODEL_SRC) $(CONF_SRC) $(SIM_SRC)) | $(BIN)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
@@ -71,12 +78,20 @@ $(PARKSIM): $(call OBJ,$(MODEL_SRC) $(CONF_SRC) $(SIM_SRC)) | $(BIN)
 $(PARKSTAT): $(call OBJ,$(STAT_SRC) base/err.c) | $(BIN)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(BLD)/tests/%: $(BLD)/tests/%.o $(call OBJ,$(MODEL_SRC) $(CONF_SRC))
+$(addprefix $(BLD)/tests/,$(filter-out $(STAT_TESTS),$(TEST_NAMES))): $(BLD)/tests/%: $(BLD)/tests/%.o \
+    $(call OBJ,$(MODEL_SRC) $(CONF_SRC))
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-# parkstat's estimators, tested without HDF5 or model code
+# parkstat's estimators, tested without HDF5 or model code: each links its own sources and GSL only
 $(BLD)/tests/test_stats: $(BLD)/tests/test_stats.o $(call OBJ,analysis/stats.c)
-$(BLD)/tests/test_sobol: $(BLD)/tests/test_sobol.o $(call OBJ,analysis/sobol.c)
+	$(CC) $(LDFLAGS) -o $@ $^ $(shell pkg-config --libs gsl 2>/dev/null) -lm
+$(BLD)/tests/test_sobol: $(BLD)/tests/test_sobol.o $(call OBJ,analysis/sobol.c sim/design.c)
+	$(CC) $(LDFLAGS) -o $@ $^ $(shell pkg-config --libs gsl 2>/dev/null) -lm
+
+# LD_PRELOAD shim that stalls writes (tests/watchdog.t): plain gcc, no MPI, no sanitizer.
+$(BLD)/tests/stall_write.so: tests/stall_write.c
+	@mkdir -p $(dir $@)
+	gcc -shared -fPIC -O1 -Wall -Wextra -Werror -o $@ $< -ldl
 
 $(BLD)/fuzz/replay_%: $(call OBJ,fuzz/replay.c fuzz/fuzz_common.c fuzz/fuzz_%.c $(MODEL_SRC) $(CONF_SRC))
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
@@ -130,16 +145,19 @@ test: deps
 lint:
 	@scripts/lint.sh
 
-check: lint all $(TESTS) $(REPLAY)
+check: lint all $(TESTS) $(REPLAY) $(BLD)/tests/stall_write.so
 	prove -j2 --exec '' $(addprefix $(BLD)/tests/,$(TEST_NAMES)) tests/*.t
 
-# The suite under AddressSanitizer and UBSan; Open MPI's own leaks suppressed (STACK.md §2).
+# The suite under AddressSanitizer and UBSan; Open MPI's own leaks suppressed (tests/lsan.supp;
+# the suppressions match only with fast_unwind_on_malloc=0).
 asan: deps
 	@$(MAKE) --no-print-directory SANITIZE='$(ASAN_FLAGS)' OPT=-O1 $(BIN)/parksim-asan $(BIN)/parkstat-asan \
-	  $(addprefix build-asan/tests/,$(TEST_NAMES)) $(addprefix build-asan/fuzz/replay_,$(FUZZ_NAMES))
+	  $(addprefix build-asan/tests/,$(TEST_NAMES)) $(addprefix build-asan/fuzz/replay_,$(FUZZ_NAMES)) \
+	  build-asan/tests/stall_write.so
 	ASAN_OPTIONS=fast_unwind_on_malloc=0:detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0:fast_unwind_on_malloc=0 \
 	PARKSIM=$(CURDIR)/bin/parksim-asan PARKSTAT=$(CURDIR)/bin/parkstat-asan REPLAY_DIR=$(CURDIR)/build-asan/fuzz \
+	STALL_SO=$(CURDIR)/build-asan/tests/stall_write.so \
 	  prove -j2 --exec '' $(addprefix build-asan/tests/,$(TEST_NAMES)) tests/*.t
 
 # Rewrite the stored regression outputs after an intended model change (tests/regression/).
@@ -154,7 +172,7 @@ FUZZ_JOBS ?= 1
 FUZZ_CFLAGS = -std=c11 -D_XOPEN_SOURCE=700 -g -O1 -fsanitize=fuzzer,address,undefined \
               -fno-sanitize-recover=undefined $(shell pkg-config --cflags gsl yaml-0.1)
 build-fuzz/fuzz_%: fuzz/fuzz_%.c fuzz/fuzz_common.c fuzz/fuzz_common.h $(MODEL_SRC) $(CONF_SRC) Makefile
-	@command -v clang >/dev/null || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends clang)
+	@command -v clang >/dev/null || $(MAKE) --no-print-directory deps DEPS_EXTRA=clang
 	@mkdir -p build-fuzz
 	clang $(FUZZ_CFLAGS) -o $@ $(filter %.c,$^) $(shell pkg-config --libs gsl yaml-0.1) -lm
 fuzz: $(addprefix build-fuzz/fuzz_,$(FUZZ_NAMES))
@@ -168,7 +186,7 @@ fuzz: $(addprefix build-fuzz/fuzz_,$(FUZZ_NAMES))
 
 # A small singleton scenario under valgrind memcheck; Open MPI/HDF5 internals suppressed.
 valgrind: all
-	@command -v valgrind >/dev/null || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends valgrind)
+	@command -v valgrind >/dev/null || $(MAKE) --no-print-directory deps DEPS_EXTRA=valgrind
 	@tests/valgrind.sh
 
 bench: all

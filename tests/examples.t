@@ -2,8 +2,8 @@
 """tests/examples.t - the copyable analysis examples give the right numbers.
 
 Runs analysis/examples/top_tier.py (xarray) and analysis/examples/top_tier.R
-(ncdf4; skipped when R or ncdf4 is missing: `make deps-r`) on two small
-outputs and checks every number they print against values computed here,
+(ncdf4; skipped when R or ncdf4 is missing: `make deps-r`; with CI=true,
+where .ci/run installs them, they fail instead) on two small outputs and checks every number they print against values computed here,
 independently, with h5py: the distribution (counts, shares, mean) of the
 first-tier park count in 2028 (and 2027 with --year) per scenario, and the
 per-park, per-year probability of being at the first tier.
@@ -23,7 +23,7 @@ import h5py
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from taplib import PARKSIM, PARKSTAT, TINY, ok, run_main, skip  # noqa: E402
+from taplib import PARKSIM, PARKSTAT, TINY, need, ok, run_main, skip  # noqa: E402
 
 EXAMPLES = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "analysis", "examples")
 
@@ -149,7 +149,7 @@ def main(tmp):
     if have_r:
         check_example("top_tier.R", ["Rscript", rs], files, tmp)
     else:
-        skip("R/ncdf4 not installed (make deps-r)", 6)
+        need("R/ncdf4 not installed (make deps-r)", 6)
 
 
 if __name__ == "__main__":

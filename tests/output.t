@@ -21,7 +21,7 @@ import h5py
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from taplib import PARKSIM, PARKS_CSV, TINY, check, ok, run_main, skip  # noqa: E402
+from taplib import PARKSIM, PARKS_CSV, TINY, check, need, ok, run_main  # noqa: E402
 
 
 def text(v):
@@ -228,11 +228,11 @@ def main(tmp):
     check("lever start/end read from tiny.yaml's resolved scenario", lambda: (
         set(windows) == set(lever_names) and all("start" in w and "end" in w for w in windows.values()), windows))
     try:
-        import yaml  # python3-yaml: not a parksim dependency, so optional
+        import yaml  # python3-yaml: installed by `make deps` for this check
     except ImportError:
         yaml = None
     if yaml is None:
-        skip("python3-yaml not installed (cross-check of the lever windows with tiny.yaml)")
+        need("python3-yaml not installed (make deps; cross-check of the lever windows with tiny.yaml)")
     else:
         def same_as_file():
             with open(TINY, encoding="utf-8") as fh:

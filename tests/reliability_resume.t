@@ -7,7 +7,10 @@ checkpoint after every batch and is SIGKILLed as a whole job (mpirun and
 every rank at once, as a scheduler does) at chosen points: right after the
 N-th checkpoint commit, in the middle of a commit (segment header written,
 not yet synced or renamed; PARKSIM_TEST_HOOK stops rank 0 there), and at
-wall-clock moments. Each is resumed at np=1 and np=3 (once also killed
+moments the test does not choose (polling the checkpoint directory, it
+kills as soon as a given number of replicates is committed, wherever the
+job then is: computing, writing or committing; each kill must land before
+the run finished). Each is resumed at np=1 and np=3 (once also killed
 again during the resume). The final file must equal an uninterrupted run
 dataset by dataset, bit for bit, with the same result_digest; the run must
 report restored = replicates found in the checkpoint segments and computed
@@ -33,18 +36,19 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from taplib import alive, children, PARKSIM, TINY, check, ok, run_main  # noqa: E402
 
 R = 40
+R_LONG = 400  # the wall-clock kills: long enough (200 commits) that a kill lands mid-run
 HDR = struct.Struct("<8sII QQ ii Q Q 64s Q")  # SegHeader in sim/checkpoint.c
 
 
-def cmd(np_, out, *extra):
-    c = [PARKSIM, "run", TINY, "-r", str(R), "-o", out, "-q"] + list(extra)
+def cmd(np_, out, *extra, reps=R):
+    c = [PARKSIM, "run", TINY, "-r", str(reps), "-o", out, "-q"] + list(extra)
     return (["mpirun", "-np", str(np_)] + c) if np_ else c
 
 
-def run(np_, out, *extra, env=None, timeout=120):
+def run(np_, out, *extra, env=None, timeout=120, reps=R):
     e = dict(os.environ)
     e.update(env or {})
-    p = subprocess.run(cmd(np_, out, *extra), capture_output=True, text=True, env=e, timeout=timeout)
+    p = subprocess.run(cmd(np_, out, *extra, reps=reps), capture_output=True, text=True, env=e, timeout=timeout)
     return p.returncode, p.stdout, p.stderr
 
 
@@ -75,10 +79,10 @@ def kill_job(p):
     return not any(alive(q) for q in pids)
 
 
-def start(np_, out, *extra, env=None):
+def start(np_, out, *extra, env=None, reps=R):
     e = dict(os.environ)
     e.update(env or {})
-    return subprocess.Popen(cmd(np_, out, *extra), stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=e, text=True)
+    return subprocess.Popen(cmd(np_, out, *extra, reps=reps), stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=e, text=True)
 
 
 def kill_at_hook(out, hook, np_=2, *extra):
@@ -144,15 +148,15 @@ def counts(path):
         return int(f.attrs["replicates_computed"]), int(f.attrs["replicates_restored"])
 
 
-def resume_and_check(tmp, out, np_, ref, label):
+def resume_and_check(tmp, out, np_, ref, label, reps=R):
     before = segments(out)
-    rc, so, se = run(np_, out, "--resume")
+    rc, so, se = run(np_, out, "--resume", reps=reps)
     ok(rc == 0, "%s: resume at np=%d exits 0" % (label, np_), se)
     check("%s: final file equals the uninterrupted run, dataset by dataset, same result_digest" % label,
           lambda: same_as_ref(out, ref))
-    ok(counts(out) == (R - len(before), len(before)),
+    ok(counts(out) == (reps - len(before), len(before)),
        "%s: %d replicates restored from the checkpoint, %d computed (none recomputed)" % (label, len(before),
-                                                                                       R - len(before)), counts(out))
+                                                                                       reps - len(before)), counts(out))
     ok(not os.path.exists(out + ".ckpt") and not os.path.exists(out + ".partial"),
        "%s: checkpoint and .partial removed after success" % label, os.listdir(tmp))
 
@@ -187,24 +191,41 @@ def main(tmp):
 
     # Killed twice: once in the first run, once during the resume (np=3), then finished at np=1.
     out = "twice.h5"
-    kill_at_hook(out, "after-commit:2")
+    killed, line = kill_at_hook(out, "after-commit:2")
     first = len(segments(out))
+    ok(killed and first == 8 and not os.path.exists(out), "twice: first run killed after its 2nd commit (8 replicates)",
+       line, first)
     killed, line = kill_at_hook(out, "after-commit:1", 3, "--resume")
-    ok(killed, "twice: first resume killed too", line)
     second = len(segments(out))
+    ok(killed and first < second < R and not os.path.exists(out),
+       "twice: the resume was killed too, after committing more (%d then %d replicates)" % (first, second), line)
     resume_and_check(tmp, out, 1, ref, "twice (%d then %d replicates checkpointed)" % (first, second))
 
-    # SIGKILL at wall-clock moments (wherever the job happens to be).
-    for i, delay in enumerate((0.25, 0.35, 0.42, 0.5)):
+    # SIGKILL at moments the test does not choose: as soon as at least `at`
+    # replicates are committed, wherever the job then is. The longer run makes
+    # sure the kill lands before the end; each kill must be seen to have done so.
+    rc, so, se = run(2, "ref-long.h5", reps=R_LONG)
+    ok(rc == 0, "uninterrupted reference run of %d replicates at np=2" % R_LONG, se)
+    ref_long = datasets("ref-long.h5")
+    for i, at in enumerate((2, 60, 160, 280)):
         out = "t%d.h5" % i
-        p = start(2, out, "--checkpoint-every", "0", "-r", str(R))
-        time.sleep(delay)
+        p = start(2, out, "--checkpoint-every", "0", reps=R_LONG)
+        pattern = out + ".ckpt/seg-*.pks"
+        t0 = time.time()
+        while p.poll() is None and time.time() - t0 < 60:
+            # Each rank's segment of a commit holds its share of a round (one batch of 2).
+            if 2 * len(glob.glob(pattern)) >= at:
+                break
+            time.sleep(0.002)
         kill_job(p)
-        if os.path.exists(out):  # finished before the kill: nothing to resume
-            check("kill after %.2f s: the run had finished; its file is complete" % delay, lambda: same_as_ref(out, ref))
-            continue
+        held = len(segments(out))
+        ok(not os.path.exists(out) and 0 < held < R_LONG,
+           "kill once >= %d replicates were committed: it landed mid-run (%d of %d checkpointed, no final file)"
+           % (at, held, R_LONG), "exit %s" % p.returncode, os.listdir(tmp))
         np_ = 1 + i % 3
-        resume_and_check(tmp, out, np_, ref, "kill after %.2f s (%d checkpointed)" % (delay, len(segments(out))))
+        resume_and_check(tmp, out, np_, ref_long, "kill at >= %d (%d checkpointed)" % (at, held), reps=R_LONG)
+        c = counts(out)
+        ok(c is not None and c[1] > 0, "kill at >= %d: the resumed run restored replicates (%s)" % (at, c))
 
     # Signals: checkpoint at the next batch boundary, stop with exit code 3.
     for sig, target in ((signal.SIGUSR1, "mpirun"), (signal.SIGTERM, "ranks")):
@@ -235,7 +256,8 @@ def main(tmp):
 
     # Refusals: the checkpoint must match the run, and is left as it was.
     out = "keep.h5"
-    kill_at_hook(out, "after-commit:2")
+    killed, line = kill_at_hook(out, "after-commit:2")
+    ok(killed and len(segments(out)) == 8, "a checkpoint of 8 replicates to refuse resumes from", line)
     snap = {f: open(f, "rb").read() for f in glob.glob(out + ".ckpt/seg-*")}
     for extra, what, needle in ((["-s", "7"], "another seed", "run.seed"),
                                 (["-r", "41"], "another replicate count", "replicates"),
@@ -269,7 +291,8 @@ def main(tmp):
 
     # --force without --resume discards an old checkpoint and starts again.
     out = "forced.h5"
-    kill_at_hook(out, "after-commit:1")
+    killed, line = kill_at_hook(out, "after-commit:1")
+    ok(killed and len(segments(out)) == 4, "an old checkpoint of 4 replicates for --force to discard", line)
     rc, so, se = run(2, out, "--force")
     ok(rc == 0 and counts(out) == (R, 0), "--force discards the old checkpoint and computes every replicate",
        counts(out), se)

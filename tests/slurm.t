@@ -2,7 +2,7 @@
 """tests/slurm.t - the job scripts in scripts/slurm/ on a real, private, single-node Slurm.
 
 The test starts its own munged (own key, socket, pid and log file), slurmctld and slurmd
-(own slurm.conf from the STACK.md §5 template, free ports, everything under a fresh
+(own slurm.conf from a template filled in by the test, free ports, everything under a fresh
 temporary directory, including TmpFS, where srun's PMIx plugin makes its per-step directory
 /tmp/spmix_appdir_UID_JOB.STEP by default: two private clusters both start at job 1, so
 a shared /tmp makes the second one's srun steps fail; and job ids start at a random
