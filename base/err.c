@@ -30,12 +30,22 @@ static int g_silent;
 
 void sim_error_silence(int on) { g_silent = on; }
 
+/* The whole line goes out in one write: ranks of one job share stderr, and
+ * a line written in pieces interleaves with another rank's (a pipe keeps a
+ * single write of up to PIPE_BUF bytes whole). */
 static void vreport(const char *kind, const char *fmt, va_list ap)
 {
     if (g_silent) return;
-    fprintf(stderr, "%s: %s: ", g_program, kind);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
+    char line[4096];
+    int n = snprintf(line, sizeof line, "%s: %s: ", g_program, kind);
+    if (n < 0) return;
+    if ((size_t)n < sizeof line) {
+        int m = vsnprintf(line + n, sizeof line - (size_t)n, fmt, ap);
+        if (m > 0) n += m;
+    }
+    if ((size_t)n > sizeof line - 2) n = (int)sizeof line - 2; /* truncated: keep the newline */
+    line[n++] = '\n';
+    fwrite(line, 1, (size_t)n, stderr);
 }
 
 void sim_error(const char *fmt, ...)
