@@ -1,7 +1,17 @@
 /** \file tap.h
  * Minimal TAP producer for the C unit tests (Debian has no C libtap).
- * plan(n) first; ok()/is_double()/is_int() print one line each; done()
- * returns the exit status (0 if every test passed and the plan was met).
+ * ok()/is_double()/is_int() print one line each.
+ *
+ * Preferred form: each behaviour is a named test function, run in main()
+ * by run_test(), which prints "# name" before its lines; done_testing()
+ * prints the plan 1..N after the last line (TAP allows a trailing plan)
+ * and returns the exit status, so nobody keeps a count by hand:
+ *
+ *     TEST(test_wilson) { ok(...); is_double(...); }
+ *     int main(void) { run_test(test_wilson); return done_testing(); }
+ *
+ * Older form, kept until every file is converted: plan(n) first, done()
+ * last (exit status 0 if every test passed and the plan was met).
  */
 #ifndef PARKSIM_TAP_H
 #define PARKSIM_TAP_H
@@ -47,6 +57,27 @@ static inline void diag(const char *fmt, ...)
     vprintf(fmt, ap);
     va_end(ap);
     printf("\n");
+}
+
+/** Defines a named test function: TEST(name) { ...assertions... } */
+#define TEST(name) static void name(void)
+
+/** Runs a test function, announcing it by name first. */
+#define run_test(fn) tap_run_test_((fn), #fn)
+static inline void tap_run_test_(void (*fn)(void), const char *name)
+{
+    printf("# %s\n", name);
+    fflush(stdout);
+    fn();
+}
+
+/** The trailing plan 1..N for the N lines printed; returns the exit status
+ * (0 if every test passed; a file that ran no test fails). Not with plan(). */
+static inline int done_testing(void)
+{
+    printf("1..%d\n", tap_n);
+    fflush(stdout);
+    return tap_fail > 0 || tap_n == 0 || tap_planned != 0;
 }
 
 static inline int done(void)

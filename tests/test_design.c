@@ -14,7 +14,7 @@
 
 static char err[256];
 
-static void test_grid(void)
+TEST(test_grid)
 {
     int lv[3] = {3, 2, 4};
     long c = design_count(DESIGN_GRID, 3, 0, lv, err, sizeof err);
@@ -57,7 +57,7 @@ static int lhs_strata_ok(const double *u, int n, int k)
     return good;
 }
 
-static void test_lhs(void)
+TEST(test_lhs)
 {
     enum { N = 200, K = 5 };
     static double a[N * K], b[N * K], c[N * K], d[N * K];
@@ -89,7 +89,7 @@ static void test_lhs(void)
        "a one-point hypercube is a point in [0,1)");
 }
 
-static void test_sobol(void)
+TEST(test_sobol)
 {
     enum { N = 1024, K = 6 };
     static double u[N * K], g[K];
@@ -141,7 +141,7 @@ static void test_sobol(void)
        "sobol refuses 41 dimensions: %s", err);
 }
 
-static void test_saltelli(void)
+TEST(test_saltelli)
 {
     enum { N = 64, K = 3 };
     static double u[N * (K + 2) * K], q[N * 2 * K];
@@ -172,7 +172,7 @@ static void test_saltelli(void)
     is_int(design_max_params(DESIGN_SALTELLI), 20, "saltelli allows 20 parameters (40 sobol dimensions)");
 }
 
-static void test_errors(void)
+TEST(test_errors)
 {
     int lv[2] = {3, 0}, big[3] = {2000, 2000, 2000};
     double x[8];
@@ -210,11 +210,10 @@ static void test_errors(void)
 
 int main(void)
 {
-    plan(5 + 8 + 6 + 8 + 17);
-    test_grid();
-    test_lhs();
-    test_sobol();
-    test_saltelli();
-    test_errors();
-    return done();
+    run_test(test_grid);
+    run_test(test_lhs);
+    run_test(test_sobol);
+    run_test(test_saltelli);
+    run_test(test_errors);
+    return done_testing();
 }

@@ -116,242 +116,262 @@ static double mom_mean(const Moments *s) { return s->m1; }
 static double mom_var(const Moments *s) { return s->m2 / s->n; }
 static double mom_exkurt(const Moments *s) { return s->n * s->m4 / (s->m2 * s->m2) - 3.0; }
 
-int main(void)
+/* ---- 1. the oracle reproduces Random123's known answers */
+TEST(test_philox_oracle_kat)
 {
-    plan(47);
-
-    /* ---- 1. the oracle reproduces Random123's known answers (3 tests) */
     for (int i = 0; i < 3; i++) {
         uint64_t out[4];
         philox_ref(&kat[i][0], &kat[i][4], 10, out);
         ok(!memcmp(out, &kat[i][6], sizeof out), "independent Philox4x64-10 matches Random123 KAT vector %d", i);
     }
-    /* ---- the installed Random123 header agrees with the same vectors (1) */
-    {
-        int good = 1;
-        for (int i = 0; i < 3; i++) {
-            philox4x64_ctr_t c = {{kat[i][0], kat[i][1], kat[i][2], kat[i][3]}};
-            philox4x64_key_t k = {{kat[i][4], kat[i][5]}};
-            philox4x64_ctr_t r = philox4x64_R(10, c, k);
-            for (int j = 0; j < 4; j++) good &= r.v[j] == kat[i][6 + j];
-        }
-        ok(good, "Random123 philox4x64_R(10) reproduces the three KAT vectors");
+}
+
+/* ---- the installed Random123 header agrees with the same vectors */
+TEST(test_random123_header_kat)
+{
+    int good = 1;
+    for (int i = 0; i < 3; i++) {
+        philox4x64_ctr_t c = {{kat[i][0], kat[i][1], kat[i][2], kat[i][3]}};
+        philox4x64_key_t k = {{kat[i][4], kat[i][5]}};
+        philox4x64_ctr_t r = philox4x64_R(10, c, k);
+        for (int j = 0; j < 4; j++) good &= r.v[j] == kat[i][6 + j];
     }
+    ok(good, "Random123 philox4x64_R(10) reproduces the three KAT vectors");
     ok(RNG_KEY_TAG == key_tag(), "RNG_KEY_TAG spells \"parksim1\"");
+}
 
-    /* ---- 2. rng_block is Philox4x64-10 under the documented key/counter layout (4) */
-    {
-        uint64_t w[4];
-        block_ref(0, 0, 0, 0, 0, w);
-        ok(block_eq(rng_block(0, 0, 0, 0, (enum rng_site)0), w), "rng_block(0,0,0,0,0) equals the oracle");
-        block_ref(20260101, 7, (UINT64_C(3) << 32) | 17, 35, RNG_FIRM_MONTH, w);
-        ok(block_eq(rng_block(20260101, 7, (UINT64_C(3) << 32) | 17, 35, RNG_FIRM_MONTH), w),
-           "rng_block for a firm-month key equals the oracle");
-        block_ref(UINT64_MAX, UINT32_MAX, UINT64_MAX, UINT32_MAX, RNG_PARK_MONTH, w);
-        ok(block_eq(rng_block(UINT64_MAX, UINT32_MAX, UINT64_MAX, UINT32_MAX, RNG_PARK_MONTH), w),
-           "rng_block with all-ones fields equals the oracle");
-        /* 1000 pseudo-random keys */
-        int good = 1;
-        uint64_t x = 0x243f6a8885a308d3u;
-        for (int i = 0; i < 1000 && good; i++) {
-            x = x * UINT64_C(6364136223846793005) + UINT64_C(1442695040888963407);
-            uint64_t seed = x;
-            uint32_t rep = (uint32_t)(x >> 17), step = (uint32_t)(x >> 40);
-            uint64_t ent = x ^ (x << 13);
-            int site = 1 + (int)(x >> 61);
-            block_ref(seed, rep, ent, step, site, w);
-            good = block_eq(rng_block(seed, rep, ent, step, (enum rng_site)site), w);
+/* ---- 2. rng_block is Philox4x64-10 under the documented key/counter layout */
+TEST(test_block_layout)
+{
+    uint64_t w[4];
+    block_ref(0, 0, 0, 0, 0, w);
+    ok(block_eq(rng_block(0, 0, 0, 0, (enum rng_site)0), w), "rng_block(0,0,0,0,0) equals the oracle");
+    block_ref(20260101, 7, (UINT64_C(3) << 32) | 17, 35, RNG_FIRM_MONTH, w);
+    ok(block_eq(rng_block(20260101, 7, (UINT64_C(3) << 32) | 17, 35, RNG_FIRM_MONTH), w),
+       "rng_block for a firm-month key equals the oracle");
+    block_ref(UINT64_MAX, UINT32_MAX, UINT64_MAX, UINT32_MAX, RNG_PARK_MONTH, w);
+    ok(block_eq(rng_block(UINT64_MAX, UINT32_MAX, UINT64_MAX, UINT32_MAX, RNG_PARK_MONTH), w),
+       "rng_block with all-ones fields equals the oracle");
+    /* 1000 pseudo-random keys */
+    int good = 1;
+    uint64_t x = 0x243f6a8885a308d3u;
+    for (int i = 0; i < 1000 && good; i++) {
+        x = x * UINT64_C(6364136223846793005) + UINT64_C(1442695040888963407);
+        uint64_t seed = x;
+        uint32_t rep = (uint32_t)(x >> 17), step = (uint32_t)(x >> 40);
+        uint64_t ent = x ^ (x << 13);
+        int site = 1 + (int)(x >> 61);
+        block_ref(seed, rep, ent, step, site, w);
+        good = block_eq(rng_block(seed, rep, ent, step, (enum rng_site)site), w);
+    }
+    ok(good, "rng_block equals the oracle on 1000 further keys");
+}
+
+/* ---- 3. every key field matters */
+TEST(test_key_fields_matter)
+{
+    RngBlock b = rng_block(11, 2, 3, 4, RNG_FIRM_MONTH);
+    /* A different key gives an unrelated block: all four words differ
+     * (a coincidence in one word has probability 2^-64). */
+    ok(words_differ(b, rng_block(12, 2, 3, 4, RNG_FIRM_MONTH)) == 4, "seed changes the block");
+    ok(words_differ(b, rng_block(11, 3, 3, 4, RNG_FIRM_MONTH)) == 4, "replicate changes the block");
+    ok(words_differ(b, rng_block(11, 2, 4, 4, RNG_FIRM_MONTH)) == 4, "entity changes the block");
+    ok(words_differ(b, rng_block(11, 2, 3, 5, RNG_FIRM_MONTH)) == 4, "step changes the block");
+    ok(words_differ(b, rng_block(11, 2, 3, 4, RNG_FIRM_YEAR)) == 4, "site changes the block");
+    ok(words_differ(b, rng_block(11, 2, 3 | (UINT64_C(1) << 32), 4, RNG_FIRM_MONTH)) == 4 &&
+       words_differ(b, rng_block(11, 2, 4, 3, RNG_FIRM_MONTH)) == 4,
+       "the park half of an entity id matters, and entity/step are not interchangeable");
+}
+
+/* ---- 4. uniforms stay in the open interval (0,1) */
+TEST(test_uniform_open_interval)
+{
+    /* Hand values: (x + 0.5) / 2^32 and (x + 0.5) / 2^53. */
+    is_double(rng_u32_hi(UINT64_C(1) << 63), 0.5 + 0.5 / 4294967296.0, 0, "rng_u32_hi(2^63) = (2^31 + 0.5) / 2^32");
+    is_double(rng_u32_lo(3), 3.5 / 4294967296.0, 0, "rng_u32_lo(3) = 3.5 / 2^32");
+    ok(rng_u32_hi(0) > 0 && rng_u32_lo(0) > 0 && rng_u52(0) > 0, "the smallest word maps above 0");
+    ok(rng_u32_hi(UINT64_MAX) < 1 && rng_u32_lo(UINT64_MAX) < 1, "rng_u32_hi/lo of the largest word stay below 1");
+    /* (2^53 - 1) + 0.5 is not a double: it rounds to 2^53, so 1.0 would come
+     * out. The documented contract is the open interval. */
+    ok(rng_u52(UINT64_MAX) < 1, "rng_u52 of the largest word stays below 1 (got %.17g)", rng_u52(UINT64_MAX));
+    ok(rng_u52(UINT64_C(0xfffffffffffff800)) < 1, "rng_u52 of the top 53-bit value stays below 1");
+    int good = 1;
+    for (uint32_t i = 0; i < 250000; i++) {
+        RngBlock b = rng_block(5, 0, i, 0, RNG_PARK_MONTH);
+        for (int j = 0; j < 4; j++) {
+            double a = rng_u32_hi(b.w[j]), c = rng_u32_lo(b.w[j]), d = rng_u52(b.w[j]);
+            good &= a > 0 && a < 1 && c > 0 && c < 1 && d > 0 && d < 1;
         }
-        ok(good, "rng_block equals the oracle on 1000 further keys");
     }
+    ok(good, "1e6 random words give uniforms strictly inside (0,1)");
+}
 
-    /* ---- 3. every key field matters (6) */
-    {
-        RngBlock b = rng_block(11, 2, 3, 4, RNG_FIRM_MONTH);
-        /* A different key gives an unrelated block: all four words differ
-         * (a coincidence in one word has probability 2^-64). */
-        ok(words_differ(b, rng_block(12, 2, 3, 4, RNG_FIRM_MONTH)) == 4, "seed changes the block");
-        ok(words_differ(b, rng_block(11, 3, 3, 4, RNG_FIRM_MONTH)) == 4, "replicate changes the block");
-        ok(words_differ(b, rng_block(11, 2, 4, 4, RNG_FIRM_MONTH)) == 4, "entity changes the block");
-        ok(words_differ(b, rng_block(11, 2, 3, 5, RNG_FIRM_MONTH)) == 4, "step changes the block");
-        ok(words_differ(b, rng_block(11, 2, 3, 4, RNG_FIRM_YEAR)) == 4, "site changes the block");
-        ok(words_differ(b, rng_block(11, 2, 3 | (UINT64_C(1) << 32), 4, RNG_FIRM_MONTH)) == 4 &&
-           words_differ(b, rng_block(11, 2, 4, 3, RNG_FIRM_MONTH)) == 4,
-           "the park half of an entity id matters, and entity/step are not interchangeable");
+/* ---- 5. uniform moments: N = 1e6 of each.
+ * mean: sd = sqrt(1/12 / N) = 2.9e-4, tolerance 1.5e-3 (5 sd);
+ * variance 1/12: sd = sqrt((1/80 - 1/144) / N) = 7.5e-5, tolerance 4e-4 (5 sd). */
+TEST(test_uniform_moments)
+{
+    Moments hi = {0}, u53 = {0};
+    for (uint32_t i = 0; i < 500000; i++) {
+        RngBlock b = rng_block(20260101, 1, i, 0, RNG_FIRM_INIT);
+        mom_add(&hi, rng_u32_hi(b.w[0]));
+        mom_add(&hi, rng_u32_lo(b.w[1]));
+        mom_add(&u53, rng_u52(b.w[2]));
+        mom_add(&u53, rng_u52(b.w[3]));
     }
+    is_double(mom_mean(&hi), 0.5, 1.5e-3, "rng_u32_hi/lo mean is 1/2");
+    is_double(mom_var(&hi), 1.0 / 12, 4e-4, "rng_u32_hi/lo variance is 1/12");
+    is_double(mom_mean(&u53), 0.5, 1.5e-3, "rng_u52 mean is 1/2");
+    is_double(mom_var(&u53), 1.0 / 12, 4e-4, "rng_u52 variance is 1/12");
+}
 
-    /* ---- 4. uniforms stay in the open interval (0,1) (7) */
-    {
-        /* Hand values: (x + 0.5) / 2^32 and (x + 0.5) / 2^53. */
-        is_double(rng_u32_hi(UINT64_C(1) << 63), 0.5 + 0.5 / 4294967296.0, 0, "rng_u32_hi(2^63) = (2^31 + 0.5) / 2^32");
-        is_double(rng_u32_lo(3), 3.5 / 4294967296.0, 0, "rng_u32_lo(3) = 3.5 / 2^32");
-        ok(rng_u32_hi(0) > 0 && rng_u32_lo(0) > 0 && rng_u52(0) > 0, "the smallest word maps above 0");
-        ok(rng_u32_hi(UINT64_MAX) < 1 && rng_u32_lo(UINT64_MAX) < 1, "rng_u32_hi/lo of the largest word stay below 1");
-        /* (2^53 - 1) + 0.5 is not a double: it rounds to 2^53, so 1.0 would come
-         * out. The documented contract is the open interval. */
-        ok(rng_u52(UINT64_MAX) < 1, "rng_u52 of the largest word stays below 1 (got %.17g)", rng_u52(UINT64_MAX));
-        ok(rng_u52(UINT64_C(0xfffffffffffff800)) < 1, "rng_u52 of the top 53-bit value stays below 1");
-        int good = 1;
-        for (uint32_t i = 0; i < 250000; i++) {
-            RngBlock b = rng_block(5, 0, i, 0, RNG_PARK_MONTH);
-            for (int j = 0; j < 4; j++) {
-                double a = rng_u32_hi(b.w[j]), c = rng_u32_lo(b.w[j]), d = rng_u52(b.w[j]);
-                good &= a > 0 && a < 1 && c > 0 && c < 1 && d > 0 && d < 1;
+/* ---- 6. rng_normal */
+TEST(test_normal)
+{
+    /* Inversion: the word whose top 52 bits are x gives u = (x + 0.5)/2^52.
+     * Oracles from tables of the normal distribution: Phi(1.959963984540054)
+     * = 0.975 and Phi(0) = 0.5; the words are chosen so that u is within
+     * 2^-53 of those, and dz/du = 1/phi(z) <= 17 keeps z within 1e-14. */
+    uint64_t w975 = (uint64_t)(0.975 * 4503599627370496.0) << 12;
+    is_double(rng_normal(w975), 1.959963984540054, 1e-12, "rng_normal inverts the normal CDF at u = 0.975");
+    is_double(rng_normal(UINT64_C(1) << 63), 0, 1e-15, "rng_normal at u = 1/2 is 0");
+    /* N = 1e6: mean sd 1e-3 (tol 5e-3); variance sd sqrt(2/N) = 1.4e-3 (tol 7e-3);
+     * excess kurtosis sd sqrt(24/N) = 4.9e-3 (tol 0.03, 6 sd). */
+    Moments z = {0};
+    for (uint32_t i = 0; i < 250000; i++) {
+        RngBlock b = rng_block(99, 3, i, 7, RNG_FIRM_MONTH);
+        for (int j = 0; j < 4; j++) mom_add(&z, rng_normal(b.w[j]));
+    }
+    diag("normal: mean %.5f var %.5f excess kurtosis %.4f", mom_mean(&z), mom_var(&z), mom_exkurt(&z));
+    is_double(mom_mean(&z), 0, 5e-3, "rng_normal mean is 0");
+    is_double(mom_var(&z), 1, 7e-3, "rng_normal variance is 1");
+    is_double(mom_exkurt(&z), 0, 0.03, "rng_normal excess kurtosis is 0");
+}
+
+/* ---- 7. the GSL adapter */
+TEST(test_gsl_adapter)
+{
+    gsl_rng *r = rng_gsl_alloc();
+    ok(r != NULL, "rng_gsl_alloc gives a generator");
+    /* First 8 outputs = low halves of v3, v2, v1, v0 of block 0, then of
+     * block 1 (block count in the high half of counter word 3). */
+    uint64_t w0[4], w1[4];
+    uint64_t ctr[4] = {42, 5, RNG_ENTRANT, 9}, key[2] = {777, key_tag()};
+    philox_ref(ctr, key, 10, w0);
+    ctr[3] |= UINT64_C(1) << 32;
+    philox_ref(ctr, key, 10, w1);
+    rng_gsl_reset(r, 777, 9, 42, 5, RNG_ENTRANT);
+    int good = 1;
+    for (int j = 3; j >= 0; j--) good &= gsl_rng_get(r) == (w0[j] & 0xffffffffu);
+    for (int j = 3; j >= 0; j--) good &= gsl_rng_get(r) == (w1[j] & 0xffffffffu);
+    ok(good, "the GSL stream is the documented sequence of Philox words");
+
+    /* Reproducible: a reset replays the stream; another key gives another. */
+    enum { N = 1000 };
+    static unsigned long a[N], b[N], c[N];
+    rng_gsl_reset(r, 777, 9, 42, 5, RNG_ENTRANT);
+    for (int i = 0; i < N; i++) a[i] = gsl_rng_get(r);
+    rng_gsl_reset(r, 1, 1, 1, 1, RNG_FIRM_INIT); /* interleave another stream */
+    for (int i = 0; i < 17; i++) (void)gsl_rng_get(r);
+    rng_gsl_reset(r, 777, 9, 42, 5, RNG_ENTRANT);
+    for (int i = 0; i < N; i++) b[i] = gsl_rng_get(r);
+    rng_gsl_reset(r, 777, 9, 43, 5, RNG_ENTRANT);
+    for (int i = 0; i < N; i++) c[i] = gsl_rng_get(r);
+    ok(!memcmp(a, b, sizeof a), "rng_gsl_reset to the same key replays the same %d draws", N);
+    int same = 0;
+    for (int i = 0; i < N; i++) same += a[i] == c[i];
+    ok(same < 5, "a different entity gives a different stream (%d of %d equal, expect ~0)", same, N);
+
+    /* Uniform mean over 1e6 draws of one stream: sd 2.9e-4, tolerance 1.5e-3 (5 sd);
+     * and over 1e5 streams of 10 draws (the model's use): sd 9.1e-4, tolerance 4.5e-3. */
+    Moments m = {0}, ms = {0};
+    rng_gsl_reset(r, 2026, 0, 0, 0, RNG_PARK_INIT);
+    for (int i = 0; i < 1000000; i++) mom_add(&m, gsl_rng_uniform(r));
+    is_double(mom_mean(&m), 0.5, 1.5e-3, "GSL adapter uniform mean over one long stream is 1/2");
+    for (uint32_t e = 0; e < 100000; e++) {
+        rng_gsl_reset(r, 2026, 1, e, 0, RNG_FIRM_INIT);
+        for (int i = 0; i < 10; i++) mom_add(&ms, gsl_rng_uniform(r));
+    }
+    is_double(mom_mean(&ms), 0.5, 4.5e-3, "GSL adapter uniform mean over many short streams is 1/2");
+    gsl_rng_free(r);
+}
+
+/* ---- 8. growth: size scaling and the Laplace scale mixture */
+TEST(test_growth_laplace)
+{
+    Params p;
+    memset(&p, 0, sizeof p);
+    p.firm.growth_sigma = 0.25;
+    p.firm.growth_size_beta = 0.2;
+    p.firm.growth_ref_revenue = 20000;
+    p.firm.growth_drift = 0;        /* zero drift: the sum is the pure mixture */
+    p.firm.tech_growth_effect = 0.03; /* with tech = 0 it adds nothing */
+    double ref = log(20000.0);
+    /* sigma (S/ref)^-beta: at S = ref it is sigma; at 32 ref, 32^-0.2 = 1/2. */
+    is_double(firm_growth_sd(&p, ref), 0.25, 1e-15, "growth sd at the reference size is growth_sigma");
+    is_double(firm_growth_sd(&p, ref + log(32.0)), 0.125, 1e-15, "growth sd at 32x the reference size halves (beta 0.2)");
+    /* V = -sd^2 ln u: u = e^-1 gives sd^2. */
+    is_double(firm_year_variance(&p, ref, exp(-1.0)), 0.0625, 1e-15, "year variance at u = 1/e is sd^2");
+    Firm f;
+    memset(&f, 0, sizeof f);
+    f.var_year = 0.12;
+    f.tech = 0.5;
+    p.firm.growth_drift = 0.06;
+    /* drift/12 + sqrt(V/12) z = (0.06 + 0.03*0.5)/12 + sqrt(0.01)*2 */
+    is_double(firm_growth_step(&p, &f, 2.0), 0.075 / 12 + 0.2, 1e-15, "growth step = drift/12 + sqrt(V/12) z");
+    p.firm.growth_drift = 0;
+    f.tech = 0;
+
+    /* Annual sums of 12 monthly steps, each firm with its own year variance,
+     * keyed exactly as in agents/model.c. N = 200000 firm-years at the
+     * reference size (sd = 0.25); a second sample at 32x the size (sd 0.125). */
+    const int N = 200000;
+    for (int size = 0; size < 2; size++) {
+        double lr = ref + (size ? log(32.0) : 0), sd = firm_growth_sd(&p, lr);
+        Moments s = {0}, v = {0};
+        f.log_rev = lr;
+        for (int i = 0; i < N; i++) {
+            uint64_t gid = (UINT64_C(1) << 32) | (uint64_t)i;
+            RngBlock by = rng_block(20260101, (uint32_t)size, gid, 0, RNG_FIRM_YEAR);
+            f.var_year = firm_year_variance(&p, f.log_rev, rng_u52(by.w[0]));
+            mom_add(&v, f.var_year);
+            double x = 0;
+            for (int m = 0; m < 12; m++) {
+                RngBlock b = rng_block(20260101, (uint32_t)size, gid, (uint32_t)m, RNG_FIRM_MONTH);
+                x += firm_growth_step(&p, &f, rng_normal(b.w[0]));
             }
+            mom_add(&s, x);
         }
-        ok(good, "1e6 random words give uniforms strictly inside (0,1)");
-    }
-
-    /* ---- 5. uniform moments (4): N = 1e6 of each.
-     * mean: sd = sqrt(1/12 / N) = 2.9e-4, tolerance 1.5e-3 (5 sd);
-     * variance 1/12: sd = sqrt((1/80 - 1/144) / N) = 7.5e-5, tolerance 4e-4 (5 sd). */
-    {
-        Moments hi = {0}, u53 = {0};
-        for (uint32_t i = 0; i < 500000; i++) {
-            RngBlock b = rng_block(20260101, 1, i, 0, RNG_FIRM_INIT);
-            mom_add(&hi, rng_u32_hi(b.w[0]));
-            mom_add(&hi, rng_u32_lo(b.w[1]));
-            mom_add(&u53, rng_u52(b.w[2]));
-            mom_add(&u53, rng_u52(b.w[3]));
+        if (size == 0) {
+            /* E V = sd^2 (exponential); relative sd of the mean 1/sqrt(N) = 0.22%, tolerance 1.5%. */
+            is_double(mom_mean(&v) / (sd * sd), 1, 0.015, "mean year variance is sd^2 (exponential mixing)");
+            /* mean 0: sd = 0.25/sqrt(N) = 5.6e-4, tolerance 3e-3 (5 sd) */
+            is_double(mom_mean(&s), 0, 3e-3, "annual log growth with zero drift has mean 0");
         }
-        is_double(mom_mean(&hi), 0.5, 1.5e-3, "rng_u32_hi/lo mean is 1/2");
-        is_double(mom_var(&hi), 1.0 / 12, 4e-4, "rng_u32_hi/lo variance is 1/12");
-        is_double(mom_mean(&u53), 0.5, 1.5e-3, "rng_u52 mean is 1/2");
-        is_double(mom_var(&u53), 1.0 / 12, 4e-4, "rng_u52 variance is 1/12");
+        diag("size %s: sd %.5f (want %.5f), excess kurtosis %.3f (want 3)", size ? "32x" : "ref",
+             sqrt(mom_var(&s)), sd, mom_exkurt(&s));
+        /* sd of the Laplace: relative standard error of s is sqrt((kurt-1)/(4N))
+         * = sqrt(5/(4N)) = 0.25%; tolerance 1.5% (6 se). */
+        is_double(sqrt(mom_var(&s)) / sd, 1, 0.015, "annual growth sd equals firm_growth_sd (size %s)", size ? "32x" : "ref");
+        /* Laplace excess kurtosis 3 (normal: 0). Standard error of the sample
+         * kurtosis for a Laplace: sqrt((b8 - b4^2 - 4 b4 b6 + 4 b4^3)/N) with
+         * standardised moments b4 = 6, b6 = 90, b8 = 2520: sqrt(1188/N) = 0.077.
+         * Tolerance 0.4 (5 se; the estimator is right-skewed). */
+        is_double(mom_exkurt(&s), 3, 0.4, "annual growth is Laplace-shaped: excess kurtosis 3, not 0 (size %s)",
+                  size ? "32x" : "ref");
     }
+}
 
-    /* ---- 6. rng_normal (5) */
-    {
-        /* Inversion: the word whose top 52 bits are x gives u = (x + 0.5)/2^52.
-         * Oracles from tables of the normal distribution: Phi(1.959963984540054)
-         * = 0.975 and Phi(0) = 0.5; the words are chosen so that u is within
-         * 2^-53 of those, and dz/du = 1/phi(z) <= 17 keeps z within 1e-14. */
-        uint64_t w975 = (uint64_t)(0.975 * 4503599627370496.0) << 12;
-        is_double(rng_normal(w975), 1.959963984540054, 1e-12, "rng_normal inverts the normal CDF at u = 0.975");
-        is_double(rng_normal(UINT64_C(1) << 63), 0, 1e-15, "rng_normal at u = 1/2 is 0");
-        /* N = 1e6: mean sd 1e-3 (tol 5e-3); variance sd sqrt(2/N) = 1.4e-3 (tol 7e-3);
-         * excess kurtosis sd sqrt(24/N) = 4.9e-3 (tol 0.03, 6 sd). */
-        Moments z = {0};
-        for (uint32_t i = 0; i < 250000; i++) {
-            RngBlock b = rng_block(99, 3, i, 7, RNG_FIRM_MONTH);
-            for (int j = 0; j < 4; j++) mom_add(&z, rng_normal(b.w[j]));
-        }
-        diag("normal: mean %.5f var %.5f excess kurtosis %.4f", mom_mean(&z), mom_var(&z), mom_exkurt(&z));
-        is_double(mom_mean(&z), 0, 5e-3, "rng_normal mean is 0");
-        is_double(mom_var(&z), 1, 7e-3, "rng_normal variance is 1");
-        is_double(mom_exkurt(&z), 0, 0.03, "rng_normal excess kurtosis is 0");
-    }
-
-    /* ---- 7. the GSL adapter (6) */
-    {
-        gsl_rng *r = rng_gsl_alloc();
-        ok(r != NULL, "rng_gsl_alloc gives a generator");
-        /* First 8 outputs = low halves of v3, v2, v1, v0 of block 0, then of
-         * block 1 (block count in the high half of counter word 3). */
-        uint64_t w0[4], w1[4];
-        uint64_t ctr[4] = {42, 5, RNG_ENTRANT, 9}, key[2] = {777, key_tag()};
-        philox_ref(ctr, key, 10, w0);
-        ctr[3] |= UINT64_C(1) << 32;
-        philox_ref(ctr, key, 10, w1);
-        rng_gsl_reset(r, 777, 9, 42, 5, RNG_ENTRANT);
-        int good = 1;
-        for (int j = 3; j >= 0; j--) good &= gsl_rng_get(r) == (w0[j] & 0xffffffffu);
-        for (int j = 3; j >= 0; j--) good &= gsl_rng_get(r) == (w1[j] & 0xffffffffu);
-        ok(good, "the GSL stream is the documented sequence of Philox words");
-
-        /* Reproducible: a reset replays the stream; another key gives another. */
-        enum { N = 1000 };
-        static unsigned long a[N], b[N], c[N];
-        rng_gsl_reset(r, 777, 9, 42, 5, RNG_ENTRANT);
-        for (int i = 0; i < N; i++) a[i] = gsl_rng_get(r);
-        rng_gsl_reset(r, 1, 1, 1, 1, RNG_FIRM_INIT); /* interleave another stream */
-        for (int i = 0; i < 17; i++) (void)gsl_rng_get(r);
-        rng_gsl_reset(r, 777, 9, 42, 5, RNG_ENTRANT);
-        for (int i = 0; i < N; i++) b[i] = gsl_rng_get(r);
-        rng_gsl_reset(r, 777, 9, 43, 5, RNG_ENTRANT);
-        for (int i = 0; i < N; i++) c[i] = gsl_rng_get(r);
-        ok(!memcmp(a, b, sizeof a), "rng_gsl_reset to the same key replays the same %d draws", N);
-        int same = 0;
-        for (int i = 0; i < N; i++) same += a[i] == c[i];
-        ok(same < 5, "a different entity gives a different stream (%d of %d equal, expect ~0)", same, N);
-
-        /* Uniform mean over 1e6 draws of one stream: sd 2.9e-4, tolerance 1.5e-3 (5 sd);
-         * and over 1e5 streams of 10 draws (the model's use): sd 9.1e-4, tolerance 4.5e-3. */
-        Moments m = {0}, ms = {0};
-        rng_gsl_reset(r, 2026, 0, 0, 0, RNG_PARK_INIT);
-        for (int i = 0; i < 1000000; i++) mom_add(&m, gsl_rng_uniform(r));
-        is_double(mom_mean(&m), 0.5, 1.5e-3, "GSL adapter uniform mean over one long stream is 1/2");
-        for (uint32_t e = 0; e < 100000; e++) {
-            rng_gsl_reset(r, 2026, 1, e, 0, RNG_FIRM_INIT);
-            for (int i = 0; i < 10; i++) mom_add(&ms, gsl_rng_uniform(r));
-        }
-        is_double(mom_mean(&ms), 0.5, 4.5e-3, "GSL adapter uniform mean over many short streams is 1/2");
-        gsl_rng_free(r);
-    }
-
-    /* ---- 8. growth: size scaling and the Laplace scale mixture (10) */
-    {
-        Params p;
-        memset(&p, 0, sizeof p);
-        p.firm.growth_sigma = 0.25;
-        p.firm.growth_size_beta = 0.2;
-        p.firm.growth_ref_revenue = 20000;
-        p.firm.growth_drift = 0;        /* zero drift: the sum is the pure mixture */
-        p.firm.tech_growth_effect = 0.03; /* with tech = 0 it adds nothing */
-        double ref = log(20000.0);
-        /* sigma (S/ref)^-beta: at S = ref it is sigma; at 32 ref, 32^-0.2 = 1/2. */
-        is_double(firm_growth_sd(&p, ref), 0.25, 1e-15, "growth sd at the reference size is growth_sigma");
-        is_double(firm_growth_sd(&p, ref + log(32.0)), 0.125, 1e-15, "growth sd at 32x the reference size halves (beta 0.2)");
-        /* V = -sd^2 ln u: u = e^-1 gives sd^2. */
-        is_double(firm_year_variance(&p, ref, exp(-1.0)), 0.0625, 1e-15, "year variance at u = 1/e is sd^2");
-        Firm f;
-        memset(&f, 0, sizeof f);
-        f.var_year = 0.12;
-        f.tech = 0.5;
-        p.firm.growth_drift = 0.06;
-        /* drift/12 + sqrt(V/12) z = (0.06 + 0.03*0.5)/12 + sqrt(0.01)*2 */
-        is_double(firm_growth_step(&p, &f, 2.0), 0.075 / 12 + 0.2, 1e-15, "growth step = drift/12 + sqrt(V/12) z");
-        p.firm.growth_drift = 0;
-        f.tech = 0;
-
-        /* Annual sums of 12 monthly steps, each firm with its own year variance,
-         * keyed exactly as in agents/model.c. N = 200000 firm-years at the
-         * reference size (sd = 0.25); a second sample at 32x the size (sd 0.125). */
-        const int N = 200000;
-        for (int size = 0; size < 2; size++) {
-            double lr = ref + (size ? log(32.0) : 0), sd = firm_growth_sd(&p, lr);
-            Moments s = {0}, v = {0};
-            f.log_rev = lr;
-            for (int i = 0; i < N; i++) {
-                uint64_t gid = (UINT64_C(1) << 32) | (uint64_t)i;
-                RngBlock by = rng_block(20260101, (uint32_t)size, gid, 0, RNG_FIRM_YEAR);
-                f.var_year = firm_year_variance(&p, f.log_rev, rng_u52(by.w[0]));
-                mom_add(&v, f.var_year);
-                double x = 0;
-                for (int m = 0; m < 12; m++) {
-                    RngBlock b = rng_block(20260101, (uint32_t)size, gid, (uint32_t)m, RNG_FIRM_MONTH);
-                    x += firm_growth_step(&p, &f, rng_normal(b.w[0]));
-                }
-                mom_add(&s, x);
-            }
-            if (size == 0) {
-                /* E V = sd^2 (exponential); relative sd of the mean 1/sqrt(N) = 0.22%, tolerance 1.5%. */
-                is_double(mom_mean(&v) / (sd * sd), 1, 0.015, "mean year variance is sd^2 (exponential mixing)");
-                /* mean 0: sd = 0.25/sqrt(N) = 5.6e-4, tolerance 3e-3 (5 sd) */
-                is_double(mom_mean(&s), 0, 3e-3, "annual log growth with zero drift has mean 0");
-            }
-            diag("size %s: sd %.5f (want %.5f), excess kurtosis %.3f (want 3)", size ? "32x" : "ref",
-                 sqrt(mom_var(&s)), sd, mom_exkurt(&s));
-            /* sd of the Laplace: relative standard error of s is sqrt((kurt-1)/(4N))
-             * = sqrt(5/(4N)) = 0.25%; tolerance 1.5% (6 se). */
-            is_double(sqrt(mom_var(&s)) / sd, 1, 0.015, "annual growth sd equals firm_growth_sd (size %s)", size ? "32x" : "ref");
-            /* Laplace excess kurtosis 3 (normal: 0). Standard error of the sample
-             * kurtosis for a Laplace: sqrt((b8 - b4^2 - 4 b4 b6 + 4 b4^3)/N) with
-             * standardised moments b4 = 6, b6 = 90, b8 = 2520: sqrt(1188/N) = 0.077.
-             * Tolerance 0.4 (5 se; the estimator is right-skewed). */
-            is_double(mom_exkurt(&s), 3, 0.4, "annual growth is Laplace-shaped: excess kurtosis 3, not 0 (size %s)",
-                      size ? "32x" : "ref");
-        }
-    }
-    return done();
+int main(void)
+{
+    run_test(test_philox_oracle_kat);
+    run_test(test_random123_header_kat);
+    run_test(test_block_layout);
+    run_test(test_key_fields_matter);
+    run_test(test_uniform_open_interval);
+    run_test(test_uniform_moments);
+    run_test(test_normal);
+    run_test(test_gsl_adapter);
+    run_test(test_growth_laplace);
+    return done_testing();
 }

@@ -53,7 +53,7 @@ static double *ishigami_outputs(int N)
     return y;
 }
 
-static void test_hand(void)
+TEST(test_hand)
 {
     /* N 2, k 1: A = (1, 3), B = (2, 6), AB_0 = (2, 5). Mean of A and B 3, V = (4+0+1+9)/4 = 3.5;
      * S = mean((B - 3)(AB - A)) / V = ((-1)(1) + (3)(2))/2 / 3.5 = 2.5/3.5;
@@ -74,7 +74,7 @@ static void test_hand(void)
        "adding a constant to the output leaves the indices alone (f(B) is centred)");
 }
 
-static void test_ishigami(void)
+TEST(test_ishigami)
 {
     double t1[3], tt[3];
     ishigami_truth(t1, tt);
@@ -116,7 +116,7 @@ static void test_ishigami(void)
     free(y), free(ys);
 }
 
-static void test_linear(void)
+TEST(test_linear)
 {
     /* y = sum c_i x_i, x_i ~ U(0,1): additive, S_i = ST_i = c_i^2 / sum c^2; c_4 = 0 makes
      * f(AB_4) = f(A) exactly, so S_4 = ST_4 = 0 without error */
@@ -143,7 +143,7 @@ static void test_linear(void)
     is_double(s.var, c2 / 12, 0.02 * c2 / 12, "output variance sum c^2/12 within 2%%");
 }
 
-static void test_degenerate(void)
+TEST(test_degenerate)
 {
     enum { N = 16, K = 2 };
     double y[N * (K + 2)];
@@ -165,7 +165,7 @@ static void test_degenerate(void)
        "bootstrap samples with zero variance are counted and left out (%d of 200, expected ~50)", s.boot_undefined);
 }
 
-static void test_bootstrap_seed(void)
+TEST(test_bootstrap_seed)
 {
     enum { N = 256 };
     double *y = ishigami_outputs(N);
@@ -179,7 +179,7 @@ static void test_bootstrap_seed(void)
     free(y);
 }
 
-static void test_errors(void)
+TEST(test_errors)
 {
     double y[8] = {1, 2, 3, 4, 5, 6, 7, 8};
     SobolIndex ix[2];
@@ -204,12 +204,11 @@ static void test_errors(void)
 
 int main(void)
 {
-    plan(7 + 6 + 5 * 3 + 7 + 3 + 2 + 7);
-    test_hand();
-    test_ishigami();
-    test_linear();
-    test_degenerate();
-    test_bootstrap_seed();
-    test_errors();
-    return done();
+    run_test(test_hand);
+    run_test(test_ishigami);
+    run_test(test_linear);
+    run_test(test_degenerate);
+    run_test(test_bootstrap_seed);
+    run_test(test_errors);
+    return done_testing();
 }

@@ -12,7 +12,7 @@
 #include <gsl/gsl_sort.h>
 #include <stdlib.h>
 
-static void test_mean_quantile(void)
+TEST(test_mean_quantile)
 {
     double x[10];
     for (int i = 0; i < 10; i++) x[i] = i + 1;
@@ -27,7 +27,7 @@ static void test_mean_quantile(void)
     ok(m == 1 && sd == 0 && se == 0, "one value: se 0, not NaN");
 }
 
-static void test_wilson(void)
+TEST(test_wilson)
 {
     /* Newcombe (1998), Stat Med 17:857, Table II, method 3 (score, no continuity correction) */
     static const struct { long k, n; double lo, hi; } w[] = {
@@ -45,7 +45,7 @@ static void test_wilson(void)
               "Wilson lower bound at k = n is n/(n+z^2)");
 }
 
-static void test_fisher(void)
+TEST(test_fisher)
 {
     is_double(stats_fisher_2x2(3, 1, 1, 3), 34.0 / 70.0, 1e-12, "Fisher exact, tea tasting [[3,1],[1,3]]: p = 34/70");
     is_double(stats_fisher_2x2(1, 9, 11, 3), 0.0027594561852200836, 1e-12,
@@ -56,7 +56,7 @@ static void test_fisher(void)
     ok(stats_fisher_2x2(7, 3, 3, 7) == stats_fisher_2x2(3, 7, 7, 3), "Fisher exact is symmetric in the rows");
 }
 
-static void test_chisq(void)
+TEST(test_chisq)
 {
     long a[2] = {30, 70}, b[2] = {50, 50};
     int df;
@@ -73,7 +73,7 @@ static void test_chisq(void)
     ok(df == 0 && p == 1.0, "one category: cannot differ, df 0 and p = 1");
 }
 
-static void test_holm(void)
+TEST(test_holm)
 {
     double p[4] = {0.01, 0.04, 0.03, 0.005}, adj[4];
     int rej[4];
@@ -86,7 +86,7 @@ static void test_holm(void)
     ok(stats_holm(q, 3, 0.05, rej, adj) == 0 && adj[2] == 1.0, "nothing rejected; adjusted p capped at 1");
 }
 
-static void test_quantile_ci(void)
+TEST(test_quantile_ci)
 {
     double x[100];
     for (int i = 0; i < 100; i++) x[i] = i + 1;
@@ -128,12 +128,11 @@ static void test_quantile_ci(void)
 
 int main(void)
 {
-    plan(34);
-    test_mean_quantile();
-    test_wilson();
-    test_fisher();
-    test_chisq();
-    test_holm();
-    test_quantile_ci();
-    return tap_fail || tap_n != tap_planned;
+    run_test(test_mean_quantile);
+    run_test(test_wilson);
+    run_test(test_fisher);
+    run_test(test_chisq);
+    run_test(test_holm);
+    run_test(test_quantile_ci);
+    return done_testing();
 }
