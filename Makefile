@@ -26,7 +26,7 @@ SIM_SRC   := sim/par.c sim/sweep.c sim/io_h5.c sim/checkpoint.c sim/signals.c si
 STAT_SRC  := analysis/parkstat.c analysis/common.c analysis/runfile.c analysis/h5util.c analysis/stats.c \
              analysis/summary.c analysis/compare.c analysis/regress.c analysis/regress_stat.c analysis/plot.c \
              analysis/sobol.c analysis/sensitivity.c
-TEST_NAMES:= test_rng test_config test_model test_levers test_assess test_validation test_policies test_stats test_design test_sobol test_schedule
+TEST_NAMES:= $(sort $(notdir $(basename $(wildcard tests/test_*.c))))
 OBJ        = $(patsubst %.c,$(BLD)/%.o,$(1))
 
 PARKSIM   := $(BIN)/parksim$(if $(SANITIZE),-asan)
