@@ -1,0 +1,182 @@
+/** \file test_mergers.c
+ * The M&A lever (policies/mergers.c) on hand cases: marking class C/D
+ * targets (baseline deals free, subsidised deals paid from the park's
+ * budget), combining a target into its acquirer, choosing the acquirer
+ * (eligibility, revenue weights, the same-chain preference the lever
+ * raises) and a park's month of deals with its refund. Oracles are worked
+ * out by hand beside each assertion; the acquirer frequencies use keyed
+ * draws and state their tolerance.
+ */
+#include "tap.h"
+#include "fixtures.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static Scenario jx;
+static const Params *base;
+
+TEST(test_mark_targets)
+{
+    Params p = *base;
+    p.mergers.rate = 0.12;                 /* 0.01 a month */
+    p.levers.mergers.rate_max = 0.36;      /* 0.03 a month at intensity 1; 0.02 at 0.5 */
+    p.levers.mergers.subsidy_per_deal = 300;
+    ParkState ps;
+    memset(&ps, 0, sizeof ps);
+    ps.budget[LEVER_MERGERS] = 1000;
+    Firm f = mkfirm(1, 100, 5, 0.5, CLASS_B, 0, 0);
+    mergers_mark(&p, 1, &ps, &f, 0.001);
+    ok(f.target == 0, "class B firms are never targets");
+    f.lclass = CLASS_C;
+    mergers_mark(&p, 1, &ps, &f, 0.005);
+    ok(f.target == 1 && ps.budget[LEVER_MERGERS] == 1000, "class C, u < 0.01: baseline deal, nothing paid");
+    f.lclass = CLASS_D;
+    mergers_mark(&p, 1, &ps, &f, 0.02);
+    ok(f.target == 2 && ps.budget[LEVER_MERGERS] == 700 && ps.spent[LEVER_MERGERS] == 300,
+       "class D, 0.01 <= u < 0.03: subsidised deal, 300 paid");
+    ps.budget[LEVER_MERGERS] = 100;
+    mergers_mark(&p, 1, &ps, &f, 0.02);
+    ok(f.target == 0 && ps.budget[LEVER_MERGERS] == 100, "subsidised deal refused when the budget is short");
+    ps.budget[LEVER_MERGERS] = 1000;
+    mergers_mark(&p, 0, &ps, &f, 0.02);
+    ok(f.target == 0, "intensity 0: no lever deal");
+    mergers_mark(&p, 0.5, &ps, &f, 0.019);
+    int t1 = f.target;
+    mergers_mark(&p, 0.5, &ps, &f, 0.021);
+    ok(t1 == 2 && f.target == 0, "intensity 0.5: lever hazard 0.02 a month");
+}
+
+TEST(test_combine)
+{
+    Params p = *base;
+    p.mergers.synergy = 0.05;
+    p.mergers.land_release_share = 0.3;
+    ParkState ps;
+    memset(&ps, 0, sizeof ps);
+    Firm a = mkfirm(1, 300, 10, 0.8, CLASS_A, 0, 0), t = mkfirm(2, 100, 6, 0.4, CLASS_C, 0, 1);
+    a.rd = 0.02; a.safety = 0.9; a.cult = CULT_INNOVATIVE;
+    t.rd = 0.01; t.safety = 0.6; t.cult = CULT_SPECIALISED;
+    park_add_firm(&ps, &a);
+    park_add_firm(&ps, &t);
+    ps.next_site_id = 7;
+    SimStatus st = mergers_combine(&p, &ps, 0, 1, 13);
+    const Firm *fa = &ps.firm[0], *ft = &ps.firm[1];
+    /* revenue 300 + 100 * 1.05 = 405; land 10 + 6 - 0.3 * 6 = 14.2; released 1.8 mu;
+     * revenue-weighted (300:100) tech 0.7, rd 0.0175, safety 0.825; cult the higher */
+    ok(st == SIM_OK && fabs(exp(fa->log_rev) - 405) < 1e-9, "merged revenue = 300 + 100 (1 + synergy 0.05) = 405");
+    ok(fabs(fa->land_mu - 14.2) < 1e-12 && ft->land_mu == 0, "acquirer keeps 70%% of the target's land (14.2 mu)");
+    ok(ps.n_site == 1 && fabs(ps.site[0].mu - 1.8) < 1e-12 && ps.site[0].ready == 0 && ps.site[0].since == 13 &&
+       ps.site[0].id == 7, "30%% of the target's land (1.8 mu) becomes a new idle site");
+    ok(fabs(fa->tech - 0.7) < 1e-12 && fabs(fa->rd - 0.0175) < 1e-12 && fabs(fa->safety - 0.825) < 1e-12,
+       "tech, R&D and safety are revenue-weighted (0.7, 0.0175, 0.825)");
+    ok(fa->cult == CULT_SPECIALISED && ft->status == FIRM_MERGED && ft->target == 0 && fa->status == FIRM_ACTIVE,
+       "the higher cultivation tier is kept; the target is marked merged");
+    park_clear(&ps);
+}
+
+TEST(test_choose_acquirer)
+{
+    Params p = *base;
+    ParkState ps;
+    memset(&ps, 0, sizeof ps);
+    Firm f;
+    f = mkfirm(0, 100, 1, 0.5, CLASS_C, 0, 0); park_add_firm(&ps, &f);  /* 0 target */
+    f = mkfirm(1, 200, 1, 0.5, CLASS_A, 0, 1); park_add_firm(&ps, &f);  /* 1 eligible, same chain */
+    f = mkfirm(2, 300, 1, 0.5, CLASS_B, 1, 0); park_add_firm(&ps, &f);  /* 2 eligible, other chain */
+    f = mkfirm(3, 1000, 1, 0.5, CLASS_C, 0, 2); park_add_firm(&ps, &f); /* 3 class C: not a buyer */
+    f = mkfirm(4, 50, 1, 0.5, CLASS_A, 0, 3); park_add_firm(&ps, &f);   /* 4 smaller than the target */
+    f = mkfirm(5, 5000, 1, 0.5, CLASS_A, 0, 4); f.status = FIRM_EXITED; park_add_firm(&ps, &f); /* 5 gone */
+    f = mkfirm(6, 100, 1, 0.5, CLASS_A, 0, 5); park_add_firm(&ps, &f);  /* 6 same size: not larger */
+    f = mkfirm(7, 700, 1, 0.5, CLASS_D, 1, 1); park_add_firm(&ps, &f);  /* 7 class D */
+    gsl_rng *r = rng_gsl_alloc();
+
+    p.mergers.same_chain_share = 1.0;
+    int only1 = 1;
+    for (uint32_t m = 0; m < 500; m++) {
+        rng_gsl_reset(r, 1, 0, 0, m, RNG_ACQUIRER);
+        only1 &= mergers_choose_acquirer(&p, 0, &ps, 0, r) == 1;
+    }
+    ok(only1, "asked for the same chain: always the one same-chain eligible buyer (firm 1)");
+
+    /* Not asked: revenue-weighted among eligible {1: 200, 2: 300}; P(2) = 0.6.
+     * N = 20000: sd sqrt(0.24/N) = 3.5e-3, tolerance 0.02 (6 sd). */
+    p.mergers.same_chain_share = 0.0;
+    int n2 = 0, outside = 0;
+    for (uint32_t m = 0; m < 20000; m++) {
+        rng_gsl_reset(r, 2, 0, 0, m, RNG_ACQUIRER);
+        int a = mergers_choose_acquirer(&p, 0, &ps, 0, r);
+        n2 += a == 2;
+        outside += a != 1 && a != 2;
+    }
+    is_int(outside, 0, "only active class A/B firms larger than the target are chosen");
+    is_double(n2 / 20000.0, 0.6, 0.02, "acquirers are chosen in proportion to revenue (300 of 500)");
+
+    /* The lever raises the same-chain preference: same = 0 + 0.5 (1 - 0) = 0.5,
+     * P(firm 1) = 0.5 + 0.5 * 0.4 = 0.7; same tolerance. */
+    p.levers.mergers.same_chain_share_max = 1.0;
+    int n1 = 0;
+    for (uint32_t m = 0; m < 20000; m++) {
+        rng_gsl_reset(r, 3, 0, 0, m, RNG_ACQUIRER);
+        n1 += mergers_choose_acquirer(&p, 0.5, &ps, 0, r) == 1;
+    }
+    is_double(n1 / 20000.0, 0.7, 0.02, "lever intensity 0.5 raises the same-chain share to 0.5 (P(firm 1) = 0.7)");
+
+    /* Same chain asked but none there: falls back to any buyer. Target 7
+     * (chain 1, 700) has no larger active A/B firm at all: -1. */
+    p.mergers.same_chain_share = 1.0;
+    ps.firm[1].chain = 2;
+    rng_gsl_reset(r, 4, 0, 0, 0, RNG_ACQUIRER);
+    int fb = mergers_choose_acquirer(&p, 0, &ps, 0, r);
+    ok(fb == 1 || fb == 2, "no same-chain buyer: falls back to any eligible buyer");
+    rng_gsl_reset(r, 4, 0, 0, 1, RNG_ACQUIRER);
+    is_int(mergers_choose_acquirer(&p, 0, &ps, 7, r), -1, "no eligible buyer: -1");
+    gsl_rng_free(r);
+    park_clear(&ps);
+}
+
+TEST(test_park_refund_and_deal)
+{
+    Params p = *base;
+    p.levers.mergers.subsidy_per_deal = 300;
+    ParkInfo info;
+    memset(&info, 0, sizeof info);
+    info.n_chains = 1;
+    info.land_mu = 100;
+    Replicate R;
+    rep1(&R, &p, &info);
+    ParkState *ps = &R.park[0];
+    Firm f = mkfirm(0, 1000, 5, 0.5, CLASS_C, 0, 0);
+    f.target = 2; /* subsidised deal already paid for */
+    park_add_firm(ps, &f);
+    f = mkfirm(1, 10, 5, 0.5, CLASS_A, 0, 1); /* too small to buy */
+    park_add_firm(ps, &f);
+    ps->budget[LEVER_MERGERS] = 0;
+    ps->spent[LEVER_MERGERS] = 300;
+    int n = -1;
+    SimStatus st = mergers_park(at(&R, 0, 4, 1), &n);
+    ok(st == SIM_OK && n == 0 && ps->budget[LEVER_MERGERS] == 300 && ps->spent[LEVER_MERGERS] == 0 &&
+       ps->firm[0].target == 0 && ps->firm[0].status == FIRM_ACTIVE,
+       "a subsidised target without a buyer: no deal, the subsidy is refunded");
+    f = mkfirm(2, 5000, 5, 0.5, CLASS_A, 0, 2); /* now a buyer exists */
+    park_add_firm(ps, &f);
+    ps->firm[0].target = 1;
+    st = mergers_park(at(&R, 0, 5, 0), &n);
+    ok(st == SIM_OK && n == 1 && ps->firm[0].status == FIRM_MERGED && ps->firm[2].land_mu > 5 && ps->n_site == 1,
+       "a baseline target with a buyer is absorbed by it");
+    replicate_free(&R);
+}
+
+int main(void)
+{
+    if (!load_scenario(&jx, "configs/jiangxi-baseline.yaml")) return 1;
+    base = &jx.p;
+    run_test(test_mark_targets);
+    run_test(test_combine);
+    run_test(test_choose_acquirer);
+    run_test(test_park_refund_and_deal);
+    config_free(&jx);
+    return done_testing();
+}

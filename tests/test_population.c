@@ -1,0 +1,376 @@
+/** \file test_population.c
+ * The agents (agents/population.c, park.c, firm.c): the initial population
+ * of every park (totals, attributes, idle sites, the anchor firm), entrants
+ * filling chain gaps, the firm size and chain-link draws, the firm hazards
+ * (firm.c, small enough to share this file with the population they act
+ * on) and the 亩均 A-D classification of park.c.
+ *
+ * Oracles are hand computations written beside each assertion; random
+ * properties use fixed keys and tolerances derived from the sample size.
+ * Paths are relative to the repository root (`make check` runs from there).
+ */
+#include "tap.h"
+#include "fixtures.h"
+#include "../agents/firm.h"
+#include "../agents/population.h"
+
+#include <math.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static Scenario tiny, jx;
+
+/* A Replicate ready for population_init_park. */
+static int rep_setup(Replicate *R, const Params *p, const ParkInfo *info, int P, uint32_t rep)
+{
+    return replicate_alloc(R, p, info, P, rep) == SIM_OK;
+}
+
+static int cmp_desc(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? 1 : x > y ? -1 : 0;
+}
+
+/* Checks of population_init_park on every park of a scenario; returns the
+ * number of parks violating each property in bad[0..5]. */
+static void check_population(const Scenario *sc, uint32_t rep, int bad[6], double *worst_rev, double *worst_land)
+{
+    Replicate R;
+    memset(bad, 0, 6 * sizeof *bad);
+    *worst_rev = *worst_land = 0;
+    if (!rep_setup(&R, &sc->p, sc->parks, sc->n_parks, rep)) { bad[0] = -1; replicate_free(&R); return; }
+    for (int k = 0; k < sc->n_parks; k++) {
+        const ParkInfo *info = &sc->parks[k];
+        if (population_init_park(view(&R, k)) != SIM_OK) { bad[0]++; continue; }
+        const ParkState *ps = &R.park[k];
+        double rev = 0, land_f = 0, land_s = 0;
+        int good_firms = 1;
+        for (int i = 0; i < ps->n_firm; i++) {
+            const Firm *f = &ps->firm[i];
+            rev += exp(f->log_rev);
+            land_f += f->land_mu;
+            good_firms &= f->land_mu > 0 && isfinite(f->log_rev) && f->status == FIRM_ACTIVE && f->born == -1 &&
+                          f->gid == (((uint64_t)k << 32) | (uint64_t)i) && f->tech >= 0 && f->tech <= 1 &&
+                          f->safety > 0 && f->safety < 1 && (f->chain < info->n_chains);
+        }
+        for (int j = 0; j < ps->n_site; j++) land_s += ps->site[j].mu;
+        double er = fabs(rev - info->revenue) / info->revenue;
+        double el = fabs(land_f + land_s - info->land_mu) / info->land_mu;
+        if (er > *worst_rev) *worst_rev = er;
+        if (el > *worst_land) *worst_land = el;
+        bad[1] += ps->n_firm != info->firms || !good_firms;
+        bad[2] += er > 1e-9;
+        bad[3] += el > 1e-9 || fabs(land_f - info->land_mu * (1 - info->idle_share)) > 1e-9 * info->land_mu;
+        if (info->anchor_revenue > 0)
+            bad[4] += fabs(exp(ps->firm[0].log_rev) - info->anchor_revenue) > 1e-9 * info->anchor_revenue ||
+                      ps->firm[0].chain != 0 || ps->firm[0].link != 0;
+        /* initial idle sites: round(idle / idle_site_mu), at least 1, summing to the idle land */
+        double idle = info->land_mu * info->idle_share;
+        long ns = lround(idle / sc->p.population.idle_site_mu);
+        if (idle > 0 && ns < 1) ns = 1;
+        bad[5] += ps->n_site != (idle > 0 ? ns : 0) || fabs(land_s - idle) > 1e-9 * info->land_mu;
+    }
+    replicate_free(&R);
+}
+
+/* ================================================= initial population */
+
+TEST(test_initial_population_tiny)
+{
+    int bad[6];
+    double wr, wl;
+    check_population(&tiny, 0, bad, &wr, &wl);
+    is_int(bad[0], 0, "tiny: population_init_park succeeds for every park");
+    is_int(bad[1], 0, "tiny: firm counts and per-firm attributes as in the park file");
+    ok(bad[2] == 0, "tiny: firm revenues add up to the park revenue (worst relative error %.2g)", wr);
+    ok(bad[3] == 0, "tiny: firm land + idle sites = park land, occupied = land (1 - idle) (worst %.2g)", wl);
+    is_int(bad[4], 0, "tiny: the anchor firm has exactly the anchor revenue and heads chain 0, link 0");
+    is_int(bad[5], 0, "tiny: idle sites of about idle_site_mu add up to the idle land");
+}
+
+TEST(test_initial_population_jiangxi)
+{
+    int bad[6];
+    double wr, wl;
+    check_population(&jx, 3, bad, &wr, &wl);
+    is_int(bad[0] + bad[1], 0, "Jiangxi: every park gets its firms");
+    ok(bad[2] == 0, "Jiangxi: firm revenues add up to each park's revenue (worst %.2g)", wr);
+    ok(bad[3] == 0, "Jiangxi: land adds up in each park (worst %.2g)", wl);
+    is_int(bad[4], 0, "Jiangxi: anchor revenues reproduced");
+    is_int(bad[5], 0, "Jiangxi: idle sites add up");
+}
+
+TEST(test_initial_sites_and_keys)
+{
+    /* Hand count for tiny: alpha 3000*0.05 = 150 mu -> 3 sites of 50; gamma
+     * 800*0.20 = 160 mu -> round(3.2) = 3 sites of 53.33. */
+    Replicate R;
+    rep_setup(&R, &tiny.p, tiny.parks, tiny.n_parks, 0);
+    population_init_park(view(&R, 0));
+    population_init_park(view(&R, 2));
+    ok(R.park[0].n_site == 3 && R.park[0].site[0].mu == 50 && R.park[2].n_site == 3 &&
+       fabs(R.park[2].site[0].mu - 160.0 / 3) < 1e-12 && R.park[2].site[0].ready == 0,
+       "tiny: alpha has 3 idle sites of 50 mu, gamma 3 of 53.33 mu, not yet cleared");
+    /* same replicate, same firms; another replicate, other firms */
+    Replicate R2, R3;
+    rep_setup(&R2, &tiny.p, tiny.parks, tiny.n_parks, 0);
+    rep_setup(&R3, &tiny.p, tiny.parks, tiny.n_parks, 1);
+    population_init_park(view(&R2, 0));
+    population_init_park(view(&R3, 0));
+    ok(!memcmp(R.park[0].firm, R2.park[0].firm, (size_t)R.park[0].n_firm * sizeof(Firm)),
+       "population_init_park is a pure function of the replicate");
+    int same = 0;
+    for (int i = 1; i < R.park[0].n_firm; i++) same += R.park[0].firm[i].log_rev == R3.park[0].firm[i].log_rev;
+    ok(same == 0, "another replicate draws other firm sizes (%d of 39 equal)", same);
+    replicate_free(&R);
+    replicate_free(&R2);
+    replicate_free(&R3);
+}
+
+/* ================================================= entrants */
+
+TEST(test_entrant_fills_the_gap)
+{
+    Params p = jx.p;
+    p.population.chain_links = 4;
+    ParkInfo info;
+    Replicate R;
+    gap_park_setup(&R, &p, &info);
+    ParkState *ps = &R.park[0];
+    /* chain 0: links 0, 1, 3 filled (link 2's firm has exited); chain 1: all 4 filled */
+    int n0 = ps->n_firm, all_gap = 1, attrs = 1;
+    for (int m = 0; m < 50; m++) {
+        SimStatus st = population_entrant(view(&R, 0), m, 25, 1.0, 1.0);
+        const Firm *e = &ps->firm[ps->n_firm - 1];
+        all_gap &= st == SIM_OK && ps->n_firm == n0 + 1 && e->chain == 0 && e->link == 2;
+        attrs &= e->land_mu == 25 && e->born == m && e->status == FIRM_ACTIVE && isfinite(e->log_rev) &&
+                 e->var_year > 0 && e->gid == (uint64_t)(8 + m) && e->cult == CULT_NONE;
+        ps->n_firm = n0; /* take it out again: the gap stays open */
+    }
+    ok(all_gap, "an entrant with gap share 1 takes the one missing leading-chain link (chain 0, link 2)");
+    ok(attrs, "entrant: land of its site, born this month, active, own serial, year variance drawn");
+
+    /* Two gaps (chain 0 link 2, chain 1 link 3): every entrant takes one of
+     * them, each about half the time (N = 2000: sd 0.011, tolerance 0.06).
+     * The serials go on from the 50 above, as the draws are keyed by them. */
+    ps->firm[7].status = FIRM_EXITED; /* chain 1, link 3 */
+    int g0 = 0, other = 0;
+    for (int m = 0; m < 2000; m++) {
+        population_entrant(view(&R, 0), m, 25, 1.0, 1.0);
+        const Firm *e = &ps->firm[ps->n_firm - 1];
+        g0 += e->chain == 0 && e->link == 2;
+        other += !((e->chain == 0 && e->link == 2) || (e->chain == 1 && e->link == 3));
+        ps->n_firm = n0;
+    }
+    is_int(other, 0, "with two gaps every gap-filling entrant takes one of them");
+    is_double(g0 / 2000.0, 0.5, 0.06, "the two gaps are equally likely");
+    replicate_free(&R);
+}
+
+/* ================================================= size and link draws */
+
+TEST(test_size_draw_by_hand)
+{
+    /* Body: exp(sigma Phi^-1(u)): u = 1/2 gives 1; u = Phi(1) = 0.841344746068543 gives e^sigma. */
+    is_double(population_size_draw(1.2, 0.1, 1.1, 0.5), 1.0, 1e-15, "size draw at the median is 1");
+    is_double(population_size_draw(1.2, 0.1, 1.1, 0.841344746068542948), exp(1.2), 1e-9, "size draw at Phi(1) is e^sigma");
+    /* Tail: join q = exp(sigma Phi^-1(0.9)), Phi^-1(0.9) = 1.2815515655446004;
+     * u = 1 - 0.1 * 2^-alpha gives 2q. */
+    double q = exp(1.2 * 1.2815515655446004);
+    is_double(population_size_draw(1.2, 0.1, 1.1, 1 - 0.1 * pow(2, -1.1)), 2 * q, 1e-9 * q, "size draw in the tail: Pareto above the join");
+    is_double(population_size_draw(1.2, 0.1, 1.1, 0.9 + 1e-13) / population_size_draw(1.2, 0.1, 1.1, 0.9 - 1e-13), 1, 1e-9,
+              "size draw is continuous at the join");
+    is_double(population_size_draw(1.2, 0, 1.1, 0.999), exp(1.2 * 3.090232306167813), 1e-6,
+              "tail_share 0: pure lognormal (Phi^-1(0.999) = 3.0902323)");
+}
+
+TEST(test_size_draw_tail)
+{
+    /* Hill estimator of the tail exponent on the top k of N draws:
+     * alpha_hat = k / sum_{i<k} ln(x_(i) / x_(k)). The top k = 5000 of
+     * N = 200000 lie inside the Pareto part (10% = 20000 draws), where
+     * alpha_hat has standard error alpha / sqrt(k) = 1.4% of alpha;
+     * tolerance 7% of alpha (5 se). */
+    enum { N = 200000, K = 5000 };
+    double *x = malloc(N * sizeof *x);
+    const double alphas[2] = {1.1, 2.0};
+    for (int a = 0; a < 2; a++) {
+        int above = 0;
+        double join = exp(1.2 * 1.2815515655446004);
+        for (int i = 0; i < N; i++) {
+            double u = rng_u52(rng_block(7, (uint32_t)a, (uint64_t)i, 0, RNG_FIRM_INIT).w[0]);
+            x[i] = population_size_draw(1.2, 0.1, alphas[a], u);
+            above += x[i] > join;
+        }
+        qsort(x, N, sizeof *x, cmp_desc);
+        double s = 0;
+        for (int i = 0; i < K; i++) s += log(x[i] / x[K]);
+        double hill = K / s;
+        diag("alpha %.1f: Hill estimate %.4f, tail share %.4f", alphas[a], hill, (double)above / N);
+        is_double(hill, alphas[a], 0.07 * alphas[a], "Hill estimator on the top %d recovers tail_alpha %.1f", K, alphas[a]);
+        /* share above the join: binomial sd sqrt(0.09/N) = 6.7e-4, tolerance 4e-3 (6 sd) */
+        if (a == 0) is_double((double)above / N, 0.1, 4e-3, "tail_share of draws lie above the join");
+    }
+    free(x);
+}
+
+TEST(test_link_draw)
+{
+    /* Links: P(j) = (1/(j+1)) / H_L. On a grid of N uniforms each frequency is
+     * exact up to 1/N per boundary (tolerance 2/N). H_10 = 7381/2520. */
+    enum { NG = 1000000 };
+    static int cnt[10];
+    for (int i = 0; i < NG; i++) cnt[population_link_draw(10, (i + 0.5) / NG)]++;
+    int good = 1;
+    double worst = 0;
+    for (int j = 0; j < 10; j++) {
+        double want = (1.0 / (j + 1)) / (7381.0 / 2520.0), got = (double)cnt[j] / NG;
+        if (fabs(got - want) > worst) worst = fabs(got - want);
+        good &= fabs(got - want) <= 2.0 / NG;
+    }
+    ok(good, "population_link_draw frequencies are proportional to 1/(j+1) (worst error %.2g)", worst);
+    /* P(0) = 1/H_10 = 0.341417; keyed draws, N = 1e5: sd 1.5e-3, tolerance 7.5e-3 */
+    int zero = 0;
+    for (int i = 0; i < 100000; i++) zero += population_link_draw(10, rng_u32_hi(rng_block(9, 0, (uint64_t)i, 0, RNG_ENTRANT).w[1])) == 0;
+    is_double(zero / 1e5, 2520.0 / 7381.0, 7.5e-3, "with random uniforms, link 0 has share 1/H_10");
+    ok(population_link_draw(10, 0.0) == 0 && population_link_draw(10, 0.999999999) == 9 &&
+       population_link_draw(1, 0.7) == 0 && population_link_draw(3, 1.0 / 1.8333333333333333 - 1e-9) == 0 &&
+       population_link_draw(3, 1.0 / 1.8333333333333333 + 1e-9) == 1,
+       "link draw boundaries: H_3 = 11/6, link 0 below u = 6/11");
+}
+
+/* ================================================= firm hazards by hand */
+
+TEST(test_exit_hazard)
+{
+    Params p = jx.p;
+    Firm f;
+    memset(&f, 0, sizeof f);
+    p.firm.exit_rate = 0.06;
+    p.firm.exit_dclass_multiplier = 3;
+    f.lclass = CLASS_B;
+    is_double(firm_exit_hazard(&p, &f), 0.005, 1e-15, "exit hazard = 0.06 / 12 for a class B firm");
+    f.lclass = CLASS_C;
+    is_double(firm_exit_hazard(&p, &f), 0.005, 1e-15, "class C firms have the baseline exit hazard");
+    f.lclass = CLASS_D;
+    is_double(firm_exit_hazard(&p, &f), 0.015, 1e-15, "class D firms: 3 x 0.005");
+}
+
+TEST(test_incident_hazard)
+{
+    Params p = jx.p;
+    Firm f;
+    memset(&f, 0, sizeof f);
+    p.firm.incident_rate = 0.03;
+    p.firm.incident_tech_reduction = 0.5;
+    f.safety = 0.8;
+    f.tech = 0.5;
+    /* 0.03/12 * (1 - 0.8) * (1 - 0.5*0.5) = 0.0025 * 0.2 * 0.75 */
+    is_double(firm_incident_hazard(&p, &f), 3.75e-4, 1e-15, "incident hazard = rate/12 (1-safety)(1-red tech)");
+    f.safety = 0;
+    f.tech = 0;
+    is_double(firm_incident_hazard(&p, &f), 0.0025, 1e-15, "incident hazard at zero safety and tech is rate/12");
+    p.firm.incident_tech_reduction = 1;
+    f.tech = 1;
+    is_double(firm_incident_hazard(&p, &f), 0, 0, "full tech with full reduction removes the hazard");
+}
+
+/* ================================================= classification */
+
+TEST(test_classification_tiny)
+{
+    ReplicateOut o;
+    Replicate R;
+    out_alloc(&o, &tiny.p, tiny.n_parks);
+    SimStatus st = replicate_init(&R, &tiny.p, tiny.parks, tiny.n_parks, 0, &o);
+    is_int(st, SIM_OK, "replicate_init on tiny");
+    /* Mid-rank quantile q = (r + 0.5)/n from the top: A q < 0.25, B q < 0.70,
+     * C q < 0.95, D otherwise. n = 40: A r<=9 (10), B r<=27 (18), C r<=37 (10), D 2.
+     * n = 20: A r<=4 (5), B r<=13 (9), C r<=18 (5), D 1. n = 10: A r<=1 (2),
+     * B r<=6 (5), C r<=8 (2), D r = 9 (q = 0.95 is not below 0.95) (1). */
+    const int want[3][4] = {{10, 18, 10, 2}, {5, 9, 5, 1}, {2, 5, 2, 1}};
+    for (int k = 0; k < 3; k++) {
+        int c[4] = {0};
+        double lo[4], hi[4];
+        for (int j = 0; j < 4; j++) { lo[j] = INFINITY; hi[j] = -INFINITY; }
+        for (int i = 0; i < R.park[k].n_firm; i++) {
+            const Firm *f = &R.park[k].firm[i];
+            double key = f->log_rev - log(f->land_mu);
+            c[f->lclass]++;
+            if (key < lo[f->lclass]) lo[f->lclass] = key;
+            if (key > hi[f->lclass]) hi[f->lclass] = key;
+        }
+        ok(c[0] == want[k][0] && c[1] == want[k][1] && c[2] == want[k][2] && c[3] == want[k][3],
+           "park %s: A/B/C/D counts %d/%d/%d/%d (want %d/%d/%d/%d)", tiny.parks[k].code, c[0], c[1], c[2], c[3],
+           want[k][0], want[k][1], want[k][2], want[k][3]);
+        ok(lo[0] >= hi[1] && lo[1] >= hi[2] && lo[2] >= hi[3], "park %s: classes ordered by revenue per mu",
+           tiny.parks[k].code);
+    }
+    /* the initial assessment (year index 0) reports the park file's totals */
+    int P = tiny.n_parks, good = 1;
+    for (int k = 0; k < P; k++) {
+        const double *m = &o.indicator[k * METRIC_COUNT];
+        good &= fabs(m[METRIC_REVENUE] - tiny.parks[k].revenue / 1e4) <= 1e-9 * m[METRIC_REVENUE] &&
+                m[METRIC_FIRMS] == tiny.parks[k].firms && fabs(m[METRIC_IDLE_SHARE] - tiny.parks[k].idle_share) < 1e-12 &&
+                m[METRIC_REVENUE_GROWTH] == 0 && m[METRIC_SMART_LEVEL] == tiny.parks[k].smart_level &&
+                fabs(m[METRIC_REVENUE_PER_MU] - tiny.parks[k].revenue / tiny.parks[k].land_mu) < 1e-9 &&
+                m[METRIC_ANCHOR_REVENUE] >= tiny.parks[k].anchor_revenue / 1e4 * (1 - 1e-12);
+    }
+    ok(good, "initial assessment: revenue, firms, idle share, growth 0, revenue per mu, anchor");
+    replicate_free(&R);
+    replicate_out_free(&o);
+}
+
+TEST(test_classification_jiangxi)
+{
+    /* the same on the Jiangxi population: counts from the rule, order */
+    ReplicateOut o;
+    Replicate R;
+    out_alloc(&o, &jx.p, jx.n_parks);
+    SimStatus st = replicate_init(&R, &jx.p, jx.parks, jx.n_parks, 2, &o);
+    int bad_count = 0, bad_order = 0;
+    for (int k = 0; k < jx.n_parks; k++) {
+        int n = R.park[k].n_firm, c[4] = {0}, w[4] = {0};
+        for (int r = 0; r < n; r++) {
+            double qq = (r + 0.5) / n;
+            w[qq < 0.25 ? 0 : qq < 0.7 ? 1 : qq < 0.95 ? 2 : 3]++;
+        }
+        double lo[4] = {INFINITY, INFINITY, INFINITY, INFINITY}, hi[4] = {-INFINITY, -INFINITY, -INFINITY, -INFINITY};
+        for (int i = 0; i < n; i++) {
+            const Firm *f = &R.park[k].firm[i];
+            double key = f->log_rev - log(f->land_mu);
+            c[f->lclass]++;
+            if (key < lo[f->lclass]) lo[f->lclass] = key;
+            if (key > hi[f->lclass]) hi[f->lclass] = key;
+        }
+        bad_count += memcmp(c, w, sizeof c) != 0;
+        bad_order += !(lo[0] >= hi[1] && lo[1] >= hi[2] && lo[2] >= hi[3]);
+    }
+    ok(st == SIM_OK && bad_count == 0, "Jiangxi: class shares 25/45/25/5%% by mid-rank in every park (%d parks off)", bad_count);
+    is_int(bad_order, 0, "Jiangxi: classes ordered by revenue per mu in every park");
+    replicate_free(&R);
+    replicate_out_free(&o);
+}
+
+int main(void)
+{
+    if (!load_scenario(&tiny, "configs/test/tiny.yaml")) return 1;
+    if (!load_scenario(&jx, "configs/jiangxi-baseline.yaml")) { config_free(&tiny); return 1; }
+    run_test(test_initial_population_tiny);
+    run_test(test_initial_population_jiangxi);
+    run_test(test_initial_sites_and_keys);
+    run_test(test_entrant_fills_the_gap);
+    run_test(test_size_draw_by_hand);
+    run_test(test_size_draw_tail);
+    run_test(test_link_draw);
+    run_test(test_exit_hazard);
+    run_test(test_incident_hazard);
+    run_test(test_classification_tiny);
+    run_test(test_classification_jiangxi);
+    config_free(&tiny);
+    config_free(&jx);
+    return done_testing();
+}
