@@ -2,16 +2,13 @@
  * Minimal TAP producer for the C unit tests (Debian has no C libtap).
  * ok()/is_double()/is_int() print one line each.
  *
- * Preferred form: each behaviour is a named test function, run in main()
+ * Each behaviour is a named test function, run in main()
  * by run_test(), which prints "# name" before its lines; done_testing()
  * prints the plan 1..N after the last line (TAP allows a trailing plan)
  * and returns the exit status, so nobody keeps a count by hand:
  *
  *     TEST(test_wilson) { ok(...); is_double(...); }
  *     int main(void) { run_test(test_wilson); return done_testing(); }
- *
- * Older form, kept until every file is converted: plan(n) first, done()
- * last (exit status 0 if every test passed and the plan was met).
  */
 #ifndef PARKSIM_TAP_H
 #define PARKSIM_TAP_H
@@ -20,9 +17,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 
-static int tap_n, tap_fail, tap_planned;
-
-static inline void plan(int n) { tap_planned = n; printf("1..%d\n", n); }
+static int tap_n, tap_fail;
 
 static inline int ok(int cond, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static inline int ok(int cond, const char *fmt, ...)
@@ -72,18 +67,12 @@ static inline void tap_run_test_(void (*fn)(void), const char *name)
 }
 
 /** The trailing plan 1..N for the N lines printed; returns the exit status
- * (0 if every test passed; a file that ran no test fails). Not with plan(). */
+ * (0 if every test passed; a file that ran no test fails). */
 static inline int done_testing(void)
 {
     printf("1..%d\n", tap_n);
     fflush(stdout);
-    return tap_fail > 0 || tap_n == 0 || tap_planned != 0;
-}
-
-static inline int done(void)
-{
-    if (tap_n != tap_planned) printf("# planned %d tests but ran %d\n", tap_planned, tap_n);
-    return tap_fail || tap_n != tap_planned;
+    return tap_fail > 0 || tap_n == 0;
 }
 
 #endif
