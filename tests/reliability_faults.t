@@ -97,8 +97,11 @@ def main(tmp):
             # (OMPIO) the moment a write fails ("mca_fbtl_posix_pwritev: ..."),
             # and mpirun/ORTE ("[host:pid] ...", "mpirun: ...") as it tears the
             # job down. Of the rest, parksim's words come first.
-            own = [l for l in se.splitlines()
-                   if not (l.startswith("mca_") or l.startswith("mpirun") or re.match(r"^\[[^\]]*\]", l))]
+            # OMPIO writes its notice in pieces, which can land inside another
+            # rank's line: take its words out before splitting into lines.
+            quiet = re.sub(r"mca_fbtl_posix_pwritev: error in \(p\)write\(v\):(No space left on device)?\n?", "", se)
+            own = [l for l in quiet.splitlines()
+                   if l and not (l.startswith("mca_") or l.startswith("mpirun") or re.match(r"^\[[^\]]*\]", l))]
             ok(bool(own) and "parksim: error:" in own[0],
                "the first line (apart from Open MPI's own notices) is parksim's own words", se[:1500])
             # Where the space runs out decides whose write fails: the output's
