@@ -6,21 +6,21 @@
 # (monthly trajectories off to keep the sanitizer run short: the number of
 # chunks per dataset, not the number of datasets, is what failed).
 . "$(dirname "$0")/env.sh"
+. "$(dirname "$0")/tap.sh"
 cd "$repo" || exit 1
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT
-echo "1..3"
 timeout 600 mpirun -np 2 "$PARKSIM" run configs/test/tiny.yaml -r 2000 --set run.chunk_replicates=1 --set output.monthly=false \
     -o "$tmp/one.h5" > "$tmp/one.out" 2> "$tmp/one.err"
 rc=$?
-if [ $rc -eq 0 ]; then echo "ok 1 - 2,000 one-replicate chunks per dataset, compressed, np=2: exit 0"
-else echo "not ok 1 - 2,000 one-replicate chunks per dataset, compressed, np=2: exit $rc (124 = hung)"; sed 's/^/# /' "$tmp/one.err" | head -20; fi
+ok $rc "2,000 one-replicate chunks per dataset, compressed, np=2: exit $rc (124 = hung)" ||
+    sed 's/^/# /' "$tmp/one.err" | head -20
 timeout 600 "$PARKSIM" run configs/test/tiny.yaml -r 2000 --set output.monthly=false -o "$tmp/ref.h5" > "$tmp/ref.out" 2> "$tmp/ref.err"
 d1=$(awk '$1 == "result_digest:" { print $2 }' "$tmp/one.out")
 d2=$(awk '$1 == "result_digest:" { print $2 }' "$tmp/ref.out")
-if [ -n "$d1" ] && [ "$d1" = "$d2" ]; then echo "ok 2 - same result digest as a singleton run with default batching ($d1)"
-else echo "not ok 2 - same result digest as a singleton run with default batching ('$d1' vs '$d2')"; fi
-if /usr/bin/python3 - "$tmp/one.h5" "$tmp/ref.h5" <<'PY'
+[ -n "$d1" ] && [ "$d1" = "$d2" ]
+ok $? "same result digest as a singleton run with default batching ('$d1' vs '$d2')"
+/usr/bin/python3 - "$tmp/one.h5" "$tmp/ref.h5" <<'PY'
 import sys, h5py, numpy as np
 a, b = (h5py.File(f, "r") for f in sys.argv[1:3])
 bad = []
@@ -31,5 +31,5 @@ a.visititems(cmp)
 assert a["/park_year/tier"].chunks[0] == 1, a["/park_year/tier"].chunks
 sys.exit(1 if bad else 0)
 PY
-then echo "ok 3 - every dataset equal to the reference run (and chunks of one replicate)"
-else echo "not ok 3 - every dataset equal to the reference run (and chunks of one replicate)"; fi
+ok $? "every dataset equal to the reference run (and chunks of one replicate)"
+done_testing

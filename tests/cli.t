@@ -7,20 +7,12 @@
 # Binaries: $PARKSIM (default <repo>/bin/parksim). Run from anywhere:
 #   prove --exec '' tests/cli.t          or          tests/cli.t
 . "$(dirname "$0")/env.sh"
+. "$(dirname "$0")/tap.sh"
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/parksim-cli.XXXXXX") || exit 1
 trap 'rm -rf "$T"' EXIT
 trap 'exit 1' INT TERM HUP
 
-# ---------------------------------------------------------------- TAP
-n=0
-failed=0
-ok() { # ok STATUS DESCRIPTION: STATUS 0 passes
-    n=$((n + 1))
-    if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; failed=$((failed + 1)); fi
-    return "$1"
-}
-diag() { printf '%s\n' "$@" | sed 's/^/#   /'; }
 # Show the captured stderr of the last command (after a failure).
 show() { diag "exit code: $rc" "stderr:"; sed 's/^/#     /' "$T/err"; }
 # Run the binary in cwd $T/cwd (empty); sets rc, $T/out, $T/err.
@@ -45,8 +37,7 @@ bad_input() { # bad_input LABEL NEEDLE...  (after `run`)
 }
 
 if [ ! -x "$PARKSIM" ]; then
-    echo "1..0 # SKIP $PARKSIM not built (make all)"
-    exit 0
+    skip_all "$PARKSIM not built (make all)"
 fi
 
 # ---------------------------------------------------------------- inputs
@@ -273,8 +264,7 @@ if command -v mpirun >/dev/null 2>&1; then
     cnt=$(grep -c 'parksim: error' "$T/err")
     ok "$([ "$rc" -eq 2 ] && [ "$cnt" -eq 1 ]; echo $?)" "mpirun -np 2, unknown option: exit 2, one message ($cnt)" || show
 else
-    for _ in 1 2 3 4 5; do n=$((n + 1)); echo "ok $n # SKIP mpirun not installed"; done
+    skip 5 "mpirun not installed"
 fi
 
-echo "1..$n"
-[ "$failed" -eq 0 ]
+done_testing

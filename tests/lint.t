@@ -3,14 +3,9 @@
 # repository, and each kind of breach, planted in a copy of the source tree,
 # makes lint fail with the file, the line and the rule.
 . "$(dirname "$0")/env.sh"
+. "$(dirname "$0")/tap.sh"
 T=$(mktemp -d "${TMPDIR:-/tmp}/parksim-lint.XXXXXX") || exit 1
 trap 'rm -rf "$T"' EXIT
-n=0
-failed=0
-ok() { # ok STATUS DESCRIPTION: STATUS 0 passes
-    n=$((n + 1))
-    if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; failed=$((failed + 1)); fi
-}
 lint=$repo/scripts/lint.sh
 
 out=$("$lint" "$repo" 2>&1)
@@ -72,5 +67,4 @@ if command -v make >/dev/null; then
     make -s -C "$repo" lint > "$T/make.out" 2>&1
     ok $? "make lint passes on the repository"
 fi
-echo "1..$n"
-[ $failed -eq 0 ]
+done_testing

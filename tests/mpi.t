@@ -13,23 +13,16 @@
 # Also: a rerun from the file's own `scenario` and `parks_csv` attributes gives
 # the same digest (docs/OUTPUT.md section 6).
 . "$(dirname "$0")/env.sh"
+. "$(dirname "$0")/tap.sh"
 
-if [ ! -x "$PARKSIM" ]; then echo "1..0 # SKIP $PARKSIM not built (make all)"; exit 0; fi
-if ! command -v mpirun >/dev/null 2>&1; then echo "1..0 # SKIP mpirun not installed"; exit 0; fi
+[ -x "$PARKSIM" ] || skip_all "$PARKSIM not built (make all)"
+command -v mpirun >/dev/null 2>&1 || skip_all "mpirun not installed"
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/parksim-mpi.XXXXXX") || exit 1
 trap 'rm -rf "$T"' EXIT
 trap 'exit 1' INT TERM HUP
 tiny=$repo/configs/test/tiny.yaml
 
-n=0
-failed=0
-ok() {
-    n=$((n + 1))
-    if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; failed=$((failed + 1)); fi
-    return "$1"
-}
-diag() { printf '%s\n' "$@" | sed 's/^/#   /'; }
 
 # The checker: `compare REF OTHER [IGNORED_ATTR...]` exits 0 if every group,
 # dataset and attribute of the two files match; `attr FILE NAME` prints a root
@@ -202,5 +195,4 @@ ok "$([ "$rc" -eq 0 ] && [ -n "$d7" ] && [ "$digest" = "$d7" ]; echo $?)" "-r 7 
 compare r7single r7np3
 ok $? "-r 7: mpirun -np 3 datasets identical to the singleton run's"
 
-echo "1..$n"
-[ "$failed" -eq 0 ]
+done_testing

@@ -8,17 +8,12 @@
 #
 # Binaries: $PARKSIM, $PARKSTAT (default <repo>/bin/...). Needs h5repack (hdf5-tools).
 . "$(dirname "$0")/env.sh"
+. "$(dirname "$0")/tap.sh"
 . "$repo/tests/regression/common.sh"
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/parkstat-regression.XXXXXX") || exit 1
 trap 'rm -rf "$T"' EXIT
-n=0
-failed=0
-ok() {
-    n=$((n + 1))
-    if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; failed=$((failed + 1)); fi
-}
-if [ ! -x "$PARKSIM" ] || [ ! -x "$PARKSTAT" ]; then echo "1..0 # SKIP $PARKSIM or $PARKSTAT not built"; exit 0; fi
+{ [ -x "$PARKSIM" ] && [ -x "$PARKSTAT" ]; } || skip_all "$PARKSIM or $PARKSTAT not built"
 
 cases=0
 while read -r name args; do
@@ -47,5 +42,4 @@ while read -r name args; do
 done < <(regression_cases)
 [ "$cases" -ge 3 ]
 ok $? "at least 3 regression cases listed in tests/regression/cases.txt ($cases)"
-echo "1..$n"
-[ "$failed" -eq 0 ]
+done_testing

@@ -2,12 +2,12 @@
 # Progress on stderr: one line per report when stderr is not a terminal, a
 # line rewritten in place (\r) on a terminal, nothing with --quiet.
 . "$(dirname "$0")/env.sh"
+. "$(dirname "$0")/tap.sh"
 cd "$repo" || exit 1
 T=$(mktemp -d) || exit 1
 trap 'rm -rf "$T"' EXIT
-n=0
-check() { n=$((n + 1)); if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; sed 's/^/# /' "$T/err" | head -20; fi; }
-echo "1..8"
+# check STATUS DESCRIPTION: a test line, with the run's stderr when it fails
+check() { ok "$1" "$2" || sed 's/^/# /' "$T/err" | head -20; }
 
 "$PARKSIM" run configs/test/tiny.yaml -o "$T/a.h5" --progress 0 > "$T/out" 2> "$T/err"
 check $? "run with --progress 0 exits 0"
@@ -30,6 +30,6 @@ if command -v script >/dev/null 2>&1; then
     grep -q "$(printf '\r')parksim: [0-9]*/12 replicates" "$T/err"; check $? "on a terminal the progress line is rewritten in place (carriage return)"
     [ -f "$T/d.h5" ]; check $? "the terminal run wrote its file"
 else
-    n=$((n + 1)); echo "ok $n # SKIP script(1) not installed"
-    n=$((n + 1)); echo "ok $n # SKIP script(1) not installed"
+    skip 2 "script(1) not installed"
 fi
+done_testing
