@@ -1,6 +1,6 @@
 /** \file assess.c
  * Annual assessment. The scheme (groups, weights, bands, thresholds, vetoes)
- * is the replaceable default of DOMAIN-FACTS §5.4 [A]: the official
+ * is the replaceable default of SOURCES §5.4 [A]: the official
  * 《化工园区竞争力评价导则》 weights and cut-offs were not found (GAP §1.2).
  */
 #include "assess.h"

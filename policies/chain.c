@@ -77,7 +77,7 @@ static SimStatus park_end(LeverCtx *c, const RngBlock *pb)
 
 static const LeverKey keys[] = {
     {"rate_max", offsetof(Params, levers.chain.rate_max), "1.0", 0, 12, "a-1",
-     "Chain-extension projects per large park-year at full intensity (1 per L park, 0.5 per M park) [A, DOMAIN-FACTS §5.3]"},
+     "Chain-extension projects per large park-year at full intensity (1 per L park, 0.5 per M park) [A, SOURCES §5.3]"},
     {"cost_per_project", offsetof(Params, levers.chain.cost_per_project), "2000", 0, 1e9, "CNY 1e4",
      "Public cost of one chain-extension project (site preparation, incentives) [A]"},
 };

@@ -49,7 +49,7 @@ static int firm_exit(LeverCtx *c, const Firm *f, double u, double hazard)
 
 static const LeverKey keys[] = {
     {"forced_exit_rate_max", offsetof(Params, levers.land.forced_exit_rate_max), "0.25", 0, 12, "a-1",
-     "Exit hazard rate of D-class firms at full intensity (0.25 a-1, i.e. forced out with probability 0.22 within a year) [A, DOMAIN-FACTS §5.3]"},
+     "Exit hazard rate of D-class firms at full intensity (0.25 a-1, i.e. forced out with probability 0.22 within a year) [A, SOURCES §5.3]"},
     {"price_penalty_max", offsetof(Params, levers.land.price_penalty_max), "0.05", 0, 1, "a-1",
      "Differentiated prices (power, water, land tax) on D-class firms, as lost log revenue per year at full intensity [A, mechanism V §3.4]"},
     {"price_penalty_c_share", offsetof(Params, levers.land.price_penalty_c_share), "0.5", 0, 1, "1",

@@ -26,7 +26,7 @@
 
 #define F(field) offsetof(Params, field), sizeof(((Params *)0)->field)
 
-/* Sources: [V] verified (DOMAIN-FACTS.md section), [A] assumption. The help
+/* Sources: [V] verified (docs/SOURCES.md section), [A] assumption. The help
  * text is what `parksim keys` prints into docs/CONFIG.md. */
 static const ParamSpec specs_before[] = {
     {"scenario.name", T_STR, F(name), "unnamed", 1, 0, "", "Scenario name: default output file name and table row label"},
@@ -95,12 +95,12 @@ static const ParamSpec specs_before[] = {
     {"mergers.synergy", T_DBL, F(mergers.synergy), "0.05", 0, 1, "1", "Revenue gain on the target's revenue after the deal [A; direction V §3.3]"},
 
     {"chain.project_rate", T_DBL, F(chain.project_rate), "0", 0, 12, "a-1", "Chain-extension projects per large park-year without the lever (gap-filling entrants already exist) [A]"},
-    {"chain.size_factor_m", T_DBL, F(chain.size_factor_m), "0.5", 0, 10, "1", "Project rate of a medium park relative to a large one (0.5 per M park vs 1 per L park) [A, DOMAIN-FACTS §5.3]"},
+    {"chain.size_factor_m", T_DBL, F(chain.size_factor_m), "0.5", 0, 10, "1", "Project rate of a medium park relative to a large one (0.5 per M park vs 1 per L park) [A, SOURCES §5.3]"},
     {"chain.size_factor_s", T_DBL, F(chain.size_factor_s), "0.25", 0, 10, "1", "Project rate of a small park relative to a large one [A]"},
     {"chain.project_scale", T_DBL, F(chain.project_scale), "1.5", 0.01, 100, "1", "Revenue per mu of a project firm relative to an ordinary entrant [A]"},
     {"chain.min_site_mu", T_DBL, F(chain.min_site_mu), "20", 0, 1e6, "mu", "Smallest idle site a project can use [A]"},
 
-    {"cultivation.rate.innovative", T_DBL, F(cultivation.rate[0]), "0.06", 0, 12, "a-1", "Promotion hazard ordinary → innovative SME, when eligible [A, DOMAIN-FACTS §5.3]"},
+    {"cultivation.rate.innovative", T_DBL, F(cultivation.rate[0]), "0.06", 0, 12, "a-1", "Promotion hazard ordinary → innovative SME, when eligible [A, SOURCES §5.3]"},
     {"cultivation.rate.specialised", T_DBL, F(cultivation.rate[1]), "0.04", 0, 12, "a-1", "Promotion hazard innovative SME → 专精特新, when eligible [A]"},
     {"cultivation.rate.little_giant", T_DBL, F(cultivation.rate[2]), "0.015", 0, 12, "a-1", "Promotion hazard 专精特新 → little giant, when eligible [A]"},
     {"cultivation.rate.champion", T_DBL, F(cultivation.rate[3]), "0.003", 0, 12, "a-1", "Promotion hazard little giant → manufacturing champion, when eligible [A]"},
@@ -125,7 +125,7 @@ static const ParamSpec specs_before[] = {
     {"safety.infra_s", T_DBL, F(safety.infra_s), "0.25", 0, 1, "1", "Initial infrastructure level of a small park [A]"},
     {"safety.infra_effect", T_DBL, F(safety.infra_effect), "0.5", 0, 1, "1", "Incident hazard at infrastructure level 1, relative reduction (hazard × (1 − effect × level)) [A]"},
     {"safety.infra_cost", T_DBL, F(safety.infra_cost), "20000", 1, 1e12, "CNY 1e4", "Investment that raises the infrastructure level by 1 (linear) [A]"},
-    {"safety.freeze_share", T_DBL, F(safety.freeze_share), "1", 0, 1, "1", "Share of serious (较大+) incidents that freeze new projects: 1 as DOMAIN-FACTS §5.3 proposes; Yunnan freezes only after 重大+ accidents, 2 of 13 较大+ in 2018 (0.15) [V §1.6, §3.7]"},
+    {"safety.freeze_share", T_DBL, F(safety.freeze_share), "1", 0, 1, "1", "Share of serious (较大+) incidents that freeze new projects: 1 as SOURCES §5.3 proposes; Yunnan freezes only after 重大+ accidents, 2 of 13 较大+ in 2018 (0.15) [V §1.6, §3.7]"},
     {"safety.freeze_months", T_INT, F(safety.freeze_months), "12", 0, 120, "months", "New projects (entrants, chain projects) frozen after a serious incident, incident month included [V §1.6 freeze rule; 1 year]"},
 
     {"smart.base_investment", T_DBL, F(smart.base_investment), "300", 0, 1e9, "CNY 1e4 a-1", "Park's own smart-platform investment per year [A]"},
@@ -151,10 +151,10 @@ static const ParamSpec specs_after[] = {
     {"assessment.focus_penalty", T_DBL, F(assessment.focus_penalty), "5", 0, 100, "score", "Composite points lost per leading industry beyond the allowance [A]"},
 
     {"calibration.replicates", T_INT, F(calibration.replicates), "100", 1, 100000, "replicates", "Replicates `parksim calibrate` averages over"},
-    {"calibration.tier1_parks", T_DBL, F(calibration.tier1_parks), "2", 0, 10000, "parks", "Target: mean first-tier parks in the initial state (2025) [A, DOMAIN-FACTS §5.4: sensitivity 0-4]"},
+    {"calibration.tier1_parks", T_DBL, F(calibration.tier1_parks), "2", 0, 10000, "parks", "Target: mean first-tier parks in the initial state (2025) [A, SOURCES §5.4: sensitivity 0-4]"},
     {"calibration.tier2_parks", T_DBL, F(calibration.tier2_parks), "9", 0, 10000, "parks", "Target: mean second-tier parks in the initial state [A, §5.4]"},
     {"calibration.growth", T_DBL, F(calibration.growth), "0.05", -0.5, 1, "a-1", "Target: baseline growth of aggregate park revenue per year (Jiangxi 2025 realised +5%) [V §5.2]"},
-    {"calibration.exit_rate", T_DBL, F(calibration.exit_rate), "0.05", 0, 1, "a-1", "Target: exits per firm-year from every cause (hazard, D-class multiplier, minimum revenue) [A, DOMAIN-FACTS §5.2: 5%/yr]"},
+    {"calibration.exit_rate", T_DBL, F(calibration.exit_rate), "0.05", 0, 1, "a-1", "Target: exits per firm-year from every cause (hazard, D-class multiplier, minimum revenue) [A, SOURCES §5.2: 5%/yr]"},
     {"calibration.digital_coverage", T_DBL, F(calibration.digital_coverage), "0.55", 0, 1, "1", "Target: initial share of above-scale firms digitally retrofitted (~55% by 2025) [V §3.5]"},
     {"calibration.above_scale_share", T_DBL, F(calibration.above_scale_share), "0.45", 0, 1, "1", "Target: initial share of firms above designated size (规上; 吉水 44.6%) [V §5.1]"},
     {"calibration.ratio_specialised", T_DBL, F(calibration.ratio_specialised), "15", 0, 1000, "1", "Target: 专精特新 firms per little giant (Jiangxi 1:15:32) [V §3.6]"},

@@ -8,7 +8,7 @@
 
 #include <string.h>
 
-/* The default assessment scheme (DOMAIN-FACTS §5.4: groups [V], all weights
+/* The default assessment scheme (SOURCES §5.4: groups [V], all weights
  * and bands [A]), used when a scenario names no `assessment.groups`. */
 static const char *const default_groups_yaml =
     "groups:\n"
