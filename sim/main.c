@@ -107,6 +107,17 @@ static const char *const usage_validate =
     "Checks the scenario and its park file and prints every key with its\n"
     "resolved value (defaults included) as YAML. Exit 0 if valid, 2 if not.\n";
 
+static const char *const usage_keys =
+    "usage: parksim keys [--outputs]\n"
+    "\n"
+    "Prints every scenario key with its type, default, range, unit and meaning\n"
+    "as a Markdown table (the key table of docs/CONFIG.md).\n"
+    "\n"
+    "      --outputs         print instead every data variable of an output file:\n"
+    "                        group, name, shape, type, units, storage, long name\n"
+    "\n"
+    "Exit codes: 0 success; 2 bad usage.\n";
+
 typedef struct {
     const char *cmd, *scenario, *out;
     char **sets;
@@ -312,7 +323,8 @@ int main(int argc, char **argv)
         if (code == EXIT_OK && a.help) {
             if (root) fputs(!strcmp(a.cmd, "run") ? usage_run : !strcmp(a.cmd, "sweep") ? usage_sweep
                             : !strcmp(a.cmd, "validate") ? usage_validate
-                            : !strcmp(a.cmd, "calibrate") ? usage_calibrate : usage_main, stdout);
+                            : !strcmp(a.cmd, "calibrate") ? usage_calibrate
+                            : !strcmp(a.cmd, "keys") ? usage_keys : usage_main, stdout);
         } else if (code == EXIT_OK && !strcmp(a.cmd, "--version")) {
             if (root) printf("parksim %s (build %s)\n", PARKSIM_VERSION, PARKSIM_BUILD);
         } else if (code == EXIT_OK) {

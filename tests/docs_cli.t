@@ -9,7 +9,7 @@ The truth is `parksim --help` and `parksim COMMAND --help`. For each command:
 - the exit codes the help gives equal those of the command's row in the
   exit-code table of section 2 (| `parksim CMD` | 0 ...; 1 ...; ... |).
 --help itself is documented once, as `parksim [COMMAND] --help`. A command
-whose --help prints the general usage (keys) is compared as the general usage.
+whose --help printed the general usage would be compared as the general usage.
 
 Binaries: $PARKSIM (default <repo>/bin/parksim).
 """
