@@ -323,7 +323,7 @@ TEST(test_growth_laplace)
     f.tech = 0;
 
     /* Annual sums of 12 monthly steps, each firm with its own year variance,
-     * keyed exactly as in agents/model.c. N = 200000 firm-years at the
+     * keyed exactly as in schedule/replicate.c. N = 200000 firm-years at the
      * reference size (sd = 0.25); a second sample at 32x the size (sd 0.125). */
     const int N = 200000;
     for (int size = 0; size < 2; size++) {
