@@ -66,7 +66,7 @@ TEST(test_forced_exit)
     int cls = land_forced_exit(&p, 1.0, &ps, &c, 0.02, 0.01);
     ok(!above && !off && !cls && ps.budget[LEVER_LAND] == 100,
        "no forced exit above the lever hazard (0.035), at intensity 0, or for a class C firm; nothing paid");
-    /* A draw below the baseline hazard is a baseline exit: model.c only asks
+    /* A draw below the baseline hazard is a baseline exit: the schedule only asks
      * land_forced_exit when u >= h (short-circuit ||), but the function
      * itself would call it forced and pay compensation. */
     r = land_forced_exit(&p, 0.5, &ps, &f, 0.005, 0.01);
