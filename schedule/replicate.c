@@ -191,26 +191,19 @@ typedef struct {
 
 static void resolve_firm_hooks(const Replicate *R, LeverCtx *ctx, FirmHooks *fh)
 {
-    fh->n_drift = R->drift_cut.n;
-    for (int h = 0; h < R->drift_cut.n; h++) {
-        fh->drift[h] = lever_table[R->drift_cut.id[h]]->drift_cut;
-        fh->drift_c[h] = &ctx[R->drift_cut.id[h]];
-    }
-    fh->n_act = R->firm_act.n;
-    for (int h = 0; h < R->firm_act.n; h++) {
-        fh->act[h] = lever_table[R->firm_act.id[h]]->firm_act;
-        fh->act_c[h] = &ctx[R->firm_act.id[h]];
-    }
-    fh->n_exit = R->firm_exit.n;
-    for (int h = 0; h < R->firm_exit.n; h++) {
-        fh->exit[h] = lever_table[R->firm_exit.id[h]]->firm_exit;
-        fh->exit_c[h] = &ctx[R->firm_exit.id[h]];
-    }
-    fh->n_late = R->firm_late.n;
-    for (int h = 0; h < R->firm_late.n; h++) {
-        fh->late[h] = lever_table[R->firm_late.id[h]]->firm_late;
-        fh->late_c[h] = &ctx[R->firm_late.id[h]];
-    }
+#define RESOLVE(list, fn, c, cnt)                                        \
+    do {                                                                 \
+        fh->cnt = R->list.n;                                             \
+        for (int h = 0; h < R->list.n; h++) {                            \
+            fh->fn[h] = lever_table[R->list.id[h]]->list;                \
+            fh->c[h] = &ctx[R->list.id[h]];                              \
+        }                                                                \
+    } while (0)
+    RESOLVE(drift_cut, drift, drift_c, n_drift);
+    RESOLVE(firm_act, act, act_c, n_act);
+    RESOLVE(firm_exit, exit, exit_c, n_exit);
+    RESOLVE(firm_late, late, late_c, n_late);
+#undef RESOLVE
 }
 
 /* One month of one active firm of park ps: growth, the levers' firm hooks,
