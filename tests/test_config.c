@@ -1,148 +1,17 @@
 /** \file test_config.c
- * Scenario loading (sim/config.c, sim/ytree.c, sim/parks_csv.c): good files
+ * Scenario loading (sim/config.c, sim/config_value.c, sim/ytree.c): good files
  * resolve to the values written in them (or inherited, or defaulted), and every
  * class of bad input fails with SIM_ECONFIG and a message naming the file,
  * line, column and key ("parksim: error: FILE:LINE:COL: KEY: message").
+ * The park file reader has its own test (test_parks_csv.c), and so has the
+ * assessment schema (test_config_assess.c).
  *
  * Bad files are written into a mkdtemp() directory at run time; stderr is
- * redirected to a file around each call and searched. Expected line:column
- * positions are counted by hand from the file text written beside them
- * (1-based; a value's column is where its first character is).
+ * redirected to a file around each call and searched (tests/config_fixtures.h).
+ * Expected line:column positions are counted by hand from the file text
+ * written beside them (1-based; a value's column is where its first character is).
  */
-#include "tap.h"
-#include "../sim/config.h"
-
-#include <errno.h>
-#include <fcntl.h>
-#include <limits.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
-
-static char dir[256];       /* the temporary directory */
-static char parks_abs[PATH_MAX]; /* absolute path of configs/test/parks-tiny.csv */
-static char cap_path[400];  /* where stderr goes during a call */
-static char errtext[32768]; /* what was printed */
-static int saved_fd = -1;
-static char made[64][400];  /* files to remove at the end */
-static int n_made;
-
-/* ------------------------------------------------------------ helpers */
-
-static void cap_begin(void)
-{
-    fflush(stderr);
-    saved_fd = dup(2);
-    int fd = open(cap_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    if (fd >= 0) {
-        dup2(fd, 2);
-        close(fd);
-    }
-}
-
-static const char *cap_end(void)
-{
-    fflush(stderr);
-    dup2(saved_fd, 2);
-    close(saved_fd);
-    saved_fd = -1;
-    errtext[0] = '\0';
-    FILE *f = fopen(cap_path, "r");
-    if (f) {
-        size_t n = fread(errtext, 1, sizeof errtext - 1, f);
-        errtext[n] = '\0';
-        fclose(f);
-    }
-    return errtext;
-}
-
-/* Replace {D} by the temp directory and {P} by the absolute tiny park file. */
-static const char *expand(const char *t, char *buf, size_t len)
-{
-    size_t o = 0;
-    for (const char *c = t; *c && o + 1 < len; c++) {
-        const char *rep = !strncmp(c, "{D}", 3) ? dir : !strncmp(c, "{P}", 3) ? parks_abs : NULL;
-        if (rep) {
-            o += (size_t)snprintf(buf + o, len - o, "%s", rep);
-            if (o >= len) o = len - 1;
-            c += 2;
-        } else {
-            buf[o++] = *c;
-        }
-    }
-    buf[o] = '\0';
-    return buf;
-}
-
-/* Write a file of the temp dir (content expanded) and return its path. */
-static const char *put(const char *name, const char *content)
-{
-    static char path[400];
-    char text[4096];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    expand(content, text, sizeof text);
-    FILE *f = fopen(path, "w");
-    if (f) {
-        fputs(text, f);
-        fclose(f);
-    }
-    int known = 0;
-    for (int i = 0; i < n_made; i++) known |= !strcmp(made[i], path);
-    if (!known && n_made < 64) snprintf(made[n_made++], sizeof made[0], "%s", path);
-    return path;
-}
-
-static void show(const char *msg)
-{
-    const char *s = msg;
-    while (*s) {
-        const char *nl = strchr(s, '\n');
-        int n = nl ? (int)(nl - s) : (int)strlen(s);
-        diag("  stderr: %.*s", n, s);
-        s += n + (nl != NULL);
-    }
-}
-
-/* The captured text contains the expanded pattern. */
-static int says(const char *pattern, const char *what)
-{
-    char want[1024];
-    expand(pattern, want, sizeof want);
-    int hit = strstr(errtext, want) != NULL;
-    if (!ok(hit, "%s: message \"%s\"", what, pattern)) show(errtext);
-    return hit;
-}
-
-/* Load `path` (expanded) with sets, capturing stderr; checks SIM_ECONFIG. */
-static void load_bad(const char *path, char *const *sets, int n_sets, const char *what)
-{
-    Scenario sc;
-    char p[600];
-    expand(path, p, sizeof p);
-    cap_begin();
-    SimStatus st = config_load(&sc, p, sets, n_sets);
-    cap_end();
-    is_int(st, SIM_ECONFIG, "%s: config_load returns SIM_ECONFIG", what);
-    config_free(&sc);
-}
-
-/* Load a park CSV directly, capturing stderr; checks SIM_ECONFIG and no parks. */
-static void csv_bad(const char *path, const char *what)
-{
-    ParkInfo *parks = (ParkInfo *)1;
-    int n = -1;
-    char *text = NULL;
-    cap_begin();
-    SimStatus st = parks_load_csv(path, &parks, &n, &text);
-    cap_end();
-    ok(st == SIM_ECONFIG && parks == NULL && n == 0, "%s: parks_load_csv returns SIM_ECONFIG and no parks", what);
-    free(text);
-    if (parks != (ParkInfo *)1) free(parks);
-}
-
-#define HDR "code,name,city,class,firms,revenue,land_mu,idle_share,chains,industries,smart_level,anchor_revenue\n"
-#define PARKS_LINES "population:\n  parks_file: {P}\n"
+#include "config_fixtures.h"
 
 /* good files: the shipped baseline */
 TEST(test_load_jiangxi_baseline)
@@ -516,16 +385,6 @@ TEST(test_choice_keys)
     says("province.allocation: expected one of: need equal strongest; got 'Need'", "allocation word via --set");
 }
 
-/* park file */
-TEST(test_parks_file_missing)
-{
-    /* "  parks_file: nothere.csv": the value at column 15 */
-    put("noparks.yaml", "population:\n  parks_file: nothere.csv\n");
-    load_bad("{D}/noparks.yaml", NULL, 0, "missing parks file");
-    says("parksim: error: {D}/nothere.csv: cannot open park file", "missing parks file");
-    says("(park file named at {D}/noparks.yaml:2:15: population.parks_file)", "missing parks file is traced to its key");
-}
-
 /* --set errors */
 TEST(test_set_errors)
 {
@@ -549,164 +408,9 @@ TEST(test_set_errors)
     says("--set levers.upgrades.start: expected a month as YYYY-MM, or start/end, got '2026-13'", "--set of a bad month");
 }
 
-/* park CSV */
-TEST(test_parks_csv)
-{
-    const char *p;
-    csv_bad(put("nocol.csv", "code,name,city,class,firms,revenue,land_mu,idle_share,chains,industries,smart_level\n"
-                             "alpha,Alpha,Town,L,40,2000000,3000,0.05,refining,2,1\n"), "missing column");
-    says("parksim: error: {D}/nocol.csv:1: header lacks the column 'anchor_revenue'", "missing column");
-
-    /* "alpha,Alpha,Town," is 17 characters: class at column 18 */
-    p = put("class.csv", HDR "alpha,Alpha,Town,X,40,2000000,3000,0.05,refining,2,1,900000\n");
-    csv_bad(p, "bad class");
-    says("parksim: error: {D}/class.csv:2:18: column 'class': expected L, M or S, got 'X'", "bad class");
-
-    /* "alpha,Alpha,Town,L," is 19 characters: firms at column 20 */
-    p = put("firms.csv", HDR "alpha,Alpha,Town,L,many,2000000,3000,0.05,refining,2,1,900000\n");
-    csv_bad(p, "non-numeric firms");
-    says("{D}/firms.csv:2:20: column 'firms': expected a whole number from 1 to 1000000, got 'many'", "non-numeric firms");
-
-    p = put("firms2.csv", HDR "alpha,Alpha,Town,L,12.5,2000000,3000,0.05,refining,2,1,900000\n");
-    csv_bad(p, "fractional firms");
-    says("{D}/firms2.csv:2:20: column 'firms': expected a whole number from 1 to 1000000, got '12.5'", "fractional firms");
-
-    /* "beta,Beta,Town,M,20,600000,1500,0.10,fine,1,1," is 46 characters: anchor at column 47 */
-    p = put("anchor.csv", HDR "beta,Beta,Town,M,20,600000,1500,0.10,fine,1,1,700000\n");
-    csv_bad(p, "anchor above revenue");
-    says("{D}/anchor.csv:2:47: column 'anchor_revenue': anchor revenue 700000 must be below the park revenue 600000",
-         "anchor above revenue");
-    p = put("anchor2.csv", HDR "beta,Beta,Town,M,20,600000,1500,0.10,fine,1,1,600000\n");
-    csv_bad(p, "anchor equal to revenue");
-    says("{D}/anchor2.csv:2:47: column 'anchor_revenue': anchor revenue 600000 must be below the park revenue 600000",
-         "anchor equal to revenue");
-
-    p = put("dupcode.csv", HDR "alpha,Alpha,Town,L,40,2000000,3000,0.05,refining,2,1,900000\n"
-                               "alpha,Alpha Two,Town,M,20,600000,1500,0.10,fine,1,1,0\n");
-    csv_bad(p, "duplicate code");
-    says("{D}/dupcode.csv:3:1: column 'code': code 'alpha' already used on an earlier line", "duplicate code");
-
-    /* "gamma,Gamma,Town,S,10,150000,800,0.20," is 38 characters: chains at column 39 */
-    p = put("chains.csv", HDR "gamma,Gamma,Town,S,10,150000,800,0.20,a;b;c;d,1,0,0\n");
-    csv_bad(p, "more than 3 chains");
-    says("{D}/chains.csv:2:39: column 'chains': more than 3 leading chains", "more than 3 chains");
-
-    p = put("nochain.csv", HDR "gamma,Gamma,Town,S,10,150000,800,0.20,,1,0,0\n");
-    csv_bad(p, "no chains");
-    says("{D}/nochain.csv:2:39: column 'chains': expected 1 to 3 chain names", "no chains");
-
-    p = put("idle.csv", HDR "gamma,Gamma,Town,S,10,150000,800,1.0,pharma,1,0,0\n");
-    csv_bad(p, "idle share 1");
-    says("{D}/idle.csv:2:34: column 'idle_share': expected a fraction in [0, 1), got '1.0'", "idle share 1");
-
-    p = put("empty.csv", "");
-    csv_bad(p, "empty file");
-    says("parksim: error: {D}/empty.csv: no header line (the file is empty)", "empty file");
-
-    p = put("onlyhdr.csv", "# comment\n" HDR);
-    csv_bad(p, "header but no parks");
-    says("{D}/onlyhdr.csv: no parks in the file", "header but no parks");
-
-    /* the same problem reached through a scenario names the key too */
-    put("csvscen.yaml", "population:\n  parks_file: class.csv\n");
-    load_bad("{D}/csvscen.yaml", NULL, 0, "bad park file named by a scenario");
-    says("{D}/class.csv:2:18: column 'class'", "bad park file named by a scenario");
-    says("(park file named at {D}/csvscen.yaml:2:15: population.parks_file)", "bad park file traced to its key");
-
-    /* a good CSV with quotes, a BOM, CRLF and comments */
-    p = put("good.csv", "\xef\xbb\xbf# parks\r\n" HDR
-                        "\"q,1\",\"Quoted \"\"Park\"\"\",Town,S,10,150000,800,0.20,pharma; fine ,1,0,0\r\n");
-    ParkInfo *parks = NULL;
-    int n = 0;
-    char *text = NULL;
-    SimStatus st = parks_load_csv(p, &parks, &n, &text);
-    ok(st == SIM_OK && n == 1 && !strcmp(parks[0].code, "q,1") && !strcmp(parks[0].name, "Quoted \"Park\"") &&
-       parks[0].n_chains == 2 && !strcmp(parks[0].chains[1], "fine"),
-       "quoted fields, BOM, CRLF and comments are read");
-    free(parks);
-    free(text);
-}
-
-/* assessment.groups */
-TEST(test_groups_errors)
-{
-    /* "        - {metric: revenu, ...": 'revenu' at column 20, '{' at column 11 */
-    put("metric.yaml", PARKS_LINES "assessment:\n  groups:\n    - name: econ\n      weight: 1\n      indicators:\n"
-                                   "        - {metric: revenu, band: linear, lo: 0, hi: 1}\n");
-    load_bad("{D}/metric.yaml", NULL, 0, "unknown metric");
-    says("parksim: error: {D}/metric.yaml:8:20: assessment.groups.0.indicators.0.metric: unknown metric 'revenu' "
-         "(one of: revenue, revenue_per_mu,", "unknown metric");
-
-    put("logband.yaml", PARKS_LINES "assessment:\n  groups:\n    - name: econ\n      weight: 1\n      indicators:\n"
-                                    "        - {metric: revenue, band: log, lo: 0, hi: 600}\n");
-    load_bad("{D}/logband.yaml", NULL, 0, "log band with lo <= 0");
-    says("parksim: error: {D}/logband.yaml:8:11: assessment.groups.0.indicators.0: a log band needs 'lo' and 'hi' above 0",
-         "log band with lo <= 0");
-
-    put("nolohi.yaml", PARKS_LINES "assessment:\n  groups:\n    - name: econ\n      weight: 1\n      indicators:\n"
-                                   "        - {metric: revenue, band: linear, lo: 5}\n");
-    load_bad("{D}/nolohi.yaml", NULL, 0, "linear band without hi");
-    says("{D}/nolohi.yaml:8:11: assessment.groups.0.indicators.0: a linear band needs both 'lo' and 'hi'", "band without hi");
-
-    /* "    - name: econ": the group mapping starts at 'name', column 7 */
-    put("noweight.yaml", PARKS_LINES "assessment:\n  groups:\n    - name: econ\n      indicators:\n"
-                                     "        - {metric: revenue, band: linear, lo: 0, hi: 1}\n");
-    load_bad("{D}/noweight.yaml", NULL, 0, "group without weight");
-    says("parksim: error: {D}/noweight.yaml:5:7: assessment.groups.0: missing key 'weight'", "missing weight");
-
-    /* "      colour: red": the key at column 7 of line 7 */
-    put("groupkey.yaml", PARKS_LINES "assessment:\n  groups:\n    - name: econ\n      weight: 1\n      colour: red\n"
-                                     "      indicators:\n        - {metric: revenue, band: linear, lo: 0, hi: 1}\n");
-    load_bad("{D}/groupkey.yaml", NULL, 0, "unknown group key");
-    says("parksim: error: {D}/groupkey.yaml:7:7: assessment.groups.0.colour: unknown key "
-         "(group keys: name, weight, tier1_min, indicators)", "unknown group key");
-
-    put("indkey.yaml", PARKS_LINES "assessment:\n  groups:\n    - name: econ\n      weight: 1\n      indicators:\n"
-                                   "        - {metric: revenue, band: linear, lo: 0, hi: 1, scale: 2}\n");
-    /* 'scale' is at column 57 */
-    load_bad("{D}/indkey.yaml", NULL, 0, "unknown indicator key");
-    says("{D}/indkey.yaml:8:57: assessment.groups.0.indicators.0.scale: unknown key (indicator keys:", "unknown indicator key");
-
-    put("pct.yaml", PARKS_LINES "assessment:\n  groups:\n    - name: econ\n      weight: 1\n      indicators:\n"
-                                "        - {metric: revenue, band: percentile, top: 0.8, mid: 0.5}\n");
-    load_bad("{D}/pct.yaml", NULL, 0, "percentile top above mid");
-    says("{D}/pct.yaml:8:11: assessment.groups.0.indicators.0: 'top' (0.8) must not exceed 'mid' (0.5)", "top above mid");
-}
-
-/* a good custom scheme resolves */
-TEST(test_custom_scheme)
-{
-    put("groups_ok.yaml", PARKS_LINES "assessment:\n  groups:\n    - name: econ\n      weight: 2\n      tier1_min: 40\n"
-                                      "      indicators:\n"
-                                      "        - {metric: revenue, band: log, lo: 10, hi: 1000, weight: 3}\n"
-                                      "        - {metric: incidents, band: percentile, lo: 1, hi: 0}\n");
-    Scenario sc;
-    char p[600];
-    expand("{D}/groups_ok.yaml", p, sizeof p);
-    SimStatus st = config_load(&sc, p, NULL, 0);
-    const AssessParams *a = &sc.p.assessment;
-    ok(st == SIM_OK && a->n_groups == 1 && !strcmp(a->group[0].name, "econ") && a->group[0].weight == 2 &&
-       a->group[0].tier1_min == 40 && a->group[0].n_ind == 2 && a->group[0].ind[0].band == BAND_LOG &&
-       a->group[0].ind[0].weight == 3 && a->group[0].ind[1].metric == METRIC_INCIDENTS &&
-       a->group[0].ind[1].band == BAND_PERCENTILE && a->group[0].ind[1].weight == 1 &&
-       a->group[0].ind[1].top == 0.3 && a->group[0].ind[1].mid == 0.7,
-       "a custom assessment scheme replaces the default (indicator defaults weight 1, top 0.3, mid 0.7)");
-    config_free(&sc);
-}
-
 int main(void)
 {
-    snprintf(dir, sizeof dir, "/tmp/parksim-test-config-XXXXXX");
-    if (!mkdtemp(dir)) {
-        printf("Bail out! mkdtemp: %s\n", strerror(errno));
-        return 1;
-    }
-    snprintf(cap_path, sizeof cap_path, "%s/stderr.txt", dir);
-    snprintf(made[n_made++], sizeof made[0], "%s", cap_path);
-    if (!realpath("configs/test/parks-tiny.csv", parks_abs)) {
-        printf("Bail out! run from the repository root (configs/test/parks-tiny.csv: %s)\n", strerror(errno));
-        return 1;
-    }
+    if (!cfg_fixture_begin("config")) return 1;
     run_test(test_load_jiangxi_baseline);
     run_test(test_load_jiangxi_all_levers);
     run_test(test_load_tiny);
@@ -723,14 +427,7 @@ int main(void)
     run_test(test_base_list);
     run_test(test_targets);
     run_test(test_choice_keys);
-    run_test(test_parks_file_missing);
     run_test(test_set_errors);
-    run_test(test_parks_csv);
-    run_test(test_groups_errors);
-    run_test(test_custom_scheme);
-
-    /* clean up the temp dir */
-    for (int i = 0; i < n_made; i++) unlink(made[i]);
-    rmdir(dir);
+    cfg_fixture_end();
     return done_testing();
 }
