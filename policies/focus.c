@@ -48,6 +48,7 @@ const LeverType lever_type_focus = {
     .unit_cost = offsetof(Params, levers.focus.cost_per_industry),
     .keys = keys,
     .n_keys = (int)(sizeof keys / sizeof keys[0]),
+    .inert_when_off = 1,
     .need = need,
     .park_begin = park_begin,
 };

@@ -60,7 +60,8 @@ typedef struct {
 
 /** A lever. Hooks may be NULL. Within each phase the schedule calls the hooks
  *  of all levers in table order; a hook runs every month whatever the
- *  intensity (the module holds the baseline process too). Random words: the
+ *  intensity (the module holds the baseline process too), unless the lever
+ *  is inert_when_off and off that month. Random words: the
  *  park-month block pb (w0 chain project, w1 focus) and the firm-month block
  *  b (w2 hi upgrade, w2 lo merger mark, w3 lo promotion); the other words
  *  belong to the agents' own processes (schedule/replicate.c). */
@@ -72,6 +73,10 @@ typedef struct {
     size_t unit_cost;     /**< offsetof(Params, ...) of the price of one action paid whole; 0: any amount */
     const LeverKey *keys; /**< its own parameters */
     int n_keys;
+    /** 1 if every hook of the lever changes nothing at intensity 0 (it has
+     *  no baseline process): the schedule then skips its hooks in months
+     *  when it is off. tests/test_levers.c checks the claim. */
+    int inert_when_off;
     /** What the lever can act on in a park (eligible firms, idle land,
      *  missing links, an infrastructure gap, ...); 0 = nothing. Splits the
      *  budget under the `need` rule. */
@@ -92,6 +97,11 @@ typedef struct {
     /** Year end, before the assessment reads `metrics` (METRIC_COUNT). */
     void (*year_end)(LeverCtx *c, double *metrics);
 } LeverType;
+
+/** Marks a hook the schedule calls for every firm every month: the module's
+ *  own functions it calls are inlined into it, so that the table costs one
+ *  indirect call per hook and no more. */
+#define LEVER_FIRM_HOOK __attribute__((flatten))
 
 /** The levers, indexed by LeverId (policies/levers.c). */
 extern const LeverType *const lever_table[LEVER_COUNT];

@@ -114,7 +114,7 @@ static double need(const Params *p, const ParkInfo *info, const ParkState *ps)
     return n;
 }
 
-static void firm_late(LeverCtx *c, Firm *f, const RngBlock *b)
+LEVER_FIRM_HOOK static void firm_late(LeverCtx *c, Firm *f, const RngBlock *b)
 {
     mergers_mark(c->park.p, c->intensity, c->park.ps, f, rng_u32_lo(b->w[2]));
 }

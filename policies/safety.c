@@ -56,7 +56,7 @@ static void park_begin(LeverCtx *c, const RngBlock *pb)
     safety_park_month(c->park.p, c->intensity, c->park.ps);
 }
 
-static void firm_act(LeverCtx *c, Firm *f, const RngBlock *b)
+LEVER_FIRM_HOOK static void firm_act(LeverCtx *c, Firm *f, const RngBlock *b)
 {
     (void)b;
     safety_firm_month(c->park.p, c->intensity, f);
@@ -77,6 +77,7 @@ const LeverType lever_type_safety = {
     .unit_cost = 0,
     .keys = keys,
     .n_keys = (int)(sizeof keys / sizeof keys[0]),
+    .inert_when_off = 1,
     .need = need,
     .park_begin = park_begin,
     .firm_act = firm_act,

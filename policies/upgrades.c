@@ -44,7 +44,7 @@ static double need(const Params *p, const ParkInfo *info, const ParkState *ps)
     return n;
 }
 
-static void firm_act(LeverCtx *c, Firm *f, const RngBlock *b)
+LEVER_FIRM_HOOK static void firm_act(LeverCtx *c, Firm *f, const RngBlock *b)
 {
     if (upgrades_firm(c->park.p, c->intensity, c->park.ps, f, rng_u32_hi(b->w[2]))) c->park.ps->upgrades_m++;
 }

@@ -46,6 +46,13 @@ LeverCtx replicate_lever_ctx(Replicate *R, int k, int month, LeverId id)
     return c;
 }
 
+/* Whether lever id's hook runs in context c: a lever that is off that month
+ * and whose hooks are inert then is skipped. */
+static int hook_runs(const LeverCtx *c, LeverId id)
+{
+    return c->intensity > 0 || !lever_table[id]->inert_when_off;
+}
+
 /* Assessment of year index y (0 = initial state) into out. */
 static void assess_year(Replicate *R, ReplicateOut *out, int y)
 {
@@ -57,7 +64,7 @@ static void assess_year(Replicate *R, ReplicateOut *out, int y)
         if (y > 0)
             for (int h = 0; h < R->year_end.n; h++) {
                 LeverCtx c = replicate_lever_ctx(R, k, 12 * y - 1, R->year_end.id[h]);
-                lever_table[R->year_end.id[h]]->year_end(&c, mk);
+                if (hook_runs(&c, R->year_end.id[h])) lever_table[R->year_end.id[h]]->year_end(&c, mk);
             }
         R->serious[k] = R->park[k].serious_year;
         R->smart[k] = R->park[k].smart_level;
@@ -193,11 +200,12 @@ static void resolve_firm_hooks(const Replicate *R, LeverCtx *ctx, FirmHooks *fh)
 {
 #define RESOLVE(list, fn, c, cnt)                                        \
     do {                                                                 \
-        fh->cnt = R->list.n;                                             \
-        for (int h = 0; h < R->list.n; h++) {                            \
-            fh->fn[h] = lever_table[R->list.id[h]]->list;                \
-            fh->c[h] = &ctx[R->list.id[h]];                              \
-        }                                                                \
+        fh->cnt = 0;                                                     \
+        for (int h = 0; h < R->list.n; h++)                              \
+            if (hook_runs(&ctx[R->list.id[h]], R->list.id[h])) {                         \
+                fh->fn[fh->cnt] = lever_table[R->list.id[h]]->list;      \
+                fh->c[fh->cnt++] = &ctx[R->list.id[h]];                  \
+            }                                                            \
     } while (0)
     RESOLVE(drift_cut, drift, drift_c, n_drift);
     RESOLVE(firm_act, act, act_c, n_act);
@@ -287,7 +295,7 @@ static SimStatus step_park(Replicate *R, int k, const double *intensity, double 
     }
     RngBlock pb = rng_block(p->run.seed, R->rep, (uint64_t)k, (uint32_t)m, RNG_PARK_MONTH);
     for (int h = 0; h < R->park_begin.n; h++)
-        lever_table[R->park_begin.id[h]]->park_begin(&ctx[R->park_begin.id[h]], &pb);
+        if (hook_runs(&ctx[R->park_begin.id[h]], R->park_begin.id[h])) lever_table[R->park_begin.id[h]]->park_begin(&ctx[R->park_begin.id[h]], &pb);
     double infra_factor = 1.0 - p->safety.infra_effect * ps->infra;
     FirmHooks fh;
     resolve_firm_hooks(R, ctx, &fh);
@@ -298,7 +306,9 @@ static SimStatus step_park(Replicate *R, int k, const double *intensity, double 
         if ((st = step_firm(R, ps, m, &fh, &ps->firm[i], log_min_rev, infra_factor)) != SIM_OK) return st;
     }
     for (int h = 0; h < R->park_end.n; h++)
-        if ((st = lever_table[R->park_end.id[h]]->park_end(&ctx[R->park_end.id[h]], &pb)) != SIM_OK) return st;
+        if (hook_runs(&ctx[R->park_end.id[h]], R->park_end.id[h]) &&
+            (st = lever_table[R->park_end.id[h]]->park_end(&ctx[R->park_end.id[h]], &pb)) != SIM_OK)
+            return st;
     R->absorbed += ps->mergers_m;
     R->entries += ps->entries_m + ps->projects_m;
     record_park(ps, out, m * R->n_parks + k);

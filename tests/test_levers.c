@@ -232,6 +232,95 @@ TEST(test_binding_budget)
     replicate_out_free(&o);
 }
 
+/* Every park and firm of a replicate, bytewise. */
+static int parks_equal(const ParkState *a, const ParkState *b, int P)
+{
+    for (int k = 0; k < P; k++) {
+        if (memcmp(&a[k], &b[k], sizeof a[k]) || memcmp(a[k].firm, b[k].firm, (size_t)a[k].n_firm * sizeof(Firm)) ||
+            memcmp(a[k].site, b[k].site, (size_t)a[k].n_site * sizeof(Site)))
+            return 0;
+    }
+    return 1;
+}
+
+/* A lever that says it is inert when off (the schedule then skips its
+ * hooks) really changes nothing at intensity 0: each of its hooks, called
+ * on every park and firm of a Jiangxi replicate (with budgets in every
+ * account, firms of every 亩均 class), leaves every byte of the parks as it
+ * was, takes no drift and forces no exit; and the levers that hold a
+ * baseline process (mergers, upgrades, ...) do not say so. */
+TEST(test_inert_when_off)
+{
+    Params q = *base;
+    q.levers.land.c = (LeverParams){0, 35, 0, 0, 0};
+    Replicate R;
+    ReplicateOut o;
+    if (replicate_out_alloc(&o, &q, jx.n_parks, 1) != SIM_OK) bail_oom();
+    if (replicate_init(&R, &q, jx.parks, jx.n_parks, 0, &o) != SIM_OK) bail_oom();
+    for (int k = 0; k < R.n_parks; k++)
+        for (int a = 0; a < PARK_ACCOUNTS; a++) R.park[k].budget[a] = 1e9;
+    int P = R.n_parks, n_inert = 0;
+    for (int id = 0; id < LEVER_COUNT; id++) {
+        const LeverType *t = lever_table[id];
+        if (!t->inert_when_off) continue;
+        n_inert++;
+        ParkState *copy = malloc((size_t)P * sizeof *copy);
+        if (!copy) bail_oom();
+        memcpy(copy, R.park, (size_t)P * sizeof *copy);
+        Firm **firms = malloc((size_t)P * sizeof *firms);
+        Site **sites = malloc((size_t)P * sizeof *sites);
+        if (!firms || !sites) bail_oom();
+        for (int k = 0; k < P; k++) { /* deep copies, compared after */
+            firms[k] = malloc((size_t)(R.park[k].n_firm + 1) * sizeof(Firm));
+            sites[k] = malloc((size_t)(R.park[k].n_site + 1) * sizeof(Site));
+            if (!firms[k] || !sites[k]) bail_oom();
+            memcpy(firms[k], R.park[k].firm, (size_t)R.park[k].n_firm * sizeof(Firm));
+            memcpy(sites[k], R.park[k].site, (size_t)R.park[k].n_site * sizeof(Site));
+        }
+        double drift = 0;
+        int exits = 0;
+        for (int m = 0; m < 3; m++)
+            for (int k = 0; k < P; k++) {
+                LeverCtx *c = at(&R, k, m, 0.0);
+                RngBlock pb = rng_block(q.run.seed, 0, (uint64_t)k, (uint32_t)m, RNG_PARK_MONTH);
+                if (t->park_begin) t->park_begin(c, &pb);
+                for (int i = 0; i < R.park[k].n_firm; i++) {
+                    Firm *f = &R.park[k].firm[i];
+                    RngBlock b = rng_block(q.run.seed, 0, f->gid, (uint32_t)m, RNG_FIRM_MONTH);
+                    if (t->drift_cut) drift += fabs(t->drift_cut(c, f));
+                    if (t->firm_act) t->firm_act(c, f, &b);
+                    if (t->firm_exit) exits += t->firm_exit(c, f, rng_u32_hi(b.w[1]), 0.0);
+                    if (t->firm_late) t->firm_late(c, f, &b);
+                }
+                if (t->park_end && t->park_end(c, &pb) != SIM_OK) exits = -1;
+            }
+        for (int k = 0; k < P; k++) {
+            copy[k].firm = R.park[k].firm; /* the arrays themselves are compared through firms/sites */
+            copy[k].site = R.park[k].site;
+        }
+        int same = parks_equal(copy, R.park, P);
+        for (int k = 0; k < P && same; k++)
+            same = !memcmp(firms[k], R.park[k].firm, (size_t)copy[k].n_firm * sizeof(Firm)) &&
+                   !memcmp(sites[k], R.park[k].site, (size_t)copy[k].n_site * sizeof(Site));
+        ok(same && drift == 0 && exits == 0,
+           "%s says it is inert when off: at intensity 0 its hooks change no park or firm, cut no drift, force no exit",
+           t->key);
+        for (int k = 0; k < P; k++) {
+            free(firms[k]);
+            free(sites[k]);
+        }
+        free(firms);
+        free(sites);
+        free(copy);
+    }
+    ok(n_inert >= 1 && !lever_table[LEVER_MERGERS]->inert_when_off && !lever_table[LEVER_UPGRADES]->inert_when_off &&
+           !lever_table[LEVER_CULTIVATION]->inert_when_off && !lever_table[LEVER_SMART]->inert_when_off &&
+           !lever_table[LEVER_REVITALISATION]->inert_when_off && !lever_table[LEVER_CHAIN]->inert_when_off,
+       "the levers with a baseline process are never skipped (%d inert when off)", n_inert);
+    replicate_free(&R);
+    replicate_out_free(&o);
+}
+
 int main(void)
 {
     if (!load_scenario(&jx, "configs/jiangxi-baseline.yaml")) return 1;
@@ -247,6 +336,7 @@ int main(void)
     run_test(test_intensity_zero_is_bit_identical);
     run_test(test_more_intensity_no_less_effect);
     run_test(test_binding_budget);
+    run_test(test_inert_when_off);
     free(jx5);
     config_free(&jx);
     return done_testing();
