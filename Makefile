@@ -49,7 +49,7 @@ export OMPI_ALLOW_RUN_AS_ROOT_CONFIRM := 1
 export OMPI_MCA_rmaps_base_oversubscribe := 1
 export OMPI_MCA_btl_vader_single_copy_mechanism := none
 
-.PHONY: all deps deps-r run sensitivity test check lint asan valgrind fuzz bench docs clean regress-update FORCE
+.PHONY: all deps deps-r run sensitivity test check lint asan valgrind fuzz bench bench-compare docs clean regress-update FORCE
 
 all: $(PARKSIM) $(PARKSTAT)
 
@@ -191,6 +191,12 @@ valgrind: all
 
 bench: all
 	@tests/bench.sh
+
+# The rates of another build (OLD=path/to/parksim) and this one side by side.
+ROUNDS ?= 5
+bench-compare: all
+	@test -n "$(OLD)" || { echo "usage: make bench-compare OLD=path/to/old/parksim [ROUNDS=5]" >&2; exit 2; }
+	@tests/bench_compare.sh $(OLD) $(PARKSIM) $(ROUNDS)
 
 docs: $(PARKSIM)
 	@PARKSIM=$(PARKSIM) tests/docs_keys.sh
