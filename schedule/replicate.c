@@ -63,8 +63,9 @@ static void assess_year(Replicate *R, ReplicateOut *out, int y)
         assess_park_metrics(p, &R->info[k], &R->park[k], y, mk);
         if (y > 0)
             for (int h = 0; h < R->year_end.n; h++) {
-                LeverCtx c = replicate_lever_ctx(R, k, 12 * y - 1, R->year_end.id[h]);
-                if (hook_runs(&c, R->year_end.id[h])) lever_table[R->year_end.id[h]]->year_end(&c, mk);
+                LeverId id = R->year_end.id[h];
+                LeverCtx c = replicate_lever_ctx(R, k, 12 * y - 1, id);
+                if (hook_runs(&c, id)) lever_table[id]->year_end(&c, mk);
             }
         R->serious[k] = R->park[k].serious_year;
         R->smart[k] = R->park[k].smart_level;
@@ -294,8 +295,10 @@ static SimStatus step_park(Replicate *R, int k, const double *intensity, double 
         ctx[id] = c;
     }
     RngBlock pb = rng_block(p->run.seed, R->rep, (uint64_t)k, (uint32_t)m, RNG_PARK_MONTH);
-    for (int h = 0; h < R->park_begin.n; h++)
-        if (hook_runs(&ctx[R->park_begin.id[h]], R->park_begin.id[h])) lever_table[R->park_begin.id[h]]->park_begin(&ctx[R->park_begin.id[h]], &pb);
+    for (int h = 0; h < R->park_begin.n; h++) {
+        LeverId id = R->park_begin.id[h];
+        if (hook_runs(&ctx[id], id)) lever_table[id]->park_begin(&ctx[id], &pb);
+    }
     double infra_factor = 1.0 - p->safety.infra_effect * ps->infra;
     FirmHooks fh;
     resolve_firm_hooks(R, ctx, &fh);
@@ -305,10 +308,10 @@ static SimStatus step_park(Replicate *R, int k, const double *intensity, double 
         if (ps->firm[i].status != FIRM_ACTIVE) continue;
         if ((st = step_firm(R, ps, m, &fh, &ps->firm[i], log_min_rev, infra_factor)) != SIM_OK) return st;
     }
-    for (int h = 0; h < R->park_end.n; h++)
-        if (hook_runs(&ctx[R->park_end.id[h]], R->park_end.id[h]) &&
-            (st = lever_table[R->park_end.id[h]]->park_end(&ctx[R->park_end.id[h]], &pb)) != SIM_OK)
-            return st;
+    for (int h = 0; h < R->park_end.n; h++) {
+        LeverId id = R->park_end.id[h];
+        if (hook_runs(&ctx[id], id) && (st = lever_table[id]->park_end(&ctx[id], &pb)) != SIM_OK) return st;
+    }
     R->absorbed += ps->mergers_m;
     R->entries += ps->entries_m + ps->projects_m;
     record_park(ps, out, m * R->n_parks + k);
