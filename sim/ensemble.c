@@ -226,18 +226,29 @@ static SimStatus exec_prepare(Exec *x, const Scenario *sc, const Sweep *sw, RunO
     snprintf(x->tmp, sizeof x->tmp, "%s.partial", opt->out_path);
     snprintf(x->ckdir, sizeof x->ckdir, "%s.ckpt", opt->out_path);
 
-    /* Refuse to clobber, and refuse what cannot fit, before any work. */
-    int st_i = SIM_OK;
+    /* Refuse to clobber, and refuse what cannot fit, before any work. A
+     * --resume that finds this very run's finished result (a job requeued
+     * after the rename, a job script run again) has nothing to do. */
+    int st_i = SIM_OK, done = 0;
     if (rank == 0) {
         struct stat sb;
         if (!opt->force && stat(opt->out_path, &sb) == 0)
-            st_i = sim_fail(SIM_EEXIST, "%s exists; use --force to replace it (or choose another name with -o)",
-                            opt->out_path);
-        else
-            st_i = resources_check_memory(sc, d, size);
+            st_i = opt->resume ? out_check_done(opt->out_path, sc, sw, &done)
+                               : sim_fail(SIM_EEXIST, "%s exists; use --force to replace it (or choose another name with -o)",
+                                          opt->out_path);
+        if (st_i == SIM_OK && !done) st_i = resources_check_memory(sc, d, size);
     }
     par_bcast_bytes(&st_i, sizeof st_i);
+    par_bcast_bytes(&done, sizeof done);
     if (st_i != SIM_OK) return (SimStatus)st_i;
+    opt->already_done = done;
+    if (done) {
+        struct stat sb;
+        if (rank == 0 && stat(x->ckdir, &sb) == 0)
+            sim_warn("the checkpoint %s is left over from the run that wrote %s (stopped after the rename); it is no "
+                     "longer needed and can be removed", x->ckdir, opt->out_path);
+        return SIM_OK;
+    }
 
     SimStatus st = replicate_out_alloc(&x->batch, p, d->P, d->cap);
     x->rows = malloc((size_t)d->cap * sizeof *x->rows);
@@ -488,6 +499,7 @@ static SimStatus exec_finish(Exec *x)
             SimStatus st = out_finalize(x->tmp, x->sc, &x->d, &f);
             if (st == SIM_OK && rename(x->tmp, x->opt->out_path) != 0)
                 st = sim_fail(SIM_EIO, "cannot rename %s to %s: %s", x->tmp, x->opt->out_path, strerror(errno));
+            if (st == SIM_OK) ckpt_test_hook("after-rename", 1);
             st_i = st;
         }
         if ((st_i != SIM_OK || x->stopped) && unlink(x->tmp) != 0 && errno != ENOENT)
@@ -524,7 +536,7 @@ static SimStatus ensemble_exec(const Scenario *sc, const Sweep *sw, RunOptions *
 {
     Exec x;
     SimStatus st = exec_prepare(&x, sc, sw, opt);
-    if (st != SIM_OK) return st;
+    if (st != SIM_OK || opt->already_done) return st;
     if (x.rank == 0 && !opt->quiet) exec_banner(&x);
     exec_start(&x);
     for (int k = 0; k < x.rounds && par_all_ok(x.st == SIM_OK); k++)

@@ -19,6 +19,7 @@ typedef struct {
     double checkpoint_every;  /**< seconds between checkpoint commits (0: every batch); < 0: only on signals and at the end */
     unsigned io_timeout;      /**< seconds one collective HDF5 write or close may take before the rank gives up */
     int interrupted;          /**< out: stopped after a signal-triggered checkpoint */
+    int already_done;         /**< out: --resume found this run's finished output and left it as it was */
 } RunOptions;
 
 /** Exit code after a checkpoint triggered by SIGTERM/SIGUSR1: the run is
@@ -27,7 +28,10 @@ enum { EXIT_CHECKPOINTED = 3 };
 
 /** Collective. Returns SIM_OK, or an error already reported on some rank; the
  *  final file exists only on SIM_OK without opt->interrupted, and an existing
- *  file is untouched otherwise. */
+ *  file is untouched otherwise. With opt->resume, an existing output that is
+ *  this run's finished result (same resolved scenario, park file and sweep)
+ *  is left as it is: SIM_OK with opt->already_done; any other existing
+ *  output is an error without --force. */
 SimStatus ensemble_run(const Scenario *sc, RunOptions *opt);
 
 /** Collective. Every point of the sweep `sw` (identical on every rank) over

@@ -689,3 +689,58 @@ SimStatus out_finalize(const char *path, const Scenario *sc, const OutDims *d, c
 #undef SAVE_STACK
     return ok ? SIM_OK : h5fail_stack("finish the output file", path, estack);
 }
+
+/* ------------------------------------------------------------ an existing output */
+
+/* A string attribute of the file's root into a malloc'ed text, or NULL. */
+static char *read_attr_str(hid_t file, const char *name)
+{
+    char *out = NULL;
+    hid_t a = H5Aexists(file, name) > 0 ? H5Aopen(file, name, H5P_DEFAULT) : -1;
+    hid_t t = a >= 0 ? H5Aget_type(a) : -1;
+    if (t >= 0 && H5Tget_class(t) == H5T_STRING && !H5Tis_variable_str(t)) {
+        size_t n = H5Tget_size(t);
+        out = calloc(n + 1, 1);
+        if (out && H5Aread(a, t, out) < 0) {
+            free(out);
+            out = NULL;
+        }
+    }
+    if (t >= 0) H5Tclose(t);
+    if (a >= 0) H5Aclose(a);
+    return out;
+}
+
+SimStatus out_check_done(const char *path, const Scenario *sc, const Sweep *sw, int *done)
+{
+    *done = 0;
+    hid_t file = -1;
+    H5E_BEGIN_TRY { file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT); } H5E_END_TRY;
+    if (file < 0)
+        return sim_fail(SIM_EEXIST, "%s exists and is not a parksim output file; use --force to replace it", path);
+    int32_t complete = 0;
+    hid_t a = H5Aexists(file, "parksim_complete") > 0 ? H5Aopen(file, "parksim_complete", H5P_DEFAULT) : -1;
+    if (a >= 0 && H5Aread(a, H5T_NATIVE_INT32, &complete) < 0) complete = 0;
+    if (a >= 0) H5Aclose(a);
+    char *scen = read_attr_str(file, "scenario"), *parks = read_attr_str(file, "parks_csv");
+    char *swt = read_attr_str(file, "sweep"), *src = read_attr_str(file, "source");
+    H5Fclose(file);
+    const char *why = complete != 1                                   ? "it is not marked complete"
+                    : !scen || strcmp(scen, sc->resolved)             ? "its scenario (every resolved key, seed and replicates included) differs"
+                    : !parks || strcmp(parks, sc->parks_csv)          ? "its park file differs"
+                    : (sw != NULL) != (swt != NULL)                   ? "one is a sweep and the other is not"
+                    : sw && strcmp(swt, sw->text)                     ? "its sweep file differs"
+                                                                      : NULL;
+    if (why) sim_error("%s exists but %s: it is not this run's result; use --force to replace it", path, why);
+    else {
+        *done = 1;
+        fprintf(stderr, "parksim: %s is already complete for this scenario, seed and replicates (%s): nothing to do\n",
+                path, src ? src : "build unknown");
+    }
+    free(scen);
+    free(parks);
+    free(swt);
+    free(src);
+    return why ? SIM_EEXIST : SIM_OK;
+}
+

@@ -43,6 +43,12 @@ typedef struct Output Output;
  *  units, storage when compression is on, long name (`parksim keys --outputs`). */
 void out_print_schema_markdown(FILE *out);
 
+/** Rank 0, before a --resume: whether the existing output `path` is the
+ *  finished result of this very run (marked complete, the same resolved
+ *  scenario, park file and sweep). *done = 1 and SIM_OK if so (a message
+ *  says so); SIM_EEXIST, reported, if it is anything else. */
+SimStatus out_check_done(const char *path, const Scenario *sc, const Sweep *sw, int *done);
+
 /** Collective: create the file at `path` (truncating) with every data variable. */
 SimStatus out_create(Output **o, const char *path, const OutDims *d);
 /** Collective: write this rank's n (0..cap) results, batch row i to task

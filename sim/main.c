@@ -54,7 +54,8 @@ static const char *const usage_run =
     "      --force           replace an existing output file (and discard an old\n"
     "                        checkpoint when not resuming)\n"
     "      --resume          continue from the checkpoint OUT.h5.ckpt/ if there is\n"
-    "                        one (any rank count); start afresh if there is none\n"
+    "                        one (any rank count); start afresh if there is none;\n"
+    "                        exit 0 untouched if OUT.h5 is this run's finished result\n"
     "      --checkpoint-every DURATION\n"
     "                        commit the checkpoint this often: 90, 30s, 10m, 1h\n"
     "                        (0: after every batch; default: only on SIGTERM/\n"
@@ -358,7 +359,7 @@ int main(int argc, char **argv)
             snprintf(outbuf, sizeof outbuf, "%.*s.h5", dot ? (int)(dot - base) : (int)strlen(base), base);
             char *hist = join_args(argc, argv);
             RunOptions opt = {a.out ? a.out : outbuf, sw.scenario, hist ? hist : "parksim", a.force, a.quiet, a.progress,
-                              a.resume, a.ckpt_every, io_timeout(), 0};
+                              a.resume, a.ckpt_every, io_timeout(), 0, 0};
             st = ensemble_sweep(&sc, &sw, &opt);
             free(hist);
             interrupted = opt.interrupted;
@@ -376,7 +377,7 @@ int main(int argc, char **argv)
             snprintf(outbuf, sizeof outbuf, "%s.h5", sc.p.name);
             char *hist = join_args(argc, argv);
             RunOptions opt = {a.out ? a.out : outbuf, a.scenario, hist ? hist : "parksim", a.force, a.quiet, a.progress,
-                              a.resume, a.ckpt_every, io_timeout(), 0};
+                              a.resume, a.ckpt_every, io_timeout(), 0, 0};
             st = ensemble_run(&sc, &opt);
             free(hist);
             interrupted = opt.interrupted;
