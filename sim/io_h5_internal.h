@@ -1,0 +1,41 @@
+/** \file io_h5_internal.h
+ * What the two halves of the HDF5 output share: io_h5.c (the file created,
+ * the batches written collectively) and io_h5_finish.c (the serial pass that
+ * adds coordinates and attributes, and the check of an existing output).
+ * Only these files talk HDF5 in sim/.
+ */
+#ifndef PARKSIM_IO_H5_INTERNAL_H
+#define PARKSIM_IO_H5_INTERNAL_H
+
+#include "io_h5.h"
+
+#include <hdf5.h>
+
+/* One data variable of the file: a row of the results schema
+ * (schedule/results.c), or one metric of its `indicator` row, which becomes
+ * one (Y, P) variable per metric with the metric's units. */
+typedef struct {
+    const char *group, *name, *dims;
+    ResultType type;
+    size_t member;
+    int metric; /* >= 0: this metric out of the [Y][P][M] indicator array */
+    const char *long_name, *units;
+    ResultStore store;
+} VarSpec;
+
+#define MAX_VARS 64
+
+/** Data variables of a file: every schema row, the indicator one per metric. */
+int n_vars(void);
+/** Data variable i, 0 <= i < n_vars(), in file order. */
+VarSpec var_at(int i);
+/** Length of axis c (Y T P G M L). */
+int dim_len(const OutDims *d, char c);
+/** Report an HDF5 failure in parksim's words, then the library's error stack
+ *  (the current one, or `stack` if one was saved); returns SIM_EIO. */
+SimStatus h5fail_stack(const char *what, const char *name, hid_t stack);
+SimStatus h5fail(const char *what, const char *name);
+/** Open group `name` of `file`, creating it if needed; -1 on failure. */
+hid_t make_group(hid_t file, const char *name);
+
+#endif
