@@ -481,6 +481,21 @@ def test_long(tmp, work, cluster, launcher, ref_path, ref_digest, args):
     ok(p.returncode == 0, "parkstat regress --exact: identical to the uninterrupted run", p.stdout, p.stderr)
     ok(not os.path.exists(ckpt) and not os.path.exists(path + ".partial"), "checkpoint and .partial are gone")
     print("# long.sbatch (%s): %.1f s from submit to the end, signal at %.1f s" % (launcher, time.time() - t0, t_sig))
+    # The same job script submitted again on the finished file (a rerun, or a requeue after the
+    # rename): its --resume finds the result done; the job ends with exit 0, the file untouched.
+    if not os.path.exists(path):
+        return
+    before, mtime = sha(path), os.stat(path).st_mtime
+    env_before = dict(os.environ)
+    os.environ.update(LAUNCHER=launcher, CHECKPOINT_EVERY="0")
+    try:
+        rc2, _, log2 = sbatch(work, "long-again-%s-%%j.out" % launcher, script("long.sbatch"), TINY, out, *args)
+    finally:
+        os.environ.clear()
+        os.environ.update(env_before)
+    ok(rc2 == 0 and "is already complete for this scenario" in log2 and sha(path) == before
+       and os.stat(path).st_mtime == mtime and not os.path.exists(ckpt),
+       "long.sbatch (%s) again on the finished file: exit 0, nothing to do, the file untouched" % launcher, log2)
 
 
 def main(tmp):
