@@ -189,8 +189,14 @@ valgrind: all
 	@command -v valgrind >/dev/null || $(MAKE) --no-print-directory deps DEPS_EXTRA=valgrind
 	@tests/valgrind.sh
 
-bench: all
+# The bare kernel the full model is measured against (tests/bench_kernel.c): plain C, -O2, GSL.
+$(BLD)/bench_kernel: tests/bench_kernel.c
+	@mkdir -p $(dir $@)
+	gcc -std=c11 -D_XOPEN_SOURCE=700 -O2 -Wall -Wextra -Werror -o $@ $< $(shell pkg-config --libs gsl 2>/dev/null) -lm
+
+bench: all $(BLD)/bench_kernel
 	@tests/bench.sh
+	@tests/bench_ratio.sh $(BLD)/bench_kernel
 
 # The rates of another build (OLD=path/to/parksim) and this one side by side.
 ROUNDS ?= 5
