@@ -33,7 +33,7 @@ import h5py
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from taplib import alive, children, PARKSIM, TINY, check, ok, run_main  # noqa: E402
+from taplib import children, kill_job, PARKSIM, TINY, check, ok, run_main  # noqa: E402
 
 R = 40
 R_LONG = 400  # the wall-clock kills: long enough (200 commits) that a kill lands mid-run
@@ -62,21 +62,6 @@ def stopped(pid):
             return f.read().rsplit(")", 1)[1].split()[0] == "T"
     except OSError:
         return False
-
-
-def kill_job(p):
-    """SIGKILL mpirun and every rank at the same moment; wait until all are gone."""
-    pids = [p.pid] + child_pids(p.pid)
-    for q in pids:
-        try:
-            os.kill(q, signal.SIGKILL)
-        except OSError:
-            pass
-    p.wait(timeout=30)
-    t = time.time()
-    while any(alive(q) for q in pids) and time.time() - t < 30:
-        time.sleep(0.05)
-    return not any(alive(q) for q in pids)
 
 
 def start(np_, out, *extra, env=None, reps=R):

@@ -10,13 +10,11 @@ file) stays an error (exit 2) without --force, and is left as it was.
 """
 import os
 import shutil
-import signal
 import subprocess
 import sys
-import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from taplib import PARKSIM, PARKS_CSV, REPO, TINY, alive, children, ok, run_main  # noqa: E402
+from taplib import PARKSIM, PARKS_CSV, TINY, kill_job, ok, run_main  # noqa: E402
 
 
 def run(args, np_=None, env=None):
@@ -102,17 +100,8 @@ def main(tmp):
     p = subprocess.Popen(["mpirun", "-np", "2", PARKSIM, "run", TINY, "-o", late, "-q", "--checkpoint-every", "0"],
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=e)
     line = p.stderr.readline()
-    pids = [p.pid] + [k for k, _ in children(p.pid)]
-    for q in pids:
-        try:
-            os.kill(q, signal.SIGKILL)
-        except OSError:
-            pass
-    p.wait(timeout=30)
-    t = time.time()
-    while any(alive(q) for q in pids) and time.time() - t < 30:
-        time.sleep(0.05)
-    ok("stopped at after-rename 1" in line and os.path.exists(late) and os.path.isdir(late + ".ckpt"),
+    gone = kill_job(p)
+    ok(gone and "stopped at after-rename 1" in line and os.path.exists(late) and os.path.isdir(late + ".ckpt"),
        "a job killed right after the rename leaves the finished file and its checkpoint", line)
     shutil.copy(late, late + ".ref")
     rc, se = run(["run", TINY, "-o", late, "--resume", "-q", "--checkpoint-every", "0"], np_=2)

@@ -7,8 +7,10 @@ $PARKSTAT (set by `make asan` to the sanitizer builds).
 """
 import os
 import shutil
+import signal
 import sys
 import tempfile
+import time
 import traceback
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -105,3 +107,19 @@ def alive(pid):
             return f.read().rsplit(")", 1)[1].split()[0] != "Z"
     except OSError:
         return False
+
+
+def kill_job(p):
+    """SIGKILL the process p (mpirun, say) and all its children at the same moment; wait until
+    all are gone. True if none is left."""
+    pids = [p.pid] + [k for k, _ in children(p.pid)]
+    for q in pids:
+        try:
+            os.kill(q, signal.SIGKILL)
+        except OSError:
+            pass
+    p.wait(timeout=30)
+    t = time.time()
+    while any(alive(q) for q in pids) and time.time() - t < 30:
+        time.sleep(0.05)
+    return not any(alive(q) for q in pids)
