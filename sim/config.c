@@ -178,17 +178,28 @@ static const ParamSpec specs_after[] = {
 #define LEVER_MAX_KEYS 8
 enum { N_LEVER_ROWS = LEVER_COUNT * (5 + LEVER_MAX_KEYS) };
 static ParamSpec specs[N_BEFORE + N_LEVER_ROWS + N_AFTER];
-static char lever_key[N_LEVER_ROWS][64], lever_help[N_LEVER_ROWS][160];
+static char lever_key[N_LEVER_ROWS][96], lever_help[N_LEVER_ROWS][256];
 static int n_specs;
 
-static void lever_row(const char *key, PType type, size_t off, size_t size, const char *def, double min, double max,
-                      const char *unit, const char *help)
+/* One row; `fmt` makes the help text. The texts are made once and must fit
+ * their buffers whole (a lever's own key docs are used as they are). */
+static void lever_row(const char *lever, const char *name, PType type, size_t off, size_t size, const char *def,
+                      double min, double max, const char *unit, const char *doc, const char *fmt, const char *what)
 {
     int r = n_specs - N_BEFORE;
     SIM_ASSERT(r >= 0 && r < N_LEVER_ROWS);
-    snprintf(lever_key[r], sizeof lever_key[r], "%s", key);
-    snprintf(lever_help[r], sizeof lever_help[r], "%s", help);
-    ParamSpec s = {lever_key[r], type, off, size, def, min, max, unit, lever_help[r]};
+    int nk = snprintf(lever_key[r], sizeof lever_key[r], "levers.%s.%s", lever, name);
+    SIM_ASSERT(nk > 0 && (size_t)nk < sizeof lever_key[r]);
+    const char *help = doc;
+    if (!help) {
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+        int nh = snprintf(lever_help[r], sizeof lever_help[r], fmt, what);
+#pragma GCC diagnostic pop
+        SIM_ASSERT(nh > 0 && (size_t)nh < sizeof lever_help[r]);
+        help = lever_help[r];
+    }
+    ParamSpec s = {lever_key[r], type, off, size, def, min, max, unit, help};
     specs[n_specs++] = s;
 }
 
@@ -199,25 +210,22 @@ static void build_specs(void)
     n_specs = N_BEFORE;
     for (int id = 0; id < LEVER_COUNT; id++) {
         const LeverType *t = lever_table[id];
-        char key[64], help[160];
         size_t c = t->params;
-#define ROW(name, type, field, def, min, max, unit, ...) \
-        snprintf(key, sizeof key, "levers.%s." name, t->key); \
-        snprintf(help, sizeof help, __VA_ARGS__); \
-        lever_row(key, type, c + offsetof(LeverParams, field), sizeof(((LeverParams *)0)->field), def, min, max, unit, help)
-        ROW("start", T_MONTH, start, "start", 0, 0, "YYYY-MM", "First month of the %s lever", t->what);
-        ROW("end", T_MONTH, end, "end", 0, 0, "YYYY-MM", "Last month of the %s lever", t->what);
+#define ROW(name, type, field, def, min, max, unit, fmt) \
+        lever_row(t->key, name, type, c + offsetof(LeverParams, field), sizeof(((LeverParams *)0)->field), def, min, \
+                  max, unit, NULL, fmt, t->what)
+        ROW("start", T_MONTH, start, "start", 0, 0, "YYYY-MM", "First month of the %s lever");
+        ROW("end", T_MONTH, end, "end", 0, 0, "YYYY-MM", "Last month of the %s lever");
         ROW("intensity", T_DBL, intensity, "0", 0, 1, "1", "0 off (bit-identical to no lever), 1 full");
         ROW("budget", T_DBL, budget, "0", 0, 1e12, "CNY 1e4 a-1",
-            "Provincial budget per year for the %s lever, split across parks by `targeting`", t->what);
+            "Provincial budget per year for the %s lever, split across parks by `targeting`");
         ROW("targeting", T_ENUM, targeting, "province", 0, 0, "",
             "Split of the budget across parks: `province` (as province.allocation), `need`, `equal` or `strongest`");
 #undef ROW
         SIM_ASSERT(t->n_keys <= LEVER_MAX_KEYS);
         for (int j = 0; j < t->n_keys; j++) {
             const LeverKey *k = &t->keys[j];
-            snprintf(key, sizeof key, "levers.%s.%s", t->key, k->name);
-            lever_row(key, T_DBL, k->off, sizeof(double), k->def, k->lo, k->hi, k->unit, k->doc);
+            lever_row(t->key, k->name, T_DBL, k->off, sizeof(double), k->def, k->lo, k->hi, k->unit, k->doc, NULL, NULL);
         }
     }
     memcpy(&specs[n_specs], specs_after, sizeof specs_after);
