@@ -18,15 +18,22 @@
 static Scenario jx;
 static const Params *base;
 
-TEST(test_park_month)
+/* The smart-park parameters every case here works out by hand. */
+static Params smart_params(void)
 {
     Params p = *base;
-    p.smart.base_investment = 120;    /* 10 a month */
+    p.smart.base_investment = 120;        /* 10 a month */
     p.smart.cost[0] = 1500;
     p.smart.cost[1] = 4000;
     p.smart.coverage[0] = 0.6;
     p.smart.coverage[1] = 0.85;
     p.levers.smart.investment_max = 1200; /* 100 a month at I = 1 */
+    return p;
+}
+
+TEST(test_park_month)
+{
+    Params p = smart_params();
     ParkState ps;
     memset(&ps, 0, sizeof ps);
     ps.budget[LEVER_SMART] = 1000;
@@ -56,13 +63,7 @@ TEST(test_park_month)
 
 TEST(test_year_step)
 {
-    Params p = *base;
-    p.smart.base_investment = 120;    /* 10 a month */
-    p.smart.cost[0] = 1500;
-    p.smart.cost[1] = 4000;
-    p.smart.coverage[0] = 0.6;
-    p.smart.coverage[1] = 0.85;
-    p.levers.smart.investment_max = 1200; /* 100 a month at I = 1 */
+    Params p = smart_params();
     ParkState ps;
     memset(&ps, 0, sizeof ps);
     ps.budget[LEVER_SMART] = 1000;
