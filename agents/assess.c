@@ -12,11 +12,13 @@ const char *const metric_names[METRIC_COUNT] = {
     "revenue", "revenue_per_mu", "revenue_growth", "leading_share", "chain_completeness",
     "anchor_revenue", "rd_intensity", "specialised_share", "tech_level", "digital_coverage",
     "idle_share", "safety", "incidents", "smart_level", "leading_industries", "firms",
-    "above_scale_share", "infrastructure", "innovative_share", "little_giants", "chain_leaders", "frozen"};
+    "above_scale_share", "infrastructure", "innovative_share", "little_giants", "chain_leaders", "frozen",
+    "incidents_per_100_firms"};
 
 const char *const metric_units[METRIC_COUNT] = {
     "CNY 1e8 a-1", "CNY 1e4 mu-1 a-1", "1", "1", "1", "CNY 1e8 a-1", "1", "1", "1", "1",
-    "1", "1", "incidents a-1", "1", "industries", "firms", "1", "1", "1", "firms per 100 firms", "firms", "1"};
+    "1", "1", "incidents a-1", "1", "industries", "firms", "1", "1", "1", "firms per 100 firms", "firms", "1",
+    "incidents per 100 firms a-1"};
 
 const char *const metric_long_names[METRIC_COUNT] = {
     "park revenue at the assessment", "revenue per mu of park land", "park revenue growth over the year",
@@ -27,7 +29,8 @@ const char *const metric_long_names[METRIC_COUNT] = {
     "active enterprises", "share of firms above designated size (规上)",
     "shared safety and environment infrastructure level", "share of firms at the innovative-SME tier or above",
     "little giants and manufacturing champions per 100 firms", "chain-leader (链主) firms",
-    "new projects frozen after a serious incident (1 yes)"};
+    "new projects frozen after a serious incident (1 yes)",
+    "safety incidents in the year per 100 active firms"};
 
 const char *const band_names[BAND_COUNT] = {"linear", "log", "percentile"};
 
@@ -92,6 +95,8 @@ void assess_park_metrics(const Params *p, const ParkInfo *info, const ParkState 
     m[METRIC_CHAIN_LEADERS] = n_leader;
     /* Year index y ends with run month 12y - 1; frozen if projects are still barred next month. */
     m[METRIC_FROZEN] = ps->frozen_until > 12 * year_index;
+    /* Per firm, so that a park's expected score does not fall with its size. */
+    m[METRIC_INCIDENTS_PER_100] = n ? 100.0 * ps->incidents_year / n : 0;
 }
 
 static double clamp100(double x) { return x < 0 ? 0 : (x > 100 ? 100 : x); }

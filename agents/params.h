@@ -42,6 +42,7 @@ typedef enum {
     METRIC_LITTLE_GIANTS,       /* little giants and champions per 100 firms */
     METRIC_CHAIN_LEADERS,       /* leading-chain firms with revenue >= cultivation.chain_leader_revenue */
     METRIC_FROZEN,              /* 1 if new projects were frozen at the year end (serious incident) */
+    METRIC_INCIDENTS_PER_100,   /* safety incidents in the year per 100 active firms */
     METRIC_COUNT
 } Metric;
 
@@ -128,7 +129,7 @@ typedef struct {
     /** 梯度培育: promotion hazards (index = tier promoted from: 0 none→innovative ... 3 little giant→champion). */
     struct { double rate[4], rd_min[4], revenue_min[4], tech_min[4], growth_bonus, rd_gain, chain_leader_revenue; } cultivation;
     /** Shared safety/environment infrastructure and the new-project freeze. */
-    struct { double infra_l, infra_m, infra_s, infra_effect, infra_cost, freeze_share; int freeze_months; } safety;
+    struct { double infra_l, infra_m, infra_s, infra_reviewed, infra_effect, infra_cost, freeze_share; int freeze_months; } safety;
     /** 智慧园区: platform investment and digital coverage needed for each level. */
     struct { double base_investment, cost[2], coverage[2]; } smart;
     /** Yearly provincial budget: cap on the levers' total and the split across parks. */
@@ -154,6 +155,7 @@ typedef struct {
         double tier1_parks, tier2_parks, growth, exit_rate, digital_coverage, above_scale_share;
         double ratio_specialised, ratio_innovative; /* per little giant */
         double tier_tol, growth_tol, exit_tol, coverage_tol, share_tol, ratio_tol;
+        double park_fact_share; /* replicates in which a park with a verified tier must reach it */
     } calibration;
 
     struct { int monthly; int compression; } output;

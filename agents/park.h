@@ -31,6 +31,8 @@ typedef struct {
     int industries;       /**< leading industries (metric leading_industries; MIIT/NDRC advise at most 3) */
     int smart_level;      /**< 0 初始级, 1 提升级, 2 top */
     double anchor_revenue;/**< revenue of the chain-leader firm, CNY 1e4 (0: none) */
+    int reviewed;         /**< 1: checked against the 2022 construction standards (复核 passed, or recognised since) */
+    int tier_2025;        /**< verified competitiveness tier of the initial year (1..3), 0 unknown */
 } ParkInfo;
 
 typedef enum { FIRM_ACTIVE = 0, FIRM_EXITED = 1, FIRM_MERGED = 2 } FirmStatus;

@@ -29,7 +29,8 @@ enum rng_site {
     RNG_SITE_MONTH   = 5,  /**< per idle site per month: clearing and letting */
     RNG_ENTRANT      = 6,  /**< per entrant: attributes of the new firm */
     RNG_ACQUIRER     = 7,  /**< per merger target per month: choice of acquirer */
-    RNG_PARK_MONTH   = 8   /**< per park per month: chain project (w0), focus (w1) */
+    RNG_PARK_MONTH   = 8,  /**< per park per month: chain project (w0), focus (w1) */
+    RNG_FIRM_PRE     = 9   /**< per initial firm per month of the year before the run: incident (w1), severity (w3) */
 };
 
 /** Second key word; changing it gives a disjoint family of streams. */

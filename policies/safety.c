@@ -38,9 +38,11 @@ void safety_serious_incident(const Params *p, ParkState *ps, int month)
     if (until > ps->frozen_until) ps->frozen_until = until;
 }
 
-double safety_initial_infra(const Params *p, char size_class)
+double safety_initial_infra(const Params *p, const ParkInfo *info)
 {
-    return size_class == 'L' ? p->safety.infra_l : size_class == 'M' ? p->safety.infra_m : p->safety.infra_s;
+    if (info->reviewed) return p->safety.infra_reviewed; /* its shared facilities were checked recently */
+    char c = info->size_class;
+    return c == 'L' ? p->safety.infra_l : c == 'M' ? p->safety.infra_m : p->safety.infra_s;
 }
 
 /* The infrastructure gap. */

@@ -13,6 +13,6 @@ void safety_park_month(const Params *p, double intensity, ParkState *ps);
 void safety_firm_month(const Params *p, double intensity, Firm *f);
 /** Freeze new projects after a serious incident in `month`. */
 void safety_serious_incident(const Params *p, ParkState *ps, int month);
-double safety_initial_infra(const Params *p, char size_class);
+double safety_initial_infra(const Params *p, const ParkInfo *info);
 
 #endif

@@ -164,12 +164,14 @@ SimStatus replicate_alloc(Replicate *R, const Params *p, const ParkInfo *info, i
     collect_hooks(R);
     for (int k = 0; k < P; k++) {
         ParkState *ps = &R->park[k];
-        ps->infra = safety_initial_infra(p, info[k].size_class);
+        ps->infra = safety_initial_infra(p, &info[k]);
         ps->smart_level = info[k].smart_level;
         ps->industries = info[k].industries;
     }
     return SIM_OK;
 }
+
+static void prior_year_incidents(Replicate *R, int k);
 
 SimStatus replicate_init(Replicate *R, const Params *p, const ParkInfo *info, int P, uint32_t rep,
                          ReplicateOut *out)
@@ -180,6 +182,7 @@ SimStatus replicate_init(Replicate *R, const Params *p, const ParkInfo *info, in
         ParkView v = replicate_park(R, k);
         if (population_init_park(&v) != SIM_OK) return SIM_ENOMEM;
         if (park_classify(p, &R->park[k], &R->order, &R->cap_order) != SIM_OK) return SIM_ENOMEM;
+        prior_year_incidents(R, k);
         R->firms_start += R->park[k].n_firm;
     }
     assess_year(R, out, 0);
@@ -215,6 +218,42 @@ static void resolve_firm_hooks(const Replicate *R, LeverCtx *ctx, FirmHooks *fh)
 #undef RESOLVE
 }
 
+/* Whether firm f of park ps has a safety incident in month m, from words w1
+ * (incident) and w3 (severity) of its block; counted in the park's month and
+ * year, and a serious one for the veto and perhaps the freeze. */
+static void incident_draw(const Params *p, ParkState *ps, const Firm *f, const RngBlock *b, int m,
+                          double infra_factor)
+{
+    if (!(rng_u32_lo(b->w[1]) < firm_incident_hazard(p, f) * infra_factor)) return;
+    ps->incidents_m++;
+    ps->incidents_year++;
+    /* Nested on one uniform: a freezing incident is a serious one. */
+    double u_sev = rng_u32_hi(b->w[3]);
+    if (u_sev < p->firm.serious_share) {
+        ps->serious_year++;
+        if (u_sev < p->firm.serious_share * p->safety.freeze_share) safety_serious_incident(p, ps, m);
+    }
+}
+
+/* The incidents of the year before the run (months -12 .. -1), from the same
+ * hazard as in the run, so that the initial assessment scores safety like
+ * every other year; a freeze from a serious one late in that year carries
+ * into the run. Only incidents are drawn: the initial population is the state
+ * at the end of that year. */
+static void prior_year_incidents(Replicate *R, int k)
+{
+    const Params *p = R->p;
+    ParkState *ps = &R->park[k];
+    double infra_factor = 1.0 - p->safety.infra_effect * ps->infra;
+    for (int m = -12; m < 0; m++)
+        for (int i = 0; i < ps->n_firm; i++) {
+            const Firm *f = &ps->firm[i];
+            RngBlock b = rng_block(p->run.seed, R->rep, f->gid, (uint32_t)(m + 12), RNG_FIRM_PRE);
+            incident_draw(p, ps, f, &b, m, infra_factor);
+        }
+    ps->incidents_m = 0;
+}
+
 /* One month of one active firm of park ps: growth, the levers' firm hooks,
  * incident, exit. */
 static SimStatus step_firm(Replicate *R, ParkState *ps, int m, const FirmHooks *fh, Firm *f, double log_min_rev,
@@ -226,16 +265,7 @@ static SimStatus step_firm(Replicate *R, ParkState *ps, int m, const FirmHooks *
     for (int h = 0; h < fh->n_drift; h++) drift_adj -= fh->drift[h](fh->drift_c[h], f);
     f->log_rev += firm_growth_step(p, f, rng_normal(b.w[0])) + drift_adj / 12.0;
     for (int h = 0; h < fh->n_act; h++) fh->act[h](fh->act_c[h], f, &b);
-    if (rng_u32_lo(b.w[1]) < firm_incident_hazard(p, f) * infra_factor) {
-        ps->incidents_m++;
-        ps->incidents_year++;
-        /* Nested on one uniform: a freezing incident is a serious one. */
-        double u_sev = rng_u32_hi(b.w[3]);
-        if (u_sev < p->firm.serious_share) {
-            ps->serious_year++;
-            if (u_sev < p->firm.serious_share * p->safety.freeze_share) safety_serious_incident(p, ps, m);
-        }
-    }
+    incident_draw(p, ps, f, &b, m, infra_factor);
     double u_exit = rng_u32_hi(b.w[1]), h_exit = firm_exit_hazard(p, f);
     /* A lever's forced exit is tried only where the baseline keeps the firm:
      * it may pay compensation. */

@@ -61,7 +61,7 @@ ResultStore result_metric_store(int metric)
     switch ((Metric)metric) {
     case METRIC_CHAIN_COMPLETENESS: case METRIC_INCIDENTS: case METRIC_SMART_LEVEL: case METRIC_LEADING_INDUSTRIES:
     case METRIC_FIRMS: case METRIC_INFRASTRUCTURE: case METRIC_LITTLE_GIANTS: case METRIC_CHAIN_LEADERS:
-    case METRIC_FROZEN:
+    case METRIC_FROZEN: case METRIC_INCIDENTS_PER_100:
         return RESULT_DEFLATE;
     default:
         return RESULT_RAW;

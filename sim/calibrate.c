@@ -34,11 +34,16 @@
 #include <string.h>
 #include <unistd.h>
 
+/* Parks with a verified initial tier that the calibration matches. */
+#define CAL_MAX_FACTS 8
+
 typedef struct {
     const Scenario *sc;
     Params p;          /* the parameters being fitted */
     ReplicateOut out;  /* one replicate's results */
     double *metrics;   /* [n][P][M] initial-state metrics, for the tier fit */
+    int *serious;      /* [n][P] 1 if the park had a serious incident in the initial year (the veto) */
+    int fact_park;     /* park whose verified tier is being matched */
     int n;             /* replicates */
     double t1;         /* tier1_min while tier2_min is fitted */
     SimStatus st;      /* first failure, if any */
@@ -73,7 +78,11 @@ static InitStats init_stats(Cal *c, int keep)
             spec += m[METRIC_SPECIALISED_SHARE] * n;
             giant += m[METRIC_LITTLE_GIANTS] / 100.0 * n;
         }
-        if (keep) memcpy(&c->metrics[(size_t)r * P * METRIC_COUNT], c->out.indicator, (size_t)P * METRIC_COUNT * sizeof(double));
+        if (keep) {
+            memcpy(&c->metrics[(size_t)r * P * METRIC_COUNT], c->out.indicator, (size_t)P * METRIC_COUNT * sizeof(double));
+            /* The veto flags of the initial assessment stand for its serious incidents. */
+            for (int k = 0; k < P; k++) c->serious[(size_t)r * P + k] = c->out.veto[k];
+        }
     }
     s.above = firms > 0 ? above / firms : 0;
     s.coverage = above > 0 ? digital / above : 0;
@@ -126,8 +135,10 @@ static double f_coverage(Cal *c, double x) { c->p.population.tech_mean = x; retu
 static double f_growth(Cal *c, double x) { c->p.firm.growth_drift = x; return growth(c); }
 static double f_exit(Cal *c, double x) { c->p.firm.exit_rate = x; return exit_share(c); }
 
-/* Mean tier counts over the kept initial-state metrics for thresholds t1, t2. */
-static void tier_counts(Cal *c, double t1, double t2, double *n1, double *n2)
+/* Mean tier counts over the kept initial-state metrics for thresholds t1, t2,
+ * and (if at_or_above) per park the share of replicates at or above its
+ * verified tier (parks without one: 0). */
+static void tier_counts(Cal *c, double t1, double t2, double *n1, double *n2, double *at_or_above)
 {
     int P = c->sc->n_parks, G = c->p.assessment.n_groups;
     AssessParams a = c->p.assessment;
@@ -136,26 +147,48 @@ static void tier_counts(Cal *c, double t1, double t2, double *n1, double *n2)
     double *score = malloc((size_t)P * sizeof *score), *group = malloc((size_t)P * G * sizeof *group),
            *work = malloc((size_t)P * sizeof *work);
     int8_t *tier = malloc((size_t)P), *veto = malloc((size_t)P);
-    int *smart = malloc((size_t)P * sizeof *smart), *serious = calloc((size_t)P, sizeof *serious);
+    int *smart = malloc((size_t)P * sizeof *smart);
     long c1 = 0, c2 = 0;
-    if (score && group && work && tier && veto && smart && serious) {
+    if (at_or_above)
+        for (int k = 0; k < P; k++) at_or_above[k] = 0;
+    if (score && group && work && tier && veto && smart) {
         for (int k = 0; k < P; k++) smart[k] = c->sc->parks[k].smart_level;
         for (int r = 0; r < c->n; r++) {
-            c1 += assess_parks(&a, P, smart, &c->metrics[(size_t)r * P * METRIC_COUNT], serious, score, tier, veto,
-                               group, work);
-            for (int k = 0; k < P; k++) c2 += tier[k] == 2;
+            c1 += assess_parks(&a, P, smart, &c->metrics[(size_t)r * P * METRIC_COUNT], &c->serious[(size_t)r * P],
+                               score, tier, veto, group, work);
+            for (int k = 0; k < P; k++) {
+                c2 += tier[k] == 2;
+                int v = c->sc->parks[k].tier_2025;
+                if (at_or_above && v) at_or_above[k] += (tier[k] <= v) / (double)c->n;
+            }
         }
     } else if (c->st == SIM_OK) {
         c->st = SIM_ENOMEM;
         snprintf(c->err, sizeof c->err, "out of memory");
     }
-    free(score); free(group); free(work); free(tier); free(veto); free(smart); free(serious);
+    free(score); free(group); free(work); free(tier); free(veto); free(smart);
     *n1 = (double)c1 / c->n;
     *n2 = (double)c2 / c->n;
 }
 
-static double f_tier1(Cal *c, double x) { double a, b; tier_counts(c, x, 0, &a, &b); return a; }
-static double f_tier2(Cal *c, double x) { double a, b; tier_counts(c, c->t1, x, &a, &b); return b; }
+/* Share of replicates in which park c->fact_park is at or above its verified
+ * tier, with that tier's cut-off at x. */
+static double fact_share(Cal *c, double x)
+{
+    int P = c->sc->n_parks, v = c->sc->parks[c->fact_park].tier_2025;
+    double a, b, *share = malloc((size_t)P * sizeof *share);
+    if (!share) {
+        if (c->st == SIM_OK) c->st = SIM_ENOMEM;
+        return 0;
+    }
+    tier_counts(c, v == 1 ? x : c->p.assessment.tier1_min, v == 2 ? x : c->p.assessment.tier2_min, &a, &b, share);
+    double f = share[c->fact_park];
+    free(share);
+    return f;
+}
+
+static double f_tier1(Cal *c, double x) { double a, b; tier_counts(c, x, 0, &a, &b, NULL); return a; }
+static double f_tier2(Cal *c, double x) { double a, b; tier_counts(c, c->t1, x, &a, &b, NULL); return b; }
 
 /* Find x in [lo, hi] with f(x) within tol of target (f monotone, either
  * direction). Illinois regula falsi; for step functions (the tier counts)
@@ -197,7 +230,8 @@ static int solve(Cal *c, Objective f, double lo, double hi, double target, doubl
     return fabs(*f_out - target) <= tol;
 }
 
-typedef struct { const char *what, *param; double target, achieved, tol, value; int ok, fitted; } Row;
+/* ok: 1 met, 0 not met, 2 an assumed count given up for a verified park fact. */
+typedef struct { char what[40]; const char *param; double target, achieved, tol, value; int ok, fitted; } Row;
 
 static void print_row(const Row *r)
 {
@@ -205,7 +239,7 @@ static void print_row(const Row *r)
     if (r->fitted) snprintf(val, sizeof val, "%.6g", r->value);
     else snprintf(val, sizeof val, "-");
     printf("%-34s %9.4g %9.4g %9.4g  %-26s %10s  %s\n", r->what, r->target, r->achieved, r->tol, r->param, val,
-           r->ok ? "ok" : "NOT MET");
+           r->ok == 2 ? "override" : r->ok ? "ok" : "NOT MET");
 }
 
 /* Write the fitted overlay atomically: a temporary file beside it, renamed. */
@@ -266,7 +300,10 @@ SimStatus calibrate_run(const Scenario *sc, const char *scenario_path, const cha
         if (lever_params(&c.p, (LeverId)id)->intensity > 0)
             sim_warn("lever %s is on: calibration targets describe the no-policy baseline", lever_name(id));
     if (replicate_out_alloc(&c.out, &c.p, P, 1) != SIM_OK ||
-        !(c.metrics = malloc((size_t)c.n * P * METRIC_COUNT * sizeof *c.metrics))) {
+        !(c.metrics = malloc((size_t)c.n * P * METRIC_COUNT * sizeof *c.metrics)) ||
+        !(c.serious = malloc((size_t)c.n * P * sizeof *c.serious))) {
+        free(c.metrics);
+        free(c.serious);
         replicate_out_free(&c.out);
         return sim_fail(SIM_ENOMEM, "out of memory for %d calibration replicates", c.n);
     }
@@ -275,7 +312,7 @@ SimStatus calibrate_run(const Scenario *sc, const char *scenario_path, const cha
     printf("%-34s %9s %9s %9s  %-26s %10s  %s\n", "quantity", "target", "achieved", "tolerance", "fitted parameter",
            "value", "status");
 
-    Row rows[8];
+    Row rows[8 + CAL_MAX_FACTS];
     int nr = 0;
     double x, fx;
     int ok;
@@ -325,25 +362,72 @@ SimStatus calibrate_run(const Scenario *sc, const char *scenario_path, const cha
     c.p.assessment.tier2_min = x;
     rows[nr++] = (Row){"second-tier parks, 2025", "assessment.tier2_min", sc->p.calibration.tier2_parks, fx, sc->p.calibration.tier_tol, x, ok, 1};
 
+    /* Verified park ratings come before the assumed counts: where a park
+     * with a verified tier reaches it in too few replicates, that tier's
+     * cut-off is lowered until it does, and the count row says the count
+     * was given up for the fact. */
+    int n_facts = 0;
+    for (int k = 0; k < P && c.st == SIM_OK; k++) {
+        int v = sc->parks[k].tier_2025;
+        if (!v) continue;
+        if (n_facts == CAL_MAX_FACTS) {
+            sim_warn("more than %d parks with a verified tier: only the first %d are matched", CAL_MAX_FACTS, CAL_MAX_FACTS);
+            break;
+        }
+        n_facts++;
+        c.fact_park = k;
+        double want = sc->p.calibration.park_fact_share;
+        Row r = {"", v == 1 ? "assessment.tier1_min" : v == 2 ? "assessment.tier2_min" : "-", want, 0, 0, NAN, 0, 0};
+        snprintf(r.what, sizeof r.what, "%.24s at tier <= %d, 2025", sc->parks[k].code, v);
+        double cut = v == 1 ? c.p.assessment.tier1_min : c.p.assessment.tier2_min;
+        r.achieved = v == 3 ? 1.0 : fact_share(&c, cut);
+        r.ok = r.achieved >= want;
+        if (!r.ok && v < 3) {
+            /* The share rises as the cut-off falls: the highest cut-off that meets it. */
+            double lo = 0, hi = cut;
+            r.ok = fact_share(&c, lo) >= want;
+            for (int it = 0; it < 60 && r.ok && c.st == SIM_OK; it++) {
+                double mid = 0.5 * (lo + hi);
+                if (fact_share(&c, mid) >= want) lo = mid;
+                else hi = mid;
+            }
+            if (r.ok) {
+                if (v == 1) c.p.assessment.tier1_min = lo;
+                else c.p.assessment.tier2_min = lo;
+                r.achieved = fact_share(&c, lo);
+                r.value = lo;
+                r.fitted = 1;
+                Row *count = &rows[v == 1 ? nr - 2 : nr - 1];
+                double n1, n2;
+                tier_counts(&c, c.p.assessment.tier1_min, c.p.assessment.tier2_min, &n1, &n2, NULL);
+                count->achieved = v == 1 ? n1 : n2;
+                count->value = lo;
+                if (fabs(count->achieved - count->target) > count->tol) count->ok = 2;
+            }
+        }
+        rows[nr++] = r;
+    }
+
     SimStatus st = c.st;
     if (st != SIM_OK) sim_error("calibration failed: %s", c.err);
     int met = 1;
     for (int i = 0; i < nr && st == SIM_OK; i++) {
         print_row(&rows[i]);
-        met &= rows[i].ok;
+        met &= rows[i].ok != 0;
     }
     if (st == SIM_OK) {
         printf("\n%s\n", met ? "every target met within its tolerance"
                              : "some targets NOT met: see the rows above (the parameter is at the best value found)");
         /* For a third column: how the fitted scenario places the parks. */
         double n1, n2;
-        tier_counts(&c, c.p.assessment.tier1_min, c.p.assessment.tier2_min, &n1, &n2);
+        tier_counts(&c, c.p.assessment.tier1_min, c.p.assessment.tier2_min, &n1, &n2, NULL);
         printf("fitted initial tiers: %.2f first, %.2f second, %.2f third (mean over replicates)\n", n1, n2, P - n1 - n2);
         if (out_path && (st = write_fitted(out_path, scenario_path, &c, force)) == SIM_OK)
             printf("wrote %s\n", out_path);
         *all_met = met;
     }
     free(c.metrics);
+    free(c.serious);
     replicate_out_free(&c.out);
     return st;
 }

@@ -24,7 +24,7 @@ static const char *const default_groups_yaml =
     "    {metric: specialised_share, band: linear, lo: 0.05, hi: 0.25},\n"
     "    {metric: little_giants, band: linear, lo: 0, hi: 3}]}\n"
     "- {name: safety, weight: 0.15, indicators: [\n"
-    "    {metric: incidents, band: linear, lo: 3, hi: 0},\n"
+    "    {metric: incidents_per_100_firms, band: linear, lo: 4, hi: 0},\n"
     "    {metric: safety, band: linear, lo: 0.7, hi: 0.95},\n"
     "    {metric: infrastructure, band: linear, lo: 0.2, hi: 0.9}]}\n"
     "- {name: green, weight: 0.15, indicators: [\n"

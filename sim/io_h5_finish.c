@@ -218,7 +218,7 @@ static int write_parks(hid_t g, const Scenario *sc, const Scales *s)
     }
     /* park_code and park_name come with the coordinates (group_coords). */
     STRVAR("city", sc->parks[i].city, "prefecture-level city")
-    STRVAR("size_class", cls[i], "size class: L, M or S (DOMAIN-FACTS 5.1)")
+    STRVAR("size_class", cls[i], "size class: L, M or S (docs/SOURCES.md 5.1)")
     STRVAR("leading_chains", chains[i], "leading chains, ';'-separated")
     NUMVAR("firms_initial", iv, sc->parks[i].firms, H5T_STD_I32LE, H5T_NATIVE_INT32, "enterprises at the start", "firms")
     NUMVAR("revenue_initial", dv, sc->parks[i].revenue, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, "park revenue at the start", "CNY 1e4 a-1")

@@ -12,10 +12,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The required columns, then the optional ones (N_REQUIRED onwards), which
+ * may be absent from the header or empty on a line. */
 enum { C_CODE, C_NAME, C_CITY, C_CLASS, C_FIRMS, C_REVENUE, C_LAND, C_IDLE, C_CHAINS, C_INDUSTRIES,
-       C_SMART, C_ANCHOR, N_COLS };
+       C_SMART, C_ANCHOR, N_REQUIRED, C_REVIEWED = N_REQUIRED, C_TIER, N_COLS };
 static const char *const col_names[N_COLS] = {"code", "name", "city", "class", "firms", "revenue", "land_mu",
-                                              "idle_share", "chains", "industries", "smart_level", "anchor_revenue"};
+                                              "idle_share", "chains", "industries", "smart_level", "anchor_revenue",
+                                              "reviewed", "tier_2025"};
 
 #define MAX_FIELDS 64
 #define MAX_PARKS 100000
@@ -149,9 +152,9 @@ static int parse_park(ParkInfo *k, int idx, const ParkInfo *parks, CodeSet *seen
                       const int *col_of, size_t ll, const char *path, int lineno)
 {
     int bad = 0;
-#define FIELD(c) (col_of[c] < nf ? f[col_of[c]] : "")
+#define FIELD(c) (col_of[c] >= 0 && col_of[c] < nf ? f[col_of[c]] : "")
 #define FAIL(c, ...) do { sim_error("%s:%d:%d: column '%s': " __VA_ARGS__); bad = 1; } while (0)
-#define POS(c) (col_of[c] < nf ? pos[col_of[c]] : (int)ll + 1)
+#define POS(c) (col_of[c] >= 0 && col_of[c] < nf ? pos[col_of[c]] : (int)ll + 1)
     const char *code = FIELD(C_CODE);
     if (!*code || strlen(code) >= sizeof k->code) FAIL(C_CODE, "expected an identifier of 1 to %zu bytes, got '%s'", path, lineno, POS(C_CODE), "code", sizeof k->code - 1, code);
     else strcpy(k->code, code);
@@ -190,6 +193,12 @@ static int parse_park(ParkInfo *k, int idx, const ParkInfo *parks, CodeSet *seen
     else if (k->revenue > 0 && v >= k->revenue)
         FAIL(C_ANCHOR, "anchor revenue %g must be below the park revenue %g", path, lineno, POS(C_ANCHOR), "anchor_revenue", v, k->revenue);
     else k->anchor_revenue = v;
+    if (*FIELD(C_REVIEWED) && (!num(FIELD(C_REVIEWED), &v) || (v != 0 && v != 1)))
+        FAIL(C_REVIEWED, "expected 1 (checked against the 2022 standards), 0 or empty, got '%s'", path, lineno, POS(C_REVIEWED), "reviewed", FIELD(C_REVIEWED));
+    else if (*FIELD(C_REVIEWED)) k->reviewed = (int)v;
+    if (*FIELD(C_TIER) && (!num(FIELD(C_TIER), &v) || v != floor(v) || v < 1 || v > 3))
+        FAIL(C_TIER, "expected 1 (一级), 2 (二级), 3 (三级) or empty (not known), got '%s'", path, lineno, POS(C_TIER), "tier_2025", FIELD(C_TIER));
+    else if (*FIELD(C_TIER)) k->tier_2025 = (int)v;
     if (k->anchor_revenue > 0 && k->firms < 2)
         FAIL(C_FIRMS, "a park with an anchor firm needs at least 2 firms", path, lineno, POS(C_FIRMS), "firms");
     /* chains: 1..3 names separated by ';' */
@@ -251,7 +260,7 @@ SimStatus parks_load_csv(const char *path, ParkInfo **parks, int *n_parks, char 
                 col_of[c] = -1;
                 for (int i = 0; i < nf; i++)
                     if (!strcmp(f[i], col_names[c])) col_of[c] = i;
-                if (col_of[c] < 0) { sim_error("%s:%d: header lacks the column '%s'", path, lineno, col_names[c]); errors++; }
+                if (col_of[c] < 0 && c < N_REQUIRED) { sim_error("%s:%d: header lacks the column '%s'", path, lineno, col_names[c]); errors++; }
             }
             have_header = 1;
             if (errors) break;

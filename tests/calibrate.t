@@ -26,14 +26,16 @@ def run(*args, cwd=None):
 
 
 def rows(out):
-    """{quantity: (target, achieved, tolerance, parameter, value or None, ok)} from the report."""
+    """{quantity: (target, achieved, tolerance, parameter, value or None, met, status)} from the report;
+    met is True for ok and for override (an assumed count given up for a verified park fact)."""
     got = {}
     for line in out.splitlines():
-        m = re.match(r"^(.{34})\s+(\S+)\s+(\S+)\s+(\S+)\s+(\S+)\s+(\S+)\s+(ok|NOT MET)$", line)
+        m = re.match(r"^(.{34})\s+(\S+)\s+(\S+)\s+(\S+)\s+(\S+)\s+(\S+)\s+(ok|NOT MET|override)$", line)
         if m:
             q = m.group(1).strip()
             v = None if m.group(6) == "-" else float(m.group(6))
-            got[q] = (float(m.group(2)), float(m.group(3)), float(m.group(4)), m.group(5), v, m.group(7) == "ok")
+            got[q] = (float(m.group(2)), float(m.group(3)), float(m.group(4)), m.group(5), v, m.group(7) != "NOT MET",
+                      m.group(7))
     return got
 
 
@@ -57,10 +59,23 @@ def main(tmp):
     p = run("calibrate", BASELINE)
     r = rows(p.stdout)
     ok(p.returncode == 0, "calibrate the Jiangxi baseline: exit 0 (every target met)", p.stdout, p.stderr)
-    ok(len(r) == 8 and all(v[5] for v in r.values()), "8 report rows, all ok", p.stdout)
-    check("each achieved figure is within its stated tolerance of the target", lambda: (
-        all(abs(a - t) <= tol or (q.endswith("little giant") and abs(a / t - 1) <= tol)
-            for q, (t, a, tol, _, _, _) in r.items()), r))
+    ok(len(r) == 9 and all(v[5] for v in r.values()), "9 report rows, all met", p.stdout)
+    fact = r.get("jishui_chem at tier <= 2, 2025")
+    check("吉水, verified 二级, is at least 二级 in at least 80% of the replicates of 2025", lambda: (
+        fact is not None and fact[1] >= 0.8 and fact[3] == "assessment.tier2_min", fact))
+    t2row = r.get("second-tier parks, 2025")
+    check("the assumed ~9 second-tier parks give way to the verified fact: override, more parks at 二级, same cut-off",
+          lambda: (t2row is not None and t2row[6] == "override" and t2row[1] > t2row[0] + t2row[2]
+                   and t2row[4] == fact[4], (t2row, fact)))
+    check("each other achieved figure is within its stated tolerance of the target", lambda: (
+        all(abs(a - t) <= tol or (q.endswith("little giant") and abs(a / t - 1) <= tol) or st == "override"
+            or q.startswith("jishui")
+            for q, (t, a, tol, _, _, _, st) in r.items()), r))
+    p0 = run("calibrate", BASELINE, "-r", "30", "--set", "calibration.park_fact_share=0")
+    r0 = rows(p0.stdout)
+    check("with park_fact_share = 0 the fact asks nothing: no override, the count target is met", lambda: (
+        p0.returncode == 0 and r0["second-tier parks, 2025"][6] == "ok"
+        and r0["jishui_chem at tier <= 2, 2025"][4] is None, r0))
     rc, defaults = resolved(BASELINE)
     fitted = {v[3]: v[4] for v in r.values() if v[4] is not None}
     check("the fit lands on the shipped defaults (within 1% or 0.2 score points): the defaults are calibrated",

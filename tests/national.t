@@ -71,7 +71,7 @@ def main(tmp):
     ok(all(x["code"].startswith("syn") and x["name"].startswith("SYNTHETIC") and x["basis"] == "synthetic"
            for x in rows), "every code, name and basis marks the park as synthetic")
     ok(len({x["code"] for x in rows}) == len(rows), "codes are unique")
-    # national brackets (亿元): shares 0.56, 0.356, 0.057, 0.028 (DOMAIN-FACTS 3.1)
+    # national brackets (亿元): shares 0.56, 0.356, 0.057, 0.028 (SOURCES §3.1)
     yi = rev / 1e4
     for lo, hi, p in ((10, 100, 0.560), (100, 500, 0.356), (500, 1000, 0.057), (1000, 3000, 0.028)):
         got = float(np.mean((yi >= lo) & (yi < hi)))

@@ -33,7 +33,8 @@ DIMS = {
 METRICS = ["revenue", "revenue_per_mu", "revenue_growth", "leading_share", "chain_completeness",
            "anchor_revenue", "rd_intensity", "specialised_share", "tech_level", "digital_coverage",
            "idle_share", "safety", "incidents", "smart_level", "leading_industries", "firms",
-           "above_scale_share", "infrastructure", "innovative_share", "little_giants", "chain_leaders", "frozen"]
+           "above_scale_share", "infrastructure", "innovative_share", "little_giants", "chain_leaders", "frozen",
+           "incidents_per_100_firms"]
 LEVERS = ["mergers", "revitalisation", "upgrades", "chain", "cultivation", "safety", "smart", "land", "focus"]
 # variable -> its dimensions, per group (coordinate variables included)
 VARS = {

@@ -2,7 +2,7 @@
 """tests/reliability_faults.t - faults: each provoked, then the outcome checked.
 
 Unwritable output directory (read-only tmpfs; missing directory; a file in
-the way), full disk (a 200 KiB tmpfs the test mounts: refused up front when
+the way), full disk (a 256 KiB tmpfs the test mounts: refused up front when
 the estimate says it cannot fit, and a real ENOSPC in the middle of writing
 when the estimate is bypassed), missing and corrupt input, a rank killed
 with SIGKILL in an np=2 job (each rank in turn), and a --force run that
@@ -76,7 +76,7 @@ def main(tmp):
 
     # ------------------------------------------------------------ full disk
     full = os.path.join(tmp, "full")
-    mounted, why = mount_tmpfs(full, "size=200k")
+    mounted, why = mount_tmpfs(full, "size=256k")
     if not mounted:
         skip("cannot mount a tmpfs here (%s)" % why, 10)
     else:

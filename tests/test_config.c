@@ -29,7 +29,7 @@ TEST(test_load_jiangxi_baseline)
     is_int(sc.p.run.start_year, 2026, "run.start_year from the file");
     is_int(sc.p.run.years, 3, "run.years from the file");
     /* defaults of the table (sim/config.c specs[]) */
-    is_double(sc.p.firm.exit_rate, 0.0131, 0, "firm.exit_rate takes its default 0.0131");
+    is_double(sc.p.firm.exit_rate, 0.0130, 0, "firm.exit_rate takes its default 0.0130");
     is_double(sc.p.population.tail_alpha, 1.1, 0, "population.tail_alpha takes its default 1.1");
     is_int(sc.p.population.chain_links, 10, "population.chain_links takes its default 10");
     ok(sc.p.levers.mergers.c.intensity == 0 && sc.p.levers.revitalisation.c.intensity == 0 &&
@@ -40,8 +40,8 @@ TEST(test_load_jiangxi_baseline)
     ok(!strcmp(sc.p.assessment.group[0].name, "economy") && sc.p.assessment.group[0].n_ind == 2 &&
        sc.p.assessment.group[0].ind[0].band == BAND_LOG && sc.p.assessment.group[0].ind[0].lo == 20 &&
        sc.p.assessment.group[0].ind[0].hi == 600, "built-in group 0 is economy with a log revenue band 20..600");
-    ok(sc.p.assessment.group[3].ind[0].metric == METRIC_INCIDENTS && sc.p.assessment.group[3].ind[0].lo == 3 &&
-       sc.p.assessment.group[3].ind[0].hi == 0, "built-in safety group scores incidents reversed (lo 3, hi 0)");
+    ok(sc.p.assessment.group[3].ind[0].metric == METRIC_INCIDENTS_PER_100 && sc.p.assessment.group[3].ind[0].lo == 4 &&
+       sc.p.assessment.group[3].ind[0].hi == 0, "built-in safety group scores incidents per 100 firms reversed (lo 4, hi 0)");
     /* the park file: 25 data lines (26 non-comment lines incl. the header) */
     is_int(sc.n_parks, 25, "the Jiangxi park file has 25 parks");
     const char *tail = "configs/parks/jiangxi-2025.csv";
@@ -61,7 +61,7 @@ TEST(test_load_jiangxi_baseline)
         ok(0, "first park row read field by field");
         ok(0, "last park row");
     }
-    ok(sc.resolved && strstr(sc.resolved, "seed: 20260101") && strstr(sc.resolved, "exit_rate: 0.0131"),
+    ok(sc.resolved && strstr(sc.resolved, "seed: 20260101") && strstr(sc.resolved, "exit_rate: 0.013"),
        "the resolved scenario text lists written and default values");
     ok(sc.parks_csv && strstr(sc.parks_csv, "jiujiang_petrochem,"), "the park file text is kept");
     config_free(&sc);

@@ -88,6 +88,39 @@ TEST(test_parks_csv)
     csv_bad(p, "idle share 1");
     says("{D}/idle.csv:2:34: column 'idle_share': expected a fraction in [0, 1), got '1.0'", "idle share 1");
 
+    /* The optional columns: "gamma,Gamma,Town,S,10,150000,800,0.20,pharma,1,0,0," is 51 characters */
+#define HDR2 "code,name,city,class,firms,revenue,land_mu,idle_share,chains,industries,smart_level,anchor_revenue,reviewed,tier_2025\n"
+    p = put("reviewed.csv", HDR2 "gamma,Gamma,Town,S,10,150000,800,0.20,pharma,1,0,0,yes,\n");
+    csv_bad(p, "reviewed not 0/1");
+    says("{D}/reviewed.csv:2:52: column 'reviewed': expected 1 (checked against the 2022 standards), 0 or empty, got 'yes'",
+         "reviewed not 0/1");
+    p = put("tier.csv", HDR2 "gamma,Gamma,Town,S,10,150000,800,0.20,pharma,1,0,0,1,4\n");
+    csv_bad(p, "tier_2025 out of range");
+    says("{D}/tier.csv:2:54: column 'tier_2025': expected 1 (一级), 2 (二级), 3 (三级) or empty (not known), got '4'",
+         "tier_2025 out of range");
+    {
+        ParkInfo *parks = NULL;
+        int n = 0;
+        char *text = NULL;
+        p = put("opt.csv", HDR2 "gamma,Gamma,Town,S,10,150000,800,0.20,pharma,1,0,0,1,2\n"
+                                "delta,Delta,Town,M,10,150000,800,0.20,pharma,1,0,0,,\n");
+        SimStatus st = parks_load_csv(p, &parks, &n, &text);
+        ok(st == SIM_OK && n == 2 && parks[0].reviewed == 1 && parks[0].tier_2025 == 2 && parks[1].reviewed == 0 &&
+               parks[1].tier_2025 == 0,
+           "optional columns read: reviewed 1 and tier 2; empty fields are 0 (not reviewed, tier not known)");
+        free(parks);
+        free(text);
+        parks = NULL;
+        text = NULL;
+        p = put("noopt.csv", HDR "gamma,Gamma,Town,S,10,150000,800,0.20,pharma,1,0,0\n");
+        st = parks_load_csv(p, &parks, &n, &text);
+        ok(st == SIM_OK && n == 1 && parks[0].reviewed == 0 && parks[0].tier_2025 == 0,
+           "a file without the optional columns still loads (not reviewed, tier not known)");
+        free(parks);
+        free(text);
+    }
+#undef HDR2
+
     p = put("empty.csv", "");
     csv_bad(p, "empty file");
     says("parksim: error: {D}/empty.csv: no header line (the file is empty)", "empty file");
