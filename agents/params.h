@@ -55,6 +55,9 @@ typedef enum { BAND_LINEAR = 0, BAND_LOG, BAND_PERCENTILE, BAND_COUNT } BandKind
 /** How each lever's provincial budget is split across parks (province.allocation). */
 typedef enum { ALLOC_NEED = 0, ALLOC_EQUAL, ALLOC_STRONGEST, ALLOC_COUNT } AllocRule;
 extern const char *const alloc_names[ALLOC_COUNT];
+/** What happens to a park's unspent lever money at the year end (province.unspent). */
+typedef enum { UNSPENT_POOL = 0, UNSPENT_CARRY, UNSPENT_LAPSE, UNSPENT_COUNT } UnspentRule;
+extern const char *const unspent_names[UNSPENT_COUNT];
 extern const char *const band_names[BAND_COUNT];
 
 typedef struct {
@@ -118,29 +121,30 @@ typedef struct {
         double exit_rate, exit_dclass_multiplier, exit_min_revenue;
         double class_a_share, class_c_share, class_d_share;
         double upgrade_rate, upgrade_step, upgrade_revenue_gain, upgrade_safety_gain, digital_threshold;
+        double upgrade_project_revenue, upgrade_investment_share;
         double incident_rate, incident_tech_reduction, serious_share;
     } firm;
 
     struct { double rate, gap_fill_share, leading_share, revenue_per_mu, revenue_sigma, tech_mean, tech_sd; } entry;
     struct { double clear_rate; } land;
-    struct { double rate, same_chain_share, land_release_share, synergy; } mergers;
+    struct { double rate, same_chain_share, land_release_share, synergy; int target_min_class, acquirer_max_class; } mergers;
     /** 补链延链: projects placing a firm on a missing leading-chain link. */
     struct { double project_rate, size_factor_m, size_factor_s, project_scale, min_site_mu; } chain;
     /** 梯度培育: promotion hazards (index = tier promoted from: 0 none→innovative ... 3 little giant→champion). */
     struct { double rate[4], rd_min[4], revenue_min[4], tech_min[4], growth_bonus, rd_gain, chain_leader_revenue; } cultivation;
     /** Shared safety/environment infrastructure and the new-project freeze. */
-    struct { double infra_l, infra_m, infra_s, infra_reviewed, infra_effect, infra_cost, freeze_share; int freeze_months; } safety;
+    struct { double infra_l, infra_m, infra_s, infra_reviewed, infra_effect, infra_cost_per_mu, freeze_share; int freeze_months; } safety;
     /** 智慧园区: platform investment and digital coverage needed for each level. */
     struct { double base_investment, cost[2], coverage[2]; } smart;
     /** Yearly provincial budget: cap on the levers' total and the split across parks. */
-    struct { double budget; int allocation; int candidates; double candidate_share; } province;
+    struct { double budget; int allocation; int candidates; double candidate_share; int unspent; } province;
 
     struct {
-        struct { LeverParams c; double rate_max, same_chain_share_max, subsidy_per_deal; } mergers;
+        struct { LeverParams c; double rate_max, same_chain_share_max, leader_preference_max, synergy_max, subsidy_per_deal; } mergers;
         struct { LeverParams c; double clear_rate_max, entry_rate_max, gap_fill_share_max, cost_per_mu; } revitalisation;
-        struct { LeverParams c; double rate_max, subsidy_per_upgrade; } upgrades;
+        struct { LeverParams c; double rate_max, subsidy_share; } upgrades;
         struct { LeverParams c; double rate_max, cost_per_project; } chain;
-        struct { LeverParams c; double rate_multiplier_max, award_per_promotion; } cultivation;
+        struct { LeverParams c; double rate_multiplier_max, rd_growth_max, award_per_promotion; } cultivation;
         struct { LeverParams c; double investment_max, compliance_gain_max; } safety;
         struct { LeverParams c; double investment_max; } smart;
         struct { LeverParams c; double forced_exit_rate_max, price_penalty_max, price_penalty_c_share, compensation_per_mu; } land;

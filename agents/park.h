@@ -73,6 +73,7 @@ typedef struct {
     uint32_t next_site_id;
     double budget[PARK_ACCOUNTS]; /**< budget left this year per account, CNY 1e4 */
     double spent[PARK_ACCOUNTS];  /**< budget spent this year per account, CNY 1e4 */
+    double allotted[PARK_ACCOUNTS]; /**< budget the park held at the start of this year (new money and any carried), CNY 1e4 */
     double revenue_prev;       /**< revenue at the last assessment, CNY 1e4 */
     double score_prev;         /**< composite score at the last assessment (targeting rule) */
     double infra;              /**< shared safety/environment infrastructure level, 0..1 */

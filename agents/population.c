@@ -38,6 +38,38 @@ int population_link_draw(int links, double u)
 
 static double clamp01(double x) { return x < 0 ? 0 : (x > 1 ? 1 : x); }
 
+/* z mapped to the standard normal truncated below at a, by its quantile:
+ * Phi^-1(Phi(a) + Phi(z) (1 - Phi(a))). Upper tails for large a, so that the
+ * map stays accurate where Phi(a) is close to 1. */
+double population_truncate_normal(double z, double a)
+{
+    double qa = gsl_cdf_ugaussian_Q(a), qz = gsl_cdf_ugaussian_Q(z);
+    double x = gsl_cdf_ugaussian_Qinv(qa * qz);
+    return x > a ? x : a;
+}
+
+/* An initial firm's R&D intensity and technology level conditioned on its
+ * cultivation tier: a firm that holds a title meets the R&D and technology
+ * rules of that title (the rule for entering tier t, cultivation.*_min[t-1]),
+ * by the quantile map of its own draw, so the title holders keep the shape of
+ * the distribution above the threshold and the order of their draws. */
+void population_condition_on_tier(const Params *p, Firm *f)
+{
+    if (f->cult == CULT_NONE) return;
+    int rule = f->cult - 1;
+    double s = p->population.rd_sigma, mean = p->population.rd_mean, rd_min = p->cultivation.rd_min[rule];
+    if (rd_min > 0 && s > 0 && mean > 0) {
+        double z = (log(f->rd / mean) + 0.5 * s * s) / s;
+        double a = (log(rd_min / mean) + 0.5 * s * s) / s;
+        f->rd = mean * exp(s * population_truncate_normal(z, a) - 0.5 * s * s);
+    }
+    double tm = p->population.tech_mean, ts = p->population.tech_sd, tech_min = p->cultivation.tech_min[rule];
+    if (tech_min > 0 && ts > 0 && f->tech < 1.0) {
+        double z = (f->tech - tm) / ts, a = (tech_min - tm) / ts;
+        f->tech = clamp01(tm + ts * population_truncate_normal(z, a));
+    }
+}
+
 /* Attributes common to initial firms and entrants, drawn from r. */
 static void draw_traits(const Params *p, gsl_rng *r, Firm *f)
 {
@@ -93,6 +125,7 @@ SimStatus population_init_park(const ParkView *v)
         double c2 = c3 + p->population.specialised_share, c1 = c2 + p->population.innovative_share;
         f->cult = u < c4 ? CULT_CHAMPION : u < c3 ? CULT_LITTLE_GIANT : u < c2 ? CULT_SPECIALISED
                 : u < c1 ? CULT_INNOVATIVE : CULT_NONE;
+        population_condition_on_tier(p, f);
         if (!(has_anchor && i == 0)) sum_x += f->log_rev;
     }
     if (has_anchor) { /* the chain leader heads leading chain 0 at its upstream link */

@@ -8,10 +8,16 @@
  * the province.candidates parks with the best composite score at the last
  * assessment get candidate_share of it, by need among them, the others the
  * rest. Parks interact through this rule, which uses every park's score.
+ * Money a park did not spend in a year goes by province.unspent: back to the
+ * province, which adds it to the lever's next budget (pool, the default),
+ * kept by the park on top of its next allotment (carry), or lost (lapse).
+ * A lever that is not active in the new year loses its unspent money.
  */
 #include "levers.h"
 
 #include <math.h>
+
+const char *const unspent_names[UNSPENT_COUNT] = {"pool", "carry", "lapse"};
 
 /* Total need over the parks with in[k] != 0. */
 static double need_total(const double *need, const double *in, int P)
@@ -49,9 +55,34 @@ static void apportion(double budget, double unit, const double *share, double *f
     }
 }
 
+/* Split lever id's budget for the year across the parks by its targeting
+ * rule (cand/other: the candidate parks of `strongest` and the rest); need[]
+ * (what the lever can act on in each park) is overwritten with the shares. */
+static void allot(const Params *p, int id, double budget, double *need, const double *cand, const double *other,
+                  double *frac, ParkState *parks, int P)
+{
+    int rule = lever_rule(p, (LeverId)id);
+    if (rule == ALLOC_EQUAL) {
+        int n = 0;
+        for (int k = 0; k < P; k++) n += need[k] > 0;
+        for (int k = 0; k < P; k++) need[k] = need[k] > 0 ? 1.0 / n : 0;
+    } else if (rule == ALLOC_STRONGEST) {
+        double tc = need_total(need, cand, P), to = need_total(need, other, P);
+        /* A group with no need leaves its part to the other. */
+        double sc = tc > 0 && to > 0 ? p->province.candidate_share : tc > 0 ? 1 : 0;
+        for (int k = 0; k < P; k++)
+            need[k] = cand[k] != 0 ? (tc > 0 ? sc * need[k] / tc : 0) : (to > 0 ? (1 - sc) * need[k] / to : 0);
+    } else {
+        double t = 0;
+        for (int k = 0; k < P; k++) t += need[k];
+        for (int k = 0; k < P; k++) need[k] = t > 0 ? need[k] / t : 0;
+    }
+    apportion(budget, lever_unit_cost(p, (LeverId)id), need, frac, parks, P, id);
+}
+
 void levers_allocate_year(const Params *p, const ParkInfo *info, ParkState *parks, int P, int month, double *work)
 {
-    double *need = work, *cand = work + P, *other = work + 2 * P, *frac = work + 3 * P;
+    double *need = work, *cand = work + P, *other = work + 2 * P, *frac = work + 3 * P, *left = work + 4 * P;
     double total_budget = 0, scale = 1.0;
     int active[LEVER_COUNT];
     for (int id = 0; id < LEVER_COUNT; id++) {
@@ -73,32 +104,23 @@ void levers_allocate_year(const Params *p, const ParkInfo *info, ParkState *park
         other[k] = !cand[k];
     }
 
+    int rule = p->province.unspent;
     for (int id = 0; id < LEVER_COUNT; id++) {
         const LeverParams *c = lever_params(p, (LeverId)id);
-        double budget = active[id] ? c->budget * scale : 0;
+        /* Last year's unspent money is already authorised: it is not capped again. */
+        double budget = active[id] ? c->budget * scale : 0, pooled = 0;
         for (int k = 0; k < P; k++) {
             need[k] = active[id] ? lever_need(p, &info[k], &parks[k], (LeverId)id) : 0;
+            left[k] = active[id] && rule != UNSPENT_LAPSE ? parks[k].budget[id] : 0;
+            pooled += left[k];
             parks[k].budget[id] = 0;
             parks[k].spent[id] = 0;
         }
-        if (!(budget > 0)) continue;
-        /* need[] becomes each park's share of the budget. */
-        int rule = lever_rule(p, (LeverId)id);
-        if (rule == ALLOC_EQUAL) {
-            int n = 0;
-            for (int k = 0; k < P; k++) n += need[k] > 0;
-            for (int k = 0; k < P; k++) need[k] = need[k] > 0 ? 1.0 / n : 0;
-        } else if (rule == ALLOC_STRONGEST) {
-            double tc = need_total(need, cand, P), to = need_total(need, other, P);
-            /* A group with no need leaves its part to the other. */
-            double sc = tc > 0 && to > 0 ? p->province.candidate_share : tc > 0 ? 1 : 0;
-            for (int k = 0; k < P; k++)
-                need[k] = cand[k] != 0 ? (tc > 0 ? sc * need[k] / tc : 0) : (to > 0 ? (1 - sc) * need[k] / to : 0);
-        } else {
-            double t = 0;
-            for (int k = 0; k < P; k++) t += need[k];
-            for (int k = 0; k < P; k++) need[k] = t > 0 ? need[k] / t : 0;
+        if (rule == UNSPENT_POOL) budget += pooled;
+        if (budget > 0) allot(p, id, budget, need, cand, other, frac, parks, P);
+        for (int k = 0; k < P; k++) {
+            if (rule == UNSPENT_CARRY) parks[k].budget[id] += left[k];
+            parks[k].allotted[id] = parks[k].budget[id];
         }
-        apportion(budget, lever_unit_cost(p, (LeverId)id), need, frac, parks, P, id);
     }
 }

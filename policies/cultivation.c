@@ -9,6 +9,7 @@
  * baseline and the lever promotion, so the lever only adds promotions.
  * A promotion raises R&D (credentials bring innovation support), and each
  * tier adds cultivation.growth_bonus to the firm's drift (agents/firm.c).
+ * The lever also raises the R&D of firms short of the next rule (coaching).
  */
 #include "cultivation.h"
 
@@ -32,6 +33,12 @@ void cultivation_promote(const Params *p, Firm *f)
 
 int cultivation_firm(const Params *p, double intensity, ParkState *ps, Firm *f, double u)
 {
+    /* Coaching and R&D support: a firm short of the next title's R&D rule
+     * raises its R&D intensity, unpaid (the money goes to awards). Without
+     * it few firms ever meet the rule (R&D is rare in the population) and
+     * the lever could only speed up promotions that were coming anyway. */
+    if (intensity > 0 && f->cult < CULT_CHAMPION && f->rd < p->cultivation.rd_min[f->cult])
+        f->rd *= exp(intensity * p->levers.cultivation.rd_growth_max / 12.0);
     if (!cultivation_eligible(p, f)) return 0;
     double base = p->cultivation.rate[f->cult];
     if (u < base / 12.0) {
@@ -66,6 +73,8 @@ LEVER_FIRM_HOOK static void firm_late(LeverCtx *c, Firm *f, const RngBlock *b)
 static const LeverKey keys[] = {
     {"rate_multiplier_max", offsetof(Params, levers.cultivation.rate_multiplier_max), "2.5", 1, 20, "1",
      "Promotion hazards are multiplied by up to this at full intensity [A]"},
+    {"rd_growth_max", offsetof(Params, levers.cultivation.rd_growth_max), "0.3", 0, 5, "a-1",
+     "Yearly log growth of the R&D intensity of a firm short of its next title's R&D rule, at full intensity (coaching, R&D support) [A]"},
     {"award_per_promotion", offsetof(Params, levers.cultivation.award_per_promotion), "50", 0, 1e9, "CNY 1e4",
      "Award paid per lever-induced promotion [A]"},
 };

@@ -140,7 +140,7 @@ int lever_rule(const Params *p, LeverId id);
  *  parks by its targeting rule, after scaling the budgets down to
  *  province.budget if they exceed it, and reset what was spent. Levers that
  *  pay whole actions get whole actions' worth per park. `work` must hold
- *  4 * n_parks doubles. (policies/budget.c) */
+ *  5 * n_parks doubles. (policies/budget.c) */
 void levers_allocate_year(const Params *p, const ParkInfo *info, ParkState *parks, int n_parks, int month,
                           double *work);
 

@@ -5,8 +5,11 @@
  * are larger and more productive (preferential selection, Maluck et al. 2017
  * [V]) and from the same chain with probability same_chain_share (55% same
  * industry [V]); for a target outside the leading chains, "same chain" means
- * another firm outside them (the same residual industry group). The lever
- * raises the rate and the same-chain preference.
+ * another firm outside them (the same residual industry group). Which firms
+ * may be targets and buyers is a pair of keys (the 亩均 class rules). The
+ * lever raises the rate and the same-chain preference, steers deals towards
+ * the largest firms (chain-leader formation, the plan's aim) and raises the
+ * gain of the deals it pays for.
  */
 #include "mergers.h"
 
@@ -15,7 +18,7 @@
 void mergers_mark(const Params *p, double intensity, ParkState *ps, Firm *f, double u)
 {
     f->target = 0;
-    if (f->lclass < CLASS_C) return;
+    if (f->lclass < p->mergers.target_min_class) return;
     if (u < p->mergers.rate / 12.0) {
         f->target = 1;
         return;
@@ -30,27 +33,33 @@ int mergers_choose_acquirer(const Params *p, double intensity, const ParkState *
 {
     const Firm *tg = &ps->firm[t];
     double same = lever_rate(p->mergers.same_chain_share, p->levers.mergers.same_chain_share_max, intensity);
+    /* Weight revenue^kappa: kappa 1 is preferential selection by size; the
+     * lever steers deals further towards the largest firms, the chain
+     * leaders the plan wants to grow. */
+    double kappa = lever_rate(1.0, p->levers.mergers.leader_preference_max, intensity);
     int want_same = gsl_rng_uniform(r) < same;
     double u = gsl_rng_uniform(r);
-
-    /* Two passes over the park: total weight, then the weighted pick. Weight is
-     * revenue, so larger firms acquire more often (preferential selection). */
+    /* Two passes over the park: total weight, then the weighted pick. */
     for (int pass_same = want_same; pass_same >= 0; pass_same--) {
         double total = 0;
         for (int i = 0; i < ps->n_firm; i++) {
             const Firm *f = &ps->firm[i];
-            if (i == t || f->status != FIRM_ACTIVE || f->lclass > CLASS_B || f->log_rev <= tg->log_rev) continue;
+            if (i == t || f->status != FIRM_ACTIVE || f->lclass > p->mergers.acquirer_max_class ||
+                f->log_rev <= tg->log_rev)
+                continue;
             if (pass_same && f->chain != tg->chain) continue;
-            total += exp(f->log_rev);
+            total += exp(kappa * f->log_rev);
         }
         if (total <= 0) continue; /* no same-chain buyer: fall back to any buyer */
         double x = u * total, acc = 0;
         int last = -1;
         for (int i = 0; i < ps->n_firm; i++) {
             const Firm *f = &ps->firm[i];
-            if (i == t || f->status != FIRM_ACTIVE || f->lclass > CLASS_B || f->log_rev <= tg->log_rev) continue;
+            if (i == t || f->status != FIRM_ACTIVE || f->lclass > p->mergers.acquirer_max_class ||
+                f->log_rev <= tg->log_rev)
+                continue;
             if (pass_same && f->chain != tg->chain) continue;
-            acc += exp(f->log_rev);
+            acc += exp(kappa * f->log_rev);
             last = i;
             if (x < acc) return i;
         }
@@ -59,7 +68,7 @@ int mergers_choose_acquirer(const Params *p, double intensity, const ParkState *
     return -1;
 }
 
-SimStatus mergers_combine(const Params *p, ParkState *ps, int a, int t, int month)
+SimStatus mergers_combine(const Params *p, ParkState *ps, int a, int t, int month, double synergy)
 {
     Firm *fa = &ps->firm[a], *ft = &ps->firm[t];
     double ra = exp(fa->log_rev), rt = exp(ft->log_rev), w = ra + rt;
@@ -69,7 +78,7 @@ SimStatus mergers_combine(const Params *p, ParkState *ps, int a, int t, int mont
     fa->rd = (ra * fa->rd + rt * ft->rd) / w;
     fa->safety = (ra * fa->safety + rt * ft->safety) / w;
     if (ft->cult > fa->cult) fa->cult = ft->cult;
-    fa->log_rev = log(ra + rt * (1.0 + p->mergers.synergy));
+    fa->log_rev = log(ra + rt * (1.0 + synergy));
     fa->land_mu += ft->land_mu - release;
     ft->status = FIRM_MERGED;
     ft->land_mu = 0;
@@ -97,20 +106,23 @@ SimStatus mergers_park(LeverCtx *c, int *n_done)
             if (subsidised) lever_refund(ps, LEVER_MERGERS, p->levers.mergers.subsidy_per_deal); /* no buyer: not paid out */
             continue;
         }
-        SimStatus st = mergers_combine(p, ps, a, t, month);
+        /* Post-merger integration support raises the gain of the deals the lever pays for. */
+        double synergy = subsidised ? lever_rate(p->mergers.synergy, p->levers.mergers.synergy_max, intensity)
+                                    : p->mergers.synergy;
+        SimStatus st = mergers_combine(p, ps, a, t, month, synergy);
         if (st != SIM_OK) return st;
         (*n_done)++;
     }
     return SIM_OK;
 }
 
-/* Weak (亩均 class C/D) firms: the targets a deal subsidy can buy. */
+/* Weak firms (亩均 class mergers.target_min_class or below): the targets a deal subsidy can buy. */
 static double need(const Params *p, const ParkInfo *info, const ParkState *ps)
 {
-    (void)p, (void)info;
+    (void)info;
     double n = 0;
     for (int i = 0; i < ps->n_firm; i++)
-        if (ps->firm[i].status == FIRM_ACTIVE) n += ps->firm[i].lclass >= CLASS_C;
+        if (ps->firm[i].status == FIRM_ACTIVE) n += ps->firm[i].lclass >= p->mergers.target_min_class;
     return n;
 }
 
@@ -133,6 +145,10 @@ static const LeverKey keys[] = {
      "Acquisition rate of weak firms at full intensity [A]"},
     {"same_chain_share_max", offsetof(Params, levers.mergers.same_chain_share_max), "0.9", 0, 1, "1",
      "Same-chain acquirer share at full intensity [A]"},
+    {"leader_preference_max", offsetof(Params, levers.mergers.leader_preference_max), "3", 1, 10, "1",
+     "Acquirers are weighted by revenue^k; k rises from 1 to this at full intensity, steering deals to the largest firms (链主 formation) [A]"},
+    {"synergy_max", offsetof(Params, levers.mergers.synergy_max), "0.15", 0, 1, "1",
+     "Revenue gain on the target's revenue in a deal the lever pays for, at full intensity (integration support) [A]"},
     {"subsidy_per_deal", offsetof(Params, levers.mergers.subsidy_per_deal), "300", 0, 1e9, "CNY 1e4",
      "Subsidy paid per lever deal [A]"},
 };

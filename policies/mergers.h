@@ -13,12 +13,13 @@
 void mergers_mark(const Params *p, double intensity, ParkState *ps, Firm *f, double u);
 
 /** Index of the acquirer of ps->firm[t] chosen with r (already reset), or -1 if
- *  no firm qualifies (active, class A/B, larger than the target). */
+ *  no firm qualifies (active, class mergers.acquirer_max_class or better, larger than the target). */
 int mergers_choose_acquirer(const Params *p, double intensity, const ParkState *ps, int t, gsl_rng *r);
 
-/** Combine target t into acquirer a and release land; returns SIM_ENOMEM if the
+/** Combine target t into acquirer a, whose revenue gains `synergy` times the
+ *  target's, and release land; returns SIM_ENOMEM if the
  *  released land could not be recorded. */
-SimStatus mergers_combine(const Params *p, ParkState *ps, int a, int t, int month);
+SimStatus mergers_combine(const Params *p, ParkState *ps, int a, int t, int month, double synergy);
 
 /** Carry out every marked deal of the park this month, in firm order. Returns
  *  the number of firms absorbed through *n_done. */

@@ -4,7 +4,7 @@
  * infrastructure (wastewater, hazardous-waste handling, monitoring), a level
  * in 0..1 that only investment raises. The lever pays for that investment
  * from the park's budget, at most investment_max a year, each CNY
- * safety.infra_cost raising the level by 1, and it closes firms' compliance
+ * safety.infra_cost_per_mu per mu of park land raising the level by 1, and it closes firms' compliance
  * gaps (inspections and rectification) at compliance_gain_max a year at full
  * intensity. A serious incident vetoes the top tier that year (agents/assess.c)
  * and, with probability safety.freeze_share, freezes new projects for
@@ -16,14 +16,16 @@
 
 #include <math.h>
 
-void safety_park_month(const Params *p, double intensity, ParkState *ps)
+void safety_park_month(const Params *p, double intensity, double land_mu, ParkState *ps)
 {
     if (intensity <= 0 || ps->infra >= 1.0) return;
+    /* Shared facilities are sized to the park: a level costs in proportion to its land. */
+    double cost = p->safety.infra_cost_per_mu * land_mu;
     double want = intensity * p->levers.safety.investment_max / 12.0;
     /* No more than what lifts the level to 1. */
-    want = fmin(want, (1.0 - ps->infra) * p->safety.infra_cost);
+    want = fmin(want, (1.0 - ps->infra) * cost);
     double pay = fmin(want, ps->budget[LEVER_SAFETY]);
-    if (pay > 0 && lever_pay(ps, LEVER_SAFETY, pay)) ps->infra = fmin(1.0, ps->infra + pay / p->safety.infra_cost);
+    if (pay > 0 && lever_pay(ps, LEVER_SAFETY, pay)) ps->infra = fmin(1.0, ps->infra + pay / cost);
 }
 
 void safety_firm_month(const Params *p, double intensity, Firm *f)
@@ -55,7 +57,7 @@ static double need(const Params *p, const ParkInfo *info, const ParkState *ps)
 static void park_begin(LeverCtx *c, const RngBlock *pb)
 {
     (void)pb;
-    safety_park_month(c->park.p, c->intensity, c->park.ps);
+    safety_park_month(c->park.p, c->intensity, c->park.info->land_mu, c->park.ps);
 }
 
 LEVER_FIRM_HOOK static void firm_act(LeverCtx *c, Firm *f, const RngBlock *b)

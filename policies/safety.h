@@ -8,7 +8,7 @@
 #include "levers.h"
 
 /** Lever investment in shared infrastructure for a month, paid from the budget. */
-void safety_park_month(const Params *p, double intensity, ParkState *ps);
+void safety_park_month(const Params *p, double intensity, double land_mu, ParkState *ps);
 /** Lever compliance gain of one firm for a month. */
 void safety_firm_month(const Params *p, double intensity, Firm *f);
 /** Freeze new projects after a serious incident in `month`. */

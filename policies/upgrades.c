@@ -3,31 +3,50 @@
  * baseline hazard is an unsubsidised upgrade; a draw between the baseline and
  * the lever hazard is a subsidised one if the park's budget pays for it. The
  * same uniform decides both, so a lever adds upgrades without changing which
- * baseline upgrades happen (common random numbers).
+ * baseline upgrades happen (common random numbers). Cost and effect scale
+ * with the firm: an upgrade project covers at most firm.upgrade_project_revenue
+ * of a firm's revenue and costs firm.upgrade_investment_share of the revenue
+ * it covers (Jiangxi's 技改 figures, docs/MODEL.md 7.2), so a large firm runs
+ * proportionally more, smaller projects.
  */
 #include "upgrades.h"
 
 #include <math.h>
 
-void upgrades_apply(const Params *p, Firm *f)
+double upgrades_projects(const Params *p, const Firm *f)
 {
-    f->tech = fmin(1.0, f->tech + p->firm.upgrade_step);
-    f->log_rev += p->firm.upgrade_revenue_gain;
-    f->safety += p->firm.upgrade_safety_gain * (1.0 - f->safety);
+    double m = exp(f->log_rev) / p->firm.upgrade_project_revenue;
+    return m > 1.0 ? m : 1.0;
+}
+
+void upgrades_apply(const Params *p, Firm *f, double m)
+{
+    f->tech = fmin(1.0, f->tech + p->firm.upgrade_step / m);
+    f->log_rev += p->firm.upgrade_revenue_gain / m;
+    f->safety += p->firm.upgrade_safety_gain / m * (1.0 - f->safety);
+}
+
+double upgrades_subsidy(const Params *p, const Firm *f, double m)
+{
+    return p->levers.upgrades.subsidy_share * p->firm.upgrade_investment_share * exp(f->log_rev) / m;
 }
 
 int upgrades_firm(const Params *p, double intensity, ParkState *ps, Firm *f, double u)
 {
     if (f->tech >= 1.0) return 0;
-    double base = p->firm.upgrade_rate / 12.0;
+    /* A firm larger than one project runs m projects' worth of upgrades,
+     * each on 1/m of it: the same expected gain as one whole-firm upgrade at
+     * the rate, with less of a jump. */
+    double m = upgrades_projects(p, f);
+    double base = fmin(1.0, p->firm.upgrade_rate / 12.0 * m);
     if (u < base) {
-        upgrades_apply(p, f);
+        upgrades_apply(p, f, m);
         return 1;
     }
     if (intensity > 0) {
-        double lev = lever_rate(p->firm.upgrade_rate, p->levers.upgrades.rate_max, intensity) / 12.0;
-        if (u < lev && lever_pay(ps, LEVER_UPGRADES, p->levers.upgrades.subsidy_per_upgrade)) {
-            upgrades_apply(p, f);
+        double lev = fmin(1.0, lever_rate(p->firm.upgrade_rate, p->levers.upgrades.rate_max, intensity) / 12.0 * m);
+        if (u < lev && lever_pay(ps, LEVER_UPGRADES, upgrades_subsidy(p, f, m))) {
+            upgrades_apply(p, f, m);
             return 2;
         }
     }
@@ -52,8 +71,8 @@ LEVER_FIRM_HOOK static void firm_act(LeverCtx *c, Firm *f, const RngBlock *b)
 static const LeverKey keys[] = {
     {"rate_max", offsetof(Params, levers.upgrades.rate_max), "0.5", 0, 12, "a-1",
      "Upgrade rate at full intensity (full 规上 coverage by 2027) [A, V §3.5]"},
-    {"subsidy_per_upgrade", offsetof(Params, levers.upgrades.subsidy_per_upgrade), "50", 0, 1e9, "CNY 1e4",
-     "Subsidy paid per lever upgrade [A]"},
+    {"subsidy_share", offsetof(Params, levers.upgrades.subsidy_share), "0.1", 0, 1, "1",
+     "Public share of an upgrade's investment (firm.upgrade_investment_share of the revenue it covers) paid by the lever [A]"},
 };
 
 const LeverType lever_type_upgrades = {
@@ -61,7 +80,7 @@ const LeverType lever_type_upgrades = {
     .key = "upgrades",
     .what = "technology-upgrade",
     .params = offsetof(Params, levers.upgrades),
-    .unit_cost = offsetof(Params, levers.upgrades.subsidy_per_upgrade),
+    .unit_cost = 0, /* the subsidy scales with the firm */
     .keys = keys,
     .n_keys = (int)(sizeof keys / sizeof keys[0]),
     .need = need,

@@ -79,7 +79,10 @@ static void assess_year(Replicate *R, ReplicateOut *out, int y)
     memcpy(&out->indicator[y * P * METRIC_COUNT], R->metrics, (size_t)P * METRIC_COUNT * sizeof(double));
     for (int k = 0; k < P; k++) {
         ParkState *ps = &R->park[k];
-        for (int l = 0; l < LEVER_COUNT; l++) out->lever_spent[(y * P + k) * LEVER_COUNT + l] = ps->spent[l];
+        for (int l = 0; l < LEVER_COUNT; l++) {
+            out->lever_spent[(y * P + k) * LEVER_COUNT + l] = ps->spent[l];
+            out->lever_allotted[(y * P + k) * LEVER_COUNT + l] = ps->allotted[l];
+        }
         ps->revenue_prev = R->metrics[k * METRIC_COUNT + METRIC_REVENUE] * 1e4;
         ps->score_prev = out->score[y * P + k];
         ps->incidents_year = ps->serious_year = 0;
@@ -156,7 +159,7 @@ SimStatus replicate_alloc(Replicate *R, const Params *p, const ParkInfo *info, i
     R->rep = rep;
     R->park = calloc((size_t)P, sizeof *R->park);
     R->metrics = malloc((size_t)P * METRIC_COUNT * sizeof *R->metrics);
-    R->work = malloc((size_t)4 * (size_t)P * sizeof *R->work); /* 4P: levers_allocate_year */
+    R->work = malloc((size_t)5 * (size_t)P * sizeof *R->work); /* 5P: levers_allocate_year */
     R->serious = calloc((size_t)P, sizeof *R->serious);
     R->smart = calloc((size_t)P, sizeof *R->smart);
     R->r = rng_gsl_alloc();

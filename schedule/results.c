@@ -26,6 +26,8 @@ const ResultVar result_vars[] = {
     {R(group_score), RESULT_F64, "YPG", "park_year", "group_score", "1", "indicator-group score (0-100)", RESULT_RAW, 0},
     {R(lever_spent), RESULT_F64, "YPL", "park_year", "lever_spent", "CNY 1e4", "lever budget spent on the park in the year",
      RESULT_DEFLATE, 0},
+    {R(lever_allotted), RESULT_F64, "YPL", "park_year", "lever_allotted", "CNY 1e4",
+     "lever budget the park held at the start of the year (its allotment, and any money carried)", RESULT_DEFLATE, 0},
     {R(m_firms), RESULT_I32, "TP", "park_month", "firms", "firms", "active enterprises at month end", RESULT_DEFLATE, 5},
     {R(m_revenue), RESULT_F64, "TP", "park_month", "revenue", "CNY 1e4 a-1", "park revenue (annual rate) at month end",
      RESULT_RAW, 6},

@@ -24,6 +24,7 @@ typedef struct {
     int8_t *veto;               /**< [Y][P] 1 if a veto applied */
     double *group_score;        /**< [Y][P][G] */
     double *lever_spent;        /**< [Y][P][L] CNY 1e4 */
+    double *lever_allotted;     /**< [Y][P][L] CNY 1e4 */
     int32_t *m_firms;           /**< [T][P] */
     double *m_revenue, *m_idle_mu, *m_tech; /**< [T][P] */
     int32_t *m_entries, *m_projects, *m_promotions, *m_exits, *m_mergers, *m_upgrades, *m_incidents; /**< [T][P] */

@@ -23,6 +23,7 @@
 /* T_ENUM keys store the index of their word in a space-separated list. */
 #define ALLOC_WORDS "need equal strongest"
 #define TARGETING_WORDS "province " ALLOC_WORDS
+#define UNSPENT_WORDS "pool carry lapse" /* the order of UnspentRule */
 
 #define F(field) offsetof(Params, field), sizeof(((Params *)0)->field)
 
@@ -47,7 +48,7 @@ static const ParamSpec specs_before[] = {
     {"population.leading_share", T_DBL, F(population.leading_share), "0.7", 0, 1, "1", "Share of firms on the park's leading chains (永修 关联度 70%) [V §2.2]"},
     {"population.chain_links", T_INT, F(population.chain_links), "10", 1, 64, "links", "Links (positions) per leading chain [A]"},
     {"population.land_elasticity", T_DBL, F(population.land_elasticity), "0.8", 0, 2, "1", "Land held grows as revenue^elasticity [A]"},
-    {"population.tech_mean", T_DBL, F(population.tech_mean), "0.526", 0, 1, "1", "Mean initial technology/digital level; fitted by `parksim calibrate` to 55% of 规上 firms at or above digital_threshold (Jiangxi retrofits by 2025) [V §3.5]"},
+    {"population.tech_mean", T_DBL, F(population.tech_mean), "0.493", 0, 1, "1", "Mean initial technology/digital level; fitted by `parksim calibrate` to 55% of 规上 firms at or above digital_threshold (Jiangxi retrofits by 2025) [V §3.5]"},
     {"population.tech_sd", T_DBL, F(population.tech_sd), "0.2", 0, 1, "1", "Spread of initial technology level [A]"},
     {"population.rd_mean", T_DBL, F(population.rd_mean), "0.015", 0, 0.5, "1", "Mean R&D intensity (1.5% national target) [V §1.7]"},
     {"population.rd_sigma", T_DBL, F(population.rd_sigma), "0.6", 0, 3, "ln", "Lognormal spread of R&D intensity [A]"},
@@ -59,12 +60,12 @@ static const ParamSpec specs_before[] = {
     {"population.champion_share", T_DBL, F(population.champion_share), "0.001", 0, 1, "1", "Share at the manufacturing-champion tier [A]"},
     {"population.idle_site_mu", T_DBL, F(population.idle_site_mu), "50", 1, 100000, "mu", "Typical size of an initial idle site [A]"},
 
-    {"firm.growth_drift", T_DBL, F(firm.growth_drift), "0.0098", -1, 1, "a-1", "Annual drift of log revenue before the technology and cultivation effects; fitted by `parksim calibrate` to 5% aggregate growth (Jiangxi 2025) [V §2.5]"},
+    {"firm.growth_drift", T_DBL, F(firm.growth_drift), "0.0143", -1, 1, "a-1", "Annual drift of log revenue before the technology and cultivation effects; fitted by `parksim calibrate` to 5% aggregate growth (Jiangxi 2025) [V §2.5]"},
     {"firm.growth_sigma", T_DBL, F(firm.growth_sigma), "0.25", 0, 3, "a-1", "Sd of annual log growth at the reference size [A §5.2]"},
     {"firm.growth_size_beta", T_DBL, F(firm.growth_size_beta), "0.2", 0, 1, "1", "Sd scales as size^-beta (Amaral et al. 1997: 0.20) [V §4.1]"},
     {"firm.growth_ref_revenue", T_DBL, F(firm.growth_ref_revenue), "20000", 1, 1e9, "CNY 1e4 a-1", "Reference size of growth_sigma [A]"},
     {"firm.tech_growth_effect", T_DBL, F(firm.tech_growth_effect), "0.03", -1, 1, "a-1", "Extra annual log growth per unit of technology level [A]"},
-    {"firm.exit_rate", T_DBL, F(firm.exit_rate), "0.0130", 0, 1, "a-1", "Baseline exit hazard rate (monthly probability rate/12); with the minimum-revenue rule, fitted by `parksim calibrate` to 5% exits a year [A §3.3, §5.2]"},
+    {"firm.exit_rate", T_DBL, F(firm.exit_rate), "0.0135", 0, 1, "a-1", "Baseline exit hazard rate (monthly probability rate/12); with the minimum-revenue rule, fitted by `parksim calibrate` to 5% exits a year [A §3.3, §5.2]"},
     {"firm.exit_dclass_multiplier", T_DBL, F(firm.exit_dclass_multiplier), "3", 1, 100, "1", "Exit hazard multiplier for 亩均 class D firms [A §3.3]"},
     {"firm.exit_min_revenue", T_DBL, F(firm.exit_min_revenue), "100", 0.001, 1e9, "CNY 1e4 a-1", "Firms below this revenue exit at once [A]"},
     {"firm.class_a_share", T_DBL, F(firm.class_a_share), "0.25", 0, 1, "1", "亩均 class A: top share by revenue per mu [V §3.4]"},
@@ -74,6 +75,8 @@ static const ParamSpec specs_before[] = {
     {"firm.upgrade_step", T_DBL, F(firm.upgrade_step), "0.25", 0.001, 1, "1", "Technology level gained per upgrade [A]"},
     {"firm.upgrade_revenue_gain", T_DBL, F(firm.upgrade_revenue_gain), "0.03", 0, 1, "ln", "Log revenue gained per upgrade [A]"},
     {"firm.upgrade_safety_gain", T_DBL, F(firm.upgrade_safety_gain), "0.2", 0, 1, "1", "Share of the safety gap closed per upgrade [A]"},
+    {"firm.upgrade_project_revenue", T_DBL, F(firm.upgrade_project_revenue), "100000", 1, 1e12, "CNY 1e4 a-1", "Revenue one upgrade project covers (10亿): a larger firm runs revenue/this projects' worth of upgrades, each on that share of it, so one project of a 350亿 anchor no longer lifts the park's technology level at a stroke [A]"},
+    {"firm.upgrade_investment_share", T_DBL, F(firm.upgrade_investment_share), "0.08", 0, 10, "1", "Investment of an upgrade as a share of the annual revenue it covers: Jiangxi plans ~2000亿 of 技改 investment a year over ~10,000 upgrading firms (2000万 each), against a mean 规上 revenue of ~2.6亿 (46645亿 over ~18,000 firms) [V §2.5, §3.5; the ratio derived]"},
     {"firm.digital_threshold", T_DBL, F(firm.digital_threshold), "0.5", 0, 1, "1", "Technology level counted as digitally retrofitted [A]"},
     {"firm.incident_rate", T_DBL, F(firm.incident_rate), "0.03", 0, 1, "a-1", "Annual incident hazard of a firm with zero compliance and technology [A §3.7]"},
     {"firm.incident_tech_reduction", T_DBL, F(firm.incident_tech_reduction), "0.5", 0, 1, "1", "Share of incident hazard removed at technology level 1 [A]"},
@@ -87,12 +90,14 @@ static const ParamSpec specs_before[] = {
     {"entry.tech_mean", T_DBL, F(entry.tech_mean), "0.6", 0, 1, "1", "Mean technology level of entrants [A]"},
     {"entry.tech_sd", T_DBL, F(entry.tech_sd), "0.15", 0, 1, "1", "Spread of entrant technology level [A]"},
 
-    {"land.clear_rate", T_DBL, F(land.clear_rate), "0.4", 0, 12, "a-1", "Baseline hazard rate at which an idle site is cleared for re-letting (monthly probability rate/12) [A]"},
+    {"land.clear_rate", T_DBL, F(land.clear_rate), "0.2", 0, 12, "a-1", "Baseline hazard rate at which an idle site is cleared for re-letting (monthly probability rate/12): below the pace of Jiangxi's rule to digest approved-but-unused land within 3 years (V §3.4), since idle stocks persisted until campaigns cleared them [A]"},
 
     {"mergers.rate", T_DBL, F(mergers.rate), "0.05", 0, 12, "a-1", "Baseline hazard rate at which a weak (C/D) firm is acquired (monthly probability rate/12) [A; ~1.95%/yr of all firms, V §3.3]"},
     {"mergers.same_chain_share", T_DBL, F(mergers.same_chain_share), "0.55", 0, 1, "1", "Share of acquirers sought on the target's chain [V §3.3]"},
     {"mergers.land_release_share", T_DBL, F(mergers.land_release_share), "0.3", 0, 1, "1", "Share of the target's land released as an idle site [A]"},
     {"mergers.synergy", T_DBL, F(mergers.synergy), "0.05", 0, 1, "1", "Revenue gain on the target's revenue after the deal [A; direction V §3.3]"},
+    {"mergers.target_min_class", T_INT, F(mergers.target_min_class), "2", 0, 3, "class", "Best 亩均 class that may be a merger target: firms of this class (0 A, 1 B, 2 C, 3 D) or weaker may be acquired [A: C/D are the classes the 亩均 rules single out, V §3.4]"},
+    {"mergers.acquirer_max_class", T_INT, F(mergers.acquirer_max_class), "1", 0, 3, "class", "Weakest 亩均 class (0 A .. 3 D) that may acquire [A: buyers are more productive, V §3.3]"},
 
     {"chain.project_rate", T_DBL, F(chain.project_rate), "0", 0, 12, "a-1", "Chain-extension projects per large park-year without the lever (gap-filling entrants already exist) [A]"},
     {"chain.size_factor_m", T_DBL, F(chain.size_factor_m), "0.5", 0, 10, "1", "Project rate of a medium park relative to a large one (0.5 per M park vs 1 per L park) [A, SOURCES §5.3]"},
@@ -126,7 +131,7 @@ static const ParamSpec specs_before[] = {
     {"safety.infra_reviewed", T_DBL, F(safety.infra_reviewed), "0.6", 0, 1, "1",
      "Initial infrastructure level of a park marked `reviewed` in the park file, whatever its size: checked against the 2022 construction standards, which require shared wastewater, hazardous-waste and monitoring facilities [V §2.1 which parks; level A]"},
     {"safety.infra_effect", T_DBL, F(safety.infra_effect), "0.5", 0, 1, "1", "Incident hazard at infrastructure level 1, relative reduction (hazard × (1 − effect × level)) [A]"},
-    {"safety.infra_cost", T_DBL, F(safety.infra_cost), "20000", 1, 1e12, "CNY 1e4", "Investment that raises the infrastructure level by 1 (linear) [A]"},
+    {"safety.infra_cost_per_mu", T_DBL, F(safety.infra_cost_per_mu), "5", 0.0001, 1e9, "CNY 1e4 mu-1", "Investment per mu of park land that raises the shared infrastructure level by 1 (linear): facilities are sized to the park; 5 gives 2亿 for a park of 4000 mu, the Jiangxi mean [A]"},
     {"safety.freeze_share", T_DBL, F(safety.freeze_share), "1", 0, 1, "1", "Share of serious (较大+) incidents that freeze new projects: 1 as SOURCES §5.3 proposes; Yunnan freezes only after 重大+ accidents, 2 of 13 较大+ in 2018 (0.15) [V §1.6, §3.7]"},
     {"safety.freeze_months", T_INT, F(safety.freeze_months), "12", 0, 120, "months", "New projects (entrants, chain projects) frozen after a serious incident, incident month included [V §1.6 freeze rule; 1 year]"},
 
@@ -144,9 +149,10 @@ static const ParamSpec specs_after[] = {
     {"province.allocation", T_ENUM, F(province.allocation), "need", 0, 0, "", "Default split of each lever's budget across parks: `need` (what the lever can act on), `equal` (parks with any need), `strongest` (the plan's 'support the strongest candidates')"},
     {"province.candidates", T_INT, F(province.candidates), "10", 1, 10000, "parks", "`strongest`: number of candidate parks, the best composite scores at the last assessment [A: the plan's 2028 target of ~10]"},
     {"province.candidate_share", T_DBL, F(province.candidate_share), "0.8", 0, 1, "1", "`strongest`: share of each budget for the candidates (by need among them); the rest by need among the others [A]"},
+    {"province.unspent", T_ENUM, F(province.unspent), "pool", 0, 0, "", "What happens to a park's unspent lever money at the year end: `pool` (back to the province, added to the lever's next budget and split again by its rule), `carry` (the park keeps it on top of its next allotment) or `lapse` (lost); money of a lever not active in the new year is lost [A: pool, as provinces recall and re-plan unspent special funds]"},
 
-    {"assessment.tier1_min", T_DBL, F(assessment.tier1_min), "63.5", 0, 100, "score", "Composite score for the first tier (一级); fitted by `parksim calibrate` to ~2 first-tier parks in 2025 [A §5.4]"},
-    {"assessment.tier2_min", T_DBL, F(assessment.tier2_min), "39.7", 0, 100, "score", "Composite score for the second tier (二级); fitted by `parksim calibrate` so that 吉水, verified 二级, is at least 二级 in 80% of replicates, which overrides the assumed ~9 second-tier parks in 2025 [V §1.2 fact; A §5.4 count; Yunnan 60, Jiangsu 80 analogues V §1.6]"},
+    {"assessment.tier1_min", T_DBL, F(assessment.tier1_min), "64.2", 0, 100, "score", "Composite score for the first tier (一级); fitted by `parksim calibrate` to ~2 first-tier parks in 2025 [A §5.4]"},
+    {"assessment.tier2_min", T_DBL, F(assessment.tier2_min), "40.4", 0, 100, "score", "Composite score for the second tier (二级); fitted by `parksim calibrate` so that 吉水, verified 二级, is at least 二级 in 80% of replicates, which overrides the assumed ~9 second-tier parks in 2025 [V §1.2 fact; A §5.4 count; Yunnan 60, Jiangsu 80 analogues V §1.6]"},
     {"assessment.tier1_min_smart_level", T_INT, F(assessment.tier1_min_smart_level), "1", 0, 2, "level", "Park smart level needed for the first tier (1 = 提升级) [A]"},
     {"assessment.veto_serious_incident", T_BOOL, F(assessment.veto_serious_incident), "true", 0, 1, "", "A serious incident in the year caps the tier at 三级 (one-vote veto) [V §1.6]"},
     {"assessment.focus_max_industries", T_INT, F(assessment.focus_max_industries), "3", 1, 50, "industries", "Leading industries allowed without penalty (原则上不宜超过3个主导产业) [V §5.3]"},
@@ -274,7 +280,9 @@ void cfg_report(Ctx *cx, const YNode *at, const char *key, const char *fmt, ...)
 
 const char *cfg_choices(const ParamSpec *s)
 {
-    return !strcmp(s->key, "province.allocation") ? ALLOC_WORDS : TARGETING_WORDS;
+    if (!strcmp(s->key, "province.allocation")) return ALLOC_WORDS;
+    if (!strcmp(s->key, "province.unspent")) return UNSPENT_WORDS;
+    return TARGETING_WORDS;
 }
 
 /* ---------------------------------------------------------------- keys */

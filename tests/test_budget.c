@@ -61,7 +61,7 @@ TEST(test_split_by_need_three_levers)
     park_add_site(&parks[0], 20, -1);
     park_add_site(&parks[1], 60, -1);
     parks[0].spent[LEVER_UPGRADES] = 7; /* reset by the allocation */
-    double work[8];
+    double work[10];
     ParkInfo pinfo[2];
     memset(pinfo, 0, sizeof pinfo);
     levers_allocate_year(&p, pinfo, parks, 2, 0, work);
@@ -97,7 +97,7 @@ TEST(test_allocation_rules)
     ParkInfo info[4];
     memset(info, 0, sizeof info);
     ParkState parks[4];
-    double work[16];
+    double work[20];
     const double infra[4] = {0.5, 0.75, 1.0, 0.0};
 
     parks4(parks, infra);
@@ -163,7 +163,7 @@ TEST(test_per_lever_targeting)
     ParkInfo info[4];
     memset(info, 0, sizeof info);
     ParkState parks[4];
-    double work[16];
+    double work[20];
     const double infra[4] = {0.5, 0.75, 1.0, 0.0}, invest[4] = {0, 500, 1000, 1500};
     parks4(parks, infra);
     for (int k = 0; k < 4; k++) parks[k].smart_invest = invest[k]; /* smart need 1500, 1000, 500, 0 */
@@ -200,7 +200,7 @@ TEST(test_whole_units)
     ParkInfo info[4];
     memset(info, 0, sizeof info);
     ParkState parks[4];
-    double work[16];
+    double work[20];
     const double none[4] = {1, 1, 1, 1};
 
     /* 10 units; need 1, 2, 3, 0 -> quotas 1.667, 3.333, 5, 0: whole 1, 3, 5;
@@ -253,7 +253,7 @@ TEST(test_province_cap_schedule_reset)
     ParkInfo info[4];
     memset(info, 0, sizeof info);
     ParkState parks[4];
-    double work[16];
+    double work[20];
     const double half[4] = {0.5, 0.5, 0.5, 0.5};
 
     /* Active budgets 600 + 400 = 1000 > cap 500: both scaled by 0.5.

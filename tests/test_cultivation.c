@@ -114,8 +114,26 @@ TEST(test_promotion)
     f.rd = 0.02; /* below the 专精特新 R&D minimum 0.03 */
     double left = ps.budget[LEVER_CULTIVATION];
     r = cultivation_firm(&p, 1.0, &ps, &f, 0.0);
-    ok(r == 0 && f.cult == CULT_INNOVATIVE && f.rd == 0.02 && ps.budget[LEVER_CULTIVATION] == left,
+    ok(r == 0 && f.cult == CULT_INNOVATIVE && ps.budget[LEVER_CULTIVATION] == left,
        "an ineligible firm is not promoted even at u = 0, nothing paid");
+    /* Coaching: R&D short of the rule grows at rd_growth_max a year at I = 1 (a month's step), and not at all at I = 0 */
+    ok(fabs(f.rd - 0.02 * exp(p.levers.cultivation.rd_growth_max / 12.0)) < 1e-15,
+       "the lever raises the R&D of a firm short of the next rule by exp(rd_growth_max / 12) a month (%g)", f.rd);
+    f.rd = 0.02;
+    cultivation_firm(&p, 0, &ps, &f, 0.9);
+    ok(f.rd == 0.02, "intensity 0: R&D unchanged");
+    f.rd = 0.031;
+    cultivation_firm(&p, 1.0, &ps, &f, 0.9);
+    ok(f.rd == 0.031, "a firm that meets the R&D rule gets no more R&D from coaching");
+    /* From 0.02 to the 0.03 rule at 0.3 a year: ln 1.5 / 0.3 = 1.35 years, i.e. 17 months (monthly steps) */
+    f.rd = 0.02;
+    int months = 0;
+    p.levers.cultivation.rd_growth_max = 0.3;
+    while (f.rd < p.cultivation.rd_min[CULT_INNOVATIVE] && months < 100) {
+        cultivation_firm(&p, 1.0, &ps, &f, 0.9);
+        months++;
+    }
+    is_int(months, 17, "coaching takes R&D 0.02 to the 0.03 rule in ceil(12 ln 1.5 / 0.3) = 17 months");
     /* The hazard is the one of the firm's tier: none -> innovative 0.12/yr
      * (0.01 a month), little giant -> champion 0.012/yr (0.001 a month). */
     f = mkfirm(2, 10, 1, 0, CLASS_B, -1, 0);

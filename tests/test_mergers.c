@@ -47,6 +47,13 @@ TEST(test_mark_targets)
     int t1 = f.target;
     mergers_mark(&p, 0.5, &ps, &f, 0.021);
     ok(t1 == 2 && f.target == 0, "intensity 0.5: lever hazard 0.02 a month");
+    p.mergers.target_min_class = CLASS_B;
+    f.lclass = CLASS_B;
+    mergers_mark(&p, 0, &ps, &f, 0.005);
+    ok(f.target == 1, "mergers.target_min_class = B: class B firms become targets");
+    f.lclass = CLASS_A;
+    mergers_mark(&p, 0, &ps, &f, 0.005);
+    ok(f.target == 0, "... and class A firms still are not");
 }
 
 TEST(test_combine)
@@ -62,7 +69,7 @@ TEST(test_combine)
     park_add_firm(&ps, &a);
     park_add_firm(&ps, &t);
     ps.next_site_id = 7;
-    SimStatus st = mergers_combine(&p, &ps, 0, 1, 13);
+    SimStatus st = mergers_combine(&p, &ps, 0, 1, 13, p.mergers.synergy);
     const Firm *fa = &ps.firm[0], *ft = &ps.firm[1];
     /* revenue 300 + 100 * 1.05 = 405; land 10 + 6 - 0.3 * 6 = 14.2; released 1.8 mu;
      * revenue-weighted (300:100) tech 0.7, rd 0.0175, safety 0.825; cult the higher */
@@ -74,6 +81,12 @@ TEST(test_combine)
        "tech, R&D and safety are revenue-weighted (0.7, 0.0175, 0.825)");
     ok(fa->cult == CULT_SPECIALISED && ft->status == FIRM_MERGED && ft->target == 0 && fa->status == FIRM_ACTIVE,
        "the higher cultivation tier is kept; the target is marked merged");
+    park_clear(&ps);
+    Firm a2 = mkfirm(3, 300, 10, 0.8, CLASS_A, 0, 0), t2 = mkfirm(4, 100, 6, 0.4, CLASS_C, 0, 1);
+    park_add_firm(&ps, &a2);
+    park_add_firm(&ps, &t2);
+    mergers_combine(&p, &ps, 0, 1, 14, 0.15);
+    is_double(exp(ps.firm[0].log_rev), 415, 1e-9, "a deal the lever pays for gains its own synergy (300 + 100 x 1.15)");
     park_clear(&ps);
 }
 
@@ -94,6 +107,7 @@ TEST(test_choose_acquirer)
     gsl_rng *r = rng_gsl_alloc();
 
     p.mergers.same_chain_share = 1.0;
+    p.levers.mergers.leader_preference_max = 1.0; /* weights revenue^1 at any intensity, until said otherwise */
     int only1 = 1;
     for (uint32_t m = 0; m < 500; m++) {
         rng_gsl_reset(r, 1, 0, 0, m, RNG_ACQUIRER);
@@ -123,6 +137,31 @@ TEST(test_choose_acquirer)
         n1 += mergers_choose_acquirer(&p, 0.5, &ps, 0, r) == 1;
     }
     is_double(n1 / 20000.0, 0.7, 0.02, "lever intensity 0.5 raises the same-chain share to 0.5 (P(firm 1) = 0.7)");
+
+    /* Chain-leader steering: with no same-chain preference and the weight
+     * revenue^k, k = 1 + 1 (3 - 1) = 3 at intensity 1: P(firm 2) =
+     * 300^3 / (200^3 + 300^3) = 27/35 = 0.771 (0.6 at k = 1); same tolerance. */
+    p.mergers.same_chain_share = 0.0;
+    p.levers.mergers.same_chain_share_max = 0.0;
+    p.levers.mergers.leader_preference_max = 3.0;
+    n2 = 0;
+    for (uint32_t m = 0; m < 20000; m++) {
+        rng_gsl_reset(r, 5, 0, 0, m, RNG_ACQUIRER);
+        n2 += mergers_choose_acquirer(&p, 1.0, &ps, 0, r) == 2;
+    }
+    is_double(n2 / 20000.0, 27.0 / 35.0, 0.02, "the lever steers deals to the larger buyer (revenue^3: P(firm 2) = 27/35)");
+    p.levers.mergers.same_chain_share_max = 1.0;
+
+    /* The class rules are keys: with buyers up to class C, firm 3 (1000, C)
+     * joins the pool: P(3) = 1000 / 1500 at k = 1. */
+    p.mergers.acquirer_max_class = CLASS_C;
+    int n3 = 0;
+    for (uint32_t m = 0; m < 20000; m++) {
+        rng_gsl_reset(r, 6, 0, 0, m, RNG_ACQUIRER);
+        n3 += mergers_choose_acquirer(&p, 0, &ps, 0, r) == 3;
+    }
+    is_double(n3 / 20000.0, 2.0 / 3.0, 0.02, "mergers.acquirer_max_class = C lets class C firms buy (P(firm 3) = 2/3)");
+    p.mergers.acquirer_max_class = CLASS_B;
 
     /* Same chain asked but none there: falls back to any buyer. Target 7
      * (chain 1, 700) has no larger active A/B firm at all: -1. */

@@ -24,20 +24,20 @@ TEST(test_park_month)
 {
     Params p = *base;
     p.levers.safety.investment_max = 2400; /* 200 a month at I = 1 */
-    p.safety.infra_cost = 10000;           /* 100 raise the level by 0.01 */
+    p.safety.infra_cost_per_mu = 10;       /* x 1000 mu = 10000 a level: 100 raise it by 0.01 */
     ParkState ps;
     memset(&ps, 0, sizeof ps);
     ps.infra = 0.5;
     ps.budget[LEVER_SAFETY] = 1000;
     /* I = 0.5: want 0.5 x 2400 / 12 = 100, cap (1 - 0.5) x 10000 = 5000: pay 100, infra + 0.01 */
-    safety_park_month(&p, 0.5, &ps);
+    safety_park_month(&p, 0.5, 1000, &ps);
     ok(fabs(ps.infra - 0.51) < 1e-15 && ps.budget[LEVER_SAFETY] == 900 && ps.spent[LEVER_SAFETY] == 100,
        "safety_park_month I = 0.5: pays 100 (2400/12 x 0.5), infra 0.50 -> 0.51");
     ps.budget[LEVER_SAFETY] = 30;
-    safety_park_month(&p, 0.5, &ps);
+    safety_park_month(&p, 0.5, 1000, &ps);
     ok(fabs(ps.infra - 0.513) < 1e-15 && ps.budget[LEVER_SAFETY] == 0 && ps.spent[LEVER_SAFETY] == 130,
        "budget 30 < 100: pays the 30 left, infra + 0.003");
-    safety_park_month(&p, 0.5, &ps);
+    safety_park_month(&p, 0.5, 1000, &ps);
     ok(fabs(ps.infra - 0.513) < 1e-15 && ps.spent[LEVER_SAFETY] == 130, "no budget left: nothing paid, infra unchanged");
     /* Cap at 1: infra 0.75, I = 1 with investment_max 48000 (4000 a month):
      * only (1 - 0.75) x 10000 = 2500 is paid and infra is exactly 1. */
@@ -45,13 +45,13 @@ TEST(test_park_month)
     ps.infra = 0.75;
     ps.budget[LEVER_SAFETY] = 10000;
     ps.spent[LEVER_SAFETY] = 0;
-    safety_park_month(&p, 1.0, &ps);
+    safety_park_month(&p, 1.0, 1000, &ps);
     ok(ps.infra == 1.0 && ps.budget[LEVER_SAFETY] == 7500 && ps.spent[LEVER_SAFETY] == 2500,
        "pays only what lifts infra to 1 (2500 of 4000 wanted); infra exactly 1");
-    safety_park_month(&p, 1.0, &ps);
+    safety_park_month(&p, 1.0, 1000, &ps);
     ok(ps.infra == 1.0 && ps.budget[LEVER_SAFETY] == 7500, "at infra 1 nothing more is paid");
     ps.infra = 0.2;
-    safety_park_month(&p, 0, &ps);
+    safety_park_month(&p, 0, 1000, &ps);
     ok(ps.infra == 0.2 && ps.budget[LEVER_SAFETY] == 7500 && ps.spent[LEVER_SAFETY] == 2500,
        "intensity 0: nothing paid, infra unchanged");
 }
@@ -60,7 +60,7 @@ TEST(test_firm_month)
 {
     Params p = *base;
     p.levers.safety.investment_max = 48000;
-    p.safety.infra_cost = 10000;
+    p.safety.infra_cost_per_mu = 10;
     /* Compliance gap closed by I x gain / 12 a month: 0.6 + 0.5 x 0.3/12 x 0.4 = 0.605 */
     p.levers.safety.compliance_gain_max = 0.3;
     Firm f = mkfirm(1, 100, 1, 0.5, CLASS_B, -1, 0);
