@@ -54,7 +54,7 @@ export OMPI_ALLOW_RUN_AS_ROOT_CONFIRM := 1
 export OMPI_MCA_rmaps_base_oversubscribe := 1
 export OMPI_MCA_btl_vader_single_copy_mechanism := none
 
-.PHONY: all deps deps-r run sensitivity test check lint asan valgrind fuzz bench bench-compare docs clean regress-update FORCE
+.PHONY: all deps deps-r run sensitivity assumption-grids test check lint asan valgrind fuzz bench bench-compare docs clean regress-update FORCE
 
 all: $(PARKSIM) $(PARKSTAT)
 
@@ -144,6 +144,13 @@ sensitivity: deps
 	mpirun -np $(NP) $(PARKSIM) sweep configs/sweeps/jiangxi-levers.yaml -r $(SENS_REPS) -o results/jiangxi-levers.h5 \
 	  --force --set output.monthly=false > results/jiangxi-levers.log
 	$(PARKSTAT) sensitivity results/jiangxi-levers.h5 | tee results/jiangxi-levers-sobol.txt
+
+# The headline under its main assumptions: the plan with 8-15 candidate parks, and P(>=10 in
+# 2028) for an assumed 0-4 first-tier parks in 2025 under both schemes, with and without the
+# smart-level gate (cut-offs refitted per cell). Writes results/assumption-grids.md.
+assumption-grids: deps
+	@$(MAKE) --no-print-directory all
+	@NP=$(NP) REPS=$(REPS) scripts/assumption-grids.sh all
 
 test: deps
 	@$(MAKE) --no-print-directory check
