@@ -12,7 +12,8 @@
 # then the second tier with 吉水's verified 二级, docs/MODEL.md 8.3) and runs the plan
 # with them. Prints Markdown tables and writes them to OUT (results/assumption-grids.md).
 #
-# usage: scripts/assumption-grids.sh [targeting|baseline|all]   (REPS, NP, OUT from the environment)
+# usage: scripts/assumption-grids.sh [targeting|baseline|all]
+#        (REPS, NP, OUT and KS, the assumed counts, from the environment)
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 cd "$repo"
@@ -62,11 +63,17 @@ if [ "$what" = targeting ] || [ "$what" = all ]; then
     echo >> "$tmp/out.md"
 fi
 
-# The cut-offs refitted for k first-tier parks in 2025: "tier1_min tier2_min"
+# The cut-offs refitted for k first-tier parks in 2025: "tier1_min tier2_min". For k = 0 the
+# fit asks for 0.2 +- 0.05 parks: the lowest cut-off at which (almost) no park is 一级, rather than
+# any cut-off above every score (100), which would make 一级 unreachable in every later year too.
 cutoffs() { # scenario k gate
+    local target=$2 tol=0.25
+    [ "$2" = 0 ] && target=0.2 tol=0.05
     # exit 1 (a target not met) still reports the best cut-offs found
-    { "$PARKSIM" calibrate "$1" --set calibration.tier1_parks="$2" --set assessment.tier1_min_smart_level="$3" || true; } |
-        awk '$1 == "first-tier" { t1 = $(NF - 1) } $1 == "second-tier" { t2 = $(NF - 1) } END { print t1, t2 }'
+    { "$PARKSIM" calibrate "$1" --set calibration.tier1_parks="$target" --set calibration.tier_tol="$tol" \
+        --set assessment.tier1_min_smart_level="$3" || true; } |
+        awk '$1 == "first-tier" { t1 = $(NF - 1) } $1 == "second-tier" { t2 = $(NF - 1) }
+             END { printf "%.1f %.1f\n", t1, t2 }'
 }
 
 if [ "$what" = baseline ] || [ "$what" = all ]; then
@@ -80,7 +87,7 @@ if [ "$what" = baseline ] || [ "$what" = all ]; then
         echo "| 一级 in 2025 | default, smart gate | default, no gate | percentile, smart gate | percentile, no gate |"
         echo "|---|---|---|---|---|"
     } >> "$tmp/out.md"
-    for k in 0 1 2 3 4; do
+    for k in ${KS:-0 1 2 3 4}; do
         row="| $k |"
         for scheme in default percentile; do
             if [ $scheme = default ]; then base=configs/jiangxi-baseline.yaml plan=configs/jiangxi-plan.yaml
