@@ -347,3 +347,49 @@ SimStatus calibrate_run(const Scenario *sc, const char *scenario_path, const cha
     replicate_out_free(&c.out);
     return st;
 }
+
+/* ---------------------------------------------------------------- refit per draw */
+
+struct CutoffFit { Cal c; };
+
+SimStatus cutoff_fit_new(CutoffFit **out, const Scenario *sc, const Params *p)
+{
+    CutoffFit *f = *out = calloc(1, sizeof *f);
+    if (!f) return sim_fail(SIM_ENOMEM, "out of memory");
+    Cal *c = &f->c;
+    c->sc = sc;
+    c->p = *p;
+    c->n = p->calibration.replicates;
+    int P = sc->n_parks;
+    if (replicate_out_alloc(&c->out, &c->p, P, 1) != SIM_OK ||
+        !(c->metrics = malloc((size_t)c->n * P * METRIC_COUNT * sizeof *c->metrics)))
+        return sim_fail(SIM_ENOMEM, "out of memory for %d calibration replicates", c->n);
+    init_stats(c, 1);
+    if (c->st != SIM_OK) return sim_fail(c->st, "the 2025 state for refitting the tier cut-offs: %s", c->err);
+    return SIM_OK;
+}
+
+int cutoff_fit(CutoffFit *f, Params *p, double *n1, double *n2)
+{
+    Cal *c = &f->c;
+    double x, fx, tol = p->calibration.tier_tol;
+    c->p.assessment = p->assessment;
+    int ok1 = solve(c, f_tier1, 0.0, 100.0, p->calibration.tier1_parks, tol, &x, &fx);
+    p->assessment.tier1_min = c->p.assessment.tier1_min = c->t1 = x;
+    int ok2 = solve(c, f_tier2, 0.0, x, p->calibration.tier2_parks, tol, &x, &fx);
+    p->assessment.tier2_min = c->p.assessment.tier2_min = x;
+    if (c->st != SIM_OK) {
+        sim_error("refitting the tier cut-offs: %s", c->err);
+        return -1;
+    }
+    tier_counts(c, p->assessment.tier1_min, p->assessment.tier2_min, n1, n2);
+    return ok1 && ok2;
+}
+
+void cutoff_fit_free(CutoffFit *f)
+{
+    if (!f) return;
+    free(f->c.metrics);
+    replicate_out_free(&f->c.out);
+    free(f);
+}
