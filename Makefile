@@ -33,10 +33,11 @@ CONF_SRC  := base/err.c sim/ytree.c sim/config.c sim/config_value.c sim/config_a
 SIM_SRC   := sim/par.c sim/sweep.c sim/io_h5.c sim/io_h5_finish.c sim/checkpoint.c sim/signals.c sim/watchdog.c sim/resources.c sim/ensemble.c sim/calibrate.c sim/main.c
 STAT_SRC  := analysis/parkstat.c analysis/common.c analysis/runfile.c analysis/h5util.c analysis/stats.c \
              analysis/summary.c analysis/compare.c analysis/regress.c analysis/regress_stat.c analysis/plot.c \
-             analysis/sobol.c analysis/sensitivity.c
+             analysis/sobol.c analysis/sensitivity.c analysis/uncertainty.c \
+             analysis/uncertainty_report.c
 # Every tests/test_*.c is a C unit test; the analysis-only ones link no model code.
 TEST_NAMES:= $(sort $(notdir $(basename $(wildcard tests/test_*.c))))
-STAT_TESTS:= test_stats test_sobol
+STAT_TESTS:= test_stats test_sobol test_uncertainty
 OBJ        = $(patsubst %.c,$(BLD)/%.o,$(1))
 
 PARKSIM   := $(BIN)/parksim$(if $(SANITIZE),-asan)
@@ -91,6 +92,8 @@ $(addprefix $(BLD)/tests/,$(filter-out $(STAT_TESTS),$(TEST_NAMES))): $(BLD)/tes
 $(BLD)/tests/test_stats: $(BLD)/tests/test_stats.o $(call OBJ,analysis/stats.c)
 	$(CC) $(LDFLAGS) -o $@ $^ $(shell pkg-config --libs gsl 2>/dev/null) -lm
 $(BLD)/tests/test_sobol: $(BLD)/tests/test_sobol.o $(call OBJ,analysis/sobol.c sim/design.c)
+	$(CC) $(LDFLAGS) -o $@ $^ $(shell pkg-config --libs gsl 2>/dev/null) -lm
+$(BLD)/tests/test_uncertainty: $(BLD)/tests/test_uncertainty.o $(call OBJ,analysis/uncertainty.c)
 	$(CC) $(LDFLAGS) -o $@ $^ $(shell pkg-config --libs gsl 2>/dev/null) -lm
 
 # LD_PRELOAD shim that stalls writes (tests/watchdog.t): plain gcc, no MPI, no sanitizer.

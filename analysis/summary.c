@@ -13,6 +13,7 @@
 #include "common.h"
 #include "runfile.h"
 #include "stats.h"
+#include "uncertainty_report.h"
 
 #include <gsl/gsl_sort.h>
 #include <math.h>
@@ -416,6 +417,7 @@ SimStatus cmd_summary(int argc, char **argv)
         if (fmt == FMT_JSON) print_json(&s[i], i == 0);
         else if (fmt == FMT_CSV) print_csv(&s[i], i == 0);
         else print_table(&s[i]);
+        if (!rc && fmt == FMT_TABLE && rf[i]->D > 0) rc = uncertainty_print_summary(rf[i], &s[i].tg);
     }
     if (!rc && fmt == FMT_JSON) puts("\n]");
     for (int i = 0; i < nf; i++) summary_free(&s[i]), runfile_free(rf[i]);
