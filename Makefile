@@ -3,6 +3,9 @@
 NP        ?= $(shell nproc 2>/dev/null || echo 2)   # ranks for `make run`
 REPS      ?= 1000                                   # replicates per scenario for `make run`
 SENS_REPS ?= 100                                    # replicates per sweep point for `make sensitivity`
+UNC_DRAWS ?= 40                                     # `make uncertainty`: draws of the priors per scenario
+UNC_PER_DRAW ?= 25                                  #   replicates per draw
+UNC_SOBOL_REPS ?= 20                                #   replicates per point of the Sobol' sweep over the priors
 SANITIZE  ?=                                        # set by `make asan`
 ASAN_FLAGS = -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
 OPT       ?= -O2
@@ -55,7 +58,7 @@ export OMPI_ALLOW_RUN_AS_ROOT_CONFIRM := 1
 export OMPI_MCA_rmaps_base_oversubscribe := 1
 export OMPI_MCA_btl_vader_single_copy_mechanism := none
 
-.PHONY: all deps deps-r run sensitivity test check lint asan valgrind fuzz bench bench-compare docs clean regress-update FORCE
+.PHONY: all deps deps-r run sensitivity uncertainty test check lint asan valgrind fuzz bench bench-compare docs clean regress-update FORCE
 
 all: $(PARKSIM) $(PARKSTAT)
 
@@ -145,6 +148,25 @@ sensitivity: deps
 	mpirun -np $(NP) $(PARKSIM) sweep configs/sweeps/jiangxi-levers.yaml -r $(SENS_REPS) -o results/jiangxi-levers.h5 \
 	  --force --set output.monthly=false > results/jiangxi-levers.log
 	$(PARKSTAT) sensitivity results/jiangxi-levers.h5 | tee results/jiangxi-levers-sobol.txt
+
+# The headline with its uncertainty split into chance and ignorance (docs/UNCERTAINTY.md):
+# baseline, all-levers and plan over draws of configs/priors/jiangxi.yaml, the split and the
+# paired effects; then the Sobol' indices of the plan's headline over the unknowns.
+UNC_SCENARIOS := baseline all-levers plan
+uncertainty: deps
+	@$(MAKE) --no-print-directory all
+	@mkdir -p results
+	@for s in $(UNC_SCENARIOS); do \
+	  mpirun -np $(NP) $(PARKSIM) run configs/jiangxi-$$s.yaml --prior=configs/priors/jiangxi.yaml \
+	    --draws $(UNC_DRAWS) --per-draw $(UNC_PER_DRAW) -o results/jiangxi-$$s-prior.h5 --force \
+	    --set output.monthly=false > results/jiangxi-$$s-prior.log || exit $$?; \
+	done
+	$(PARKSTAT) summary results/jiangxi-plan-prior.h5 | tee results/jiangxi-plan-prior-summary.txt
+	$(PARKSTAT) compare $(foreach s,$(UNC_SCENARIOS),results/jiangxi-$(s)-prior.h5) | tee results/jiangxi-prior-compare.txt
+	mpirun -np $(NP) $(PARKSIM) sweep configs/sweeps/jiangxi-priors.yaml -r $(UNC_SOBOL_REPS) \
+	  -o results/jiangxi-priors-sobol.h5 --force --set output.monthly=false > results/jiangxi-priors-sobol.log
+	$(PARKSTAT) sensitivity results/jiangxi-priors-sobol.h5 | tee results/jiangxi-priors-sobol.txt
+	$(PARKSTAT) sensitivity results/jiangxi-priors-sobol.h5 --output prob | tee -a results/jiangxi-priors-sobol.txt
 
 test: deps
 	@$(MAKE) --no-print-directory check
