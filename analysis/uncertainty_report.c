@@ -18,6 +18,14 @@ static void series(const RunFile *rf, int y, int threshold, double *x)
     }
 }
 
+/* Policy minus baseline, replicate by replicate, into d (b: work space). */
+static void diff_series(const RunFile *B, const RunFile *P, int y, int threshold, double *b, double *d)
+{
+    series(B, y, threshold, b);
+    series(P, y, threshold, d);
+    for (int r = 0; r < B->R; r++) d[r] -= b[r];
+}
+
 static void header(void)
 {
     printf("%-22s %-18s %-10s %-22s %-22s\n", "quantity", "value (se)", "total var", "chance share (se)",
@@ -124,9 +132,7 @@ SimStatus uncertainty_print_compare(RunFile *const *rf, int nf, const Targets *t
                 char lab[48];
                 if (pass == 0) snprintf(lab, sizeof lab, "dP(>=%d in %d)", tg->t[t].count, tg->t[t].year);
                 else snprintf(lab, sizeof lab, "d mean count %d", tg->t[t].year);
-                series(B, y, pass == 0 ? tg->t[t].count : -1, b);
-                series(rf[k], y, pass == 0 ? tg->t[t].count : -1, p);
-                for (int r = 0; r < B->R; r++) p[r] -= b[r];
+                diff_series(B, rf[k], y, pass == 0 ? tg->t[t].count : -1, b, p);
                 row(lab, p, B);
             }
         if (B->n_alt) {
@@ -138,9 +144,7 @@ SimStatus uncertainty_print_compare(RunFile *const *rf, int nf, const Targets *t
                 if (y < 0) continue;
                 char lab[48];
                 snprintf(lab, sizeof lab, "dP(>=%d in %d)", tg->t[t].count, tg->t[t].year);
-                series(B, y, tg->t[t].count, b);
-                series(rf[k], y, tg->t[t].count, p);
-                for (int r = 0; r < B->R; r++) p[r] -= b[r];
+                diff_series(B, rf[k], y, tg->t[t].count, b, p);
                 by_alternative(lab, p, B);
             }
         }

@@ -95,7 +95,7 @@ static const char *const usage_sweep =
     "                     [--set key=value]... [--force] [--quiet] [--progress SECONDS]\n"
     "                     [--resume] [--checkpoint-every DURATION] [--validate]\n"
     "\n"
-    "Runs every point of the sweep file's design (grid, lhs, sobol or saltelli;\n"
+    "Runs every point of the sweep file's design (grid, lhs, sobol, saltelli, prior;\n"
     "docs/CONFIG.md \"Sweep files\") on the base scenario it names, all\n"
     "(point, replicate) pairs in one MPI job, into one file with a leading\n"
     "`point` dimension and the values of each point in /sweep (docs/OUTPUT.md).\n"
@@ -106,7 +106,11 @@ static const char *const usage_sweep =
     "  -o, --output FILE     output file (default: the sweep file's name, .h5)\n"
     "  -r, -s, --set         applied to the base scenario, as for run\n"
     "      --validate        check the sweep and every point, print the points, stop\n"
-    "  other options         as for run (parksim run --help)\n"
+    "      --force, --quiet, --progress, --resume, --checkpoint-every\n"
+    "                        as for run (parksim run --help)\n"
+    "\n"
+    "A sweep file may name a priors file instead of parameters (design prior or\n"
+    "saltelli; docs/CONFIG.md \"Priors files\", docs/UNCERTAINTY.md).\n"
     "\n"
     "Exit codes as for run.\n";
 
@@ -302,14 +306,11 @@ static SimStatus load_everywhere(const Args *a, Scenario *sc)
     return SIM_OK;
 }
 
-/* Rank 0 loads and checks the sweep and its base scenario; the result goes
- * to every rank as bytes. */
-static SimStatus load_sweep_everywhere(const Args *a, Sweep *sw, Scenario *sc)
+/* Rank 0's sweep (and base scenario) to every rank, as bytes: the struct, the
+ * points' values and text, and for points drawn from priors the applied
+ * values and the alternatives' parameters. */
+static void bcast_sweep(Sweep *sw, Scenario *sc)
 {
-    int st = SIM_OK;
-    if (par_is_root()) st = sweep_load(sw, sc, a->scenario, a->sets, a->n_sets);
-    par_bcast_bytes(&st, sizeof st);
-    if (st != SIM_OK) return (SimStatus)st;
     par_bcast_bytes(sw, sizeof *sw);
     size_t n = (size_t)sw->points * (size_t)sw->k * sizeof *sw->values;
     par_bcast_alloc((void **)&sw->values, &n);
@@ -320,6 +321,17 @@ static SimStatus load_sweep_everywhere(const Args *a, Sweep *sw, Scenario *sc)
     n = sw->prior ? (size_t)(sw->n_alt ? sw->n_alt : 1) * sizeof *sw->alt : 0;
     par_bcast_alloc((void **)&sw->alt, &n);
     bcast_scenario(sc);
+}
+
+/* Rank 0 loads and checks the sweep and its base scenario; the result goes
+ * to every rank as bytes. */
+static SimStatus load_sweep_everywhere(const Args *a, Sweep *sw, Scenario *sc)
+{
+    int st = SIM_OK;
+    if (par_is_root()) st = sweep_load(sw, sc, a->scenario, a->sets, a->n_sets);
+    par_bcast_bytes(&st, sizeof st);
+    if (st != SIM_OK) return (SimStatus)st;
+    bcast_sweep(sw, sc);
     return SIM_OK;
 }
 
@@ -361,16 +373,7 @@ static SimStatus load_prior_run_everywhere(const Args *a, Sweep *sw, Scenario *s
     }
     par_bcast_bytes(&st, sizeof st);
     if (st != SIM_OK) return (SimStatus)st;
-    par_bcast_bytes(sw, sizeof *sw);
-    size_t n = (size_t)sw->points * (size_t)sw->k * sizeof *sw->values;
-    par_bcast_alloc((void **)&sw->values, &n);
-    n = strlen(par_is_root() ? sw->text : "") + 1;
-    par_bcast_alloc((void **)&sw->text, &n);
-    n = (size_t)sw->points * (size_t)sw->m * sizeof *sw->applied;
-    par_bcast_alloc((void **)&sw->applied, &n);
-    n = (size_t)(sw->n_alt ? sw->n_alt : 1) * sizeof *sw->alt;
-    par_bcast_alloc((void **)&sw->alt, &n);
-    bcast_scenario(sc);
+    bcast_sweep(sw, sc);
     return SIM_OK;
 }
 
@@ -457,15 +460,6 @@ int main(int argc, char **argv)
             st = ensemble_sweep(&sc, &sw, &opt);
             free(hist);
             interrupted = opt.interrupted;
-        } else if (st == SIM_OK && prior_run) {
-            char outbuf[PS_NAME_MAX + 8];
-            snprintf(outbuf, sizeof outbuf, "%s.h5", sc.p.name);
-            char *hist = join_args(argc, argv);
-            RunOptions opt = {a.out ? a.out : outbuf, a.scenario, hist ? hist : "parksim", a.force, a.quiet, a.progress,
-                              a.resume, a.ckpt_every, io_timeout(), 0, 0};
-            st = ensemble_sweep(&sc, &sw, &opt);
-            free(hist);
-            interrupted = opt.interrupted;
         } else if (st == SIM_OK && !strcmp(a.cmd, "validate")) {
             int sti = SIM_OK;
             if (root && (a.prior || sc.priors[0])) {
@@ -495,7 +489,7 @@ int main(int argc, char **argv)
             char *hist = join_args(argc, argv);
             RunOptions opt = {a.out ? a.out : outbuf, a.scenario, hist ? hist : "parksim", a.force, a.quiet, a.progress,
                               a.resume, a.ckpt_every, io_timeout(), 0, 0};
-            st = ensemble_run(&sc, &opt);
+            st = prior_run ? ensemble_sweep(&sc, &sw, &opt) : ensemble_run(&sc, &opt); /* draws: points of a sweep */
             free(hist);
             interrupted = opt.interrupted;
         }

@@ -6,10 +6,10 @@
  */
 #include "prior.h"
 #include "config_internal.h"
+#include "util.h"
 
 #include <errno.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <gsl/gsl_cdf.h>
@@ -17,24 +17,6 @@
 const char *const prior_dist_names[PD_COUNT] = {"uniform", "normal", "lognormal", "beta", "dirichlet", "choice"};
 
 static const char WEIGHT_PREFIX[] = "assessment.groups.";
-
-typedef struct {
-    const char *path;
-    int n_err;
-} PCtx;
-
-static void bad(PCtx *cx, const YNode *at, const char *key, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-static void bad(PCtx *cx, const YNode *at, const char *key, const char *fmt, ...)
-{
-    char msg[768];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    cx->n_err++;
-    if (at && at->line > 0) sim_error("%s:%d:%d: %s: %s", at->file, at->line, at->col, key, msg);
-    else sim_error("%s: %s: %s", cx->path, key, msg);
-}
 
 static const ParamSpec *spec_of(const char *key)
 {
@@ -89,10 +71,10 @@ int prior_set_key(Params *p, const char *key, double v)
 
 /* ---------------------------------------------------------------- parsing */
 
-static int num(PCtx *cx, const YNode *n, const char *key, const char *what, double *v)
+static int num(Ctx *cx, const YNode *n, const char *key, const char *what, double *v)
 {
     if (!n || n->kind != YN_SCALAR || !cfg_parse_double(n->value, v)) {
-        bad(cx, n, key, "%s: expected a finite number%s%s%s", what, n && n->kind == YN_SCALAR ? ", got '" : "",
+        cfg_report(cx, n, key, "%s: expected a finite number%s%s%s", what, n && n->kind == YN_SCALAR ? ", got '" : "",
             n && n->kind == YN_SCALAR ? n->value : "", n && n->kind == YN_SCALAR ? "'" : "");
         return 0;
     }
@@ -100,10 +82,10 @@ static int num(PCtx *cx, const YNode *n, const char *key, const char *what, doub
 }
 
 /* A list of numbers (at most max); returns the count, or -1 after a report. */
-static int num_list(PCtx *cx, const YNode *n, const char *key, const char *what, double *v, int max)
+static int num_list(Ctx *cx, const YNode *n, const char *key, const char *what, double *v, int max)
 {
     if (!n || n->kind != YN_SEQ || n->n < 1 || n->n > max) {
-        bad(cx, n, key, "%s: expected a list of 1 to %d numbers", what, max);
+        cfg_report(cx, n, key, "%s: expected a list of 1 to %d numbers", what, max);
         return -1;
     }
     for (int i = 0; i < n->n; i++)
@@ -111,27 +93,27 @@ static int num_list(PCtx *cx, const YNode *n, const char *key, const char *what,
     return n->n;
 }
 
-static void text(PCtx *cx, const YNode *m, const char *key, const char *name, char *out, size_t len)
+static void text(Ctx *cx, const YNode *m, const char *key, const char *name, char *out, size_t len)
 {
     const YNode *t = ytree_get(m, name, NULL);
     out[0] = '\0';
     if (!t || t->kind != YN_SCALAR || !*t->value) {
-        bad(cx, t ? t : m, key, "'%s' is required: %s", name,
+        cfg_report(cx, t ? t : m, key, "'%s' is required: %s", name,
             !strcmp(name, "reason") ? "why this distribution (what is known, what is assumed)"
                                     : "where the numbers come from (docs/SOURCES.md section, or [A] with its basis)");
         return;
     }
-    if (strlen(t->value) >= len) bad(cx, t, key, "'%s' is longer than %zu characters", name, len - 1);
+    if (strlen(t->value) >= len) cfg_report(cx, t, key, "'%s' is longer than %zu characters", name, len - 1);
     snprintf(out, len, "%s", t->value);
 }
 
 /* The key's range and unit; whether it may carry a prior of this family. */
-static int check_key(PCtx *cx, const Priors *pr, const YNode *at, const char *key, PriorDist d, const Params *base,
+static int check_key(Ctx *cx, const Priors *pr, const YNode *at, const char *key, PriorDist d, const Params *base,
                      double *kmin, double *kmax, const char **unit)
 {
     if (weight_group(&base->assessment, key) >= 0) {
         if (d != PD_DIRICHLET) {
-            bad(cx, at, key, "a group weight takes a dirichlet prior over every group's weight (they sum to one)");
+            cfg_report(cx, at, key, "a group weight takes a dirichlet prior over every group's weight (they sum to one)");
             return 0;
         }
         *kmin = 0, *kmax = 1, *unit = "1";
@@ -139,33 +121,33 @@ static int check_key(PCtx *cx, const Priors *pr, const YNode *at, const char *ke
     }
     const ParamSpec *s = spec_of(key);
     if (!s) {
-        bad(cx, at, key, "not a scenario key (see parksim keys; group weights are assessment.groups.NAME.weight)");
+        cfg_report(cx, at, key, "not a scenario key (see parksim keys; group weights are assessment.groups.NAME.weight)");
         return 0;
     }
     if (s->type != T_DBL && s->type != T_INT) {
-        bad(cx, at, key, "not a number key (it is %s): only numbers can have a prior", cfg_type_word(s->type));
+        cfg_report(cx, at, key, "not a number key (it is %s): only numbers can have a prior", cfg_type_word(s->type));
         return 0;
     }
     if (!strncmp(key, "run.", 4) || !strncmp(key, "output.", 7)) {
-        bad(cx, at, key, "run.* and output.* keys are the same in every draw; they cannot have a prior");
+        cfg_report(cx, at, key, "run.* and output.* keys are the same in every draw; they cannot have a prior");
         return 0;
     }
     if (d == PD_DIRICHLET) {
-        bad(cx, at, key, "a dirichlet prior is for the assessment group weights (assessment.groups.NAME.weight), a "
+        cfg_report(cx, at, key, "a dirichlet prior is for the assessment group weights (assessment.groups.NAME.weight), a "
                          "vector that sums to one; %s is not one of them", key);
         return 0;
     }
     if (s->type == T_INT && d != PD_CHOICE) {
-        bad(cx, at, key, "a whole-number key takes 'dist: choice' with whole values, not %s", prior_dist_names[d]);
+        cfg_report(cx, at, key, "a whole-number key takes 'dist: choice' with whole values, not %s", prior_dist_names[d]);
         return 0;
     }
     if (pr->refit && (!strcmp(key, "assessment.tier1_min") || !strcmp(key, "assessment.tier2_min"))) {
-        bad(cx, at, key, "with 'cutoffs: refit' the tier cut-offs are refitted in every draw to "
+        cfg_report(cx, at, key, "with 'cutoffs: refit' the tier cut-offs are refitted in every draw to "
                          "calibration.tier1_parks and tier2_parks: put the prior on those (or set 'cutoffs: fixed')");
         return 0;
     }
     if (pr->refit && !strncmp(key, "population.", 11)) {
-        bad(cx, at, key, "with 'cutoffs: refit' the 2025 state the cut-offs are fitted to must be the same in every "
+        cfg_report(cx, at, key, "with 'cutoffs: refit' the 2025 state the cut-offs are fitted to must be the same in every "
                          "draw; a population.* key changes it (set 'cutoffs: fixed' to vary it)");
         return 0;
     }
@@ -184,37 +166,37 @@ static int known_field(const char *k)
 }
 
 /* Bounds min/max: optional (defaults given), inside the key's range [kmin, kmax]. */
-static void bounds(PCtx *cx, const YNode *m, const char *key, double dlo, double dhi, double kmin, double kmax,
+static void bounds(Ctx *cx, const YNode *m, const char *key, double dlo, double dhi, double kmin, double kmax,
                    int required, Prior *p)
 {
     const YNode *lo = ytree_get(m, "min", NULL), *hi = ytree_get(m, "max", NULL);
     p->lo = dlo, p->hi = dhi;
-    if (required && (!lo || !hi)) { bad(cx, m, key, "a %s prior needs min and max", prior_dist_names[p->dist]); return; }
+    if (required && (!lo || !hi)) { cfg_report(cx, m, key, "a %s prior needs min and max", prior_dist_names[p->dist]); return; }
     if (lo && !num(cx, lo, key, "min", &p->lo)) return;
     if (hi && !num(cx, hi, key, "max", &p->hi)) return;
-    if (!(p->lo < p->hi)) bad(cx, hi ? hi : m, key, "max (%g) must be above min (%g)", p->hi, p->lo);
+    if (!(p->lo < p->hi)) cfg_report(cx, hi ? hi : m, key, "max (%g) must be above min (%g)", p->hi, p->lo);
     else if (p->lo < kmin || p->hi > kmax)
-        bad(cx, p->lo < kmin ? (lo ? lo : m) : (hi ? hi : m), key,
+        cfg_report(cx, p->lo < kmin ? (lo ? lo : m) : (hi ? hi : m), key,
             "bounds [%g, %g] leave the key's valid range [%.15g, %.15g]", p->lo, p->hi, kmin, kmax);
 }
 
-static void parse_choice(PCtx *cx, const YNode *m, const char *key, const ParamSpec *s, Prior *p)
+static void parse_choice(Ctx *cx, const YNode *m, const char *key, const ParamSpec *s, Prior *p)
 {
     const YNode *vals = ytree_get(m, "values", NULL), *alts = ytree_get(m, "alternatives", NULL);
     const YNode *pn = ytree_get(m, "probs", NULL);
     if ((vals != NULL) == (alts != NULL)) {
-        bad(cx, m, key, "a choice needs either 'values' (numbers of the key) or 'alternatives' (scenario overlays)");
+        cfg_report(cx, m, key, "a choice needs either 'values' (numbers of the key) or 'alternatives' (scenario overlays)");
         return;
     }
     if (alts) {
         p->is_alt = 1;
         if (alts->kind != YN_SEQ || alts->n < 2 || alts->n > PRIOR_MAX_CHOICES) {
-            bad(cx, alts, key, "alternatives: expected a list of 2 to %d mappings {name, base}", PRIOR_MAX_CHOICES);
+            cfg_report(cx, alts, key, "alternatives: expected a list of 2 to %d mappings {name, base}", PRIOR_MAX_CHOICES);
             return;
         }
         p->n_choice = alts->n;
         char dir[PS_PATH_MAX];
-        snprintf(dir, sizeof dir, "%s", cx->path);
+        snprintf(dir, sizeof dir, "%s", cx->scenario);
         char *sl = strrchr(dir, '/');
         if (sl) *sl = '\0';
         else snprintf(dir, sizeof dir, ".");
@@ -223,26 +205,26 @@ static void parse_choice(PCtx *cx, const YNode *m, const char *key, const ParamS
             const YNode *nm = a->kind == YN_MAP ? ytree_get(a, "name", NULL) : NULL;
             const YNode *b = a->kind == YN_MAP ? ytree_get(a, "base", NULL) : NULL;
             if (!nm || nm->kind != YN_SCALAR || !*nm->value || strlen(nm->value) >= sizeof p->alt_name[i]) {
-                bad(cx, a, key, "alternative %d: expected a mapping with a 'name' (and 'base', an overlay file; none "
+                cfg_report(cx, a, key, "alternative %d: expected a mapping with a 'name' (and 'base', an overlay file; none "
                                 "for the scenario as it is)", i);
                 continue;
             }
             for (int j = 0; j < a->n; j++)
                 if (strcmp(a->keys[j], "name") && strcmp(a->keys[j], "base"))
-                    bad(cx, a->items[j], key, "alternative '%s': unknown key '%s' (expected name, base)", nm->value,
+                    cfg_report(cx, a->items[j], key, "alternative '%s': unknown key '%s' (expected name, base)", nm->value,
                         a->keys[j]);
             snprintf(p->alt_name[i], sizeof p->alt_name[i], "%s", nm->value);
             p->cval[i] = i;
             if (b) {
-                if (b->kind != YN_SCALAR || !*b->value) { bad(cx, b, key, "base: expected a file path"); continue; }
+                if (b->kind != YN_SCALAR || !*b->value) { cfg_report(cx, b, key, "base: expected a file path"); continue; }
                 int w = b->value[0] == '/' ? snprintf(p->alt_path[i], PS_PATH_MAX, "%s", b->value)
                                            : snprintf(p->alt_path[i], PS_PATH_MAX, "%s/%s", dir, b->value);
                 FILE *f = w > 0 && w < PS_PATH_MAX ? fopen(p->alt_path[i], "rb") : NULL;
-                if (!f) bad(cx, b, key, "cannot open the overlay '%s': %s", p->alt_path[i], strerror(errno));
+                if (!f) cfg_report(cx, b, key, "cannot open the overlay '%s': %s", p->alt_path[i], strerror(errno));
                 else fclose(f);
             }
             for (int j = 0; j < i; j++)
-                if (!strcmp(p->alt_name[j], p->alt_name[i])) bad(cx, nm, key, "alternative '%s' is listed twice", nm->value);
+                if (!strcmp(p->alt_name[j], p->alt_name[i])) cfg_report(cx, nm, key, "alternative '%s' is listed twice", nm->value);
         }
     } else {
         int n = num_list(cx, vals, key, "values", p->cval, PRIOR_MAX_CHOICES);
@@ -250,34 +232,34 @@ static void parse_choice(PCtx *cx, const YNode *m, const char *key, const ParamS
         p->n_choice = n;
         for (int i = 0; i < n; i++) {
             if (s && !(p->cval[i] >= s->min && p->cval[i] <= s->max))
-                bad(cx, vals->items[i], key, "value %g is outside the key's valid range [%.15g, %.15g]", p->cval[i],
+                cfg_report(cx, vals->items[i], key, "value %g is outside the key's valid range [%.15g, %.15g]", p->cval[i],
                     s->min, s->max);
             else if (s && s->type == T_INT && p->cval[i] != floor(p->cval[i]))
-                bad(cx, vals->items[i], key, "value %g: the key takes whole numbers", p->cval[i]);
+                cfg_report(cx, vals->items[i], key, "value %g: the key takes whole numbers", p->cval[i]);
         }
     }
-    if (!pn) { bad(cx, m, key, "a choice needs 'probs', one probability per %s", alts ? "alternative" : "value"); return; }
+    if (!pn) { cfg_report(cx, m, key, "a choice needs 'probs', one probability per %s", alts ? "alternative" : "value"); return; }
     int np = num_list(cx, pn, key, "probs", p->prob, PRIOR_MAX_CHOICES);
     if (np < 0) return;
-    if (np != p->n_choice) { bad(cx, pn, key, "%d probabilities for %d choices", np, p->n_choice); return; }
+    if (np != p->n_choice) { cfg_report(cx, pn, key, "%d probabilities for %d choices", np, p->n_choice); return; }
     double sum = 0;
     for (int i = 0; i < np; i++) {
-        if (!(p->prob[i] >= 0 && p->prob[i] <= 1)) bad(cx, pn->items[i], key, "probability %g is not in [0, 1]", p->prob[i]);
+        if (!(p->prob[i] >= 0 && p->prob[i] <= 1)) cfg_report(cx, pn->items[i], key, "probability %g is not in [0, 1]", p->prob[i]);
         sum += p->prob[i];
     }
-    if (fabs(sum - 1) > 1e-9) bad(cx, pn, key, "the probabilities sum to %.12g, not 1", sum);
+    if (fabs(sum - 1) > 1e-9) cfg_report(cx, pn, key, "the probabilities sum to %.12g, not 1", sum);
 }
 
-static void parse_dirichlet(PCtx *cx, const YNode *m, const char *key, const Params *base, Prior *p)
+static void parse_dirichlet(Ctx *cx, const YNode *m, const char *key, const Params *base, Prior *p)
 {
     const YNode *al = ytree_get(m, "alpha", NULL), *cn = ytree_get(m, "concentration", NULL);
     if ((al != NULL) == (cn != NULL)) {
-        bad(cx, m, key, "a dirichlet needs either 'alpha' (one per key) or 'concentration' (alpha = concentration x "
+        cfg_report(cx, m, key, "a dirichlet needs either 'alpha' (one per key) or 'concentration' (alpha = concentration x "
                         "the scenario's weights)");
         return;
     }
     if (p->nkeys != base->assessment.n_groups) {
-        bad(cx, m, key, "a dirichlet over the group weights must list every group's weight (%d groups), not %d keys",
+        cfg_report(cx, m, key, "a dirichlet over the group weights must list every group's weight (%d groups), not %d keys",
             base->assessment.n_groups, p->nkeys);
         return;
     }
@@ -285,47 +267,47 @@ static void parse_dirichlet(PCtx *cx, const YNode *m, const char *key, const Par
         double a[ASSESS_MAX_GROUPS];
         int n = num_list(cx, al, key, "alpha", a, ASSESS_MAX_GROUPS);
         if (n < 0) return;
-        if (n != p->nkeys) { bad(cx, al, key, "%d alpha values for %d keys", n, p->nkeys); return; }
+        if (n != p->nkeys) { cfg_report(cx, al, key, "%d alpha values for %d keys", n, p->nkeys); return; }
         for (int i = 0; i < n; i++) {
-            if (!(a[i] > 0 && a[i] <= 1e6)) bad(cx, al->items[i], key, "alpha %g must be above 0 (and at most 1e6)", a[i]);
+            if (!(a[i] > 0 && a[i] <= 1e6)) cfg_report(cx, al->items[i], key, "alpha %g must be above 0 (and at most 1e6)", a[i]);
             p->alpha[i] = a[i];
         }
     } else {
         double c, tot = 0;
         if (!num(cx, cn, key, "concentration", &c)) return;
-        if (!(c > 0 && c <= 1e6)) { bad(cx, cn, key, "concentration %g must be above 0 (and at most 1e6)", c); return; }
+        if (!(c > 0 && c <= 1e6)) { cfg_report(cx, cn, key, "concentration %g must be above 0 (and at most 1e6)", c); return; }
         for (int i = 0; i < p->nkeys; i++) tot += base->assessment.group[weight_group(&base->assessment, p->key[i])].weight;
         for (int i = 0; i < p->nkeys; i++) {
             double w = base->assessment.group[weight_group(&base->assessment, p->key[i])].weight / tot;
             p->alpha[i] = c * w;
-            if (!(p->alpha[i] > 0)) bad(cx, cn, key, "the scenario's weight of %s is 0: give 'alpha' instead", p->key[i]);
+            if (!(p->alpha[i] > 0)) cfg_report(cx, cn, key, "the scenario's weight of %s is 0: give 'alpha' instead", p->key[i]);
         }
     }
     p->lo = 0, p->hi = 1;
 }
 
-static void parse_one(PCtx *cx, Priors *pr, const YNode *m, int idx, const Params *base)
+static void parse_one(Ctx *cx, Priors *pr, const YNode *m, int idx, const Params *base)
 {
     char where[64];
     snprintf(where, sizeof where, "priors.%d", idx);
     Prior *p = &pr->pr[pr->n];
     memset(p, 0, sizeof *p);
-    snprintf(p->file, sizeof p->file, "%s", m->file ? m->file : cx->path);
+    snprintf(p->file, sizeof p->file, "%s", m->file ? m->file : cx->scenario);
     p->line = m->line, p->col = m->col;
-    if (m->kind != YN_MAP) { bad(cx, m, where, "expected a mapping {key, dist, ...}"); return; }
+    if (m->kind != YN_MAP) { cfg_report(cx, m, where, "expected a mapping {key, dist, ...}"); return; }
     int e0 = cx->n_err;
     for (int j = 0; j < m->n; j++)
         if (!known_field(m->keys[j])) {
             YNode at = *m->items[j];
             at.line = m->key_line[j], at.col = m->key_col[j];
-            bad(cx, &at, where, "unknown key '%s' (see docs/CONFIG.md \"Priors\")", m->keys[j]);
+            cfg_report(cx, &at, where, "unknown key '%s' (see docs/CONFIG.md \"Priors\")", m->keys[j]);
         }
     const YNode *dn = ytree_get(m, "dist", NULL);
     int d = -1;
     for (int i = 0; dn && dn->kind == YN_SCALAR && i < PD_COUNT; i++)
         if (!strcmp(dn->value, prior_dist_names[i])) d = i;
     if (d < 0) {
-        bad(cx, dn ? dn : m, where, "dist: expected one of uniform, normal, lognormal, beta, dirichlet, choice%s%s%s",
+        cfg_report(cx, dn ? dn : m, where, "dist: expected one of uniform, normal, lognormal, beta, dirichlet, choice%s%s%s",
             dn && dn->kind == YN_SCALAR ? "; got '" : "", dn && dn->kind == YN_SCALAR ? dn->value : "",
             dn && dn->kind == YN_SCALAR ? "'" : "");
         return;
@@ -336,7 +318,7 @@ static void parse_one(PCtx *cx, Priors *pr, const YNode *m, int idx, const Param
     const char *label = where;
     if (alts) {
         if (!nm || nm->kind != YN_SCALAR || !*nm->value || kn || ks) {
-            bad(cx, m, where, "a choice between alternatives has a 'name' (and no key)");
+            cfg_report(cx, m, where, "a choice between alternatives has a 'name' (and no key)");
             return;
         }
         snprintf(p->key[0], PRIOR_KEY_MAX, "%s", nm->value);
@@ -344,22 +326,22 @@ static void parse_one(PCtx *cx, Priors *pr, const YNode *m, int idx, const Param
         label = p->key[0];
     } else if (d == PD_DIRICHLET) {
         if (!ks || ks->kind != YN_SEQ || ks->n < 2 || ks->n > ASSESS_MAX_GROUPS || kn) {
-            bad(cx, ks ? ks : m, where, "a dirichlet takes 'keys': a list of 2 to %d weight keys", ASSESS_MAX_GROUPS);
+            cfg_report(cx, ks ? ks : m, where, "a dirichlet takes 'keys': a list of 2 to %d weight keys", ASSESS_MAX_GROUPS);
             return;
         }
         p->nkeys = ks->n;
         for (int i = 0; i < ks->n; i++) {
             const YNode *k = ks->items[i];
-            if (k->kind != YN_SCALAR || strlen(k->value) >= PRIOR_KEY_MAX) { bad(cx, k, where, "expected a key"); return; }
+            if (k->kind != YN_SCALAR || strlen(k->value) >= PRIOR_KEY_MAX) { cfg_report(cx, k, where, "expected a key"); return; }
             snprintf(p->key[i], PRIOR_KEY_MAX, "%s", k->value);
         }
         label = p->key[0];
     } else {
         if (!kn || kn->kind != YN_SCALAR || !*kn->value || ks) {
-            bad(cx, kn ? kn : m, where, "expected 'key': the scenario key the prior is over");
+            cfg_report(cx, kn ? kn : m, where, "expected 'key': the scenario key the prior is over");
             return;
         }
-        if (strlen(kn->value) >= PRIOR_KEY_MAX) { bad(cx, kn, where, "key too long"); return; }
+        if (strlen(kn->value) >= PRIOR_KEY_MAX) { cfg_report(cx, kn, where, "key too long"); return; }
         snprintf(p->key[0], PRIOR_KEY_MAX, "%s", kn->value);
         p->nkeys = 1;
         label = p->key[0];
@@ -373,11 +355,11 @@ static void parse_one(PCtx *cx, Priors *pr, const YNode *m, int idx, const Param
             const YNode *at = d == PD_DIRICHLET ? ks->items[i] : kn;
             if (!check_key(cx, pr, at, p->key[i], p->dist, base, &kmin, &kmax, &unit)) return;
             for (int j = 0; j < i; j++)
-                if (!strcmp(p->key[j], p->key[i])) { bad(cx, at, p->key[i], "listed twice"); return; }
+                if (!strcmp(p->key[j], p->key[i])) { cfg_report(cx, at, p->key[i], "listed twice"); return; }
             for (int q = 0; q < pr->n; q++)
                 for (int j = 0; j < pr->pr[q].nkeys; j++)
                     if (!pr->pr[q].is_alt && !strcmp(pr->pr[q].key[j], p->key[i])) {
-                        bad(cx, at, p->key[i], "already has a prior (%s:%d:%d)", pr->pr[q].file, pr->pr[q].line,
+                        cfg_report(cx, at, p->key[i], "already has a prior (%s:%d:%d)", pr->pr[q].file, pr->pr[q].line,
                             pr->pr[q].col);
                         return;
                     }
@@ -395,29 +377,29 @@ static void parse_one(PCtx *cx, Priors *pr, const YNode *m, int idx, const Param
         const YNode *c = ytree_get(m, lognormal ? "mu" : "mean", NULL), *sd = ytree_get(m, lognormal ? "sigma" : "sd", NULL);
         const YNode *md = lognormal ? ytree_get(m, "median", NULL) : NULL;
         if (lognormal && (c != NULL) == (md != NULL)) {
-            bad(cx, m, label, "a lognormal needs either 'median' or 'mu' (the mean of ln x), and 'sigma'");
+            cfg_report(cx, m, label, "a lognormal needs either 'median' or 'mu' (the mean of ln x), and 'sigma'");
             break;
         }
         if (lognormal && md) {
             double med;
             if (!num(cx, md, label, "median", &med)) break;
-            if (!(med > 0)) { bad(cx, md, label, "median %g must be above 0", med); break; }
+            if (!(med > 0)) { cfg_report(cx, md, label, "median %g must be above 0", med); break; }
             p->p1 = log(med);
         } else if (!num(cx, c, label, lognormal ? "mu" : "mean", &p->p1)) break;
         if (!num(cx, sd, label, lognormal ? "sigma" : "sd", &p->p2)) break;
-        if (!(p->p2 > 0)) { bad(cx, sd, label, "%s %g must be above 0", lognormal ? "sigma" : "sd", p->p2); break; }
+        if (!(p->p2 > 0)) { cfg_report(cx, sd, label, "%s %g must be above 0", lognormal ? "sigma" : "sd", p->p2); break; }
         bounds(cx, m, label, lognormal ? fmax(kmin, 0) : kmin, kmax, lognormal ? fmax(kmin, 0) : kmin, kmax, 0, p);
         if (cx->n_err) break;
         double a = lognormal ? (p->lo > 0 ? log(p->lo) : -INFINITY) : p->lo, b = lognormal ? log(p->hi) : p->hi;
         double mass = gsl_cdf_gaussian_P(b - p->p1, p->p2) - gsl_cdf_gaussian_P(a - p->p1, p->p2);
-        if (!(mass > 1e-9)) bad(cx, m, label, "the distribution puts almost no mass (%.3g) inside its bounds [%g, %g]", mass, p->lo, p->hi);
+        if (!(mass > 1e-9)) cfg_report(cx, m, label, "the distribution puts almost no mass (%.3g) inside its bounds [%g, %g]", mass, p->lo, p->hi);
         break;
     }
     case PD_BETA: {
         const YNode *a = ytree_get(m, "a", NULL), *b = ytree_get(m, "b", NULL);
         if (!num(cx, a, label, "a", &p->p1) || !num(cx, b, label, "b", &p->p2)) break;
-        if (!(p->p1 > 0 && p->p1 <= 1e6)) bad(cx, a, label, "a %g must be above 0 (and at most 1e6)", p->p1);
-        if (!(p->p2 > 0 && p->p2 <= 1e6)) bad(cx, b, label, "b %g must be above 0 (and at most 1e6)", p->p2);
+        if (!(p->p1 > 0 && p->p1 <= 1e6)) cfg_report(cx, a, label, "a %g must be above 0 (and at most 1e6)", p->p1);
+        if (!(p->p2 > 0 && p->p2 <= 1e6)) cfg_report(cx, b, label, "b %g must be above 0 (and at most 1e6)", p->p2);
         bounds(cx, m, label, fmax(kmin, 0), fmin(kmax, 1), kmin, kmax, 0, p);
         break;
     }
@@ -437,28 +419,6 @@ static void parse_one(PCtx *cx, Priors *pr, const YNode *m, int idx, const Param
     if (cx->n_err == e0) pr->n++;
 }
 
-static char *read_all(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
-    size_t cap = 8192, n = 0;
-    char *s = malloc(cap);
-    while (s) {
-        size_t r = fread(s + n, 1, cap - n - 1, f);
-        n += r;
-        if (r == 0) break;
-        if (n + 1 == cap) {
-            char *t = realloc(s, cap *= 2);
-            if (!t) { free(s); s = NULL; }
-            else s = t;
-        }
-    }
-    if (s && ferror(f)) { free(s); s = NULL; }
-    fclose(f);
-    if (s) s[n] = '\0';
-    return s;
-}
-
 SimStatus prior_load(Priors *pr, const char *path, const Params *base)
 {
     memset(pr, 0, sizeof *pr);
@@ -473,37 +433,37 @@ SimStatus prior_load(Priors *pr, const char *path, const Params *base)
         ytree_free(root);
         return sim_fail(st == SIM_ENOMEM ? st : SIM_ECONFIG, "%s", err);
     }
-    PCtx cx = {path, 0};
+    Ctx cx = {0, path};
     for (int i = 0; i < root->n; i++)
         if (strcmp(root->keys[i], "priors") && strcmp(root->keys[i], "cutoffs")) {
             YNode at = *root->items[i];
             at.line = root->key_line[i], at.col = root->key_col[i];
-            bad(&cx, &at, root->keys[i], "unknown key (a priors file has 'cutoffs' and 'priors')");
+            cfg_report(&cx, &at, root->keys[i], "unknown key (a priors file has 'cutoffs' and 'priors')");
         }
     const YNode *c = ytree_get(root, "cutoffs", NULL);
     if (c) {
         if (c->kind == YN_SCALAR && !strcmp(c->value, "refit")) pr->refit = 1;
         else if (c->kind == YN_SCALAR && !strcmp(c->value, "fixed")) pr->refit = 0;
-        else bad(&cx, c, "cutoffs", "expected 'refit' (the tier cut-offs refitted to the 2025 tier counts in every draw) or 'fixed'");
+        else cfg_report(&cx, c, "cutoffs", "expected 'refit' (the tier cut-offs refitted to the 2025 tier counts in every draw) or 'fixed'");
     }
     const YNode *list = ytree_get(root, "priors", NULL);
-    if (!list || list->kind != YN_SEQ || list->n < 1) bad(&cx, list, "priors", "expected a list of priors");
-    else if (list->n > PRIOR_MAX) bad(&cx, list, "priors", "%d priors; at most %d", list->n, PRIOR_MAX);
+    if (!list || list->kind != YN_SEQ || list->n < 1) cfg_report(&cx, list, "priors", "expected a list of priors");
+    else if (list->n > PRIOR_MAX) cfg_report(&cx, list, "priors", "%d priors; at most %d", list->n, PRIOR_MAX);
     else
         for (int i = 0; i < list->n; i++) parse_one(&cx, pr, list->items[i], i, base);
     for (int i = 0; i < pr->n && !cx.n_err; i++) {
         const Prior *p = &pr->pr[i];
         int k = p->dist == PD_DIRICHLET ? p->nkeys : 1;
         if (p->is_alt) {
-            if (pr->alt >= 0) bad(&cx, NULL, p->key[0], "only one choice between alternatives per priors file");
+            if (pr->alt >= 0) cfg_report(&cx, NULL, p->key[0], "only one choice between alternatives per priors file");
             pr->alt = pr->n_inputs;
         }
-        if (pr->n_inputs + k > PRIOR_MAX_INPUTS) bad(&cx, NULL, p->key[0], "more than %d inputs in all", PRIOR_MAX_INPUTS);
+        if (pr->n_inputs + k > PRIOR_MAX_INPUTS) cfg_report(&cx, NULL, p->key[0], "more than %d inputs in all", PRIOR_MAX_INPUTS);
         pr->n_inputs += k;
     }
     ytree_free(root);
     if (cx.n_err) return SIM_ECONFIG;
-    if (!(pr->text = read_all(path))) return sim_fail(SIM_EIO, "%s: cannot read: %s", path, strerror(errno));
+    if (!(pr->text = read_text_file(path))) return sim_fail(SIM_EIO, "%s: cannot read: %s", path, strerror(errno));
     return SIM_OK;
 }
 

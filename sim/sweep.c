@@ -168,28 +168,6 @@ static int parse_file(Sweep *sw, YNode *root)
     return errs;
 }
 
-static char *read_text(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
-    size_t cap = 4096, n = 0;
-    char *s = malloc(cap);
-    while (s) {
-        size_t r = fread(s + n, 1, cap - n - 1, f);
-        n += r;
-        if (r == 0) break;
-        if (n + 1 == cap) {
-            char *t = realloc(s, cap *= 2);
-            if (!t) { free(s); s = NULL; }
-            else s = t;
-        }
-    }
-    if (s && ferror(f)) { free(s); s = NULL; }
-    fclose(f);
-    if (s) s[n] = '\0';
-    return s;
-}
-
 void sweep_point_params(const Sweep *sw, const Params *base, long q, Params *out)
 {
     if (sw->prior) {
@@ -354,7 +332,7 @@ SimStatus sweep_load(Sweep *sw, Scenario *base, const char *path, char *const *s
     int errs = parse_file(sw, root);
     ytree_free(root);
     if (errs) return SIM_ECONFIG;
-    sw->text = read_text(path);
+    sw->text = read_text_file(path);
     if (!sw->text)
         return sim_fail(SIM_EIO, "%s: cannot read: %s", path, strerror(errno));
     if (sw->prior) return sweep_load_priors(sw, base, sets, n_sets);

@@ -20,7 +20,7 @@ import h5py
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from taplib import PARKSIM, PARKSTAT, REPO, TINY, check, kill_job, ok, run_main  # noqa: E402
+from taplib import PARKSIM, PARKSTAT, REPO, TINY, check, h5_datasets, kill_job, ok, run_main  # noqa: E402
 
 PRIORS = os.path.join(REPO, "configs", "test", "priors-tiny.yaml")
 D, N = 6, 4
@@ -36,15 +36,9 @@ def run(np_, out, *extra, env=None):
 
 
 def datasets(path):
-    out = {}
     with h5py.File(path, "r") as f:
-        def visit(name, obj):
-            if isinstance(obj, h5py.Dataset):
-                a = obj[()]
-                out[name] = a.tobytes() if isinstance(a, np.ndarray) and a.dtype.kind != "O" else repr(a.tolist())
-        f.visititems(visit)
         digest = f.attrs["result_digest"]
-    return out, digest
+    return h5_datasets(path), digest
 
 
 def same(path, ref):
