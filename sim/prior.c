@@ -39,8 +39,36 @@ static int weight_group(const AssessParams *a, const char *key)
     return -1;
 }
 
+/* A band end assessment.groups.GROUP.METRIC.lo (or .hi): its indicator, or
+ * NULL; *hi says which end. */
+static IndicatorParams *band_end(const AssessParams *a, const char *key, int *hi)
+{
+    size_t np = sizeof WEIGHT_PREFIX - 1, n = strlen(key);
+    if (strncmp(key, WEIGHT_PREFIX, np) || n < np + 8) return NULL;
+    if (!strcmp(key + n - 3, ".lo")) *hi = 0;
+    else if (!strcmp(key + n - 3, ".hi")) *hi = 1;
+    else return NULL;
+    for (int g = 0; g < a->n_groups; g++) {
+        const GroupParams *gp = &a->group[g];
+        size_t gl = strlen(gp->name);
+        if (strncmp(key + np, gp->name, gl) || key[np + gl] != '.') continue;
+        const char *m = key + np + gl + 1;
+        size_t ml = (size_t)(key + n - 3 - m);
+        for (int i = 0; i < gp->n_ind; i++)
+            if (strlen(metric_names[gp->ind[i].metric]) == ml && !strncmp(m, metric_names[gp->ind[i].metric], ml))
+                return (IndicatorParams *)&gp->ind[i];
+    }
+    return NULL;
+}
+
 int prior_get_key(const Params *p, const char *key, double *v)
 {
+    int hi;
+    const IndicatorParams *b = band_end(&p->assessment, key, &hi);
+    if (b) {
+        *v = hi ? b->hi : b->lo;
+        return 0;
+    }
     int g = weight_group(&p->assessment, key);
     if (g >= 0) {
         *v = p->assessment.group[g].weight;
@@ -54,12 +82,23 @@ int prior_get_key(const Params *p, const char *key, double *v)
 
 const char *prior_key_unit(const char *key)
 {
+    size_t n = strlen(key);
+    if (!strncmp(key, WEIGHT_PREFIX, sizeof WEIGHT_PREFIX - 1) && n > 3 &&
+        (!strcmp(key + n - 3, ".lo") || !strcmp(key + n - 3, ".hi")))
+        return "metric unit"; /* a band end: the unit of its metric (CONFIG.md 6.2) */
     const ParamSpec *s = spec_of(key);
     return s && s->unit && *s->unit ? s->unit : "1";
 }
 
 int prior_set_key(Params *p, const char *key, double v)
 {
+    int hi;
+    IndicatorParams *b = band_end(&p->assessment, key, &hi);
+    if (b) {
+        if (!isfinite(v)) return -1;
+        *(hi ? &b->hi : &b->lo) = v;
+        return 0;
+    }
     int g = weight_group(&p->assessment, key);
     if (g >= 0) {
         if (!(v >= 0 && v <= 1)) return -1;
@@ -119,9 +158,25 @@ static int check_key(Ctx *cx, const Priors *pr, const YNode *at, const char *key
         *kmin = 0, *kmax = 1, *unit = "1";
         return 1;
     }
+    int hi;
+    const IndicatorParams *b = band_end(&base->assessment, key, &hi);
+    if (b) {
+        if (d == PD_DIRICHLET || d == PD_CHOICE) {
+            cfg_report(cx, at, key, "a band end takes a continuous prior (uniform, normal, lognormal, beta) with min and max");
+            return 0;
+        }
+        if (b->band == BAND_PERCENTILE) {
+            cfg_report(cx, at, key, "the scenario scores this indicator by percentile: its band ends are not used");
+            return 0;
+        }
+        /* min and max are required (checked with the bounds); the other end must stay outside them */
+        *kmin = b->band == BAND_LOG ? 1e-300 : -1e300, *kmax = 1e300, *unit = "metric unit";
+        return 2;
+    }
     const ParamSpec *s = spec_of(key);
     if (!s) {
-        cfg_report(cx, at, key, "not a scenario key (see parksim keys; group weights are assessment.groups.NAME.weight)");
+        cfg_report(cx, at, key, "not a scenario key (see parksim keys; group weights are assessment.groups.NAME.weight, "
+                                "band ends assessment.groups.NAME.METRIC.lo and .hi)");
         return 0;
     }
     if (s->type != T_DBL && s->type != T_INT) {
@@ -366,6 +421,15 @@ static void parse_one(Ctx *cx, Priors *pr, const YNode *m, int idx, const Params
         }
         s = spec_of(p->key[0]);
     }
+    int is_band = 0, bh = 0;
+    const IndicatorParams *band = alts ? NULL : band_end(&base->assessment, p->key[0], &bh);
+    if (band) {
+        is_band = 1;
+        if (!ytree_get(m, "min", NULL) || !ytree_get(m, "max", NULL)) {
+            cfg_report(cx, m, label, "a band end needs min and max");
+            return;
+        }
+    }
     snprintf(p->unit, sizeof p->unit, "%s", unit);
     switch (p->dist) {
     case PD_UNIFORM:
@@ -411,6 +475,12 @@ static void parse_one(Ctx *cx, Priors *pr, const YNode *m, int idx, const Params
         break;
     default:
         break;
+    }
+    if (is_band && cx->n_err == e0) {
+        double other = bh ? band->lo : band->hi;
+        if (other >= p->lo && other <= p->hi)
+            cfg_report(cx, m, label, "the band's other end (%g) lies inside [%g, %g]: a draw could collapse or reverse "
+                                     "the band", other, p->lo, p->hi);
     }
     char reason_key[160];
     snprintf(reason_key, sizeof reason_key, "%s", label);

@@ -168,6 +168,24 @@ static void test_choice(void)
     free(x), prior_free(&pr);
 }
 
+static void test_band_end(void)
+{
+    /* the default scheme's revenue_per_mu band is linear 100 .. 600 */
+    Priors pr;
+    double *x = draw("priors:\n- key: assessment.groups.economy.revenue_per_mu.hi\n  dist: uniform\n  min: 400\n"
+                     "  max: 900\n" RS, &pr);
+    if (!x) return;
+    check_moments(x, 1, 0, 650, 500.0 * 500 / 12, 400, 900, "band end uniform(400, 900)");
+    Params q = base;
+    double v = 777;
+    prior_apply(&pr, &v, &q);
+    double got;
+    ok(prior_get_key(&q, "assessment.groups.economy.revenue_per_mu.hi", &got) == 0 && got == 777 &&
+           q.assessment.group[0].ind[1].hi == 777 && q.assessment.group[0].ind[1].lo == 100,
+       "band end: the draw sets the indicator's hi and nothing else");
+    free(x), prior_free(&pr);
+}
+
 static void test_prior_design_keyed(void)
 {
     /* draw d is the same whatever the number of draws; another seed differs */
@@ -230,6 +248,14 @@ static void test_refusals(void)
         "unknown family");
     bad("b12.yaml", "priors:\n- key: run.seed\n  dist: uniform\n  min: 0\n  max: 9\n" RS,
         "{D}/b12.yaml:2:8: run.seed: not a number key", "a key that is not a number");
+    bad("b14.yaml", "priors:\n- key: assessment.groups.economy.revenue_per_mu.hi\n  dist: uniform\n  min: 50\n"
+                    "  max: 900\n" RS,
+        "{D}/b14.yaml:2:3: assessment.groups.economy.revenue_per_mu.hi: the band's other end (100) lies inside [50, 900]",
+        "a band end whose support holds the other end");
+    bad("b15.yaml", "priors:\n- key: assessment.groups.economy.revenue_per_mu.lo\n  dist: normal\n  mean: 100\n"
+                    "  sd: 10\n" RS,
+        "{D}/b15.yaml:2:3: assessment.groups.economy.revenue_per_mu.lo: a band end needs min and max",
+        "a band end without bounds");
     bad("b13.yaml", "priors:\n- key: firm.upgrade_rate\n  dist: uniform\n  min: 0\n  max: 0.5\n" RS
                     "- key: firm.upgrade_rate\n  dist: uniform\n  min: 0\n  max: 0.4\n" RS,
         "{D}/b13.yaml:8:8: firm.upgrade_rate: already has a prior ({D}/b13.yaml:2:3)", "two priors on one key");
@@ -248,6 +274,7 @@ int main(void)
     run_test(test_scaled_beta);
     run_test(test_dirichlet);
     run_test(test_choice);
+    run_test(test_band_end);
     run_test(test_prior_design_keyed);
     run_test(test_refusals);
     cfg_fixture_end();
