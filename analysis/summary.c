@@ -314,7 +314,9 @@ static void print_json(const Summary *s, int first)
         for (int i = 0; i < T; i++) fputs(i ? ", " : "", o), json_arr(o, s->tr_se + ((size_t)y * T + i) * T, T);
         fputs("]}", o);
     }
-    fputs("]}", o);
+    fputs("]", o);
+    if (rf->D > 0) uncertainty_json_summary(o, rf, &s->tg);
+    fputs("}", o);
 }
 
 /* One CSV row of the long format (see print_csv); ints < 0 and NaN doubles print empty. */

@@ -7,6 +7,8 @@
 
 #include "common.h"
 
+#include <stdio.h>
+
 /** Bootstrap resamples over draws behind every error of the split. */
 #define SPLIT_NBOOT 1000
 
@@ -17,5 +19,9 @@ SimStatus uncertainty_print_summary(const RunFile *rf, const Targets *tg);
 
 /** The same for the paired effect of each policy file against the baseline. */
 SimStatus uncertainty_print_compare(RunFile *const *rf, int nf, const Targets *tg);
+
+/** summary --json: the member `"uncertainty": {...}` (with its leading comma)
+ *  of a file with draws, the numbers of uncertainty_print_summary. */
+SimStatus uncertainty_json_summary(FILE *o, const RunFile *rf, const Targets *tg);
 
 #endif

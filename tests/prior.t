@@ -12,7 +12,6 @@ Binaries: $PARKSIM, $PARKSTAT (default <repo>/bin/...).
 """
 import json
 import os
-import re
 import subprocess
 import sys
 
@@ -49,13 +48,14 @@ def same(path, ref):
     return not bad and got[1] == ref[1], "differs: %s; digest %s vs %s" % (bad[:5], got[1], ref[1])
 
 
-def split_row(text, label):
-    """(value, se, chance share, se, ignorance share, se) of a row of the uncertainty table."""
-    for line in text.splitlines():
-        if line.startswith(label):
-            nums = re.findall(r"-?[0-9.]+(?:e-?[0-9]+)?|nan", line[len(label):])
-            return [float(x) for x in nums[:1] + nums[1:2] + nums[3:7]]
-    return None
+def split(path, quantity, year):
+    """The split of one quantity from `parkstat summary --json`, and the table's text."""
+    js = json.loads(subprocess.run([PARKSTAT, "summary", path, "--json"], capture_output=True, text=True).stdout)
+    table = subprocess.run([PARKSTAT, "summary", path], capture_output=True, text=True).stdout
+    for q in js[0]["uncertainty"]["quantities"]:
+        if q["quantity"] == quantity and q["year"] == year:
+            return q, table
+    return None, table
 
 
 def write(path, text):
@@ -129,10 +129,11 @@ def main(tmp):
         ok(np.array_equal(a["/summary/top_tier_count"][()], b["/summary/top_tier_count"][()].reshape(100, -1)) and
            np.array_equal(a["/park_year/score"][()], b["/park_year/score"][()].reshape(a["/park_year/score"].shape)),
            "replicate d*n+j of the prior run equals replicate d*n+j of the run without priors")
-    s = subprocess.run([PARKSTAT, "summary", pri], capture_output=True, text=True).stdout
-    r = split_row(s, "mean count 2028")
-    ok(r is not None and abs(r[4]) <= 3 * r[5] + 0.02,
-       "inert prior: ignorance share %s within 3 bootstrap se (+0.02) of 0" % (r and r[4]), s[-900:])
+    q, table = split(pri, "mean_count", 2028)
+    ok(q is not None and abs(q["ignorance_share"]) <= 3 * q["ignorance_share_se"] + 0.02,
+       "inert prior: ignorance share %s within 3 bootstrap se (+0.02) of 0" % (q and q["ignorance_share"]),
+       table[-900:])
+    ok("chance share (se)" in table and "mean count 2028" in table, "the table shows the split too")
 
     # an outcome fixed by the draw: every park first tier or none
     fixed = write(os.path.join(tmp, "fixed.yaml"),
@@ -144,9 +145,9 @@ def main(tmp):
                         "assessment.veto_serious_incident=false", "--set", "assessment.tier1_min_smart_level=0",
                         "--set", "assessment.focus_penalty=0"], capture_output=True, text=True)
     ok(p.returncode == 0, "run with the outcome fixed by the draw", p.stderr)
-    s = subprocess.run([PARKSTAT, "summary", det], capture_output=True, text=True).stdout
-    r = split_row(s, "mean count 2028")
-    ok(r is not None and r[2] == 0 and r[4] == 1, "no chance: chance share 0 and ignorance share 1 exactly", s[-900:])
+    q, table = split(det, "mean_count", 2028)
+    ok(q is not None and q["chance_share"] == 0 and q["ignorance_share"] == 1 and q["chance_var"] == 0,
+       "no chance: chance share 0 and ignorance share 1 exactly", table[-900:])
 
     # compare: paired effects over the same draws; different priors refused
     pol = os.path.join(tmp, "pol.h5")
