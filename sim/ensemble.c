@@ -294,7 +294,10 @@ static void exec_banner(const Exec *x)
     const Sweep *sw = x->sw;
     int size = x->size;
     double mb = (double)replicate_out_bytes(x->p, d->P) * d->cap / 1e6;
-    if (sw)
+    if (sw && sw->design == DESIGN_PRIOR)
+        fprintf(stderr, "parksim: %s: %d draws of the priors %s x %d replicates x %d parks x %d months on %d rank%s\n",
+                x->p->name, d->Q, sw->priors_path, d->R, d->P, d->T, size, size > 1 ? "s" : "");
+    else if (sw)
         fprintf(stderr, "parksim: sweep %s: %d points (%s) x %d replicates x %d parks x %d months on %d rank%s\n",
                 sw->path, d->Q, design_names[sw->design], d->R, d->P, d->T, size, size > 1 ? "s" : "");
     else
