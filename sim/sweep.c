@@ -312,6 +312,17 @@ SimStatus sweep_from_priors(Sweep *sw, const Scenario *base, const char *scenari
     }
     for (int a = 0; a < n_alt; a++) cutoff_fit_free(fit[a]);
     if (st == SIM_OK && bad_order) st = SIM_ECONFIG;
+    if (st == SIM_OK) {
+        /* What the points set, overlays and refits included, is part of the run's identity
+         * (the checkpoint must match it; --resume compares it with a finished file's). */
+        uint64_t h = fnv(FNV0, sw->applied, (size_t)q * (size_t)sw->m * sizeof *sw->applied);
+        h = fnv(h, sw->values, (size_t)q * (size_t)k * sizeof *sw->values);
+        size_t len = strlen(sw->text) + 64;
+        char *t = realloc(sw->text, len);
+        if (!t) return sim_fail(SIM_ENOMEM, "out of memory");
+        sw->text = t;
+        snprintf(t + strlen(t), 64, "\n# digest of every point's values: %016llx\n", (unsigned long long)h);
+    }
     if (st == SIM_OK && misses)
         sim_warn("%s: in %ld of %ld points the refitted tier cut-offs leave the 2025 tier counts further than "
                  "calibration.tier_tol from calibration.tier1_parks/tier2_parks (the counts move in steps)",
