@@ -3,6 +3,9 @@
 NP        ?= $(shell nproc 2>/dev/null || echo 2)   # ranks for `make run`
 REPS      ?= 1000                                   # replicates per scenario for `make run`
 SENS_REPS ?= 100                                    # replicates per sweep point for `make sensitivity`
+UNC_DRAWS ?= 40                                     # `make uncertainty`: draws of the priors per scenario
+UNC_PER_DRAW ?= 25                                  #   replicates per draw
+UNC_SOBOL_REPS ?= 20                                #   replicates per point of the Sobol' sweep over the priors
 SANITIZE  ?=                                        # set by `make asan`
 ASAN_FLAGS = -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
 OPT       ?= -O2
@@ -29,14 +32,15 @@ LDFLAGS   := $(SANITIZE)
 BIN       := bin
 
 MODEL_SRC := $(wildcard agents/*.c) $(wildcard policies/*.c) $(wildcard schedule/*.c)
-CONF_SRC  := base/err.c sim/ytree.c sim/config.c sim/config_value.c sim/config_assess.c sim/config_echo.c sim/parks_csv.c sim/design.c
+CONF_SRC  := base/err.c sim/ytree.c sim/config.c sim/config_value.c sim/config_assess.c sim/config_echo.c sim/parks_csv.c sim/design.c sim/prior.c
 SIM_SRC   := sim/par.c sim/sweep.c sim/io_h5.c sim/io_h5_finish.c sim/checkpoint.c sim/signals.c sim/watchdog.c sim/resources.c sim/ensemble.c sim/calibrate.c sim/main.c
 STAT_SRC  := analysis/parkstat.c analysis/common.c analysis/runfile.c analysis/h5util.c analysis/stats.c \
              analysis/summary.c analysis/compare.c analysis/regress.c analysis/regress_stat.c analysis/plot.c \
-             analysis/sobol.c analysis/sensitivity.c
+             analysis/sobol.c analysis/sensitivity.c analysis/uncertainty.c \
+             analysis/uncertainty_report.c
 # Every tests/test_*.c is a C unit test; the analysis-only ones link no model code.
 TEST_NAMES:= $(sort $(notdir $(basename $(wildcard tests/test_*.c))))
-STAT_TESTS:= test_stats test_sobol
+STAT_TESTS:= test_stats test_sobol test_uncertainty
 OBJ        = $(patsubst %.c,$(BLD)/%.o,$(1))
 
 PARKSIM   := $(BIN)/parksim$(if $(SANITIZE),-asan)
@@ -54,7 +58,7 @@ export OMPI_ALLOW_RUN_AS_ROOT_CONFIRM := 1
 export OMPI_MCA_rmaps_base_oversubscribe := 1
 export OMPI_MCA_btl_vader_single_copy_mechanism := none
 
-.PHONY: all deps deps-r run sensitivity assumption-grids test check lint asan valgrind fuzz bench bench-compare docs clean regress-update FORCE
+.PHONY: all deps deps-r run sensitivity assumption-grids uncertainty test check lint asan valgrind fuzz bench bench-compare docs clean regress-update FORCE
 
 all: $(PARKSIM) $(PARKSTAT)
 
@@ -91,6 +95,8 @@ $(addprefix $(BLD)/tests/,$(filter-out $(STAT_TESTS),$(TEST_NAMES))): $(BLD)/tes
 $(BLD)/tests/test_stats: $(BLD)/tests/test_stats.o $(call OBJ,analysis/stats.c)
 	$(CC) $(LDFLAGS) -o $@ $^ $(shell pkg-config --libs gsl 2>/dev/null) -lm
 $(BLD)/tests/test_sobol: $(BLD)/tests/test_sobol.o $(call OBJ,analysis/sobol.c sim/design.c)
+	$(CC) $(LDFLAGS) -o $@ $^ $(shell pkg-config --libs gsl 2>/dev/null) -lm
+$(BLD)/tests/test_uncertainty: $(BLD)/tests/test_uncertainty.o $(call OBJ,analysis/uncertainty.c)
 	$(CC) $(LDFLAGS) -o $@ $^ $(shell pkg-config --libs gsl 2>/dev/null) -lm
 
 # LD_PRELOAD shim that stalls writes (tests/watchdog.t): plain gcc, no MPI, no sanitizer.
@@ -151,6 +157,25 @@ sensitivity: deps
 assumption-grids: deps
 	@$(MAKE) --no-print-directory all
 	@NP=$(NP) REPS=$(REPS) scripts/assumption-grids.sh all
+
+# The headline with its uncertainty split into chance and ignorance (docs/UNCERTAINTY.md):
+# baseline, all-levers and plan over draws of configs/priors/jiangxi.yaml, the split and the
+# paired effects; then the Sobol' indices of the plan's headline over the unknowns.
+UNC_SCENARIOS := baseline all-levers plan
+uncertainty: deps
+	@$(MAKE) --no-print-directory all
+	@mkdir -p results
+	@for s in $(UNC_SCENARIOS); do \
+	  mpirun -np $(NP) $(PARKSIM) run configs/jiangxi-$$s.yaml --prior=configs/priors/jiangxi.yaml \
+	    --draws $(UNC_DRAWS) --per-draw $(UNC_PER_DRAW) -o results/jiangxi-$$s-prior.h5 --force \
+	    --set output.monthly=false > results/jiangxi-$$s-prior.log || exit $$?; \
+	done
+	$(PARKSTAT) summary results/jiangxi-plan-prior.h5 | tee results/jiangxi-plan-prior-summary.txt
+	$(PARKSTAT) compare $(foreach s,$(UNC_SCENARIOS),results/jiangxi-$(s)-prior.h5) | tee results/jiangxi-prior-compare.txt
+	mpirun -np $(NP) $(PARKSIM) sweep configs/sweeps/jiangxi-priors.yaml -r $(UNC_SOBOL_REPS) \
+	  -o results/jiangxi-priors-sobol.h5 --force --set output.monthly=false > results/jiangxi-priors-sobol.log
+	$(PARKSTAT) sensitivity results/jiangxi-priors-sobol.h5 | tee results/jiangxi-priors-sobol.txt
+	$(PARKSTAT) sensitivity results/jiangxi-priors-sobol.h5 --output prob | tee -a results/jiangxi-priors-sobol.txt
 
 test: deps
 	@$(MAKE) --no-print-directory check

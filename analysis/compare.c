@@ -17,6 +17,7 @@
 #include "common.h"
 #include "runfile.h"
 #include "stats.h"
+#include "uncertainty_report.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -226,6 +227,7 @@ SimStatus cmd_compare(int argc, char **argv)
                        e->effect, e->se, e->lo, e->hi, e->se_unpaired);
             }
     }
+    if (!rc && fmt == FMT_TABLE && rf[0]->D > 0) rc = uncertainty_print_compare(rf, nf, &tg);
     free(ey), free(et), free(ep), free(b), free(p), free(d);
 out:
     for (int i = 0; i < nf; i++) runfile_free(rf[i]);

@@ -7,6 +7,7 @@
 #include "h5util.h"
 
 #include <hdf5.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -58,6 +59,56 @@ static int read_ntiers(hid_t f)
     return n;
 }
 
+/* Draws of priors: their count, the inputs of each and the alternative each took. */
+static SimStatus read_draws(hid_t f, const char *path, RunFile *rf)
+{
+    hsize_t dv[2], da[1];
+    if (ds_dims(f, "/sweep/values", dv, 2) != 2 || dv[0] < 1 || dv[1] < 1) {
+        sim_error("%s: a run over priors without a 2-D /sweep/values [draw, parameter] (docs/OUTPUT.md)", path);
+        return SIM_EINVAL;
+    }
+    rf->D = (int)dv[0], rf->k = (int)dv[1];
+    if (!(rf->values = malloc((size_t)rf->D * (size_t)rf->k * sizeof *rf->values)))
+        return sim_fail(SIM_ENOMEM, "out of memory");
+    if (ds_read(f, "/sweep/values", H5T_NATIVE_DOUBLE, rf->values) < 0)
+        return sim_fail(SIM_EIO, "%s: cannot read /sweep/values", path);
+    if (ds_dims(f, "/sweep/alternative_name", da, 1) != 1) return SIM_OK;
+    char *par = NULL;
+    hid_t g = H5Gopen2(f, "/sweep", H5P_DEFAULT);
+    int have = g >= 0 && h5u_attr_string(g, "alternative_parameter", &par);
+    if (g >= 0) H5Gclose(g);
+    char **names = calloc((size_t)rf->k, sizeof *names);
+    hid_t d = names ? H5Dopen2(f, "/sweep/parameter_name", H5P_DEFAULT) : -1;
+    int col = -1;
+    if (have && d >= 0 && h5u_read_strings(d, 0, (size_t)rf->k, names) == 0)
+        for (int i = 0; i < rf->k; i++)
+            if (!strcmp(names[i], par)) col = i;
+    if (d >= 0) H5Dclose(d);
+    if (names) h5u_free_strings(names, (size_t)rf->k);
+    free(par);
+    rf->n_alt = (int)da[0];
+    rf->alt_name = calloc((size_t)rf->n_alt + 1, sizeof *rf->alt_name);
+    rf->alt = malloc((size_t)rf->D * sizeof *rf->alt);
+    if (!rf->alt_name || !rf->alt) return sim_fail(SIM_ENOMEM, "out of memory");
+    d = H5Dopen2(f, "/sweep/alternative_name", H5P_DEFAULT);
+    int e = d < 0 ? -1 : h5u_read_strings(d, 0, (size_t)rf->n_alt, rf->alt_name);
+    if (d >= 0) H5Dclose(d);
+    if (e < 0 || col < 0) {
+        sim_error("%s: /sweep/alternative_name without the alternative's input (the /sweep attribute "
+                  "alternative_parameter naming a parameter_name)", path);
+        return SIM_EINVAL;
+    }
+    for (int i = 0; i < rf->D; i++) {
+        double v = rf->values[(size_t)i * rf->k + col];
+        if (!(v >= 0 && v < rf->n_alt) || v != floor(v)) {
+            sim_error("%s: draw %d takes alternative %g; expected 0..%d", path, i, v, rf->n_alt - 1);
+            return SIM_EINVAL;
+        }
+        rf->alt[i] = (int)v;
+    }
+    return SIM_OK;
+}
+
 SimStatus runfile_read(const char *path, int want_tier, RunFile **out)
 {
     *out = NULL;
@@ -71,8 +122,15 @@ SimStatus runfile_read(const char *path, int want_tier, RunFile **out)
                   "complete or the file is not from parksim); refusing to analyse it", path);
         goto fail;
     }
-    /* a sweep's variables have a leading point dimension: reading them as one run would mix points */
-    if (H5Aexists(f, "sweep_design") > 0) {
+    /* a sweep's variables have a leading point dimension: reading them as one run would mix points;
+     * draws of priors are one run whose replicates are grouped by draw */
+    char *design = NULL;
+    if (H5Aexists(f, "sweep_design") > 0 && h5u_attr_string(f, "sweep_design", &design) && !strcmp(design, "prior")) {
+        free(design);
+        if ((st = read_draws(f, path, rf)) != SIM_OK) goto fail;
+        st = SIM_EINVAL;
+    } else if (H5Aexists(f, "sweep_design") > 0) {
+        free(design);
         sim_error("%s: a sweep file (parksim sweep; every replicate variable has a leading point dimension); this "
                   "command reads single run files: use parkstat sensitivity for a saltelli sweep", path);
         goto fail;
@@ -87,8 +145,10 @@ SimStatus runfile_read(const char *path, int want_tier, RunFile **out)
         rf->has_seed = a >= 0 && H5Aread(a, H5T_NATIVE_UINT64, &rf->seed) >= 0;
         if (a >= 0) H5Aclose(a);
     }
-    hsize_t dy[1], dc[2], dt[3], dp[1];
-    if (ds_dims(f, "/summary/year", dy, 1) != 1 || ds_dims(f, "/summary/top_tier_count", dc, 2) != 2) {
+    hsize_t dy[1], dc[3], dt[4], dp[1];
+    int lead = rf->D > 0; /* draws: [draw, replicate, ...] read as [draw * replicate, ...] */
+    if (ds_dims(f, "/summary/year", dy, 1) != 1 || ds_dims(f, "/summary/top_tier_count", dc, 2 + lead) != 2 + lead ||
+        (lead && (dc[0] != (hsize_t)rf->D || (dc[0] *= dc[1], dc[1] = dc[2], 0)))) {
         sim_error("%s: expected 1-D /summary/year and 2-D /summary/top_tier_count [replicate, year] "
                   "(docs/OUTPUT.md)", path);
         goto fail;
@@ -104,6 +164,7 @@ SimStatus runfile_read(const char *path, int want_tier, RunFile **out)
         goto fail;
     }
     rf->R = (int)dc[0];
+    if (lead) rf->n = rf->R / rf->D;
     rf->Y = (int)dy[0];
     rf->P = (int)dp[0];
     rf->ntiers = read_ntiers(f);
@@ -124,7 +185,9 @@ SimStatus runfile_read(const char *path, int want_tier, RunFile **out)
         goto fail;
     }
     if (want_tier) {
-        if (ds_dims(f, "/park_year/tier", dt, 3) != 3 || dt[0] != dc[0] || dt[1] != dy[0] || dt[2] != dp[0]) {
+        if (ds_dims(f, "/park_year/tier", dt, 3 + lead) != 3 + lead ||
+            (lead && (dt[0] *= dt[1], dt[1] = dt[2], dt[2] = dt[3], 0)) || dt[0] != dc[0] || dt[1] != dy[0] ||
+            dt[2] != dp[0]) {
             st = sim_fail(SIM_EINVAL, "%s: expected /park_year/tier of shape [%d replicates, %d years, %d parks]",
                           path, rf->R, rf->Y, rf->P);
             goto fail;
@@ -161,6 +224,9 @@ void runfile_free(RunFile *rf)
     h5u_free_strings(rf->park_code, (size_t)rf->P);
     free(rf->top);
     free(rf->tier);
+    free(rf->values);
+    free(rf->alt);
+    h5u_free_strings(rf->alt_name, (size_t)rf->n_alt);
     free(rf);
 }
 
@@ -177,6 +243,11 @@ SimStatus runfile_check_compatible(const RunFile *a, const RunFile *b, int same_
     if (same_runs && a->R != b->R)
         return sim_fail(SIM_EINVAL, "%s has %d replicates but %s has %d: a paired comparison needs the same "
                         "replicates", fa, a->R, fb, b->R);
+    if (same_runs && (a->D != b->D || a->k != b->k ||
+                      (a->D && memcmp(a->values, b->values, (size_t)a->D * (size_t)a->k * sizeof *a->values))))
+        return sim_fail(SIM_EINVAL, "%s and %s are not draws of the same priors (%d and %d draws, or other values): "
+                        "a paired comparison over the unknowns needs both runs with --prior, the same priors file, "
+                        "seed and --draws", fa, fb, a->D, b->D);
     if (same_runs && (a->has_seed != b->has_seed || a->seed != b->seed))
         return sim_fail(SIM_EINVAL, "%s has seed %llu but %s has seed %llu: replicates are paired only when both "
                         "runs share the seed (common random numbers)", fa, (unsigned long long)a->seed, fb,

@@ -22,6 +22,14 @@ typedef struct {
     char **park_code;    /**< [P] */
     int *top;            /**< [R][Y] top_tier_count */
     signed char *tier;   /**< [R][Y][P], NULL unless asked for */
+    /* A run over draws of priors (parksim run --prior): R = D * n, replicate
+     * r = d * n + j is replicate j of draw d. D = 0 for any other run. */
+    int D, n;
+    int k;               /**< inputs of the priors */
+    double *values;      /**< [D][k] /sweep/values: each draw's inputs */
+    int n_alt;           /**< alternatives of the priors' choice (0: none) */
+    int *alt;            /**< [D] the alternative each draw took, NULL without */
+    char **alt_name;     /**< [n_alt] */
 } RunFile;
 
 /** Read `path`: root attributes, /summary, and /park_year/tier when want_tier.

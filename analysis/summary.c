@@ -13,6 +13,7 @@
 #include "common.h"
 #include "runfile.h"
 #include "stats.h"
+#include "uncertainty_report.h"
 
 #include <gsl/gsl_sort.h>
 #include <math.h>
@@ -313,7 +314,9 @@ static void print_json(const Summary *s, int first)
         for (int i = 0; i < T; i++) fputs(i ? ", " : "", o), json_arr(o, s->tr_se + ((size_t)y * T + i) * T, T);
         fputs("]}", o);
     }
-    fputs("]}", o);
+    fputs("]", o);
+    if (rf->D > 0) uncertainty_json_summary(o, rf, &s->tg);
+    fputs("}", o);
 }
 
 /* One CSV row of the long format (see print_csv); ints < 0 and NaN doubles print empty. */
@@ -416,6 +419,7 @@ SimStatus cmd_summary(int argc, char **argv)
         if (fmt == FMT_JSON) print_json(&s[i], i == 0);
         else if (fmt == FMT_CSV) print_csv(&s[i], i == 0);
         else print_table(&s[i]);
+        if (!rc && fmt == FMT_TABLE && rf[i]->D > 0) rc = uncertainty_print_summary(rf[i], &s[i].tg);
     }
     if (!rc && fmt == FMT_JSON) puts("\n]");
     for (int i = 0; i < nf; i++) summary_free(&s[i]), runfile_free(rf[i]);

@@ -285,6 +285,71 @@ static SimStatus write_fitted(const char *path, const char *scenario, const Cal 
     return SIM_OK;
 }
 
+/* Steps 4-6: the tier cut-offs of c->p to the 2025 tier counts of
+ * c->p.calibration, then lowered where a park's verified tier asks for it.
+ * Verified park ratings come before the assumed counts: where a park with a
+ * verified tier reaches it in too few replicates, that tier's cut-off is
+ * lowered until it does, and the count row says the count was given up for
+ * the fact. Writes its report rows to rows (room for 2 + CAL_MAX_FACTS) and
+ * returns how many. */
+static int fit_cutoffs(Cal *c, Row *rows)
+{
+    const Scenario *sc = c->sc;
+    const Params *cal = &c->p;
+    int nr = 0, ok;
+    double x, fx, tol = cal->calibration.tier_tol;
+    ok = solve(c, f_tier1, 0.0, 100.0, cal->calibration.tier1_parks, tol, &x, &fx);
+    c->p.assessment.tier1_min = c->t1 = x;
+    rows[nr++] = (Row){"first-tier parks, 2025", "assessment.tier1_min", cal->calibration.tier1_parks, fx, tol, x, ok, 1};
+
+    ok = solve(c, f_tier2, 0.0, c->p.assessment.tier1_min, cal->calibration.tier2_parks, tol, &x, &fx);
+    c->p.assessment.tier2_min = x;
+    rows[nr++] = (Row){"second-tier parks, 2025", "assessment.tier2_min", cal->calibration.tier2_parks, fx, tol, x, ok, 1};
+
+    int n_facts = 0;
+    for (int k = 0; k < sc->n_parks && c->st == SIM_OK; k++) {
+        int v = sc->parks[k].tier_2025;
+        if (!v) continue;
+        if (n_facts == CAL_MAX_FACTS) {
+            sim_warn("more than %d parks with a verified tier: only the first %d are matched", CAL_MAX_FACTS, CAL_MAX_FACTS);
+            break;
+        }
+        n_facts++;
+        c->fact_park = k;
+        double want = cal->calibration.park_fact_share;
+        Row r = {"", v == 1 ? "assessment.tier1_min" : v == 2 ? "assessment.tier2_min" : "-", want, 0, 0, NAN, 0, 0};
+        snprintf(r.what, sizeof r.what, "%.24s at tier <= %d, 2025", sc->parks[k].code, v);
+        double cut = v == 1 ? c->p.assessment.tier1_min : c->p.assessment.tier2_min;
+        r.achieved = v == 3 ? 1.0 : fact_share(c, cut);
+        r.ok = r.achieved >= want;
+        if (!r.ok && v < 3) {
+            /* The share rises as the cut-off falls: the highest cut-off that meets it. */
+            double lo = 0, hi = cut;
+            r.ok = fact_share(c, lo) >= want;
+            for (int it = 0; it < 60 && r.ok && c->st == SIM_OK; it++) {
+                double mid = 0.5 * (lo + hi);
+                if (fact_share(c, mid) >= want) lo = mid;
+                else hi = mid;
+            }
+            if (r.ok) {
+                if (v == 1) c->p.assessment.tier1_min = lo;
+                else c->p.assessment.tier2_min = lo;
+                r.achieved = fact_share(c, lo);
+                r.value = lo;
+                r.fitted = 1;
+                Row *count = &rows[v == 1 ? 0 : 1];
+                double n1, n2;
+                tier_counts(c, c->p.assessment.tier1_min, c->p.assessment.tier2_min, &n1, &n2, NULL);
+                count->achieved = v == 1 ? n1 : n2;
+                count->value = lo;
+                if (fabs(count->achieved - count->target) > count->tol) count->ok = 2;
+            }
+        }
+        rows[nr++] = r;
+    }
+    return nr;
+}
+
 SimStatus calibrate_run(const Scenario *sc, const char *scenario_path, const char *out_path, int force, int *all_met)
 {
     Cal c;
@@ -354,59 +419,7 @@ SimStatus calibrate_run(const Scenario *sc, const char *scenario_path, const cha
     rows[nr++] = (Row){"exits per firm-year", "firm.exit_rate", ce, fe, te, xe, ok_e, 1};
     rows[nr++] = (Row){"aggregate revenue growth per year", "firm.growth_drift", cg, fg, tg, xg, ok_g, 1};
 
-    ok = solve(&c, f_tier1, 0.0, 100.0, sc->p.calibration.tier1_parks, sc->p.calibration.tier_tol, &x, &fx);
-    c.p.assessment.tier1_min = c.t1 = x;
-    rows[nr++] = (Row){"first-tier parks, 2025", "assessment.tier1_min", sc->p.calibration.tier1_parks, fx, sc->p.calibration.tier_tol, x, ok, 1};
-
-    ok = solve(&c, f_tier2, 0.0, c.p.assessment.tier1_min, sc->p.calibration.tier2_parks, sc->p.calibration.tier_tol, &x, &fx);
-    c.p.assessment.tier2_min = x;
-    rows[nr++] = (Row){"second-tier parks, 2025", "assessment.tier2_min", sc->p.calibration.tier2_parks, fx, sc->p.calibration.tier_tol, x, ok, 1};
-
-    /* Verified park ratings come before the assumed counts: where a park
-     * with a verified tier reaches it in too few replicates, that tier's
-     * cut-off is lowered until it does, and the count row says the count
-     * was given up for the fact. */
-    int n_facts = 0;
-    for (int k = 0; k < P && c.st == SIM_OK; k++) {
-        int v = sc->parks[k].tier_2025;
-        if (!v) continue;
-        if (n_facts == CAL_MAX_FACTS) {
-            sim_warn("more than %d parks with a verified tier: only the first %d are matched", CAL_MAX_FACTS, CAL_MAX_FACTS);
-            break;
-        }
-        n_facts++;
-        c.fact_park = k;
-        double want = sc->p.calibration.park_fact_share;
-        Row r = {"", v == 1 ? "assessment.tier1_min" : v == 2 ? "assessment.tier2_min" : "-", want, 0, 0, NAN, 0, 0};
-        snprintf(r.what, sizeof r.what, "%.24s at tier <= %d, 2025", sc->parks[k].code, v);
-        double cut = v == 1 ? c.p.assessment.tier1_min : c.p.assessment.tier2_min;
-        r.achieved = v == 3 ? 1.0 : fact_share(&c, cut);
-        r.ok = r.achieved >= want;
-        if (!r.ok && v < 3) {
-            /* The share rises as the cut-off falls: the highest cut-off that meets it. */
-            double lo = 0, hi = cut;
-            r.ok = fact_share(&c, lo) >= want;
-            for (int it = 0; it < 60 && r.ok && c.st == SIM_OK; it++) {
-                double mid = 0.5 * (lo + hi);
-                if (fact_share(&c, mid) >= want) lo = mid;
-                else hi = mid;
-            }
-            if (r.ok) {
-                if (v == 1) c.p.assessment.tier1_min = lo;
-                else c.p.assessment.tier2_min = lo;
-                r.achieved = fact_share(&c, lo);
-                r.value = lo;
-                r.fitted = 1;
-                Row *count = &rows[v == 1 ? nr - 2 : nr - 1];
-                double n1, n2;
-                tier_counts(&c, c.p.assessment.tier1_min, c.p.assessment.tier2_min, &n1, &n2, NULL);
-                count->achieved = v == 1 ? n1 : n2;
-                count->value = lo;
-                if (fabs(count->achieved - count->target) > count->tol) count->ok = 2;
-            }
-        }
-        rows[nr++] = r;
-    }
+    nr += fit_cutoffs(&c, &rows[nr]);
 
     SimStatus st = c.st;
     if (st != SIM_OK) sim_error("calibration failed: %s", c.err);
@@ -430,4 +443,54 @@ SimStatus calibrate_run(const Scenario *sc, const char *scenario_path, const cha
     free(c.serious);
     replicate_out_free(&c.out);
     return st;
+}
+
+/* ---------------------------------------------------------------- refit per draw */
+
+struct CutoffFit { Cal c; };
+
+SimStatus cutoff_fit_new(CutoffFit **out, const Scenario *sc, const Params *p)
+{
+    CutoffFit *f = *out = calloc(1, sizeof *f);
+    if (!f) return sim_fail(SIM_ENOMEM, "out of memory");
+    Cal *c = &f->c;
+    c->sc = sc;
+    c->p = *p;
+    c->n = p->calibration.replicates;
+    int P = sc->n_parks;
+    if (replicate_out_alloc(&c->out, &c->p, P, 1) != SIM_OK ||
+        !(c->metrics = malloc((size_t)c->n * P * METRIC_COUNT * sizeof *c->metrics)) ||
+        !(c->serious = malloc((size_t)c->n * P * sizeof *c->serious)))
+        return sim_fail(SIM_ENOMEM, "out of memory for %d calibration replicates", c->n);
+    init_stats(c, 1);
+    if (c->st != SIM_OK) return sim_fail(c->st, "the 2025 state for refitting the tier cut-offs: %s", c->err);
+    return SIM_OK;
+}
+
+int cutoff_fit(CutoffFit *f, Params *p, double *n1, double *n2)
+{
+    Cal *c = &f->c;
+    Row rows[2 + CAL_MAX_FACTS];
+    c->p.assessment = p->assessment;
+    c->p.calibration = p->calibration;
+    int nr = fit_cutoffs(c, rows);
+    p->assessment.tier1_min = c->p.assessment.tier1_min;
+    p->assessment.tier2_min = c->p.assessment.tier2_min;
+    if (c->st != SIM_OK) {
+        sim_error("refitting the tier cut-offs: %s", c->err);
+        return -1;
+    }
+    tier_counts(c, p->assessment.tier1_min, p->assessment.tier2_min, n1, n2, NULL);
+    int ok = 1;
+    for (int i = 0; i < nr; i++) ok &= rows[i].ok != 0;
+    return ok;
+}
+
+void cutoff_fit_free(CutoffFit *f)
+{
+    if (!f) return;
+    free(f->c.metrics);
+    free(f->c.serious);
+    replicate_out_free(&f->c.out);
+    free(f);
 }

@@ -12,4 +12,21 @@
  *  1 if every target is within its tolerance. Runs on the calling process only. */
 SimStatus calibrate_run(const Scenario *sc, const char *scenario_path, const char *out_path, int force, int *all_met);
 
+/** The tier cut-offs refitted for other assessment parameters (a draw of
+ *  the priors, docs/UNCERTAINTY.md): the initial-state metrics of
+ *  calibration.replicates replicates are computed once by cutoff_fit_new;
+ *  cutoff_fit then sets p's assessment.tier1_min and tier2_min so that the
+ *  mean first- and second-tier counts of that 2025 state are
+ *  p->calibration.tier1_parks and tier2_parks, with p's weights, bands and
+ *  smart-level gate, then lowered where a park's verified tier asks for it,
+ *  as `parksim calibrate` does (its steps 4-6). The population keys of p
+ *  must be those given to cutoff_fit_new. */
+typedef struct CutoffFit CutoffFit;
+SimStatus cutoff_fit_new(CutoffFit **f, const Scenario *sc, const Params *p);
+/** Returns 1 if both counts are within calibration.tier_tol or given up for a
+ *  verified park tier, 0 if not (the best cut-offs found are set), -1 on a
+ *  failure (reported). n1, n2: the counts. */
+int cutoff_fit(CutoffFit *f, Params *p, double *n1, double *n2);
+void cutoff_fit_free(CutoffFit *f);
+
 #endif

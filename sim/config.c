@@ -341,7 +341,8 @@ static void report_unknown(Ctx *cx, const YNode *map, int i, const char *path)
 
 /* ---------------------------------------------------------------- tree walk */
 
-static void walk(Ctx *cx, Params *p, const YNode *map, const char *prefix, const YNode **path_node)
+static void walk(Ctx *cx, Params *p, const YNode *map, const char *prefix, const YNode **path_node,
+                 const YNode **priors_node)
 {
     char path[256];
     for (int i = 0; i < map->n; i++) {
@@ -354,6 +355,11 @@ static void walk(Ctx *cx, Params *p, const YNode *map, const char *prefix, const
             cfg_parse_groups(cx, v, &p->assessment);
             continue;
         }
+        if (!strcmp(path, "priors")) { /* not a parameter: the file `parksim run --prior` draws from */
+            if (v->kind != YN_SCALAR || !*v->value) report(cx, v, path, "expected the path of a priors file");
+            else *priors_node = v;
+            continue;
+        }
         const ParamSpec *s = find_spec(path);
         if (s) {
             if (cfg_set_value(cx, p, s, v, v->kind == YN_SCALAR ? v->value : "") && s->type == T_PATH)
@@ -362,7 +368,7 @@ static void walk(Ctx *cx, Params *p, const YNode *map, const char *prefix, const
         }
         if (is_section(path)) {
             if (v->kind != YN_MAP) report(cx, v, path, "expected a section (a mapping of keys)");
-            else walk(cx, p, v, path, path_node);
+            else walk(cx, p, v, path, path_node, priors_node);
             continue;
         }
         report_unknown(cx, map, i, path);
@@ -573,6 +579,11 @@ static void check_targets(Ctx *cx, const Params *p, const YNode *root)
 
 SimStatus config_load(Scenario *sc, const char *path, char *const *sets, int n_sets)
 {
+    return config_load_overlay(sc, path, NULL, sets, n_sets);
+}
+
+SimStatus config_load_overlay(Scenario *sc, const char *path, const char *overlay, char *const *sets, int n_sets)
+{
     Ctx cx = {0, path};
     YNode *root = NULL;
     char err[1024];
@@ -580,6 +591,12 @@ SimStatus config_load(Scenario *sc, const char *path, char *const *sets, int n_s
     apply_defaults(&sc->p);
 
     SimStatus st = load_tree(path, 0, &root, &cx);
+    if (st == SIM_OK && overlay) {
+        YNode *over = NULL;
+        st = load_tree(overlay, 0, &over, &cx);
+        if (st == SIM_OK) ytree_merge(root, over);
+        else ytree_free(over);
+    }
     if (st == SIM_OK) st = cfg_add_default_groups(root);
     if (st != SIM_OK) { ytree_free(root); return st == SIM_ENOMEM ? st : SIM_ECONFIG; }
     for (int i = 0; i < n_sets; i++) {
@@ -596,8 +613,10 @@ SimStatus config_load(Scenario *sc, const char *path, char *const *sets, int n_s
             cx.n_err++;
         }
     }
-    const YNode *parks_node = NULL;
-    walk(&cx, &sc->p, root, "", &parks_node);
+    const YNode *parks_node = NULL, *priors_node = NULL;
+    walk(&cx, &sc->p, root, "", &parks_node, &priors_node);
+    if (priors_node && !resolve_rel(priors_node->file, priors_node->value, sc->priors, sizeof sc->priors))
+        report(&cx, priors_node, "priors", "path too long");
     if (cx.n_err == 0) cross_checks(&cx, &sc->p, root);
 
     if (cx.n_err == 0) {

@@ -15,6 +15,7 @@ typedef struct {
     int n_parks;
     char *resolved;       /**< every key with its resolved value, as YAML text */
     char *parks_csv;      /**< the park file's text, stored in the output */
+    char priors[PS_PATH_MAX]; /**< the priors file the scenario names (top-level `priors:`), resolved; "" if none */
 } Scenario;
 
 /** Load `path`, apply `sets` ("key=value") in order, validate everything and
@@ -22,6 +23,11 @@ typedef struct {
  *  what was expected) before returning SIM_ECONFIG; nothing is printed on
  *  success. The caller frees with config_free() in every case. */
 SimStatus config_load(Scenario *sc, const char *path, char *const *sets, int n_sets);
+
+/** config_load with the scenario overlay `overlay` (a file merged on top
+ *  of the scenario and its bases, before `sets`; NULL for none): an
+ *  alternative of a priors file (docs/CONFIG.md "Priors"). */
+SimStatus config_load_overlay(Scenario *sc, const char *path, const char *overlay, char *const *sets, int n_sets);
 
 void config_free(Scenario *sc);
 

@@ -1,8 +1,9 @@
 /** \file design.c
- * Experimental designs in the unit cube (see design.h). Pure: GSL only.
+ * Experimental designs in the unit cube (see design.h). Pure: GSL and Random123 only.
  */
 #include "design.h"
 
+#include <Random123/philox.h>
 #include <gsl/gsl_qrng.h>
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
@@ -11,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char *const design_names[DESIGN_COUNT] = {"grid", "lhs", "sobol", "saltelli"};
+const char *const design_names[DESIGN_COUNT] = {"grid", "lhs", "sobol", "saltelli", "prior"};
 
 /* GSL's Sobol generator has 40 dimensions; the Saltelli design draws 2k of them.
  * Grid and LHS have no intrinsic limit; 64 keeps every count and row within int
@@ -25,7 +26,8 @@ int design_max_params(DesignKind kind)
     case DESIGN_SOBOL: return SOBOL_DIMS;
     case DESIGN_SALTELLI: return SOBOL_DIMS / 2;
     case DESIGN_GRID:
-    case DESIGN_LHS: return OTHER_MAX;
+    case DESIGN_LHS:
+    case DESIGN_PRIOR: return OTHER_MAX;
     default: return 0;
     }
 }
@@ -33,7 +35,7 @@ int design_max_params(DesignKind kind)
 long design_count(DesignKind kind, int k, int n, const int *levels, char *err, size_t errlen)
 {
     if (kind < 0 || kind >= DESIGN_COUNT) {
-        snprintf(err, errlen, "unknown design kind %d; expected grid, lhs, sobol or saltelli", (int)kind);
+        snprintf(err, errlen, "unknown design kind %d; expected grid, lhs, sobol, saltelli or prior", (int)kind);
         return -1;
     }
     const char *name = design_names[kind];
@@ -169,6 +171,21 @@ static int fill_saltelli(int k, int n, double *unit, char *err, size_t errlen)
     return 0;
 }
 
+/* Second key word of the prior design's Philox key ("parkprio"); the model's
+ * streams use "parksim1" (agents/rng.h). */
+#define PRIOR_KEY_TAG UINT64_C(0x7061726b7072696f)
+
+static void fill_prior(int k, int n, uint64_t seed, double *unit)
+{
+    philox4x64_key_t key = {{seed, PRIOR_KEY_TAG}};
+    for (long d = 0; d < n; d++)
+        for (int i = 0; i < k; i++) {
+            philox4x64_ctr_t c = {{(uint64_t)d, (uint64_t)i, 0, 0}};
+            philox4x64_ctr_t r = philox4x64(c, key);
+            unit[d * k + i] = ((double)(r.v[0] >> 11) + 0.5) * (1.0 / 9007199254740992.0); /* (0,1), 53 bits */
+        }
+}
+
 int design_fill(DesignKind kind, int k, int n, const int *levels, uint64_t seed, double *unit, char *err,
                 size_t errlen)
 {
@@ -183,6 +200,7 @@ int design_fill(DesignKind kind, int k, int n, const int *levels, uint64_t seed,
     case DESIGN_LHS: return fill_lhs(k, n, seed, unit, err, errlen);
     case DESIGN_SOBOL: return sobol_points(k, n, unit, err, errlen);
     case DESIGN_SALTELLI: return fill_saltelli(k, n, unit, err, errlen);
+    case DESIGN_PRIOR: fill_prior(k, n, seed, unit); return 0;
     default: return -1;   /* design_count refused it */
     }
 }

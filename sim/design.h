@@ -15,9 +15,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-typedef enum { DESIGN_GRID, DESIGN_LHS, DESIGN_SOBOL, DESIGN_SALTELLI, DESIGN_COUNT } DesignKind;
+typedef enum { DESIGN_GRID, DESIGN_LHS, DESIGN_SOBOL, DESIGN_SALTELLI, DESIGN_PRIOR, DESIGN_COUNT } DesignKind;
 
-/** "grid", "lhs", "sobol", "saltelli" (index = DesignKind). */
+/** "grid", "lhs", "sobol", "saltelli", "prior" (index = DesignKind). */
 extern const char *const design_names[DESIGN_COUNT];
 
 /** Largest k each kind supports (GSL's Sobol generator has 40 dimensions,
@@ -39,7 +39,11 @@ long design_count(DesignKind kind, int k, int n, const int *levels, char *err, s
  *  is the standard sequence with the origin skipped and no further point is
  *  dropped. saltelli: the same sequence in 2k dimensions: row r of A = first
  *  k columns of point r, row r of B = last k. Use n a power of 2 for the
- *  sequence's balance. `seed` is used by lhs only. Returns 0, or -1 with a
+ *  sequence's balance. prior: independent uniforms on (0,1) for random draws
+ *  of priors (sim/prior.h), point d coordinate i from Philox4x64-10 under a
+ *  key of its own, {seed, "parkprio"}, counter {d, i, 0, 0}: point d is the
+ *  same whatever n, and no model stream (key {seed, "parksim1"}) shares its
+ *  numbers. `seed` is used by lhs and prior only. Returns 0, or -1 with a
  *  message in err. */
 int design_fill(DesignKind kind, int k, int n, const int *levels, uint64_t seed, double *unit, char *err,
                 size_t errlen);

@@ -199,6 +199,7 @@ static SimStatus exec_prepare(Exec *x, const Scenario *sc, const Sweep *sw, RunO
     OutDims *d = &x->d;
     d->R = p->run.replicates;
     d->Q = sw ? (int)sw->points : 0;
+    d->draws = sw && sw->design == DESIGN_PRIOR;
     d->Y = params_assess_years(p);
     d->T = params_months(p);
     d->P = sc->n_parks;
@@ -293,7 +294,10 @@ static void exec_banner(const Exec *x)
     const Sweep *sw = x->sw;
     int size = x->size;
     double mb = (double)replicate_out_bytes(x->p, d->P) * d->cap / 1e6;
-    if (sw)
+    if (sw && sw->design == DESIGN_PRIOR)
+        fprintf(stderr, "parksim: %s: %d draws of the priors %s x %d replicates x %d parks x %d months on %d rank%s\n",
+                x->p->name, d->Q, sw->priors_path, d->R, d->P, d->T, size, size > 1 ? "s" : "");
+    else if (sw)
         fprintf(stderr, "parksim: sweep %s: %d points (%s) x %d replicates x %d parks x %d months on %d rank%s\n",
                 sw->path, d->Q, design_names[sw->design], d->R, d->P, d->T, size, size > 1 ? "s" : "");
     else
@@ -328,7 +332,10 @@ static void exec_task(Exec *x, long pos, int n)
     const Params *p = x->p;
     long t = task_at(&x->ord, pos);
     ReplicateOut v = replicate_out_view(&x->batch, p, x->d.P, n);
-    int task = (int)t, rep = (int)(t % x->d.R);
+    /* Draws of priors: replicate r of the run is task r, with the model's
+     * random numbers of replicate r of a run without priors (draws differ in
+     * their noise; the same r is paired across scenarios). */
+    int task = (int)t, rep = x->sw && x->sw->design == DESIGN_PRIOR ? task : (int)(t % x->d.R);
     long point = t / x->d.R;
     double tc = par_wtime();
     if (ckpt_has(x->ck, task)) {

@@ -16,6 +16,7 @@
 typedef struct {
     int R, Y, T, P, G, M, L; /**< replicates, years, months, parks, groups, metrics, levers */
     int Q;                   /**< sweep points (a leading `point` dimension); 0 for a single run */
+    int draws;               /**< the points are random draws of priors: the leading dimension is `draw` */
     int B;                   /**< chunk rows along `replicate` */
     int cap;                 /**< most replicates a rank writes at once */
     int monthly;             /**< write /park_month */

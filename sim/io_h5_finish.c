@@ -115,8 +115,10 @@ static int group_coords(hid_t g, const char *gname, const Scenario *sc, const Ou
 
     if (!is_parks && d->Q > 0) {
         for (int i = 0; i < d->Q; i++) iv[i] = i;
-        s->point = write_1d(g, "point", H5T_STD_I32LE, H5T_NATIVE_INT32, (hsize_t)d->Q, iv);
-        ok = ok && make_scale(s->point, "point", "sweep point index (row of /sweep/values)", "1");
+        const char *lead = d->draws ? "draw" : "point";
+        s->point = write_1d(g, lead, H5T_STD_I32LE, H5T_NATIVE_INT32, (hsize_t)d->Q, iv);
+        ok = ok && make_scale(s->point, lead, d->draws ? "draw of the priors (row of /sweep/values and /sweep/applied)"
+                                                       : "sweep point index (row of /sweep/values)", "1");
     }
     if (!is_parks) {
         for (int i = 0; i < d->R; i++) iv[i] = i;
@@ -237,6 +239,50 @@ static int write_parks(hid_t g, const Scenario *sc, const Scales *s)
     return ok;
 }
 
+/* /sweep of points drawn from priors: each input's unit, the keys each
+ * point sets (applied, with names and units) and the alternatives' names. */
+static int write_prior_tables(hid_t g, const Sweep *sw, hid_t pt, hid_t pa)
+{
+    int k = sw->k, m = sw->m, ok = 1;
+    const char *names[SWEEP_MAX_APPLIED];
+    hid_t x = -1, ap = -1, sp = -1;
+    for (int i = 0; i < k; i++) names[i] = sw->unit[i];
+    ok = ok && (x = write_strings(g, "parameter_unit", names, (hsize_t)k)) >= 0 && H5DSattach_scale(x, pa, 0) >= 0 &&
+         attr_str(x, "long_name", "unit of each input (alternative: index of the alternative chosen)") && H5Dclose(x) >= 0;
+    int32_t iv[SWEEP_MAX_APPLIED];
+    for (int j = 0; j < m; j++) iv[j] = j;
+    ok = ok && m > 0 && (ap = write_1d(g, "applied", H5T_STD_I32LE, H5T_NATIVE_INT32, (hsize_t)m, iv)) >= 0 &&
+         make_scale(ap, "applied", "scenario key set by each draw", "1");
+    for (int j = 0; j < m; j++) names[j] = sw->akey[j];
+    ok = ok && (x = write_strings(g, "applied_name", names, (hsize_t)m)) >= 0 && H5DSattach_scale(x, ap, 0) >= 0 &&
+         attr_str(x, "long_name", "scenario key set by each draw (weights normalised, tier cut-offs refitted)") &&
+         H5Dclose(x) >= 0;
+    for (int j = 0; j < m; j++) names[j] = sw->aunit[j];
+    ok = ok && (x = write_strings(g, "applied_unit", names, (hsize_t)m)) >= 0 && H5DSattach_scale(x, ap, 0) >= 0 &&
+         attr_str(x, "long_name", "unit of each applied key") && H5Dclose(x) >= 0;
+    hsize_t dims[2] = {(hsize_t)sw->points, (hsize_t)m};
+    ok = ok && (sp = H5Screate_simple(2, dims, NULL)) >= 0 &&
+         (x = H5Dcreate2(g, "applied_values", H5T_IEEE_F64LE, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT)) >= 0 &&
+         H5Dwrite(x, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, sw->applied) >= 0 &&
+         H5DSattach_scale(x, pt, 0) >= 0 && H5DSattach_scale(x, ap, 1) >= 0 &&
+         attr_str(x, "long_name", "value of each applied key in each draw (its unit in applied_unit)") &&
+         attr_str(x, "coordinates", "applied_name") && H5Dclose(x) >= 0;
+    if (sp >= 0) H5Sclose(sp);
+    if (ok && sw->n_alt) {
+        hid_t al = -1;
+        for (int a = 0; a < sw->n_alt; a++) iv[a] = a, names[a] = sw->alt_name[a];
+        ok = (al = write_1d(g, "alternative", H5T_STD_I32LE, H5T_NATIVE_INT32, (hsize_t)sw->n_alt, iv)) >= 0 &&
+             make_scale(al, "alternative", "alternative of the priors' choice", "1") &&
+             (x = write_strings(g, "alternative_name", names, (hsize_t)sw->n_alt)) >= 0 &&
+             H5DSattach_scale(x, al, 0) >= 0 && attr_str(x, "long_name", "name of each alternative") &&
+             H5Dclose(x) >= 0 && attr_str(g, "alternative_parameter", sw->key[sw->alt_col]);
+        if (al >= 0) H5Dclose(al);
+    }
+    if (ap >= 0) H5Dclose(ap);
+    ok = ok && attr_str(g, "priors_file", sw->priors_path);
+    return ok;
+}
+
 /* /sweep: what each point is (docs/OUTPUT.md 3.5), and the root attributes
  * that say the file is a sweep. */
 static int write_sweep(hid_t file, const Sweep *sw, const uint64_t *pdig)
@@ -249,8 +295,9 @@ static int write_sweep(hid_t file, const Sweep *sw, const uint64_t *pdig)
     hid_t pt = -1, pa = -1, x = -1, sp = -1;
     if (!iv || g < 0) ok = 0;
     for (hsize_t i = 0; ok && i < Q; i++) iv[i] = (int32_t)i;
-    ok = ok && (pt = write_1d(g, "point", H5T_STD_I32LE, H5T_NATIVE_INT32, Q, iv)) >= 0 &&
-         make_scale(pt, "point", "sweep point index", "1");
+    const char *lead = sw->design == DESIGN_PRIOR ? "draw" : "point";
+    ok = ok && (pt = write_1d(g, lead, H5T_STD_I32LE, H5T_NATIVE_INT32, Q, iv)) >= 0 &&
+         make_scale(pt, lead, sw->design == DESIGN_PRIOR ? "draw of the priors" : "sweep point index", "1");
     for (int i = 0; ok && i < k; i++) iv[i] = i;
     ok = ok && (pa = write_1d(g, "parameter", H5T_STD_I32LE, H5T_NATIVE_INT32, (hsize_t)k, iv)) >= 0 &&
          make_scale(pa, "parameter", "swept parameter index", "1");
@@ -270,6 +317,8 @@ static int write_sweep(hid_t file, const Sweep *sw, const uint64_t *pdig)
          attr_str(x, "long_name", "value of each parameter at each point (the scenario key's unit)") &&
          attr_str(x, "coordinates", "parameter_name") && H5Dclose(x) >= 0;
     if (sp >= 0) H5Sclose(sp);
+    sp = -1;
+    if (ok && sw->prior) ok = write_prior_tables(g, sw, pt, pa);
     ok = ok && (x = write_1d(g, "point_digest", H5T_STD_U64LE, H5T_NATIVE_UINT64, Q, pdig)) >= 0 &&
          H5DSattach_scale(x, pt, 0) >= 0 &&
          attr_str(x, "long_name", "digest of the point's replicates: the result_digest of a single run of the point's scenario") &&

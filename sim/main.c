@@ -13,6 +13,7 @@
 #include "ensemble.h"
 #include "io_h5.h"
 #include "par.h"
+#include "prior.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -46,7 +47,14 @@ static const char *const usage_run =
     "usage: parksim run SCENARIO.yaml [-o OUT.h5] [-r REPLICATES] [-s SEED]\n"
     "                   [--set key=value]... [--force] [--quiet] [--progress SECONDS]\n"
     "                   [--resume] [--checkpoint-every DURATION]\n"
+    "                   [--prior[=PRIORS.yaml] [--draws D] [--per-draw N]]\n"
     "\n"
+    "      --prior[=FILE]    draw the unknowns from the priors file the scenario\n"
+    "                        names (`priors:`), or from FILE: D draws of the\n"
+    "                        parameters x N replicates each (docs/UNCERTAINTY.md);\n"
+    "                        the output has a leading `draw` dimension\n"
+    "      --draws D         parameter draws (default 40)\n"
+    "      --per-draw N      replicates per draw (default 25; -r is refused with --prior)\n"
     "  -o, --output FILE     output file (default: <scenario.name>.h5)\n"
     "  -r, --replicates N    same as --set run.replicates=N\n"
     "  -s, --seed S          same as --set run.seed=S\n"
@@ -87,7 +95,7 @@ static const char *const usage_sweep =
     "                     [--set key=value]... [--force] [--quiet] [--progress SECONDS]\n"
     "                     [--resume] [--checkpoint-every DURATION] [--validate]\n"
     "\n"
-    "Runs every point of the sweep file's design (grid, lhs, sobol or saltelli;\n"
+    "Runs every point of the sweep file's design (grid, lhs, sobol, saltelli, prior;\n"
     "docs/CONFIG.md \"Sweep files\") on the base scenario it names, all\n"
     "(point, replicate) pairs in one MPI job, into one file with a leading\n"
     "`point` dimension and the values of each point in /sweep (docs/OUTPUT.md).\n"
@@ -98,15 +106,21 @@ static const char *const usage_sweep =
     "  -o, --output FILE     output file (default: the sweep file's name, .h5)\n"
     "  -r, -s, --set         applied to the base scenario, as for run\n"
     "      --validate        check the sweep and every point, print the points, stop\n"
-    "  other options         as for run (parksim run --help)\n"
+    "      --force, --quiet, --progress, --resume, --checkpoint-every\n"
+    "                        as for run (parksim run --help)\n"
+    "\n"
+    "A sweep file may name a priors file instead of parameters (design prior or\n"
+    "saltelli; docs/CONFIG.md \"Priors files\", docs/UNCERTAINTY.md).\n"
     "\n"
     "Exit codes as for run.\n";
 
 static const char *const usage_validate =
-    "usage: parksim validate SCENARIO.yaml [-r N] [-s S] [--set key=value]...\n"
+    "usage: parksim validate SCENARIO.yaml [-r N] [-s S] [--set key=value]... [--prior[=PRIORS.yaml]]\n"
     "\n"
     "Checks the scenario and its park file and prints every key with its\n"
-    "resolved value (defaults included) as YAML. Exit 0 if valid, 2 if not.\n";
+    "resolved value (defaults included) as YAML; then the priors the scenario\n"
+    "names (or --prior=FILE), checked, each with its reasoning and source, as\n"
+    "comments. Exit 0 if valid, 2 if not.\n";
 
 static const char *const usage_keys =
     "usage: parksim keys [--outputs]\n"
@@ -123,6 +137,8 @@ typedef struct {
     const char *cmd, *scenario, *out;
     char **sets;
     int n_sets, force, quiet, help, resume, validate_only, outputs;
+    int prior, draws, per_draw, have_r;   /* --prior[=FILE], --draws, --per-draw; -r given */
+    const char *prior_file;
     double progress, ckpt_every;
     char rbuf[64], sbuf[96];
 } Args;
@@ -151,6 +167,8 @@ static int parse_args(int argc, char **argv, Args *a)
     memset(a, 0, sizeof *a);
     a->progress = -1;
     a->ckpt_every = -1;
+    a->draws = 40;
+    a->per_draw = 25;
     a->sets = calloc((size_t)argc + 2, sizeof *a->sets);
     if (!a->sets) { sim_error("out of memory"); return EXIT_RUNTIME; }
     if (argc < 2) { fputs(usage_main, stderr); return EXIT_BADINPUT; }
@@ -171,8 +189,24 @@ static int parse_args(int argc, char **argv, Args *a)
         if (!strcmp(o, "--help") || !strcmp(o, "-h")) a->help = 1;
         else if (!strcmp(o, "--set")) { NEED_VAL(); a->sets[a->n_sets++] = argv[i]; }
         else if (!strncmp(o, "--set=", 6)) a->sets[a->n_sets++] = argv[i] + 6;
-        else if (!strcmp(o, "-r") || !strcmp(o, "--replicates")) {
+        else if ((!strcmp(a->cmd, "run") || !strcmp(a->cmd, "validate")) &&
+                 (!strcmp(o, "--prior") || !strncmp(o, "--prior=", 8))) {
+            a->prior = 1;
+            a->prior_file = o[7] == '=' ? o + 8 : NULL;
+            if (a->prior_file && !*a->prior_file) { sim_error("--prior=: expected the path of a priors file"); return EXIT_BADINPUT; }
+        } else if (!strcmp(a->cmd, "run") && (!strcmp(o, "--draws") || !strcmp(o, "--per-draw"))) {
             NEED_VAL();
+            char *end;
+            long v = strtol(argv[i], &end, 10);
+            if (*end || v < 1 || v > 1000000) {
+                sim_error("%s: expected a whole number from 1 to 1000000, got '%s'", o, argv[i]);
+                return EXIT_BADINPUT;
+            }
+            if (o[2] == 'd') a->draws = (int)v;
+            else a->per_draw = (int)v;
+        } else if (!strcmp(o, "-r") || !strcmp(o, "--replicates")) {
+            NEED_VAL();
+            a->have_r = 1;
             snprintf(a->rbuf, sizeof a->rbuf, "%s=%s", is_cal ? "calibration.replicates" : "run.replicates", argv[i]);
             a->sets[a->n_sets++] = a->rbuf;
         } else if (!strcmp(o, "-s") || !strcmp(o, "--seed")) {
@@ -206,6 +240,14 @@ static int parse_args(int argc, char **argv, Args *a)
         else if (!a->scenario && strcmp(a->cmd, "keys")) a->scenario = o;
         else { sim_error("%s: unexpected argument '%s'", a->cmd, o); return EXIT_BADINPUT; }
 #undef NEED_VAL
+    }
+    if (a->prior && !strcmp(a->cmd, "run") && a->have_r) {
+        sim_error("run --prior: the replicates are --draws x --per-draw; -r is not used");
+        return EXIT_BADINPUT;
+    }
+    if (a->prior && !strcmp(a->cmd, "run")) {
+        snprintf(a->rbuf, sizeof a->rbuf, "run.replicates=%d", a->per_draw);
+        a->sets[a->n_sets++] = a->rbuf;
     }
     if (!a->help && strcmp(a->cmd, "keys") && !a->scenario) {
         sim_error("%s: missing %s (see parksim %s --help)", a->cmd, is_sweep ? "SWEEP.yaml" : "SCENARIO.yaml", a->cmd);
@@ -264,6 +306,23 @@ static SimStatus load_everywhere(const Args *a, Scenario *sc)
     return SIM_OK;
 }
 
+/* Rank 0's sweep (and base scenario) to every rank, as bytes: the struct, the
+ * points' values and text, and for points drawn from priors the applied
+ * values and the alternatives' parameters. */
+static void bcast_sweep(Sweep *sw, Scenario *sc)
+{
+    par_bcast_bytes(sw, sizeof *sw);
+    size_t n = (size_t)sw->points * (size_t)sw->k * sizeof *sw->values;
+    par_bcast_alloc((void **)&sw->values, &n);
+    n = strlen(par_is_root() ? sw->text : "") + 1;
+    par_bcast_alloc((void **)&sw->text, &n);
+    n = sw->prior ? (size_t)sw->points * (size_t)sw->m * sizeof *sw->applied : 0;
+    par_bcast_alloc((void **)&sw->applied, &n);
+    n = sw->prior ? (size_t)(sw->n_alt ? sw->n_alt : 1) * sizeof *sw->alt : 0;
+    par_bcast_alloc((void **)&sw->alt, &n);
+    bcast_scenario(sc);
+}
+
 /* Rank 0 loads and checks the sweep and its base scenario; the result goes
  * to every rank as bytes. */
 static SimStatus load_sweep_everywhere(const Args *a, Sweep *sw, Scenario *sc)
@@ -272,12 +331,49 @@ static SimStatus load_sweep_everywhere(const Args *a, Sweep *sw, Scenario *sc)
     if (par_is_root()) st = sweep_load(sw, sc, a->scenario, a->sets, a->n_sets);
     par_bcast_bytes(&st, sizeof st);
     if (st != SIM_OK) return (SimStatus)st;
-    par_bcast_bytes(sw, sizeof *sw);
-    size_t n = (size_t)sw->points * (size_t)sw->k * sizeof *sw->values;
-    par_bcast_alloc((void **)&sw->values, &n);
-    n = strlen(par_is_root() ? sw->text : "") + 1;
-    par_bcast_alloc((void **)&sw->text, &n);
-    bcast_scenario(sc);
+    bcast_sweep(sw, sc);
+    return SIM_OK;
+}
+
+/* Rank 0: the priors file of `run --prior` or `validate`: --prior=FILE, else
+ * the scenario's `priors:`. */
+static SimStatus load_priors(const Args *a, const Scenario *sc, Priors *pr)
+{
+    const char *path = a->prior_file ? a->prior_file : sc->priors;
+    if (!*path)
+        return sim_fail(SIM_ECONFIG, "%s: priors: the scenario names no priors file; give one with --prior=FILE or a "
+                                     "top-level 'priors: FILE' in the scenario", a->scenario);
+    return prior_load(pr, path, &sc->p);
+}
+
+/* run --prior: rank 0 loads the scenario and the priors and draws every
+ * point before any work; the points go to every rank as bytes. */
+static SimStatus load_prior_run_everywhere(const Args *a, Sweep *sw, Scenario *sc)
+{
+    int st = SIM_OK;
+    if (par_is_root()) {
+        st = config_load(sc, a->scenario, a->sets, a->n_sets);
+        Priors pr;
+        memset(&pr, 0, sizeof pr);
+        if (st == SIM_OK) st = load_priors(a, sc, &pr);
+        if (st == SIM_OK) {
+            size_t n = strlen(pr.text) + 256;
+            char *text = malloc(n);
+            if (!text) st = sim_fail(SIM_ENOMEM, "out of memory");
+            else {
+                snprintf(text, n, "# parksim run --prior: %d draws x %d replicates; the priors file %s:\n%s", a->draws,
+                         a->per_draw, pr.path, pr.text);
+                snprintf(sw->path, sizeof sw->path, "%s", pr.path);
+                snprintf(sw->scenario, sizeof sw->scenario, "%s", a->scenario);
+                st = sweep_from_priors(sw, sc, a->scenario, &pr, DESIGN_PRIOR, a->draws, a->sets, a->n_sets, text);
+                free(text);
+            }
+        }
+        prior_free(&pr);
+    }
+    par_bcast_bytes(&st, sizeof st);
+    if (st != SIM_OK) return (SimStatus)st;
+    bcast_sweep(sw, sc);
     return SIM_OK;
 }
 
@@ -346,8 +442,9 @@ int main(int argc, char **argv)
         Sweep sw;
         memset(&sc, 0, sizeof sc);
         memset(&sw, 0, sizeof sw);
-        int is_sweep = !strcmp(a.cmd, "sweep");
-        SimStatus st = is_sweep ? load_sweep_everywhere(&a, &sw, &sc) : load_everywhere(&a, &sc);
+        int is_sweep = !strcmp(a.cmd, "sweep"), prior_run = a.prior && !strcmp(a.cmd, "run");
+        SimStatus st = is_sweep ? load_sweep_everywhere(&a, &sw, &sc)
+                     : prior_run ? load_prior_run_everywhere(&a, &sw, &sc) : load_everywhere(&a, &sc);
         if (st == SIM_OK && is_sweep && a.validate_only) {
             if (root) print_points(&sw);
         } else if (st == SIM_OK && is_sweep) {
@@ -364,7 +461,21 @@ int main(int argc, char **argv)
             free(hist);
             interrupted = opt.interrupted;
         } else if (st == SIM_OK && !strcmp(a.cmd, "validate")) {
-            if (root) fputs(sc.resolved, stdout);
+            int sti = SIM_OK;
+            if (root && (a.prior || sc.priors[0])) {
+                Priors pr;
+                memset(&pr, 0, sizeof pr);
+                sti = load_priors(&a, &sc, &pr);
+                if (sti == SIM_OK) {
+                    fputs(sc.resolved, stdout);
+                    prior_print(stdout, &pr);
+                }
+                prior_free(&pr);
+            } else if (root) {
+                fputs(sc.resolved, stdout);
+            }
+            par_bcast_bytes(&sti, sizeof sti);
+            st = (SimStatus)sti;
         } else if (st == SIM_OK && !strcmp(a.cmd, "calibrate")) {
             int met = 1, sti = SIM_OK;
             if (root) sti = calibrate_run(&sc, a.scenario, a.out, a.force, &met);
@@ -378,7 +489,7 @@ int main(int argc, char **argv)
             char *hist = join_args(argc, argv);
             RunOptions opt = {a.out ? a.out : outbuf, a.scenario, hist ? hist : "parksim", a.force, a.quiet, a.progress,
                               a.resume, a.ckpt_every, io_timeout(), 0, 0};
-            st = ensemble_run(&sc, &opt);
+            st = prior_run ? ensemble_sweep(&sc, &sw, &opt) : ensemble_run(&sc, &opt); /* draws: points of a sweep */
             free(hist);
             interrupted = opt.interrupted;
         }

@@ -2,6 +2,7 @@
  * Sweep files: parsing, the design's values, and the check of every point.
  */
 #include "sweep.h"
+#include "calibrate.h"
 #include "ytree.h"
 #include "util.h"
 
@@ -105,11 +106,11 @@ static int parse_params(Sweep *sw, const YNode *seq)
 static int parse_file(Sweep *sw, YNode *root)
 {
     int errs = 0;
-    static const char *const known[] = {"scenario", "design", "points", "seed", "parameters"};
+    static const char *const known[] = {"scenario", "design", "points", "seed", "parameters", "priors"};
     for (int i = 0; i < root->n; i++) {
         int ok = 0;
         for (size_t j = 0; j < sizeof known / sizeof *known; j++) ok |= !strcmp(root->keys[i], known[j]);
-        if (!ok) errs += bad(sw, root->items[i], root->keys[i], "unknown key (expected scenario, design, points, seed, parameters)");
+        if (!ok) errs += bad(sw, root->items[i], root->keys[i], "unknown key (expected scenario, design, points, seed, parameters or priors)");
     }
     const YNode *sc = ytree_get(root, "scenario", NULL);
     if (!sc || sc->kind != YN_SCALAR || !*sc->value) errs += bad(sw, sc, "scenario", "expected the path of the base scenario file");
@@ -125,7 +126,7 @@ static int parse_file(Sweep *sw, YNode *root)
     if (dn && dn->kind == YN_SCALAR)
         for (int i = 0; i < DESIGN_COUNT; i++)
             if (!strcmp(dn->value, design_names[i])) d = i;
-    if (d < 0) return errs + bad(sw, dn, "design", "expected one of: grid lhs sobol saltelli%s%s%s", dn && dn->kind == YN_SCALAR ? "; got '" : "",
+    if (d < 0) return errs + bad(sw, dn, "design", "expected one of: grid lhs sobol saltelli prior%s%s%s", dn && dn->kind == YN_SCALAR ? "; got '" : "",
                                  dn && dn->kind == YN_SCALAR ? dn->value : "", dn && dn->kind == YN_SCALAR ? "'" : "");
     sw->design = (DesignKind)d;
     const YNode *pn = ytree_get(root, "points", NULL);
@@ -145,41 +146,188 @@ static int parse_file(Sweep *sw, YNode *root)
         long s;
         if (!scalar_long(sw, sn, "seed", 0, 2147483647L, &s)) errs++;
         else sw->seed = (uint64_t)s;
-        if (sw->design != DESIGN_LHS && errs == 0) sim_warn("%s: seed: used by the lhs design only; ignored for %s", sw->path, design_names[sw->design]);
+        if (sw->design != DESIGN_LHS && sw->design != DESIGN_PRIOR && errs == 0) sim_warn("%s: seed: used by the lhs design only; ignored for %s", sw->path, design_names[sw->design]);
     }
+    const YNode *pv = ytree_get(root, "priors", NULL);
+    if (pv) {
+        /* The points are drawn from (design prior) or spread over (saltelli) the priors' distributions. */
+        if (ytree_get(root, "parameters", NULL)) errs += bad(sw, pv, "priors", "give either 'parameters' or 'priors', not both");
+        if (sw->design != DESIGN_PRIOR && sw->design != DESIGN_SALTELLI)
+            errs += bad(sw, dn, "design", "a sweep over priors takes design prior (random draws) or saltelli");
+        char dir[PS_PATH_MAX + 16];
+        path_dir(sw->path, dir, sizeof dir);
+        int w = pv->kind != YN_SCALAR || !*pv->value ? -1
+              : pv->value[0] == '/' ? snprintf(sw->priors_path, sizeof sw->priors_path, "%s", pv->value)
+                                    : snprintf(sw->priors_path, sizeof sw->priors_path, "%s/%s", dir, pv->value);
+        if (w < 0 || w >= (int)sizeof sw->priors_path) errs += bad(sw, pv, "priors", "expected the path of a priors file");
+        sw->prior = 1;
+        return errs;
+    }
+    if (sw->design == DESIGN_PRIOR) errs += bad(sw, dn, "design", "design prior needs 'priors': the file to draw from");
     errs += parse_params(sw, ytree_get(root, "parameters", NULL));
     return errs;
 }
 
-static char *read_text(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
-    size_t cap = 4096, n = 0;
-    char *s = malloc(cap);
-    while (s) {
-        size_t r = fread(s + n, 1, cap - n - 1, f);
-        n += r;
-        if (r == 0) break;
-        if (n + 1 == cap) {
-            char *t = realloc(s, cap *= 2);
-            if (!t) { free(s); s = NULL; }
-            else s = t;
-        }
-    }
-    if (s && ferror(f)) { free(s); s = NULL; }
-    fclose(f);
-    if (s) s[n] = '\0';
-    return s;
-}
-
 void sweep_point_params(const Sweep *sw, const Params *base, long q, Params *out)
 {
+    if (sw->prior) {
+        *out = sw->n_alt ? sw->alt[(int)sw->values[q * sw->k + sw->alt_col]] : *base;
+        for (int j = 0; j < sw->m; j++) {
+            int rc = prior_set_key(out, sw->akey[j], sw->applied[q * sw->m + j]);
+            SIM_ASSERT(rc == 0); /* checked by sweep_from_priors */
+        }
+        return;
+    }
     *out = *base;
     for (int j = 0; j < sw->k; j++) {
         int rc = config_set_number(out, sw->key[j], sw->values[q * sw->k + j]);
         SIM_ASSERT(rc == 0); /* checked by sweep_load */
     }
+}
+
+static SimStatus sweep_load_priors(Sweep *sw, Scenario *base, char *const *sets, int n_sets)
+{
+    SimStatus st = config_load(base, sw->scenario, sets, n_sets);
+    if (st != SIM_OK) return sim_fail(st, "%s: the base scenario %s is not valid (see above)", sw->path, sw->scenario);
+    Priors pr;
+    st = prior_load(&pr, sw->priors_path, &base->p);
+    if (st == SIM_OK) {
+        size_t n = strlen(sw->text) + strlen(pr.text) + 64;
+        char *text = malloc(n);
+        if (!text) st = sim_fail(SIM_ENOMEM, "out of memory");
+        else {
+            snprintf(text, n, "%s\n# the priors file:\n%s", sw->text, pr.text);
+            st = sweep_from_priors(sw, base, sw->scenario, &pr, sw->design, sw->n, sets, n_sets, text);
+            free(text);
+        }
+    }
+    prior_free(&pr);
+    return st;
+}
+
+/* An alternative's scenario must differ from the base in its assessment and
+ * model keys only: the same parks, run and output (the file's shape). */
+static SimStatus check_alternative(const Scenario *base, const Scenario *a, const char *name, const char *priors)
+{
+    const char *what = strcmp(base->parks_csv, a->parks_csv) ? "the park file"
+                     : memcmp(&base->p.run, &a->p.run, sizeof a->p.run) ? "run.* keys"
+                     : memcmp(&base->p.output, &a->p.output, sizeof a->p.output) ? "output.* keys"
+                     : base->p.assessment.n_groups != a->p.assessment.n_groups ? "the number of assessment groups"
+                     : NULL;
+    for (int g = 0; !what && g < a->p.assessment.n_groups; g++)
+        if (strcmp(base->p.assessment.group[g].name, a->p.assessment.group[g].name)) what = "the assessment group names";
+    if (what) return sim_fail(SIM_ECONFIG, "%s: alternative '%s' changes %s; an alternative may change the model and "
+                                           "the assessment only", priors, name, what);
+    return SIM_OK;
+}
+
+SimStatus sweep_from_priors(Sweep *sw, const Scenario *base, const char *scenario_path, const Priors *pr,
+                            DesignKind design, int n, char *const *sets, int n_sets, const char *text)
+{
+    char err[512];
+    int k = pr->n_inputs;
+    if (k > SWEEP_MAX_PARAMS) return sim_fail(SIM_ECONFIG, "%s: %d inputs; at most %d", pr->path, k, SWEEP_MAX_PARAMS);
+    sw->prior = 1, sw->k = k, sw->design = design, sw->n = n;
+    if (design == DESIGN_PRIOR) sw->seed = base->p.run.seed;
+    snprintf(sw->priors_path, sizeof sw->priors_path, "%s", pr->path);
+    for (int i = 0; i < k; i++) {
+        const char *unit;
+        prior_input(pr, i, sw->key[i], SWEEP_KEY_MAX, &unit, &sw->lower[i], &sw->upper[i]);
+        snprintf(sw->unit[i], sizeof sw->unit[i], "%s", unit);
+        sw->levels[i] = 1;
+    }
+    long q = design_count(design, k, n, NULL, err, sizeof err);
+    if (q < 1) return sim_fail(SIM_ECONFIG, "%s: %s", pr->path, err);
+    sw->points = q;
+    free(sw->text);
+    sw->text = strdup(text);
+    sw->values = malloc((size_t)q * (size_t)k * sizeof *sw->values);
+    double *u = malloc((size_t)q * (size_t)k * sizeof *u);
+    char ak[SWEEP_MAX_APPLIED][PRIOR_KEY_MAX];
+    sw->m = prior_applied_keys(pr, ak, SWEEP_MAX_APPLIED - 2);
+    if (pr->refit) {
+        snprintf(ak[sw->m++], PRIOR_KEY_MAX, "assessment.tier1_min");
+        snprintf(ak[sw->m++], PRIOR_KEY_MAX, "assessment.tier2_min");
+    }
+    for (int j = 0; j < sw->m; j++) {
+        snprintf(sw->akey[j], SWEEP_KEY_MAX, "%s", ak[j]);
+        snprintf(sw->aunit[j], sizeof sw->aunit[j], "%s", prior_key_unit(ak[j]));
+    }
+    sw->applied = malloc((size_t)q * (size_t)(sw->m ? sw->m : 1) * sizeof *sw->applied);
+    int n_alt = pr->alt >= 0 ? 0 : 1;
+    for (int i = 0; i < pr->n; i++)
+        if (pr->pr[i].is_alt) n_alt = pr->pr[i].n_choice;
+    sw->alt = malloc((size_t)n_alt * sizeof *sw->alt);
+    if (!sw->text || !sw->values || !u || !sw->applied || !sw->alt) {
+        free(u);
+        return sim_fail(SIM_ENOMEM, "out of memory for %ld points", q);
+    }
+    if (design_fill(design, k, n, NULL, sw->seed, u, err, sizeof err) != 0) {
+        free(u);
+        return sim_fail(SIM_ECONFIG, "%s: %s", pr->path, err);
+    }
+    for (long r = 0; r < q; r++) prior_transform(pr, &u[r * k], &sw->values[r * k]);
+    free(u);
+
+    /* Each alternative as the scenario a user would run: the scenario, the
+     * alternative's overlay, then the --set overrides. */
+    SimStatus st = SIM_OK;
+    sw->alt[0] = base->p;
+    if (pr->alt >= 0) {
+        const Prior *c = NULL;
+        for (int i = 0; i < pr->n; i++)
+            if (pr->pr[i].is_alt) c = &pr->pr[i];
+        sw->n_alt = n_alt, sw->alt_col = pr->alt;
+        for (int a = 0; a < n_alt && st == SIM_OK; a++) {
+            snprintf(sw->alt_name[a], sizeof sw->alt_name[a], "%s", c->alt_name[a]);
+            if (!c->alt_path[a][0]) { sw->alt[a] = base->p; continue; }
+            Scenario s;
+            st = config_load_overlay(&s, scenario_path, c->alt_path[a], sets, n_sets);
+            if (st != SIM_OK) sim_error("%s: alternative '%s' (%s) is not a valid scenario (see above)", pr->path,
+                                        c->alt_name[a], c->alt_path[a]);
+            else st = check_alternative(base, &s, c->alt_name[a], pr->path);
+            if (st == SIM_OK) sw->alt[a] = s.p;
+            config_free(&s);
+        }
+    }
+    CutoffFit *fit[PRIOR_MAX_CHOICES] = {NULL};
+    for (int a = 0; pr->refit && a < n_alt && st == SIM_OK; a++) st = cutoff_fit_new(&fit[a], base, &sw->alt[a]);
+    long misses = 0, bad_order = 0;
+    for (long r = 0; r < q && st == SIM_OK; r++) {
+        int a = pr->alt >= 0 ? prior_alternative(pr, &sw->values[r * k]) : 0;
+        Params p = sw->alt[a];
+        SIM_ASSERT(prior_apply(pr, &sw->values[r * k], &p) == 0); /* every value is inside its key's range */
+        if (pr->refit) {
+            double n1, n2;
+            int rc = cutoff_fit(fit[a], &p, &n1, &n2);
+            if (rc < 0) st = SIM_EMODEL;
+            misses += rc == 0;
+        } else if (p.assessment.tier1_min < p.assessment.tier2_min && bad_order++ < 5) {
+            sim_error("%s: point %ld: assessment.tier1_min (%g) is below assessment.tier2_min (%g); give the two "
+                      "cut-offs priors that cannot cross, or use 'cutoffs: refit'", pr->path, r,
+                      p.assessment.tier1_min, p.assessment.tier2_min);
+        }
+        for (int j = 0; j < sw->m && st == SIM_OK; j++)
+            SIM_ASSERT(prior_get_key(&p, sw->akey[j], &sw->applied[r * sw->m + j]) == 0);
+    }
+    for (int a = 0; a < n_alt; a++) cutoff_fit_free(fit[a]);
+    if (st == SIM_OK && bad_order) st = SIM_ECONFIG;
+    if (st == SIM_OK) {
+        /* What the points set, overlays and refits included, is part of the run's identity
+         * (the checkpoint must match it; --resume compares it with a finished file's). */
+        uint64_t h = fnv(FNV0, sw->applied, (size_t)q * (size_t)sw->m * sizeof *sw->applied);
+        h = fnv(h, sw->values, (size_t)q * (size_t)k * sizeof *sw->values);
+        size_t len = strlen(sw->text) + 64;
+        char *t = realloc(sw->text, len);
+        if (!t) return sim_fail(SIM_ENOMEM, "out of memory");
+        sw->text = t;
+        snprintf(t + strlen(t), 64, "\n# digest of every point's values: %016llx\n", (unsigned long long)h);
+    }
+    if (st == SIM_OK && misses)
+        sim_warn("%s: in %ld of %ld points the refitted tier cut-offs leave the 2025 tier counts further than "
+                 "calibration.tier_tol from calibration.tier1_parks/tier2_parks (the counts move in steps)",
+                 pr->path, misses, q);
+    return st;
 }
 
 SimStatus sweep_load(Sweep *sw, Scenario *base, const char *path, char *const *sets, int n_sets)
@@ -195,9 +343,10 @@ SimStatus sweep_load(Sweep *sw, Scenario *base, const char *path, char *const *s
     int errs = parse_file(sw, root);
     ytree_free(root);
     if (errs) return SIM_ECONFIG;
-    sw->text = read_text(path);
+    sw->text = read_text_file(path);
     if (!sw->text)
         return sim_fail(SIM_EIO, "%s: cannot read: %s", path, strerror(errno));
+    if (sw->prior) return sweep_load_priors(sw, base, sets, n_sets);
     long q = design_count(sw->design, sw->k, sw->n, sw->levels, err, sizeof err);
     if (q < 1)
         return sim_fail(SIM_ECONFIG, "%s: %s", path, err);
@@ -263,6 +412,10 @@ void sweep_free(Sweep *sw)
 {
     free(sw->values);
     free(sw->text);
+    free(sw->applied);
+    free(sw->alt);
     sw->values = NULL;
     sw->text = NULL;
+    sw->applied = NULL;
+    sw->alt = NULL;
 }

@@ -9,9 +9,11 @@
 
 #include "config.h"
 #include "design.h"
+#include "prior.h"
 
 #define SWEEP_MAX_PARAMS 40
 #define SWEEP_KEY_MAX 128
+#define SWEEP_MAX_APPLIED (PRIOR_MAX_INPUTS + 2)
 
 typedef struct {
     char path[PS_PATH_MAX];           /**< the sweep file */
@@ -27,6 +29,19 @@ typedef struct {
     long points;                      /**< Q */
     double *values;                   /**< Q x k, the value each point uses */
     char *text;                       /**< the sweep file's text, stored in the output */
+    /* Points drawn from priors (docs/UNCERTAINTY.md): values[] holds the
+     * inputs (one per unit-cube coordinate), applied[] the keys each point
+     * sets, weights normalised and tier cut-offs refitted. */
+    int prior;                        /**< the points come from a priors file */
+    char priors_path[PS_PATH_MAX];    /**< that file (a sweep file's `priors:`, resolved) */
+    char unit[SWEEP_MAX_PARAMS][32];  /**< each input's unit */
+    int m;                            /**< keys set per point */
+    char akey[SWEEP_MAX_APPLIED][SWEEP_KEY_MAX];
+    char aunit[SWEEP_MAX_APPLIED][32];
+    double *applied;                  /**< Q x m: the value each point sets for each akey */
+    int n_alt, alt_col;               /**< alternatives of a choice and its input column (n_alt 0: none) */
+    char alt_name[PRIOR_MAX_CHOICES][64];
+    Params *alt;                      /**< n_alt scenarios, one per alternative */
 } Sweep;
 
 /** Read and check `path` (errors name file, line, column and key), build
@@ -40,6 +55,16 @@ SimStatus sweep_load(Sweep *sw, Scenario *base, const char *path, char *const *s
 
 /** The Params of point q: base with the point's values set. */
 void sweep_point_params(const Sweep *sw, const Params *base, long q, Params *out);
+
+/** Points from the priors `pr` over the scenario at scenario_path (loaded
+ *  with `sets` into `base`): the design's unit points (design prior: n
+ *  random draws keyed by base->p.run.seed; saltelli: N = n base rows)
+ *  through the priors' inverse CDFs; each alternative of a choice loaded as
+ *  its own scenario; tier cut-offs refitted per point when pr->refit. `text`
+ *  goes into the output and the checkpoint's identity. SIM_ECONFIG after
+ *  messages when a point is not a valid scenario. Rank 0 only (no MPI). */
+SimStatus sweep_from_priors(Sweep *sw, const Scenario *base, const char *scenario_path, const Priors *pr,
+                            DesignKind design, int n, char *const *sets, int n_sets, const char *text);
 
 void sweep_free(Sweep *sw);
 

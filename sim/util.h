@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /** FNV-1a offset basis: the starting value of a hash. */
@@ -32,6 +33,29 @@ static inline void path_dir(const char *path, char *dir, size_t len)
     if (!slash) snprintf(dir, len, ".");
     else if (slash == dir) dir[1] = '\0';
     else *slash = '\0';
+}
+
+/** The whole text of a file, NUL-terminated (malloc'd), or NULL if it cannot be read (errno says why). */
+static inline char *read_text_file(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) return NULL;
+    size_t cap = 4096, n = 0;
+    char *s = malloc(cap);
+    while (s) {
+        size_t r = fread(s + n, 1, cap - n - 1, f);
+        n += r;
+        if (r == 0) break;
+        if (n + 1 == cap) {
+            char *t = realloc(s, cap *= 2);
+            if (!t) { free(s); s = NULL; }
+            else s = t;
+        }
+    }
+    if (s && ferror(f)) { free(s); s = NULL; }
+    fclose(f);
+    if (s) s[n] = '\0';
+    return s;
 }
 
 #endif

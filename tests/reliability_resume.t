@@ -30,10 +30,9 @@ import sys
 import time
 
 import h5py
-import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from taplib import children, kill_job, PARKSIM, TINY, check, ok, run_main  # noqa: E402
+from taplib import children, h5_datasets, kill_job, PARKSIM, TINY, check, ok, run_main  # noqa: E402
 
 R = 40
 R_LONG = 400  # the wall-clock kills: long enough (200 commits) that a kill lands mid-run
@@ -95,16 +94,8 @@ def segments(out):
 
 
 def datasets(path):
-    out = {}
+    out = h5_datasets(path)
     with h5py.File(path, "r") as f:
-        def visit(name, obj):
-            if isinstance(obj, h5py.Dataset):
-                a = obj[()]
-                if isinstance(a, np.ndarray) and a.dtype.kind != "O":
-                    out[name] = (obj.dtype.str, obj.shape, a.tobytes())
-                else:  # variable-length strings
-                    out[name] = (obj.dtype.str, obj.shape, repr(a.tolist() if isinstance(a, np.ndarray) else a))
-        f.visititems(visit)
         attrs = {k: f.attrs[k] for k in ("result_digest", "parksim_complete", "replicates_computed",
                                          "replicates_restored")}
     return out, attrs

@@ -123,3 +123,21 @@ def kill_job(p):
     while any(alive(q) for q in pids) and time.time() - t < 30:
         time.sleep(0.05)
     return not any(alive(q) for q in pids)
+
+
+def h5_datasets(path):
+    """{name: (dtype, shape, content)} of every dataset of an HDF5 file, content as bytes (or the
+    repr of the values for variable-length strings): equal dicts mean bit-identical datasets."""
+    import h5py
+    import numpy as np
+    out = {}
+    with h5py.File(path, "r") as f:
+        def visit(name, obj):
+            if isinstance(obj, h5py.Dataset):
+                a = obj[()]
+                if isinstance(a, np.ndarray) and a.dtype.kind != "O":
+                    out[name] = (obj.dtype.str, obj.shape, a.tobytes())
+                else:  # variable-length strings
+                    out[name] = (obj.dtype.str, obj.shape, repr(a.tolist() if isinstance(a, np.ndarray) else a))
+        f.visititems(visit)
+    return out
