@@ -166,8 +166,8 @@ def main(tmp):
                "scenario: %s\ndesign: saltelli\npoints: 8\npriors: sob-priors.yaml\n" % TINY)
     write(os.path.join(tmp, "sob-priors.yaml"),
           "cutoffs: fixed\npriors:\n- key: calibration.growth\n  dist: uniform\n  min: 0\n  max: 0.1\n"
-          "  reason: r\n  source: s\n- key: levers.upgrades.rate_max\n  dist: lognormal\n  median: 0.5\n  sigma: 0.6\n"
-          "  min: 0.05\n  max: 4\n  reason: r\n  source: s\n- key: firm.serious_share\n  dist: beta\n  a: 2\n  b: 8\n"
+          "  reason: r\n  source: s\n- key: assessment.tier1_min\n  dist: uniform\n  min: 50\n  max: 75\n"
+          "  reason: r\n  source: s\n- key: firm.serious_share\n  dist: beta\n  a: 2\n  b: 8\n"
           "  reason: r\n  source: s\n")
     so = os.path.join(tmp, "sob.h5")
     p = subprocess.run([PARKSIM, "sweep", sw, "-r", "4", "-o", so, "-q", "--set", "output.monthly=false"],
@@ -180,8 +180,8 @@ def main(tmp):
         rows = [x for y in dy for x in y["indices"] if x["parameter"] == "calibration.growth"]
         ok(dy and len(rows) == len(dy) and all(x["st"] == 0 and x["s1"] == 0 for x in rows),
            "inert key: S1 = ST = 0 in every year with a defined index", p.stdout[:800])
-        act = [x for y in js["years"] for x in y["indices"] if x["parameter"] == "levers.upgrades.rate_max"]
-        ok(act and max(x["st"] for x in act) > 0.05, "the upgrade rate does matter (S_T > 0.05)", p.stdout[:800])
+        act = [x for y in js["years"] for x in y["indices"] if x["parameter"] == "assessment.tier1_min"]
+        ok(act and max(x["st"] for x in act) > 0.05, "the first-tier cut-off does matter (S_T > 0.05)", p.stdout[:800])
     except (ValueError, KeyError) as e:
         ok(False, "sensitivity --json readable", "%s %s %s" % (e, p.stdout[:500], p.stderr))
 
