@@ -43,7 +43,8 @@ PARKSIM   := $(BIN)/parksim$(if $(SANITIZE),-asan)
 PARKSTAT  := $(BIN)/parkstat$(if $(SANITIZE),-asan)
 TESTS     := $(addprefix $(BLD)/tests/,$(TEST_NAMES))
 # Fuzz-corpus replay drivers (gcc, no libFuzzer): tests/fuzz_replay.t runs them.
-FUZZ_NAMES:= scenario parks
+FUZZ_NAMES:= scenario parks sweep
+FUZZ_SRC  := $(MODEL_SRC) $(CONF_SRC) sim/sweep.c   # what the harnesses drive (no MPI, no HDF5)
 REPLAY    := $(addprefix $(BLD)/fuzz/replay_,$(FUZZ_NAMES))
 
 # Open MPI refuses to run as root unless both ALLOW variables are set, and refuses more ranks
@@ -98,7 +99,7 @@ $(BLD)/tests/stall_write.so: tests/stall_write.c
 	@mkdir -p $(dir $@)
 	gcc -shared -fPIC -O1 -Wall -Wextra -Werror -o $@ $< -ldl
 
-$(BLD)/fuzz/replay_%: $(call OBJ,fuzz/replay.c fuzz/fuzz_common.c fuzz/fuzz_%.c $(MODEL_SRC) $(CONF_SRC))
+$(BLD)/fuzz/replay_%: $(call OBJ,fuzz/replay.c fuzz/fuzz_common.c fuzz/fuzz_%.c $(FUZZ_SRC))
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BLD)/%.o: %.c Makefile
@@ -169,14 +170,14 @@ asan: deps
 regress-update: all
 	@tests/regression/update.sh
 
-# libFuzzer on the scenario and park-file loaders (clang). FUZZ_TIME seconds per
+# libFuzzer on the scenario, park-file and sweep-file loaders (clang). FUZZ_TIME seconds per
 # harness; new corpus entries go to build-fuzz/corpus (not committed), crashes
 # to fuzz/findings/ (copy them into tests/fuzz-corpus/ once fixed).
 FUZZ_TIME ?= 60
 FUZZ_JOBS ?= 1
 FUZZ_CFLAGS = -std=c11 -D_XOPEN_SOURCE=700 -g -O1 -fsanitize=fuzzer,address,undefined \
               -fno-sanitize-recover=undefined $(shell pkg-config --cflags gsl yaml-0.1)
-build-fuzz/fuzz_%: fuzz/fuzz_%.c fuzz/fuzz_common.c fuzz/fuzz_common.h $(MODEL_SRC) $(CONF_SRC) Makefile
+build-fuzz/fuzz_%: fuzz/fuzz_%.c fuzz/fuzz_common.c fuzz/fuzz_common.h $(FUZZ_SRC) Makefile
 	@command -v clang >/dev/null || $(MAKE) --no-print-directory deps DEPS_EXTRA=clang
 	@mkdir -p build-fuzz
 	clang $(FUZZ_CFLAGS) -o $@ $(filter %.c,$^) $(shell pkg-config --libs gsl yaml-0.1) -lm
