@@ -7,6 +7,7 @@
 #include "h5util.h"
 
 #include <hdf5.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -123,6 +124,21 @@ SimStatus runfile_read(const char *path, int want_tier, RunFile **out)
         st = sim_fail(SIM_EIO, "%s: cannot read /park_year/park_code as strings", path);
         goto fail;
     }
+    if (!(rf->park_name = calloc((size_t)rf->P + 1, sizeof *rf->park_name))) {
+        st = sim_fail(SIM_ENOMEM, "out of memory");
+        goto fail;
+    }
+    d = ds_dims(f, "/parks/park_name", dp, 1) == 1 && dp[0] == (hsize_t)rf->P
+            ? H5Dopen2(f, "/parks/park_name", H5P_DEFAULT) : -1;
+    if (d >= 0) {
+        h5u_read_strings(d, 0, (size_t)rf->P, rf->park_name);   /* all set, or all NULL on failure */
+        H5Dclose(d);
+    }
+    for (int p = 0; p < rf->P; p++)   /* names absent or unreadable: the codes stand in */
+        if (!rf->park_name[p] && !(rf->park_name[p] = strdup(rf->park_code[p]))) {
+            st = sim_fail(SIM_ENOMEM, "out of memory");
+            goto fail;
+        }
     if (want_tier) {
         if (ds_dims(f, "/park_year/tier", dt, 3) != 3 || dt[0] != dc[0] || dt[1] != dy[0] || dt[2] != dp[0]) {
             st = sim_fail(SIM_EINVAL, "%s: expected /park_year/tier of shape [%d replicates, %d years, %d parks]",
@@ -159,6 +175,7 @@ void runfile_free(RunFile *rf)
     free(rf->targets);
     free(rf->years);
     h5u_free_strings(rf->park_code, (size_t)rf->P);
+    h5u_free_strings(rf->park_name, (size_t)rf->P);
     free(rf->top);
     free(rf->tier);
     free(rf);
@@ -171,24 +188,31 @@ int runfile_year_index(const RunFile *rf, int year)
     return -1;
 }
 
-SimStatus runfile_check_compatible(const RunFile *a, const RunFile *b, int same_runs)
+int runfile_compatible(const RunFile *a, const RunFile *b, int same_runs, char *why, size_t n)
 {
     const char *fa = a->path, *fb = b->path;
     if (same_runs && a->R != b->R)
-        return sim_fail(SIM_EINVAL, "%s has %d replicates but %s has %d: a paired comparison needs the same "
-                        "replicates", fa, a->R, fb, b->R);
+        return snprintf(why, n, "%s has %d replicates but %s has %d: a paired comparison needs the same replicates",
+                        fa, a->R, fb, b->R), 0;
     if (same_runs && (a->has_seed != b->has_seed || a->seed != b->seed))
-        return sim_fail(SIM_EINVAL, "%s has seed %llu but %s has seed %llu: replicates are paired only when both "
-                        "runs share the seed (common random numbers)", fa, (unsigned long long)a->seed, fb,
-                        (unsigned long long)b->seed);
+        return snprintf(why, n, "%s has seed %llu but %s has seed %llu: replicates are paired only when both runs "
+                        "share the seed (common random numbers)", fa, (unsigned long long)a->seed, fb,
+                        (unsigned long long)b->seed), 0;
     if (a->Y != b->Y || memcmp(a->years, b->years, (size_t)a->Y * sizeof *a->years))
-        return sim_fail(SIM_EINVAL, "%s has years %d-%d (%d) but %s has years %d-%d (%d): the years must match", fa,
-                        a->years[0], a->years[a->Y - 1], a->Y, fb, b->years[0], b->years[b->Y - 1], b->Y);
+        return snprintf(why, n, "%s has years %d-%d (%d) but %s has years %d-%d (%d): the years must match", fa,
+                        a->years[0], a->years[a->Y - 1], a->Y, fb, b->years[0], b->years[b->Y - 1], b->Y), 0;
     if (a->P != b->P)
-        return sim_fail(SIM_EINVAL, "%s has %d parks but %s has %d: the parks must match", fa, a->P, fb, b->P);
+        return snprintf(why, n, "%s has %d parks but %s has %d: the parks must match", fa, a->P, fb, b->P), 0;
     for (int p = 0; p < a->P; p++)
         if (strcmp(a->park_code[p], b->park_code[p]))
-            return sim_fail(SIM_EINVAL, "park %d is '%s' in %s but '%s' in %s: the parks (park_code, in order) must "
-                            "match", p, a->park_code[p], fa, b->park_code[p], fb);
-    return SIM_OK;
+            return snprintf(why, n, "park %d is '%s' in %s but '%s' in %s: the parks (park_code, in order) must "
+                            "match", p, a->park_code[p], fa, b->park_code[p], fb), 0;
+    return 1;
+}
+
+SimStatus runfile_check_compatible(const RunFile *a, const RunFile *b, int same_runs)
+{
+    char why[2048];
+    if (runfile_compatible(a, b, same_runs, why, sizeof why)) return SIM_OK;
+    return sim_fail(SIM_EINVAL, "%s", why);
 }
