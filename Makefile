@@ -64,7 +64,10 @@ all: $(PARKSIM) $(PARKSTAT)
 DEB_PKGS := build-essential pkg-config libopenmpi-dev openmpi-bin libhdf5-openmpi-dev hdf5-tools \
             libgsl-dev libyaml-dev librandom123-dev python3-h5py python3-numpy python3-yaml \
             gnuplot-nox netcdf-bin python3-xarray python3-h5netcdf perl \
-            slurmctld slurmd slurm-client munge
+            slurmctld slurmd slurm-client munge fonts-wqy-zenhei
+# What the tests need beyond that: a headless browser that opens `parkstat report`'s HTML, and PIL
+# to look at its screenshot and at rendered Chinese glyphs (tests/parkstat_report.t).
+TEST_PKGS := chromium python3-pil
 # Other targets name further packages in DEPS_EXTRA; this is the one place that installs.
 deps:
 	@missing=$$(for p in $(DEB_PKGS) $(DEPS_EXTRA); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
@@ -144,7 +147,8 @@ sensitivity: deps
 	  --force --set output.monthly=false > results/jiangxi-levers.log
 	$(PARKSTAT) sensitivity results/jiangxi-levers.h5 | tee results/jiangxi-levers-sobol.txt
 
-test: deps
+test:
+	@$(MAKE) --no-print-directory deps DEPS_EXTRA='$(TEST_PKGS)'
 	@$(MAKE) --no-print-directory check
 
 # The layer and include rules of docs/DEVELOPING.md, from the #include lines.
@@ -156,7 +160,8 @@ check: lint all $(TESTS) $(REPLAY) $(BLD)/tests/stall_write.so
 
 # The suite under AddressSanitizer and UBSan; Open MPI's own leaks suppressed (tests/lsan.supp;
 # the suppressions match only with fast_unwind_on_malloc=0).
-asan: deps
+asan:
+	@$(MAKE) --no-print-directory deps DEPS_EXTRA='$(TEST_PKGS)'
 	@$(MAKE) --no-print-directory SANITIZE='$(ASAN_FLAGS)' OPT=-O1 $(BIN)/parksim-asan $(BIN)/parkstat-asan \
 	  $(addprefix build-asan/tests/,$(TEST_NAMES)) $(addprefix build-asan/fuzz/replay_,$(FUZZ_NAMES)) \
 	  build-asan/tests/stall_write.so
