@@ -33,7 +33,7 @@ CONF_SRC  := base/err.c sim/ytree.c sim/config.c sim/config_value.c sim/config_a
 SIM_SRC   := sim/par.c sim/sweep.c sim/io_h5.c sim/io_h5_finish.c sim/checkpoint.c sim/signals.c sim/watchdog.c sim/resources.c sim/ensemble.c sim/calibrate.c sim/main.c
 STAT_SRC  := analysis/parkstat.c analysis/common.c analysis/runfile.c analysis/h5util.c analysis/stats.c \
              analysis/summary.c analysis/compare.c analysis/regress.c analysis/regress_stat.c analysis/plot.c \
-             analysis/sobol.c analysis/sensitivity.c
+             analysis/sobol.c analysis/sensitivity.c analysis/report.c
 # Every tests/test_*.c is a C unit test; the analysis-only ones link no model code.
 TEST_NAMES:= $(sort $(notdir $(basename $(wildcard tests/test_*.c))))
 STAT_TESTS:= test_stats test_sobol

@@ -9,11 +9,13 @@
  *   parkstat regress  EXPECTED.h5 ACTUAL.h5    --exact or --statistical
  *   parkstat plot     FILE.h5... -o FIG.png    fan chart and per-park bars (gnuplot)
  *   parkstat sensitivity SWEEP.h5              Sobol' indices from a saltelli sweep
+ *   parkstat report   FILE.h5... -o R.html     everything above in one HTML page
  */
 #include "../base/err.h"
 #include "compare.h"
 #include "plot.h"
 #include "regress.h"
+#include "report.h"
 #include "sensitivity.h"
 #include "summary.h"
 
@@ -38,6 +40,9 @@ static const char *const usage =
     "  sensitivity SWEEP.h5 [--year YEAR]... [--output mean|prob] [--target YEAR:COUNT]...\n"
     "              [--bootstrap B] [--conf LEVEL] [--seed S] [--json | --csv]\n"
     "      Sobol' indices (S1, ST) of the top-tier count from a saltelli sweep, ranked\n"
+    "  report FILE.h5... -o REPORT.html [--lang en|zh] [--target YEAR:COUNT]... [--chart SCENARIO]...\n"
+    "      one self-contained HTML page: headline, charts, per-park, lever effects,\n"
+    "      budget, Sobol' ranking of sweep files, provenance\n"
     "\n"
     "Targets default to the file's `targets` attribute, else 2027:6 and 2028:10.\n"
     "\n"
@@ -67,9 +72,10 @@ int main(int argc, char **argv)
                                      : !strcmp(c, "compare")     ? cmd_compare
                                      : !strcmp(c, "plot")        ? cmd_plot
                                      : !strcmp(c, "sensitivity") ? cmd_sensitivity
+                                     : !strcmp(c, "report")      ? cmd_report
                                                                  : NULL;
     if (cmd) return sim_exit_code(cmd(n, a));
-    sim_error("unknown command '%s'; expected headline, summary, compare, regress, plot or sensitivity", c);
+    sim_error("unknown command '%s'; expected headline, summary, compare, regress, plot, sensitivity or report", c);
     fputs(usage, stderr);
     return EXIT_BADINPUT;
 }
