@@ -121,7 +121,8 @@ FORCE:
 $(BIN):
 	mkdir -p $@
 
-# The main job: the default Jiangxi scenarios on all cores, then the headline.
+# The main job: the default Jiangxi scenarios on all cores, then the headline, the charts and
+# the HTML report results/jiangxi-report.html.
 SCENARIOS := baseline mergers revitalisation upgrades chain cultivation safety smart land focus all-levers plan \
              baseline-percentile plan-percentile
 PLOT_SCENARIOS := baseline all-levers plan plan-percentile   # a readable fan chart
@@ -136,6 +137,8 @@ run: deps
 	@$(PARKSTAT) headline $(foreach s,$(SCENARIOS),results/jiangxi-$(s).h5)
 	@echo
 	@$(PARKSTAT) plot $(foreach s,$(PLOT_SCENARIOS),results/jiangxi-$(s).h5) -o results/jiangxi-top-tier.png
+	@$(PARKSTAT) report $(foreach s,$(SCENARIOS),results/jiangxi-$(s).h5) $(foreach s,$(PLOT_SCENARIOS),--chart $(s)) \
+	  -o results/jiangxi-report.html
 	@echo "details: bin/parkstat summary results/jiangxi-plan.h5; paired effects: bin/parkstat compare results/jiangxi-baseline.h5 $(foreach s,$(filter-out baseline %-percentile,$(SCENARIOS)),results/jiangxi-$(s).h5)"
 
 # Sobol sensitivity of the top-tier count to the nine lever intensities:
