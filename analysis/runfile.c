@@ -114,14 +114,14 @@ SimStatus runfile_read(const char *path, int want_tier, RunFile **out)
     if (!rf->years || !rf->top || !rf->park_code) { st = sim_fail(SIM_ENOMEM, "out of memory"); goto fail; }
     if (ds_read(f, "/summary/year", H5T_NATIVE_INT, rf->years) < 0 ||
         ds_read(f, "/summary/top_tier_count", H5T_NATIVE_INT, rf->top) < 0) {
-        st = sim_fail(SIM_EIO, "%s: cannot read /summary", path);
+        st = sim_fail(SIM_EINVAL, "%s: cannot read /summary (a damaged file?)", path);
         goto fail;
     }
     hid_t d = H5Dopen2(f, "/park_year/park_code", H5P_DEFAULT);
     int e = d < 0 ? -1 : h5u_read_strings(d, 0, (size_t)rf->P, rf->park_code);
     if (d >= 0) H5Dclose(d);
     if (e < 0) {
-        st = sim_fail(SIM_EIO, "%s: cannot read /park_year/park_code as strings", path);
+        st = sim_fail(SIM_EINVAL, "%s: cannot read /park_year/park_code as strings (a damaged file?)", path);
         goto fail;
     }
     if (!(rf->park_name = calloc((size_t)rf->P + 1, sizeof *rf->park_name))) {
@@ -148,7 +148,7 @@ SimStatus runfile_read(const char *path, int want_tier, RunFile **out)
         rf->tier = malloc((size_t)rf->R * (size_t)rf->Y * (size_t)rf->P);
         if (!rf->tier) { st = sim_fail(SIM_ENOMEM, "out of memory"); goto fail; }
         if (ds_read(f, "/park_year/tier", H5T_NATIVE_SCHAR, rf->tier) < 0) {
-            st = sim_fail(SIM_EIO, "%s: cannot read /park_year/tier", path);
+            st = sim_fail(SIM_EINVAL, "%s: cannot read /park_year/tier (a damaged file?)", path);
             goto fail;
         }
         for (size_t i = 0; i < (size_t)rf->R * (size_t)rf->Y * (size_t)rf->P; i++)

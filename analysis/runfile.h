@@ -29,7 +29,8 @@ typedef struct {
 /** Read `path`: root attributes, /summary, and /park_year/tier when want_tier.
  *  Refuses a file without the parksim_complete marker. Returns SIM_OK, or after
  *  one message SIM_EINVAL for bad input (not HDF5, unfinished, wrong layout),
- *  SIM_EIO or SIM_ENOMEM for a read or memory failure. */
+ *  SIM_ENOMEM for a memory failure; a dataset HDF5 cannot read is bad input too
+ *  (SIM_EINVAL: a damaged file). */
 SimStatus runfile_read(const char *path, int want_tier, RunFile **out);
 void runfile_free(RunFile *rf);
 
