@@ -21,8 +21,11 @@ void fuzz_write(const char *path, const void *data, size_t n)
     }
 }
 
-char *fuzz_sets(const uint8_t *data, size_t size, char **sets, int max, int *n_sets)
+char *fuzz_input(const uint8_t *data, size_t size, const char *name, char *path, size_t len, char **sets, int max,
+                 int *n_sets)
 {
+    snprintf(path, len, "%s/%s", fuzz_dir(), name);
+    fuzz_write(path, data, size);
     *n_sets = 0;
     char *text = malloc(size + 1);
     if (!text) return NULL;

@@ -16,13 +16,9 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    char path[512];
-    snprintf(path, sizeof path, "%s/s.yaml", fuzz_dir());
-    fuzz_write(path, data, size);
-
-    char *sets[MAX_SETS];
+    char path[512], *sets[MAX_SETS];
     int n_sets;
-    char *text = fuzz_sets(data, size, sets, MAX_SETS, &n_sets);
+    char *text = fuzz_input(data, size, "s.yaml", path, sizeof path, sets, MAX_SETS, &n_sets);
     if (!text) return 0;
 
     Scenario sc;
