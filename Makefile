@@ -137,9 +137,9 @@ run: deps
 	@$(PARKSTAT) headline $(foreach s,$(SCENARIOS),results/jiangxi-$(s).h5)
 	@echo
 	@$(PARKSTAT) plot $(foreach s,$(PLOT_SCENARIOS),results/jiangxi-$(s).h5) -o results/jiangxi-top-tier.png
+	@echo "details: bin/parkstat summary results/jiangxi-plan.h5; paired effects: bin/parkstat compare results/jiangxi-baseline.h5 $(foreach s,$(filter-out baseline %-percentile,$(SCENARIOS)),results/jiangxi-$(s).h5)"
 	@$(PARKSTAT) report $(foreach s,$(SCENARIOS),results/jiangxi-$(s).h5) $(foreach s,$(PLOT_SCENARIOS),--chart $(s)) \
 	  -o results/jiangxi-report.html
-	@echo "details: bin/parkstat summary results/jiangxi-plan.h5; paired effects: bin/parkstat compare results/jiangxi-baseline.h5 $(foreach s,$(filter-out baseline %-percentile,$(SCENARIOS)),results/jiangxi-$(s).h5)"
 
 # Sobol sensitivity of the top-tier count to the nine lever intensities:
 # a Saltelli sweep (704 points) of the all-levers scenario, then the indices.
