@@ -64,12 +64,28 @@ static int find_exe(const char *name, char *out, size_t len)
     return 0;
 }
 
+/* The widest park name in em at the charts' font: a character of three or four UTF-8 bytes
+ * (Chinese) is about 1 em wide, others about 0.55 em. */
+static double label_em(const RunFile *f)
+{
+    double best = 0;
+    for (int p = 0; p < f->P; p++) {
+        double w = 0;
+        for (const unsigned char *c = (const unsigned char *)f->park_name[p]; *c; c++)
+            if ((*c & 0xC0) != 0x80) w += *c >= 0xE0 ? 1.0 : 0.55;
+        if (w > best) best = w;
+    }
+    return best;
+}
+
 static SimStatus write_script(FILE *o, RunFile *const *rf, int nf, const Targets *tg, const char *fan_out,
                               const char *bars_out, int width, int height, Lang lang)
 {
     const int L = lang == LANG_ZH;
     const int Y = rf[0]->Y, P = rf[0]->P;
     fprintf(o, "# parkstat plot: the data are the inline blocks below (docs/ANALYSIS.md)\n");
+    /* names are UTF-8: gnuplot then measures them in characters, not bytes, for the margins */
+    fprintf(o, "set encoding utf8\n");
     for (int i = 0; i < nf; i++) {
         const RunFile *f = rf[i];
         double *x = malloc((size_t)f->R * sizeof *x);
@@ -129,14 +145,16 @@ static SimStatus write_script(FILE *o, RunFile *const *rf, int nf, const Targets
     }
     fprintf(o, "  $targets using 1:2 with points pt 9 ps 2.5 lc rgb 'red' title '%s'\nunset output\n\n",
             words[L].target);
-    /* per-park bars: one panel per scenario */
+    /* per-park bars: one panel per scenario, taller when the upright names need more than ~110 pixels */
+    const int panel = 380 + (int)(label_em(rf[0]) * 13.0 > 110 ? label_em(rf[0]) * 13.0 - 110 : 0);
     fprintf(o, "if (strstrt(GPVAL_TERMINALS, 'pngcairo') > 0) { set terminal pngcairo noenhanced size %d,%d font '%s,10' } "
-               "else { set terminal png noenhanced size %d,%d }\n", width, 60 + 380 * nf, PLOT_FONT, width, 60 + 380 * nf);
+               "else { set terminal png noenhanced size %d,%d }\n", width, 60 + panel * nf, PLOT_FONT, width,
+            60 + panel * nf);
     fprintf(o, "set output \"");
     gp_str(o, bars_out);
     fprintf(o, "\"\nreset\nset multiplot layout %d,1\nset style data histograms\n"
                "set style histogram clustered gap 1\nset style fill solid 0.85 border -1\nset yrange [0:1]\n"
-               "set ylabel '%s'\nset grid ytics\nset key outside right top\nset xtics rotate by 40 right scale 0 nomirror\n", nf,
+               "set ylabel '%s'\nset grid ytics\nset key outside right top\nset xtics rotate by 90 right scale 0 nomirror\n", nf,
             words[L].bars_ylabel);
     for (int i = 0; i < nf; i++) {
         fprintf(o, "set title \"");
