@@ -37,7 +37,7 @@ SIM_SRC   := sim/par.c sim/sweep.c sim/io_h5.c sim/io_h5_finish.c sim/checkpoint
 STAT_SRC  := analysis/parkstat.c analysis/common.c analysis/runfile.c analysis/h5util.c analysis/stats.c \
              analysis/summary.c analysis/compare.c analysis/regress.c analysis/regress_stat.c analysis/plot.c \
              analysis/sobol.c analysis/sensitivity.c analysis/uncertainty.c \
-             analysis/uncertainty_report.c
+             analysis/uncertainty_report.c analysis/report.c
 # Every tests/test_*.c is a C unit test; the analysis-only ones link no model code.
 TEST_NAMES:= $(sort $(notdir $(basename $(wildcard tests/test_*.c))))
 STAT_TESTS:= test_stats test_sobol test_uncertainty
@@ -47,7 +47,8 @@ PARKSIM   := $(BIN)/parksim$(if $(SANITIZE),-asan)
 PARKSTAT  := $(BIN)/parkstat$(if $(SANITIZE),-asan)
 TESTS     := $(addprefix $(BLD)/tests/,$(TEST_NAMES))
 # Fuzz-corpus replay drivers (gcc, no libFuzzer): tests/fuzz_replay.t runs them.
-FUZZ_NAMES:= scenario parks
+FUZZ_NAMES:= scenario parks sweep
+FUZZ_SRC  := $(MODEL_SRC) $(CONF_SRC) sim/sweep.c   # what the harnesses drive (no MPI, no HDF5)
 REPLAY    := $(addprefix $(BLD)/fuzz/replay_,$(FUZZ_NAMES))
 
 # Open MPI refuses to run as root unless both ALLOW variables are set, and refuses more ranks
@@ -67,7 +68,10 @@ all: $(PARKSIM) $(PARKSTAT)
 DEB_PKGS := build-essential pkg-config libopenmpi-dev openmpi-bin libhdf5-openmpi-dev hdf5-tools \
             libgsl-dev libyaml-dev librandom123-dev python3-h5py python3-numpy python3-yaml \
             gnuplot-nox netcdf-bin python3-xarray python3-h5netcdf perl \
-            slurmctld slurmd slurm-client munge
+            slurmctld slurmd slurm-client munge fonts-wqy-zenhei
+# What the tests need beyond that: a headless browser that opens `parkstat report`'s HTML, and PIL
+# to look at its screenshot and at rendered Chinese glyphs (tests/parkstat_report.t).
+TEST_PKGS := chromium python3-pil
 # Other targets name further packages in DEPS_EXTRA; this is the one place that installs.
 deps:
 	@missing=$$(for p in $(DEB_PKGS) $(DEPS_EXTRA); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
@@ -104,7 +108,7 @@ $(BLD)/tests/stall_write.so: tests/stall_write.c
 	@mkdir -p $(dir $@)
 	gcc -shared -fPIC -O1 -Wall -Wextra -Werror -o $@ $< -ldl
 
-$(BLD)/fuzz/replay_%: $(call OBJ,fuzz/replay.c fuzz/fuzz_common.c fuzz/fuzz_%.c $(MODEL_SRC) $(CONF_SRC))
+$(BLD)/fuzz/replay_%: $(call OBJ,fuzz/replay.c fuzz/fuzz_common.c fuzz/fuzz_%.c $(FUZZ_SRC))
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BLD)/%.o: %.c Makefile
@@ -123,9 +127,10 @@ FORCE:
 $(BIN):
 	mkdir -p $@
 
-# The main job: the default Jiangxi scenarios on all cores, then the headline.
-# focus is not in the headline: no park of the default file has more than the 3 leading
-# industries the rule allows, so the lever cannot act on it (docs/MODEL.md 7.16).
+# The main job: the default Jiangxi scenarios on all cores, then the headline, the charts and
+# the HTML report results/jiangxi-report.html. focus is not in the headline: no park of the
+# default file has more than the 3 leading industries the rule allows, so the lever cannot act
+# on it (docs/MODEL.md 7.16).
 SCENARIOS := baseline mergers revitalisation upgrades chain cultivation safety smart land all-levers plan \
              baseline-percentile plan-percentile
 PLOT_SCENARIOS := baseline all-levers plan plan-percentile   # a readable fan chart
@@ -141,6 +146,8 @@ run: deps
 	@echo
 	@$(PARKSTAT) plot $(foreach s,$(PLOT_SCENARIOS),results/jiangxi-$(s).h5) -o results/jiangxi-top-tier.png
 	@echo "details: bin/parkstat summary results/jiangxi-plan.h5; paired effects: bin/parkstat compare results/jiangxi-baseline.h5 $(foreach s,$(filter-out baseline %-percentile,$(SCENARIOS)),results/jiangxi-$(s).h5)"
+	@$(PARKSTAT) report $(foreach s,$(SCENARIOS),results/jiangxi-$(s).h5) $(foreach s,$(PLOT_SCENARIOS),--chart $(s)) \
+	  -o results/jiangxi-report.html
 
 # Sobol sensitivity of the top-tier count to the nine lever intensities:
 # a Saltelli sweep (704 points) of the all-levers scenario, then the indices.
@@ -177,7 +184,8 @@ uncertainty: deps
 	$(PARKSTAT) sensitivity results/jiangxi-priors-sobol.h5 | tee results/jiangxi-priors-sobol.txt
 	$(PARKSTAT) sensitivity results/jiangxi-priors-sobol.h5 --output prob | tee -a results/jiangxi-priors-sobol.txt
 
-test: deps
+test:
+	@$(MAKE) --no-print-directory deps DEPS_EXTRA='$(TEST_PKGS)'
 	@$(MAKE) --no-print-directory check
 
 # The layer and include rules of docs/DEVELOPING.md, from the #include lines.
@@ -188,12 +196,14 @@ check: lint all $(TESTS) $(REPLAY) $(BLD)/tests/stall_write.so
 	prove -j2 --exec '' $(addprefix $(BLD)/tests/,$(TEST_NAMES)) tests/*.t
 
 # The suite under AddressSanitizer and UBSan; Open MPI's own leaks suppressed (tests/lsan.supp;
-# the suppressions match only with fast_unwind_on_malloc=0).
-asan: deps
+# the suppressions match only with fast_unwind_on_malloc=0), and HDF5's out-of-bounds copy on a
+# damaged file's global heap (tests/asan.supp; parkstat turns the crash into exit 2).
+asan:
+	@$(MAKE) --no-print-directory deps DEPS_EXTRA='$(TEST_PKGS)'
 	@$(MAKE) --no-print-directory SANITIZE='$(ASAN_FLAGS)' OPT=-O1 $(BIN)/parksim-asan $(BIN)/parkstat-asan \
 	  $(addprefix build-asan/tests/,$(TEST_NAMES)) $(addprefix build-asan/fuzz/replay_,$(FUZZ_NAMES)) \
 	  build-asan/tests/stall_write.so
-	ASAN_OPTIONS=fast_unwind_on_malloc=0:detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+	ASAN_OPTIONS=fast_unwind_on_malloc=0:detect_leaks=1:suppressions=$(CURDIR)/tests/asan.supp UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0:fast_unwind_on_malloc=0 \
 	PARKSIM=$(CURDIR)/bin/parksim-asan PARKSTAT=$(CURDIR)/bin/parkstat-asan REPLAY_DIR=$(CURDIR)/build-asan/fuzz \
 	STALL_SO=$(CURDIR)/build-asan/tests/stall_write.so \
@@ -203,14 +213,14 @@ asan: deps
 regress-update: all
 	@tests/regression/update.sh
 
-# libFuzzer on the scenario and park-file loaders (clang). FUZZ_TIME seconds per
+# libFuzzer on the scenario, park-file and sweep-file loaders (clang). FUZZ_TIME seconds per
 # harness; new corpus entries go to build-fuzz/corpus (not committed), crashes
 # to fuzz/findings/ (copy them into tests/fuzz-corpus/ once fixed).
 FUZZ_TIME ?= 60
 FUZZ_JOBS ?= 1
 FUZZ_CFLAGS = -std=c11 -D_XOPEN_SOURCE=700 -g -O1 -fsanitize=fuzzer,address,undefined \
               -fno-sanitize-recover=undefined $(shell pkg-config --cflags gsl yaml-0.1)
-build-fuzz/fuzz_%: fuzz/fuzz_%.c fuzz/fuzz_common.c fuzz/fuzz_common.h $(MODEL_SRC) $(CONF_SRC) Makefile
+build-fuzz/fuzz_%: fuzz/fuzz_%.c fuzz/fuzz_common.c fuzz/fuzz_common.h $(FUZZ_SRC) Makefile
 	@command -v clang >/dev/null || $(MAKE) --no-print-directory deps DEPS_EXTRA=clang
 	@mkdir -p build-fuzz
 	clang $(FUZZ_CFLAGS) -o $@ $(filter %.c,$^) $(shell pkg-config --libs gsl yaml-0.1) -lm

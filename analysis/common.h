@@ -24,6 +24,9 @@ typedef struct {
 
 typedef enum { FMT_TABLE, FMT_JSON, FMT_CSV } OutFormat;
 
+/** Language of the labels of a report and of its charts. */
+typedef enum { LANG_EN, LANG_ZH } Lang;
+
 /** Parse "YEAR:COUNT" into t. Returns 0, or -1 when malformed. */
 int target_parse1(const char *s, Target *t);
 

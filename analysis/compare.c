@@ -23,13 +23,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/** A paired difference of two per-replicate series. */
-typedef struct {
-    double base, policy;      /* means */
-    double effect, se, lo, hi; /* mean of d, sd(d)/sqrt(R), 95% t interval */
-    double se_unpaired;       /* sqrt(var(B)/R + var(P)/R): what an unpaired design would give */
-} Paired;
-
 static void paired(const double *b, const double *p, double *d, int R, Paired *out)
 {
     double sdb, sdp, sdd;
@@ -41,6 +34,57 @@ static void paired(const double *b, const double *p, double *d, int R, Paired *o
     out->lo = out->effect - t * out->se;
     out->hi = out->effect + t * out->se;
     out->se_unpaired = sqrt((sdb * sdb + sdp * sdp) / R);
+}
+
+SimStatus compare_compute(RunFile *const *rf, int nf, const Targets *cmd, Comparison *c)
+{
+    memset(c, 0, sizeof *c);
+    SimStatus rc = SIM_OK;
+    for (int i = 1; i < nf && !rc; i++) rc = runfile_check_compatible(rf[0], rf[i], 1);
+    if (!rc) rc = targets_for(rf[0], cmd, &c->tg);
+    const Targets *tg = &c->tg;
+    for (int t = 0; !rc && t < tg->n; t++)
+        if (runfile_year_index(rf[0], tg->t[t].year) < 0)
+            rc = sim_fail(SIM_EINVAL, "%s: target year %d is not in the file (years %d-%d)", rf[0]->path,
+                          tg->t[t].year, rf[0]->years[0], rf[0]->years[rf[0]->Y - 1]);
+    if (rc) return rc;
+    const int R = rf[0]->R, Y = rf[0]->Y, NP = nf - 1, P = rf[0]->P, YL = Y - 1;
+    c->NP = NP;
+    c->ey = calloc((size_t)NP * (size_t)Y, sizeof *c->ey);
+    c->et = calloc((size_t)NP * (size_t)(tg->n ? tg->n : 1), sizeof *c->et);
+    c->ep = calloc((size_t)NP * (size_t)P, sizeof *c->ep);
+    double *b = malloc((size_t)R * sizeof *b), *p = malloc((size_t)R * sizeof *p), *d = malloc((size_t)R * sizeof *d);
+    if (!c->ey || !c->et || !c->ep || !b || !p || !d) rc = sim_fail(SIM_ENOMEM, "out of memory");
+    for (int k = 0; !rc && k < NP; k++) {
+        const RunFile *B = rf[0], *Pl = rf[k + 1];
+        for (int y = 0; y < Y; y++) {
+            for (int r = 0; r < R; r++) b[r] = B->top[(size_t)r * Y + y], p[r] = Pl->top[(size_t)r * Y + y];
+            paired(b, p, d, R, &c->ey[(size_t)k * Y + y]);
+        }
+        for (int t = 0; t < tg->n; t++) {
+            int y = runfile_year_index(B, tg->t[t].year);
+            for (int r = 0; r < R; r++) {
+                b[r] = B->top[(size_t)r * Y + y] >= tg->t[t].count;
+                p[r] = Pl->top[(size_t)r * Y + y] >= tg->t[t].count;
+            }
+            paired(b, p, d, R, &c->et[(size_t)k * tg->n + t]);
+        }
+        for (int q = 0; q < P; q++) {
+            for (int r = 0; r < R; r++) {
+                b[r] = B->tier[((size_t)r * Y + YL) * P + q] == 1;
+                p[r] = Pl->tier[((size_t)r * Y + YL) * P + q] == 1;
+            }
+            paired(b, p, d, R, &c->ep[(size_t)k * P + q]);
+        }
+    }
+    free(b), free(p), free(d);
+    return rc;
+}
+
+void compare_free(Comparison *c)
+{
+    free(c->ey), free(c->et), free(c->ep);
+    c->ey = c->et = c->ep = NULL;
 }
 
 static const char *const compare_usage =
@@ -71,45 +115,14 @@ SimStatus cmd_compare(int argc, char **argv)
     }
     RunFile **rf = calloc((size_t)nf, sizeof *rf);
     if (!rf) { free(files); return sim_fail(SIM_ENOMEM, "out of memory"); }
-    for (int i = 0; i < nf && !rc; i++) {
-        rc = runfile_read(files[i], 1, &rf[i]);
-        if (!rc && i > 0) rc = runfile_check_compatible(rf[0], rf[i], 1);
-    }
-    Targets tg;
-    if (!rc) rc = targets_for(rf[0], &cmd, &tg);
-    for (int t = 0; !rc && t < tg.n; t++)
-        if (runfile_year_index(rf[0], tg.t[t].year) < 0)
-            rc = sim_fail(SIM_EINVAL, "%s: target year %d is not in the file (years %d-%d)", rf[0]->path,
-                          tg.t[t].year, rf[0]->years[0], rf[0]->years[rf[0]->Y - 1]);
+    for (int i = 0; i < nf && !rc; i++) rc = runfile_read(files[i], 1, &rf[i]);
+    Comparison cmp;
+    memset(&cmp, 0, sizeof cmp);
+    if (!rc) rc = compare_compute(rf, nf, &cmd, &cmp);
     if (rc) goto out;
-    const int R = rf[0]->R, Y = rf[0]->Y, NP = nf - 1;
-    Paired *ey = calloc((size_t)NP * (size_t)Y, sizeof *ey), *et = calloc((size_t)NP * (size_t)(tg.n ? tg.n : 1), sizeof *et);
-    double *b = malloc((size_t)R * sizeof *b), *p = malloc((size_t)R * sizeof *p), *d = malloc((size_t)R * sizeof *d);
-    const int P = rf[0]->P, YL = Y - 1;   /* per-park effects in the last assessment year */
-    Paired *ep = calloc((size_t)NP * (size_t)P, sizeof *ep);
-    if (!ey || !et || !ep || !b || !p || !d) rc = sim_fail(SIM_ENOMEM, "out of memory");
-    for (int k = 0; !rc && k < NP; k++) {
-        const RunFile *B = rf[0], *Pl = rf[k + 1];
-        for (int y = 0; y < Y; y++) {
-            for (int r = 0; r < R; r++) b[r] = B->top[(size_t)r * Y + y], p[r] = Pl->top[(size_t)r * Y + y];
-            paired(b, p, d, R, &ey[(size_t)k * Y + y]);
-        }
-        for (int t = 0; t < tg.n; t++) {
-            int y = runfile_year_index(B, tg.t[t].year);
-            for (int r = 0; r < R; r++) {
-                b[r] = B->top[(size_t)r * Y + y] >= tg.t[t].count;
-                p[r] = Pl->top[(size_t)r * Y + y] >= tg.t[t].count;
-            }
-            paired(b, p, d, R, &et[(size_t)k * tg.n + t]);
-        }
-        for (int q = 0; q < P; q++) {
-            for (int r = 0; r < R; r++) {
-                b[r] = B->tier[((size_t)r * Y + YL) * P + q] == 1;
-                p[r] = Pl->tier[((size_t)r * Y + YL) * P + q] == 1;
-            }
-            paired(b, p, d, R, &ep[(size_t)k * P + q]);
-        }
-    }
+    const int R = rf[0]->R, Y = rf[0]->Y, NP = nf - 1, P = rf[0]->P, YL = Y - 1;
+    const Targets tg = cmp.tg;
+    const Paired *ey = cmp.ey, *et = cmp.et, *ep = cmp.ep;
     if (!rc && fmt == FMT_TABLE) {
         printf("baseline: %s (%s), %d paired replicates, seed %llu; targets (%s)", rf[0]->name, rf[0]->path, R,
                (unsigned long long)rf[0]->seed, target_source_name(tg.src));
@@ -228,8 +241,8 @@ SimStatus cmd_compare(int argc, char **argv)
             }
     }
     if (!rc && fmt == FMT_TABLE && rf[0]->D > 0) rc = uncertainty_print_compare(rf, nf, &tg);
-    free(ey), free(et), free(ep), free(b), free(p), free(d);
 out:
+    compare_free(&cmp);
     for (int i = 0; i < nf; i++) runfile_free(rf[i]);
     free(rf), free(files);
     if (!rc && fflush(stdout) != 0) rc = sim_fail(SIM_EIO, "writing the output failed");

@@ -5,6 +5,7 @@
 
 #include "../base/err.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -69,6 +70,39 @@ int h5u_attr_string(hid_t obj, const char *name, char **out)
     if (sp >= 0) H5Sclose(sp);
     H5Aclose(a);
     return ok;
+}
+
+int h5u_read_numeric(hid_t f, const char *name, hid_t memtype, size_t elsize, int maxrank, int *rank,
+                     hsize_t *dims, void **buf)
+{
+    *buf = NULL;
+    *rank = 0;
+    if (H5Lexists(f, name, H5P_DEFAULT) <= 0) return 1;
+    hid_t d = H5Dopen2(f, name, H5P_DEFAULT);
+    if (d < 0) return -1;
+    int rc = -1;
+    hid_t sp = H5Dget_space(d), ft = H5Dget_type(d);
+    H5T_class_t cls = ft >= 0 ? H5Tget_class(ft) : H5T_NO_CLASS;
+    int r = sp >= 0 ? H5Sget_simple_extent_ndims(sp) : -1;
+    if ((cls == H5T_INTEGER || cls == H5T_FLOAT) && r >= 1 && r <= maxrank &&
+        H5Sget_simple_extent_dims(sp, dims, NULL) == r) {
+        size_t total = 1;
+        int fits = 1;
+        for (int i = 0; i < r && fits; i++) {
+            if (dims[i] == 0 || dims[i] > (hsize_t)(SIZE_MAX / 2 / elsize / total)) fits = 0;
+            else total *= (size_t)dims[i];
+        }
+        if (fits && (*buf = malloc(total * elsize)) &&
+            H5Dread(d, memtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, *buf) >= 0) {
+            *rank = r;
+            rc = 0;
+        }
+    }
+    if (rc < 0) free(*buf), *buf = NULL;
+    if (ft >= 0) H5Tclose(ft);
+    if (sp >= 0) H5Sclose(sp);
+    H5Dclose(d);
+    return rc;
 }
 
 void h5u_free_strings(char **s, size_t n)

@@ -21,6 +21,13 @@ int h5u_read_strings(hid_t id, int is_attr, size_t n, char **out);
  *  return -1 (a missing file, not HDF5, unreadable). */
 hid_t h5u_open_readonly(const char *path);
 
+/** Read numeric dataset `name` of `f` as `memtype` (element size elsize) into *buf (malloc'd
+ *  here), its rank into *rank and its extents into dims (at most maxrank). Returns 0, 1 when
+ *  the dataset is absent, or -1 when it is not a numeric dataset of rank <= maxrank, is too
+ *  large or cannot be read (*buf is NULL then). */
+int h5u_read_numeric(hid_t f, const char *name, hid_t memtype, size_t elsize, int maxrank, int *rank,
+                     hsize_t *dims, void **buf);
+
 /** Free n strings and the array. */
 void h5u_free_strings(char **s, size_t n);
 

@@ -9,17 +9,22 @@
  *   parkstat regress  EXPECTED.h5 ACTUAL.h5    --exact or --statistical
  *   parkstat plot     FILE.h5... -o FIG.png    fan chart and per-park bars (gnuplot)
  *   parkstat sensitivity SWEEP.h5              Sobol' indices from a saltelli sweep
+ *   parkstat report   FILE.h5... -o R.html     everything above in one HTML page
  */
 #include "../base/err.h"
 #include "compare.h"
 #include "plot.h"
 #include "regress.h"
+#include "report.h"
 #include "sensitivity.h"
 #include "summary.h"
 
 #include <hdf5.h>
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static const char *const usage =
     "usage: parkstat COMMAND [ARGS]   (parkstat COMMAND --help for each)\n"
@@ -38,6 +43,9 @@ static const char *const usage =
     "  sensitivity SWEEP.h5 [--year YEAR]... [--output mean|prob] [--target YEAR:COUNT]...\n"
     "              [--bootstrap B] [--conf LEVEL] [--seed S] [--json | --csv]\n"
     "      Sobol' indices (S1, ST) of the top-tier count from a saltelli sweep, ranked\n"
+    "  report FILE.h5... -o REPORT.html [--lang en|zh] [--target YEAR:COUNT]... [--chart SCENARIO]...\n"
+    "      one self-contained HTML page: headline, charts, per-park, lever effects,\n"
+    "      budget, Sobol' ranking of sweep files, provenance\n"
     "\n"
     "Targets default to the file's `targets` attribute, else 2027:6 and 2028:10.\n"
     "\n"
@@ -46,6 +54,44 @@ static const char *const usage =
     "  1  runtime failure: I/O, memory, gnuplot missing or failed (regress: different)\n"
     "  2  bad input: usage, unfinished or mismatched files (regress: also any failure)\n";
 
+/* The HDF5 library (1.10) trusts some lengths stored in the file: a damaged file can make it read
+ * out of bounds (e.g. a corrupted global heap under a variable-length string or a dimension list),
+ * which no check before the call can foresee. Such a crash is bad input, not a parkstat failure:
+ * the handler says so, naming the command line, and exits 2. Only async-signal-safe calls here. */
+static int g_argc;
+static char **g_argv;
+static char g_altstack[1 << 16];
+
+static void say(const char *s) { (void)!write(2, s, strlen(s)); }
+
+static void crashed(int sig)
+{
+    char num[12], *p = num + sizeof num;
+    *--p = '\0';
+    do *--p = (char)('0' + sig % 10); while ((sig /= 10) > 0);
+    say("parkstat: error: the HDF5 library crashed (signal ");
+    say(p);
+    say(") reading the input of `parkstat");
+    for (int i = 1; i < g_argc; i++) say(" "), say(g_argv[i]);
+    say("`: a damaged file (HDF5 does not check every length it reads); no output was completed\n");
+    _exit(EXIT_BADINPUT);
+}
+
+static void catch_crashes(int argc, char **argv)
+{
+    g_argc = argc, g_argv = argv;
+    stack_t ss = {.ss_sp = g_altstack, .ss_size = sizeof g_altstack};
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = crashed;
+    sa.sa_flags = SA_ONSTACK | SA_RESETHAND;
+    sigemptyset(&sa.sa_mask);
+    if (sigaltstack(&ss, NULL) != 0) sa.sa_flags &= ~SA_ONSTACK;
+    const int sigs[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL};
+    for (size_t i = 0; i < sizeof sigs / sizeof *sigs; i++)
+        if (sigaction(sigs[i], &sa, NULL) != 0) sim_warn("cannot install the handler of signal %d", sigs[i]);
+}
+
 int main(int argc, char **argv)
 {
     sim_set_program("parkstat");
@@ -53,6 +99,7 @@ int main(int argc, char **argv)
     sim_install_gsl_handler();
     /* parkstat reports HDF5 failures in its own words; the library's stack is noise here */
     H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+    catch_crashes(argc, argv);
     if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
         fputs(usage, argc < 2 ? stderr : stdout);
         return argc < 2 ? EXIT_BADINPUT : EXIT_OK;
@@ -67,9 +114,10 @@ int main(int argc, char **argv)
                                      : !strcmp(c, "compare")     ? cmd_compare
                                      : !strcmp(c, "plot")        ? cmd_plot
                                      : !strcmp(c, "sensitivity") ? cmd_sensitivity
+                                     : !strcmp(c, "report")      ? cmd_report
                                                                  : NULL;
     if (cmd) return sim_exit_code(cmd(n, a));
-    sim_error("unknown command '%s'; expected headline, summary, compare, regress, plot or sensitivity", c);
+    sim_error("unknown command '%s'; expected headline, summary, compare, regress, plot, sensitivity or report", c);
     fputs(usage, stderr);
     return EXIT_BADINPUT;
 }

@@ -8,6 +8,7 @@
 
 #include <hdf5.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -174,16 +175,31 @@ SimStatus runfile_read(const char *path, int want_tier, RunFile **out)
     if (!rf->years || !rf->top || !rf->park_code) { st = sim_fail(SIM_ENOMEM, "out of memory"); goto fail; }
     if (ds_read(f, "/summary/year", H5T_NATIVE_INT, rf->years) < 0 ||
         ds_read(f, "/summary/top_tier_count", H5T_NATIVE_INT, rf->top) < 0) {
-        st = sim_fail(SIM_EIO, "%s: cannot read /summary", path);
+        st = sim_fail(SIM_EINVAL, "%s: cannot read /summary (a damaged file?)", path);
         goto fail;
     }
     hid_t d = H5Dopen2(f, "/park_year/park_code", H5P_DEFAULT);
     int e = d < 0 ? -1 : h5u_read_strings(d, 0, (size_t)rf->P, rf->park_code);
     if (d >= 0) H5Dclose(d);
     if (e < 0) {
-        st = sim_fail(SIM_EIO, "%s: cannot read /park_year/park_code as strings", path);
+        st = sim_fail(SIM_EINVAL, "%s: cannot read /park_year/park_code as strings (a damaged file?)", path);
         goto fail;
     }
+    if (!(rf->park_name = calloc((size_t)rf->P + 1, sizeof *rf->park_name))) {
+        st = sim_fail(SIM_ENOMEM, "out of memory");
+        goto fail;
+    }
+    d = ds_dims(f, "/parks/park_name", dp, 1) == 1 && dp[0] == (hsize_t)rf->P
+            ? H5Dopen2(f, "/parks/park_name", H5P_DEFAULT) : -1;
+    if (d >= 0) {
+        h5u_read_strings(d, 0, (size_t)rf->P, rf->park_name);   /* all set, or all NULL on failure */
+        H5Dclose(d);
+    }
+    for (int p = 0; p < rf->P; p++)   /* names absent or unreadable: the codes stand in */
+        if (!rf->park_name[p] && !(rf->park_name[p] = strdup(rf->park_code[p]))) {
+            st = sim_fail(SIM_ENOMEM, "out of memory");
+            goto fail;
+        }
     if (want_tier) {
         if (ds_dims(f, "/park_year/tier", dt, 3 + lead) != 3 + lead ||
             (lead && (dt[0] *= dt[1], dt[1] = dt[2], dt[2] = dt[3], 0)) || dt[0] != dc[0] || dt[1] != dy[0] ||
@@ -195,7 +211,7 @@ SimStatus runfile_read(const char *path, int want_tier, RunFile **out)
         rf->tier = malloc((size_t)rf->R * (size_t)rf->Y * (size_t)rf->P);
         if (!rf->tier) { st = sim_fail(SIM_ENOMEM, "out of memory"); goto fail; }
         if (ds_read(f, "/park_year/tier", H5T_NATIVE_SCHAR, rf->tier) < 0) {
-            st = sim_fail(SIM_EIO, "%s: cannot read /park_year/tier", path);
+            st = sim_fail(SIM_EINVAL, "%s: cannot read /park_year/tier (a damaged file?)", path);
             goto fail;
         }
         for (size_t i = 0; i < (size_t)rf->R * (size_t)rf->Y * (size_t)rf->P; i++)
@@ -222,6 +238,7 @@ void runfile_free(RunFile *rf)
     free(rf->targets);
     free(rf->years);
     h5u_free_strings(rf->park_code, (size_t)rf->P);
+    h5u_free_strings(rf->park_name, (size_t)rf->P);
     free(rf->top);
     free(rf->tier);
     free(rf->values);
@@ -237,29 +254,36 @@ int runfile_year_index(const RunFile *rf, int year)
     return -1;
 }
 
-SimStatus runfile_check_compatible(const RunFile *a, const RunFile *b, int same_runs)
+int runfile_compatible(const RunFile *a, const RunFile *b, int same_runs, char *why, size_t n)
 {
     const char *fa = a->path, *fb = b->path;
     if (same_runs && a->R != b->R)
-        return sim_fail(SIM_EINVAL, "%s has %d replicates but %s has %d: a paired comparison needs the same "
-                        "replicates", fa, a->R, fb, b->R);
+        return snprintf(why, n, "%s has %d replicates but %s has %d: a paired comparison needs the same replicates",
+                        fa, a->R, fb, b->R), 0;
     if (same_runs && (a->D != b->D || a->k != b->k ||
                       (a->D && memcmp(a->values, b->values, (size_t)a->D * (size_t)a->k * sizeof *a->values))))
-        return sim_fail(SIM_EINVAL, "%s and %s are not draws of the same priors (%d and %d draws, or other values): "
+        return snprintf(why, n, "%s and %s are not draws of the same priors (%d and %d draws, or other values): "
                         "a paired comparison over the unknowns needs both runs with --prior, the same priors file, "
-                        "seed and --draws", fa, fb, a->D, b->D);
+                        "seed and --draws", fa, fb, a->D, b->D), 0;
     if (same_runs && (a->has_seed != b->has_seed || a->seed != b->seed))
-        return sim_fail(SIM_EINVAL, "%s has seed %llu but %s has seed %llu: replicates are paired only when both "
-                        "runs share the seed (common random numbers)", fa, (unsigned long long)a->seed, fb,
-                        (unsigned long long)b->seed);
+        return snprintf(why, n, "%s has seed %llu but %s has seed %llu: replicates are paired only when both runs "
+                        "share the seed (common random numbers)", fa, (unsigned long long)a->seed, fb,
+                        (unsigned long long)b->seed), 0;
     if (a->Y != b->Y || memcmp(a->years, b->years, (size_t)a->Y * sizeof *a->years))
-        return sim_fail(SIM_EINVAL, "%s has years %d-%d (%d) but %s has years %d-%d (%d): the years must match", fa,
-                        a->years[0], a->years[a->Y - 1], a->Y, fb, b->years[0], b->years[b->Y - 1], b->Y);
+        return snprintf(why, n, "%s has years %d-%d (%d) but %s has years %d-%d (%d): the years must match", fa,
+                        a->years[0], a->years[a->Y - 1], a->Y, fb, b->years[0], b->years[b->Y - 1], b->Y), 0;
     if (a->P != b->P)
-        return sim_fail(SIM_EINVAL, "%s has %d parks but %s has %d: the parks must match", fa, a->P, fb, b->P);
+        return snprintf(why, n, "%s has %d parks but %s has %d: the parks must match", fa, a->P, fb, b->P), 0;
     for (int p = 0; p < a->P; p++)
         if (strcmp(a->park_code[p], b->park_code[p]))
-            return sim_fail(SIM_EINVAL, "park %d is '%s' in %s but '%s' in %s: the parks (park_code, in order) must "
-                            "match", p, a->park_code[p], fa, b->park_code[p], fb);
-    return SIM_OK;
+            return snprintf(why, n, "park %d is '%s' in %s but '%s' in %s: the parks (park_code, in order) must "
+                            "match", p, a->park_code[p], fa, b->park_code[p], fb), 0;
+    return 1;
+}
+
+SimStatus runfile_check_compatible(const RunFile *a, const RunFile *b, int same_runs)
+{
+    char why[2048];
+    if (runfile_compatible(a, b, same_runs, why, sizeof why)) return SIM_OK;
+    return sim_fail(SIM_EINVAL, "%s", why);
 }

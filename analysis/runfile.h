@@ -8,6 +8,7 @@
 
 #include "../base/err.h"
 
+#include <stddef.h>
 #include <stdint.h>
 
 typedef struct {
@@ -20,6 +21,7 @@ typedef struct {
     int ntiers;          /**< tiers 1..ntiers (from tier's flag_values; 3 when absent) */
     int *years;          /**< [Y] calendar years */
     char **park_code;    /**< [P] */
+    char **park_name;    /**< [P] from /parks/park_name (UTF-8, may be Chinese); the code when absent */
     int *top;            /**< [R][Y] top_tier_count */
     signed char *tier;   /**< [R][Y][P], NULL unless asked for */
     /* A run over draws of priors (parksim run --prior): R = D * n, replicate
@@ -35,7 +37,8 @@ typedef struct {
 /** Read `path`: root attributes, /summary, and /park_year/tier when want_tier.
  *  Refuses a file without the parksim_complete marker. Returns SIM_OK, or after
  *  one message SIM_EINVAL for bad input (not HDF5, unfinished, wrong layout),
- *  SIM_EIO or SIM_ENOMEM for a read or memory failure. */
+ *  SIM_ENOMEM for a memory failure; a dataset HDF5 cannot read is bad input too
+ *  (SIM_EINVAL: a damaged file). */
 SimStatus runfile_read(const char *path, int want_tier, RunFile **out);
 void runfile_free(RunFile *rf);
 
@@ -47,5 +50,7 @@ int runfile_year_index(const RunFile *rf, int year);
  *  naming both files and what differs. With `same_runs` 0 only years and parks are checked (for
  *  two-sample tests between runs with different seeds or replicate counts). */
 SimStatus runfile_check_compatible(const RunFile *a, const RunFile *b, int same_runs);
+/** The same check without printing: 1 when compatible, else 0 with the reason in why. */
+int runfile_compatible(const RunFile *a, const RunFile *b, int same_runs, char *why, size_t n);
 
 #endif

@@ -21,19 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_YEARS MAX_TARGETS
-
-typedef struct {
-    char *path, *targets;
-    uint64_t seed;
-    int N, k, npts, R, Y;
-    char **pname;           /* [k] */
-    double *lower, *upper;  /* [k] */
-    int *years;             /* [Y] */
-    int *top;               /* [npts][R][Y] */
-} Sweep;
-
-static void sweep_free(Sweep *s)
+static void sens_sweep_free(SensSweep *s)
 {
     free(s->path), free(s->targets);
     h5u_free_strings(s->pname, (size_t)(s->k > 0 ? s->k : 0));
@@ -55,7 +43,7 @@ static int attr_int(hid_t f, const char *name, long long *v)
 /* Read dataset `name` of the given shape (rank n, dims want[]) as memtype into buf
  * (allocated here). Returns SIM_OK, or after a message SIM_EINVAL naming what was
  * expected (missing, another shape, unreadable) or SIM_ENOMEM. */
-static SimStatus read_ds(hid_t f, const Sweep *s, const char *name, int n, const hsize_t *want, const char *shape,
+static SimStatus read_ds(hid_t f, const SensSweep *s, const char *name, int n, const hsize_t *want, const char *shape,
                    hid_t memtype, size_t elsize, void **buf)
 {
     *buf = NULL;
@@ -88,7 +76,7 @@ static SimStatus read_ds(hid_t f, const Sweep *s, const char *name, int n, const
 
 /* The design's promise (sim/design.h): row r of AB_i equals row r of A except column i,
  * which is row r of B. A file in another order would give meaningless indices. */
-static SimStatus check_saltelli_order(const Sweep *s, const double *v)
+static SimStatus check_saltelli_order(const SensSweep *s, const double *v)
 {
     const size_t N = (size_t)s->N, k = (size_t)s->k;
     for (size_t i = 0; i < k; i++)
@@ -103,7 +91,7 @@ static SimStatus check_saltelli_order(const Sweep *s, const double *v)
     return SIM_OK;
 }
 
-static SimStatus sweep_read(const char *path, Sweep *s)
+static SimStatus sweep_read(const char *path, SensSweep *s)
 {
     memset(s, 0, sizeof *s);
     if (!(s->path = strdup(path))) return sim_fail(SIM_ENOMEM, "out of memory");
@@ -206,16 +194,6 @@ out:
     return rc;
 }
 
-typedef struct {
-    int year, target;       /* target -1 when none applies */
-    double *y;              /* [npts] */
-    double noise;           /* mean over points of var(replicates)/R */
-    int status;             /* SOBOL_OK or SOBOL_ZERO_VAR */
-    SobolIndex *ix;         /* [k] */
-    int *rank;              /* [k] parameter indices by decreasing S_T */
-    SobolSummary sum;
-} YearResult;
-
 static const char *const sens_usage =
     "usage: parkstat sensitivity SWEEP.h5 [--year YEAR]... [--output mean | prob] [--target YEAR:COUNT]...\n"
     "                            [--bootstrap B] [--conf LEVEL] [--seed S] [--json | --csv]\n"
@@ -249,7 +227,7 @@ static int by_st(const void *a, const void *b)
     return *(const int *)a - *(const int *)b;
 }
 
-static void print_table(const Sweep *s, const YearResult *yr, int ny, int prob, int nboot, double conf,
+static void print_table(const SensSweep *s, const SensYear *yr, int ny, int prob, int nboot, double conf,
                         unsigned long long bseed)
 {
     printf("== %s: saltelli sweep, N = %d base rows x %d parameters = %d points, %d replicates each, seed %llu\n",
@@ -259,7 +237,7 @@ static void print_table(const Sweep *s, const YearResult *yr, int ny, int prob, 
            prob ? "share of replicates with top-tier count >= target" : "mean top-tier count", nboot, 100 * conf,
            bseed);
     for (int t = 0; t < ny; t++) {
-        const YearResult *r = &yr[t];
+        const SensYear *r = &yr[t];
         printf("\n-- %d", r->year);
         if (prob) printf(" (target %d)", r->target);
         printf(": mean of Y %.4g, variance of Y %.4g, Monte-Carlo noise variance %.3g (%.1f%% of it)\n",
@@ -299,7 +277,7 @@ static void json_pair(FILE *o, double a, double b)
     fputc('[', o), json_num(o, a), fputs(", ", o), json_num(o, b), fputc(']', o);
 }
 
-static void print_json(const Sweep *s, const YearResult *yr, int ny, int prob, int nboot, double conf,
+static void print_json(const SensSweep *s, const SensYear *yr, int ny, int prob, int nboot, double conf,
                        unsigned long long bseed)
 {
     FILE *o = stdout;
@@ -316,7 +294,7 @@ static void print_json(const Sweep *s, const YearResult *yr, int ny, int prob, i
     json_num(o, conf);
     fprintf(o, ", \"bootstrap_seed\": %llu,\n \"years\": [", bseed);
     for (int t = 0; t < ny; t++) {
-        const YearResult *r = &yr[t];
+        const SensYear *r = &yr[t];
         fprintf(o, "%s\n  {\"year\": %d, \"target\": ", t ? "," : "", r->year);
         if (r->target >= 0) fprintf(o, "%d", r->target);
         else fputs("null", o);
@@ -346,12 +324,12 @@ static void csv_num(FILE *o, double x)
     if (isfinite(x)) fprintf(o, "%.17g", x);
 }
 
-static void print_csv(const Sweep *s, const YearResult *yr, int ny, int prob)
+static void print_csv(const SensSweep *s, const SensYear *yr, int ny, int prob)
 {
     FILE *o = stdout;
     puts("file,year,output,target,rank,parameter,s1,s1_se,s1_lo,s1_hi,st,st_se,st_lo,st_hi,variance,sum_s1");
     for (int t = 0; t < ny; t++) {
-        const YearResult *r = &yr[t];
+        const SensYear *r = &yr[t];
         /* an undefined year still gets a row per parameter, with empty indices */
         for (int q = 0; q < s->k; q++) {
             int i = r->status == SOBOL_OK ? r->rank[q] : q;
@@ -368,6 +346,81 @@ static void print_csv(const Sweep *s, const YearResult *yr, int ny, int prob)
             fputc('\n', o);
         }
     }
+}
+
+SimStatus sens_compute(const char *file, const Targets *cmd, const int *years_in, int nyears, int prob, int nboot,
+                       double conf, uint64_t seed, Sensitivity *out)
+{
+    memset(out, 0, sizeof *out);
+    const SensSweep *s = &out->s;
+    SimStatus rc = sweep_read(file, &out->s);
+    if (rc) return rc;
+    /* targets: the years to analyse by default and, for --output prob, the thresholds */
+    RunFile tf = {.path = s->path, .targets = s->targets};
+    Targets tg;
+    if ((rc = targets_for(&tf, cmd, &tg))) return rc;
+    int years[MAX_YEARS];
+    for (int t = 0; t < nyears; t++) years[t] = years_in[t];
+    if (nyears == 0)
+        for (int t = 0; t < tg.n; t++) years[nyears++] = tg.t[t].year;
+    SensYear *yr = out->yr;
+    out->ny = nyears;
+    const int npts = s->npts, R = s->R, Y = s->Y, k = s->k;
+    for (int t = 0; t < nyears && !rc; t++) {
+        SensYear *r = &yr[t];
+        r->year = years[t], r->target = -1;
+        int yi = -1;
+        for (int j = 0; j < Y; j++)
+            if (s->years[j] == r->year) yi = j;
+        if (yi < 0) {
+            rc = sim_fail(SIM_EINVAL, "%s: year %d is not in the file (years %d-%d)", file, r->year, s->years[0],
+                          s->years[Y - 1]);
+            break;
+        }
+        for (int q = 0; q < tg.n; q++)
+            if (tg.t[q].year == r->year) r->target = tg.t[q].count;
+        if (prob && r->target < 0) {
+            rc = sim_fail(SIM_EINVAL, "%s: --output prob needs a target for %d (--target %d:COUNT, or the file's "
+                          "targets \"%s\")", file, r->year, r->year, s->targets ? s->targets : "");
+            break;
+        }
+        r->y = malloc((size_t)npts * sizeof *r->y);
+        r->ix = malloc((size_t)k * sizeof *r->ix);
+        r->rank = malloc((size_t)k * sizeof *r->rank);
+        if (!r->y || !r->ix || !r->rank) { rc = sim_fail(SIM_ENOMEM, "out of memory"); break; }
+        double noise = 0;
+        for (int p = 0; p < npts; p++) {
+            /* Welford over the replicates: the point's estimate and its Monte-Carlo variance */
+            double m = 0, m2 = 0;
+            for (int q = 0; q < R; q++) {
+                int c = s->top[((size_t)p * R + q) * Y + yi];
+                double x = prob ? (double)(c >= r->target) : (double)c, d = x - m;
+                m += d / (q + 1);
+                m2 += d * (x - m);
+            }
+            r->y[p] = m;
+            noise += R > 1 ? m2 / (R - 1) / R : 0;
+        }
+        r->noise = noise / npts;
+        char err[256];
+        r->status = sobol_indices(r->y, s->N, k, nboot, conf, seed, r->ix, &r->sum, err, sizeof err);
+        if (r->status < 0) {
+            rc = sim_fail(r->status == SOBOL_ENOMEM ? SIM_ENOMEM : SIM_EINVAL, "%s: %d: %s", file, r->year, err);
+            break;
+        }
+        for (int i = 0; i < k; i++) r->rank[i] = i;
+        if (r->status == SOBOL_OK) {
+            cmp_ix = r->ix;
+            qsort(r->rank, (size_t)k, sizeof *r->rank, by_st);
+        }
+    }
+    return rc;
+}
+
+void sens_free(Sensitivity *sv)
+{
+    for (int t = 0; t < sv->ny; t++) free(sv->yr[t].y), free(sv->yr[t].ix), free(sv->yr[t].rank);
+    sens_sweep_free(&sv->s);
 }
 
 SimStatus cmd_sensitivity(int argc, char **argv)
@@ -420,73 +473,17 @@ SimStatus cmd_sensitivity(int argc, char **argv)
     if (nboot > 0 && nboot < 2.0 / (1 - conf))
         return sim_fail(SIM_EINVAL, "sensitivity: --bootstrap %d is too few for a %g interval; expected 0 or at least "
                         "%.0f", nboot, conf, ceil(2.0 / (1 - conf)));
-    Sweep s;
-    SimStatus rc = sweep_read(file, &s);
-    if (rc) { sweep_free(&s); return rc; }
-    /* targets: the years to analyse by default and, for --output prob, the thresholds */
-    RunFile tf = {.path = s.path, .targets = s.targets};
-    Targets tg;
-    if ((rc = targets_for(&tf, &cmd, &tg))) { sweep_free(&s); return rc; }
-    if (nyears == 0)
-        for (int t = 0; t < tg.n; t++) years[nyears++] = tg.t[t].year;
-    YearResult yr[MAX_YEARS];
-    memset(yr, 0, sizeof yr);
-    const int npts = s.npts, R = s.R, Y = s.Y, k = s.k;
-    for (int t = 0; t < nyears && !rc; t++) {
-        YearResult *r = &yr[t];
-        r->year = years[t], r->target = -1;
-        int yi = -1;
-        for (int j = 0; j < Y; j++)
-            if (s.years[j] == r->year) yi = j;
-        if (yi < 0) {
-            rc = sim_fail(SIM_EINVAL, "%s: year %d is not in the file (years %d-%d)", file, r->year, s.years[0],
-                          s.years[Y - 1]);
-            break;
-        }
-        for (int q = 0; q < tg.n; q++)
-            if (tg.t[q].year == r->year) r->target = tg.t[q].count;
-        if (prob && r->target < 0) {
-            rc = sim_fail(SIM_EINVAL, "%s: --output prob needs a target for %d (--target %d:COUNT, or the file's "
-                          "targets \"%s\")", file, r->year, r->year, s.targets ? s.targets : "");
-            break;
-        }
-        r->y = malloc((size_t)npts * sizeof *r->y);
-        r->ix = malloc((size_t)k * sizeof *r->ix);
-        r->rank = malloc((size_t)k * sizeof *r->rank);
-        if (!r->y || !r->ix || !r->rank) { rc = sim_fail(SIM_ENOMEM, "out of memory"); break; }
-        double noise = 0;
-        for (int p = 0; p < npts; p++) {
-            /* Welford over the replicates: the point's estimate and its Monte-Carlo variance */
-            double m = 0, m2 = 0;
-            for (int q = 0; q < R; q++) {
-                int c = s.top[((size_t)p * R + q) * Y + yi];
-                double x = prob ? (double)(c >= r->target) : (double)c, d = x - m;
-                m += d / (q + 1);
-                m2 += d * (x - m);
-            }
-            r->y[p] = m;
-            noise += R > 1 ? m2 / (R - 1) / R : 0;
-        }
-        r->noise = noise / npts;
-        char err[256];
-        r->status = sobol_indices(r->y, s.N, k, nboot, conf, (uint64_t)seedd, r->ix, &r->sum, err, sizeof err);
-        if (r->status < 0) {
-            rc = sim_fail(r->status == SOBOL_ENOMEM ? SIM_ENOMEM : SIM_EINVAL, "%s: %d: %s", file, r->year, err);
-            break;
-        }
-        for (int i = 0; i < k; i++) r->rank[i] = i;
-        if (r->status == SOBOL_OK) {
-            cmp_ix = r->ix;
-            qsort(r->rank, (size_t)k, sizeof *r->rank, by_st);
-        }
-    }
+    Sensitivity sv;
+    SimStatus rc = sens_compute(file, &cmd, years, nyears, prob, nboot, conf, (uint64_t)seedd, &sv);
+    const SensSweep *s = &sv.s;
+    const SensYear *yr = sv.yr;
+    nyears = sv.ny;
     if (!rc) {
-        if (fmt == FMT_JSON) print_json(&s, yr, nyears, prob, nboot, conf, (unsigned long long)seedd);
-        else if (fmt == FMT_CSV) print_csv(&s, yr, nyears, prob);
-        else print_table(&s, yr, nyears, prob, nboot, conf, (unsigned long long)seedd);
+        if (fmt == FMT_JSON) print_json(s, yr, nyears, prob, nboot, conf, (unsigned long long)seedd);
+        else if (fmt == FMT_CSV) print_csv(s, yr, nyears, prob);
+        else print_table(s, yr, nyears, prob, nboot, conf, (unsigned long long)seedd);
         if (fflush(stdout) != 0) rc = sim_fail(SIM_EIO, "writing the output failed");
     }
-    for (int t = 0; t < nyears; t++) free(yr[t].y), free(yr[t].ix), free(yr[t].rank);
-    sweep_free(&s);
+    sens_free(&sv);
     return rc;
 }

@@ -35,29 +35,9 @@ void count_stats(double *x, int R, CountStats *cs)
     }
 }
 
-typedef struct {
-    int year, count;
-    long hits;
-    double p, se, lo, hi;
-} TargetStats;
-
-typedef struct {
-    const RunFile *rf;
-    Targets tg;
-    int T;                    /* tiers */
-    CountStats *cs;           /* [Y] */
-    TargetStats ts[MAX_TARGETS];
-    double *p_top, *p_top_se; /* [P][Y] P(tier 1 in year y) */
-    double *p_by, *p_by_se;   /* [P][Y] P(tier 1 in some year <= y) */
-    double *p_first, *p_first_se; /* [P][Y] P(first tier-1 year is y) */
-    double *p_never, *p_never_se; /* [P] */
-    long *tr_n;               /* [Y-1][T][T] transition counts pooled over replicates and parks */
-    double *tr_p, *tr_se;     /* [Y-1][T][T] row proportions and their cluster (replicate) se */
-} Summary;
-
 static double binom_se(double p, int R) { return sqrt(p * (1 - p) / R); }
 
-static void summary_free(Summary *s)
+void summary_free(Summary *s)
 {
     free(s->cs);
     free(s->p_top), free(s->p_top_se), free(s->p_by), free(s->p_by_se);
@@ -65,8 +45,7 @@ static void summary_free(Summary *s)
     free(s->tr_n), free(s->tr_p), free(s->tr_se);
 }
 
-/* Everything `summary` prints, from one file. */
-static SimStatus summary_compute(const RunFile *rf, const Targets *cmd, Summary *s)
+SimStatus summary_compute(const RunFile *rf, const Targets *cmd, Summary *s)
 {
     memset(s, 0, sizeof *s);
     s->rf = rf;

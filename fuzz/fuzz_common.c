@@ -21,6 +21,25 @@ void fuzz_write(const char *path, const void *data, size_t n)
     }
 }
 
+char *fuzz_input(const uint8_t *data, size_t size, const char *name, char *path, size_t len, char **sets, int max,
+                 int *n_sets)
+{
+    snprintf(path, len, "%s/%s", fuzz_dir(), name);
+    fuzz_write(path, data, size);
+    *n_sets = 0;
+    char *text = malloc(size + 1);
+    if (!text) return NULL;
+    memcpy(text, data, size);
+    text[size] = '\0';
+    for (char *line = text; line && *n_sets < max;) {
+        char *nl = strchr(line, '\n');
+        if (nl) *nl = '\0';
+        if (!strncmp(line, "#set ", 5)) sets[(*n_sets)++] = line + 5;
+        line = nl ? nl + 1 : NULL;
+    }
+    return text;
+}
+
 static const char parks_csv[] =
     "code,name,city,class,firms,revenue,land_mu,idle_share,chains,industries,smart_level,anchor_revenue\n"
     "alpha,Alpha Park,Testcity,L,40,2000000,3000,0.05,refining;aromatics,2,1,900000\n"

@@ -16,22 +16,10 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    char path[512];
-    snprintf(path, sizeof path, "%s/s.yaml", fuzz_dir());
-    fuzz_write(path, data, size);
-
-    char *text = malloc(size + 1);
+    char path[512], *sets[MAX_SETS];
+    int n_sets;
+    char *text = fuzz_input(data, size, "s.yaml", path, sizeof path, sets, MAX_SETS, &n_sets);
     if (!text) return 0;
-    memcpy(text, data, size);
-    text[size] = '\0';
-    char *sets[MAX_SETS];
-    int n_sets = 0;
-    for (char *line = text; line && n_sets < MAX_SETS;) {
-        char *nl = strchr(line, '\n');
-        if (nl) *nl = '\0';
-        if (!strncmp(line, "#set ", 5)) sets[n_sets++] = line + 5;
-        line = nl ? nl + 1 : NULL;
-    }
 
     Scenario sc;
     SimStatus st = config_load(&sc, path, sets, n_sets);

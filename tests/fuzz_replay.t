@@ -5,7 +5,7 @@
 . "$(dirname "$0")/env.sh"
 . "$(dirname "$0")/tap.sh"
 dir=${REPLAY_DIR:-$repo/build/fuzz}
-for t in scenario parks; do
+for t in scenario parks sweep; do
     out=$(cd "$repo" && timeout 120 "$dir/replay_$t" "tests/fuzz-corpus/$t" 2>&1)
     rc=$?
     count=$(grep -c '^ok ' <<<"$out")
