@@ -48,7 +48,7 @@ PARKSTAT  := $(BIN)/parkstat$(if $(SANITIZE),-asan)
 TESTS     := $(addprefix $(BLD)/tests/,$(TEST_NAMES))
 # Fuzz-corpus replay drivers (gcc, no libFuzzer): tests/fuzz_replay.t runs them.
 FUZZ_NAMES:= scenario parks sweep
-FUZZ_SRC  := $(MODEL_SRC) $(CONF_SRC) sim/sweep.c   # what the harnesses drive (no MPI, no HDF5)
+FUZZ_SRC  := $(MODEL_SRC) $(CONF_SRC) sim/sweep.c sim/calibrate.c   # what the harnesses drive (no MPI, no HDF5)
 REPLAY    := $(addprefix $(BLD)/fuzz/replay_,$(FUZZ_NAMES))
 
 # Open MPI refuses to run as root unless both ALLOW variables are set, and refuses more ranks
