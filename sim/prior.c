@@ -147,6 +147,21 @@ static void text(Ctx *cx, const YNode *m, const char *key, const char *name, cha
 }
 
 /* The key's range and unit; whether it may carry a prior of this family. */
+
+/* Keys that the initial (2025) state reads: the population, the R&D and
+ * technology rules that condition the initial tiers, the infrastructure, the
+ * incidents of the year before the run and the digital threshold of the
+ * coverage metric. The cut-off refit computes that state once, so under
+ * refit none of them may vary between draws. */
+static int shapes_initial_state(const char *key)
+{
+    static const char *const prefixes[] = {"population.", "cultivation.rd_min.", "cultivation.tech_min.",
+                                           "safety.infra_", "firm.incident_", "firm.serious_share",
+                                           "firm.digital_threshold"};
+    for (size_t i = 0; i < sizeof prefixes / sizeof prefixes[0]; i++)
+        if (!strncmp(key, prefixes[i], strlen(prefixes[i]))) return 1;
+    return 0;
+}
 static int check_key(Ctx *cx, const Priors *pr, const YNode *at, const char *key, PriorDist d, const Params *base,
                      double *kmin, double *kmax, const char **unit)
 {
@@ -201,9 +216,10 @@ static int check_key(Ctx *cx, const Priors *pr, const YNode *at, const char *key
                          "calibration.tier1_parks and tier2_parks: put the prior on those (or set 'cutoffs: fixed')");
         return 0;
     }
-    if (pr->refit && !strncmp(key, "population.", 11)) {
+    if (pr->refit && shapes_initial_state(key)) {
         cfg_report(cx, at, key, "with 'cutoffs: refit' the 2025 state the cut-offs are fitted to must be the same in every "
-                         "draw; a population.* key changes it (set 'cutoffs: fixed' to vary it)");
+                         "draw; this key changes it (the initial population, its tiers, infrastructure or incidents; "
+                         "set 'cutoffs: fixed' to vary it)");
         return 0;
     }
     *kmin = s->min, *kmax = s->max, *unit = s->unit && *s->unit ? s->unit : "1";

@@ -187,11 +187,11 @@ def main(tmp):
 
     # bad priors: exit 2, file:line:column and key, no output, before any work
     bad = write(os.path.join(tmp, "bad.yaml"),
-                "priors:\n- key: firm.serious_share\n  dist: uniform\n  min: 0\n  max: 1.5\n  reason: r\n  source: s\n")
+                "priors:\n- key: mergers.synergy\n  dist: uniform\n  min: 0\n  max: 1.5\n  reason: r\n  source: s\n")
     out = os.path.join(tmp, "bad.h5")
     p = subprocess.run(["mpirun", "-np", "2", PARKSIM, "run", TINY, "--prior=" + bad, "-o", out],
                        capture_output=True, text=True)
-    ok(p.returncode == 2 and "%s:5:8: firm.serious_share: bounds [0, 1.5] leave the key's valid range" % bad in p.stderr
+    ok(p.returncode == 2 and "%s:5:8: mergers.synergy: bounds [0, 1.5] leave the key's valid range" % bad in p.stderr
        and not os.path.exists(out) and not os.path.exists(out + ".partial"),
        "bad priors: exit 2, file:line:column and key, no output", p.stderr)
     p = subprocess.run([PARKSIM, "run", TINY, "--prior", "-o", out], capture_output=True, text=True)

@@ -72,7 +72,7 @@ static void check_moments(const double *x, int k, int c, double mu, double var, 
 static void test_uniform(void)
 {
     Priors pr;
-    double *x = draw("priors:\n- key: firm.serious_share\n  dist: uniform\n  min: 0.02\n  max: 0.2\n" RS, &pr);
+    double *x = draw("priors:\n- key: mergers.synergy\n  dist: uniform\n  min: 0.02\n  max: 0.2\n" RS, &pr);
     if (!x) return;
     check_moments(x, 1, 0, 0.11, 0.18 * 0.18 / 12, 0.02, 0.2, "uniform(0.02, 0.2)");
     free(x), prior_free(&pr);
@@ -216,8 +216,14 @@ static void bad(const char *name, const char *text, const char *pattern, const c
 
 static void test_refusals(void)
 {
-    bad("b1.yaml", "priors:\n- key: firm.serious_share\n  dist: uniform\n  min: 0\n  max: 1.5\n" RS,
-        "{D}/b1.yaml:5:8: firm.serious_share: bounds [0, 1.5] leave the key's valid range [0, 1]", "bounds outside the range");
+    bad("b1.yaml", "priors:\n- key: mergers.synergy\n  dist: uniform\n  min: 0\n  max: 1.5\n" RS,
+        "{D}/b1.yaml:5:8: mergers.synergy: bounds [0, 1.5] leave the key's valid range [0, 1]", "bounds outside the range");
+    bad("b16.yaml", "priors:\n- key: firm.serious_share\n  dist: uniform\n  min: 0\n  max: 0.5\n" RS,
+        "{D}/b16.yaml:2:8: firm.serious_share: with 'cutoffs: refit' the 2025 state the cut-offs are fitted to",
+        "under refit, a key the 2025 state reads (the initial year's incidents)");
+    bad("b17.yaml", "priors:\n- key: safety.infra_reviewed\n  dist: uniform\n  min: 0.3\n  max: 0.9\n" RS,
+        "{D}/b17.yaml:2:8: safety.infra_reviewed: with 'cutoffs: refit' the 2025 state",
+        "under refit, a key the 2025 state reads (the initial infrastructure)");
     bad("b2.yaml", "priors:\n- key: firm.nonsense\n  dist: uniform\n  min: 0\n  max: 1\n" RS,
         "{D}/b2.yaml:2:8: firm.nonsense: not a scenario key", "unknown key");
     bad("b3.yaml", "priors:\n- keys: [firm.serious_share, firm.exit_rate]\n  dist: dirichlet\n  alpha: [1, 1]\n" RS,
