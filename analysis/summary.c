@@ -43,6 +43,7 @@ void summary_free(Summary *s)
     free(s->p_top), free(s->p_top_se), free(s->p_by), free(s->p_by_se);
     free(s->p_first), free(s->p_first_se), free(s->p_never), free(s->p_never_se);
     free(s->tr_n), free(s->tr_p), free(s->tr_se);
+    spending_free(&s->money);
 }
 
 SimStatus summary_compute(const RunFile *rf, const Targets *cmd, Summary *s)
@@ -146,6 +147,8 @@ SimStatus summary_compute(const RunFile *rf, const Targets *cmd, Summary *s)
         }
     }
     free(x), free(rowr);
+    st = spending_read(rf, &s->money);
+    if (st != SIM_OK) return st;
     return SIM_OK;
 }
 
@@ -155,6 +158,35 @@ static void fmt_ci(char *buf, size_t n, double lo, double hi)
 {
     if (isnan(lo)) snprintf(buf, n, "[n/a]");
     else snprintf(buf, n, "[%g, %g]", lo, hi);
+}
+
+/* Lever money per year: spent of held (what the parks held at the start of
+ * the year: the allotment and any money carried or pooled), totals over
+ * parks, means over replicates; levers that never held money are left out. */
+static void print_money(const Spending *m, const RunFile *rf)
+{
+    int any = 0;
+    for (int i = 0; i < m->L * m->Y; i++) any |= m->spent[i] > 0 || m->held[i] > 0;
+    if (!any) return;
+    printf("\nlever money, CNY 1e4 (mean over replicates of the total over parks): spent (se) of held, share spent\n");
+    printf("%-16s", "lever");
+    for (int y = 1; y < m->Y; y++) printf("  %-34d", rf->years[y]);
+    printf("\n");
+    for (int l = 0; l < m->L; l++) {
+        int used = 0;
+        for (int y = 0; y < m->Y; y++) used |= m->spent[l * m->Y + y] > 0 || m->held[l * m->Y + y] > 0;
+        if (!used) continue;
+        printf("%-16s", m->lever_name[l]);
+        for (int y = 1; y < m->Y; y++) {
+            double sp = m->spent[l * m->Y + y], h = m->held[l * m->Y + y];
+            char cell[64];
+            if (isnan(h)) snprintf(cell, sizeof cell, "%.0f (%.0f) of -", sp, m->spent_se[l * m->Y + y]);
+            else snprintf(cell, sizeof cell, "%.0f (%.0f) of %.0f, %.0f%%", sp, m->spent_se[l * m->Y + y], h,
+                          h > 0 ? 100 * sp / h : 0.0);
+            printf("  %-34s", cell);
+        }
+        printf("\n");
+    }
 }
 
 static void print_table(const Summary *s)
@@ -217,6 +249,7 @@ static void print_table(const Summary *s)
             printf("  %ld\n", ni);
         }
     }
+    print_money(&s->money, rf);
     printf("\n");
 }
 
@@ -294,6 +327,15 @@ static void print_json(const Summary *s, int first)
         fputs("]}", o);
     }
     fputs("]", o);
+    const Spending *m = &s->money;
+    fputs(",\n \"lever_money\": [", o);
+    for (int l = 0; l < m->L; l++) {
+        fputs(l ? ",\n  {\"lever\": " : "\n  {\"lever\": ", o), json_str(o, m->lever_name[l]);
+        fputs(", \"spent\": ", o), json_arr(o, m->spent + (size_t)l * m->Y, m->Y);
+        fputs(", \"spent_se\": ", o), json_arr(o, m->spent_se + (size_t)l * m->Y, m->Y);
+        fputs(", \"held\": ", o), json_arr(o, m->held + (size_t)l * m->Y, m->Y), fputc('}', o);
+    }
+    fputs("]", o);
     if (rf->D > 0) uncertainty_json_summary(o, rf, &s->tg);
     fputs("}", o);
 }
@@ -364,6 +406,16 @@ static void print_csv(const Summary *s, int first)
                 csv_row(s, "transition", "count", rf->years[y], rf->years[y + 1], NULL, i + 1, j + 1, -1,
                         (double)s->tr_n[k], NAN, NAN, NAN);
             }
+    const Spending *m = &s->money;
+    for (int l = 0; l < m->L; l++)
+        for (int y = 0; y < m->Y; y++) {
+            char stat[48];
+            snprintf(stat, sizeof stat, "spent:%s", m->lever_name[l]);
+            csv_row(s, "money", stat, rf->years[y], -1, NULL, -1, -1, -1, m->spent[l * m->Y + y],
+                    m->spent_se[l * m->Y + y], NAN, NAN);
+            snprintf(stat, sizeof stat, "held:%s", m->lever_name[l]);
+            csv_row(s, "money", stat, rf->years[y], -1, NULL, -1, -1, -1, m->held[l * m->Y + y], NAN, NAN, NAN);
+        }
 }
 
 static const char *const summary_usage =
@@ -372,7 +424,8 @@ static const char *const summary_usage =
     "Per file: the top-tier (一级) count by year (mean, sd, 5%/50%/95% quantiles,\n"
     "each with its Monte-Carlo standard error and 95% interval), P(count >= target)\n"
     "with se and 95% Wilson interval, per-park probabilities of the top tier in and\n"
-    "by each year, time to first reach it, and the tier transition matrices.\n"
+    "by each year, time to first reach it, the tier transition matrices, and per\n"
+    "lever and year the money the parks held and spent.\n"
     "Targets: --target, else the file's `targets` attribute, else 2027:6 2028:10.\n"
     "Exit codes: 0 ok, 1 I/O or memory failure, 2 bad input (usage, unfinished file,\n"
     "bad target).\n";

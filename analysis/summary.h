@@ -8,6 +8,7 @@
 #include "../base/err.h"
 #include "common.h"
 #include "runfile.h"
+#include "spending.h"
 
 /** The commands; main turns the status into the exit code (sim_exit_code). */
 SimStatus cmd_summary(int argc, char **argv);
@@ -44,6 +45,7 @@ typedef struct {
     double *p_never, *p_never_se; /**< [P] */
     long *tr_n;               /**< [Y-1][T][T] transition counts pooled over replicates and parks */
     double *tr_p, *tr_se;     /**< [Y-1][T][T] row proportions and their cluster (replicate) se */
+    Spending money;           /**< lever money held and spent per lever and year */
 } Summary;
 
 /** Compute s from rf (read with its tiers) and the targets (cmd's, else the file's, else the

@@ -29,7 +29,7 @@ import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import parkstat_synth as syn  # noqa: E402
-from taplib import PARKSTAT, ok, run_main  # noqa: E402
+from taplib import PARKSIM, PARKSTAT, REPO, ok, run_main  # noqa: E402
 
 R, Y, P = 20000, 4, 8
 YEARS = [2025, 2026, 2027, 2028]
@@ -233,6 +233,34 @@ def main(tmp):
     d = json.loads(p.stdout)[0] if p.returncode == 0 else {}
     ok(d.get("years") == list(range(2030, 2036)) and len(d.get("park", [])) == 5 and len(d.get("transitions", [])) == 5,
        "6 years and 5 parks are read from the file", p.stderr)
+
+    money(tmp)
+
+
+def money(tmp):
+    """The lever money of a real run: per lever and year, spent and held are the means over
+    replicates of the totals over parks of /park_year/lever_spent and lever_allotted."""
+    out = os.path.join(tmp, "tiny-money.h5")
+    p = subprocess.run([PARKSIM, "run", os.path.join(REPO, "configs", "test", "tiny.yaml"), "-r", "8", "-o", out,
+                        "--quiet", "--set", "output.monthly=false"], capture_output=True, text=True)
+    if not ok(p.returncode == 0, "a tiny run with levers for the money table", p.stderr):
+        return
+    with h5py.File(out, "r") as f:
+        spent = f["park_year/lever_spent"][()].sum(axis=2).mean(axis=0)   # [year][lever]
+        held = f["park_year/lever_allotted"][()].sum(axis=2).mean(axis=0)
+        names = f["park_year/lever_name"].asstr()[()].tolist()
+    d = json.loads(ps("summary", out, "--json").stdout)[0]
+    m = {x["lever"]: x for x in d.get("lever_money", [])}
+    good = sorted(m) == sorted(names) and all(
+        np.allclose(m[n]["spent"], spent[:, i], rtol=1e-12, atol=1e-9) and
+        np.allclose(m[n]["held"], held[:, i], rtol=1e-12, atol=1e-9) for i, n in enumerate(names))
+    ok(good, "summary --json lever_money: spent and held per lever and year equal h5py's means of the park totals",
+       json.dumps(d.get("lever_money"))[:600])
+    ok(all(spent[y, i] <= held[y, i] + 1e-9 for y in range(spent.shape[0]) for i in range(len(names))) and spent.sum() > 0,
+       "every lever spends no more than the parks held, and something is spent")
+    t = ps("summary", out).stdout
+    ok("lever money, CNY 1e4" in t and re.search(r"of [0-9]+, [0-9]+%", t) is not None,
+       "the table shows spent of held and the share spent", t[-800:])
 
 
 if __name__ == "__main__":

@@ -1,0 +1,99 @@
+/** \file spending.c
+ * Lever money held and spent, per lever and year (spending.h).
+ */
+#include "spending.h"
+#include "h5util.h"
+#include "stats.h"
+
+#include <hdf5.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Per lever and year, the mean over replicates (and its se) of the total
+ * over parks of a [R][Y][P][L] dataset; 1 if absent, 0 read, -1 misshapen. */
+static int read_totals(hid_t f, const char *name, const RunFile *rf, int *L, double **mean, double **se)
+{
+    hsize_t d[4];
+    int rank;
+    double *v = NULL;
+    int e = h5u_read_numeric(f, name, H5T_NATIVE_DOUBLE, sizeof(double), 4, &rank, d, (void **)&v);
+    if (e == 1) return 1;
+    if (e < 0 || rank != 4 || d[0] != (hsize_t)rf->R || d[1] != (hsize_t)rf->Y || d[2] != (hsize_t)rf->P ||
+        d[3] < 1 || d[3] > 64 || (*L > 0 && d[3] != (hsize_t)*L)) {
+        free(v);
+        return -1;
+    }
+    const int R = rf->R, Y = rf->Y, P = rf->P, n = (int)d[3];
+    double *tot = malloc((size_t)R * sizeof *tot);
+    *mean = malloc((size_t)n * Y * sizeof **mean);
+    if (se) *se = malloc((size_t)n * Y * sizeof **se);
+    if (!tot || !*mean || (se && !*se)) {
+        free(v), free(tot);
+        return -2;
+    }
+    for (int l = 0; l < n; l++)
+        for (int y = 0; y < Y; y++) {
+            for (int r = 0; r < R; r++) {
+                double s = 0;
+                for (int p = 0; p < P; p++) s += v[(((size_t)r * Y + y) * P + p) * n + l];
+                tot[r] = s;
+            }
+            double sd;
+            stats_mean_se(tot, (size_t)R, &(*mean)[l * Y + y], &sd, se ? &(*se)[l * Y + y] : &sd);
+        }
+    free(v), free(tot);
+    *L = n;
+    return 0;
+}
+
+SimStatus spending_read(const RunFile *rf, Spending *sp)
+{
+    memset(sp, 0, sizeof *sp);
+    sp->Y = rf->Y;
+    hid_t f = h5u_open_readonly(rf->path);
+    if (f < 0) return sim_fail(SIM_EINVAL, "%s: cannot open the file to read the lever money", rf->path);
+    SimStatus st = SIM_OK;
+    int L = 0;
+    int e = read_totals(f, "/park_year/lever_spent", rf, &L, &sp->spent, &sp->spent_se);
+    if (e == 0) {
+        int e2 = read_totals(f, "/park_year/lever_allotted", rf, &L, &sp->held, NULL);
+        if (e2 == 1 && !(sp->held = malloc((size_t)L * rf->Y * sizeof *sp->held))) e2 = -2;
+        else if (e2 == 1)
+            for (int i = 0; i < L * rf->Y; i++) sp->held[i] = NAN;
+        e = e2 == 1 ? 0 : e2;
+    }
+    if (e == -2) st = sim_fail(SIM_ENOMEM, "out of memory");
+    else if (e < 0)
+        st = sim_fail(SIM_EINVAL, "%s: expected /park_year/lever_spent and lever_allotted of shape [%d replicates, %d "
+                      "years, %d parks, lever] (docs/OUTPUT.md)", rf->path, rf->R, rf->Y, rf->P);
+    else if (e == 0) {
+        sp->L = L;
+        for (int i = 0; i < L * rf->Y && !st; i++)
+            if (!isfinite(sp->spent[i]) || isinf(sp->held[i]))
+                st = sim_fail(SIM_EINVAL, "%s: the lever money holds values that are not finite numbers", rf->path);
+        if (!st && !(sp->lever_name = calloc((size_t)L, sizeof *sp->lever_name))) st = sim_fail(SIM_ENOMEM, "out of memory");
+        hid_t dn = !st && H5Lexists(f, "/park_year/lever_name", H5P_DEFAULT) > 0
+                       ? H5Dopen2(f, "/park_year/lever_name", H5P_DEFAULT) : -1;
+        hid_t ds = dn >= 0 ? H5Dget_space(dn) : -1;
+        if (!st && (ds < 0 || H5Sget_simple_extent_npoints(ds) != L ||
+                    h5u_read_strings(dn, 0, (size_t)L, sp->lever_name) < 0))
+            for (int l = 0; l < L && !st; l++) {
+                char b[32];
+                snprintf(b, sizeof b, "lever %d", l);
+                if (!(sp->lever_name[l] = strdup(b))) st = sim_fail(SIM_ENOMEM, "out of memory");
+            }
+        if (ds >= 0) H5Sclose(ds);
+        if (dn >= 0) H5Dclose(dn);
+    }
+    H5Fclose(f);
+    return st;
+}
+
+void spending_free(Spending *sp)
+{
+    if (sp->lever_name) h5u_free_strings(sp->lever_name, (size_t)sp->L);
+    free(sp->spent), free(sp->spent_se), free(sp->held);
+    memset(sp, 0, sizeof *sp);
+}
