@@ -15,11 +15,16 @@
  * over parks of a [R][Y][P][L] dataset; 1 if absent, 0 read, -1 misshapen. */
 static int read_totals(hid_t f, const char *name, const RunFile *rf, int *L, double **mean, double **se)
 {
-    hsize_t d[4];
+    hsize_t d[5];
     int rank;
     double *v = NULL;
-    int e = h5u_read_numeric(f, name, H5T_NATIVE_DOUBLE, sizeof(double), 4, &rank, d, (void **)&v);
+    int e = h5u_read_numeric(f, name, H5T_NATIVE_DOUBLE, sizeof(double), 5, &rank, d, (void **)&v);
     if (e == 1) return 1;
+    if (e == 0 && rank == 5) { /* a run over draws: [draw][replicate]... are the replicates, draw-major */
+        d[0] *= d[1];
+        for (int i = 1; i < 4; i++) d[i] = d[i + 1];
+        rank = 4;
+    }
     if (e < 0 || rank != 4 || d[0] != (hsize_t)rf->R || d[1] != (hsize_t)rf->Y || d[2] != (hsize_t)rf->P ||
         d[3] < 1 || d[3] > 64 || (*L > 0 && d[3] != (hsize_t)*L)) {
         free(v);

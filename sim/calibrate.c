@@ -467,10 +467,19 @@ SimStatus cutoff_fit_new(CutoffFit **out, const Scenario *sc, const Params *p)
     return SIM_OK;
 }
 
-int cutoff_fit(CutoffFit *f, Params *p, double *n1, double *n2)
+int cutoff_fit(CutoffFit *f, Params *p, int reinit, double *n1, double *n2)
 {
     Cal *c = &f->c;
     Row rows[2 + CAL_MAX_FACTS];
+    if (reinit) { /* the draw changes the 2025 state itself: recompute it with the draw's parameters */
+        c->p = *p;
+        c->p.calibration.replicates = c->n;
+        init_stats(c, 1);
+        if (c->st != SIM_OK) {
+            sim_error("the 2025 state of a draw, for refitting the tier cut-offs: %s", c->err);
+            return -1;
+        }
+    }
     c->p.assessment = p->assessment;
     c->p.calibration = p->calibration;
     int nr = fit_cutoffs(c, rows);

@@ -19,14 +19,16 @@ SimStatus calibrate_run(const Scenario *sc, const char *scenario_path, const cha
  *  mean first- and second-tier counts of that 2025 state are
  *  p->calibration.tier1_parks and tier2_parks, with p's weights, bands and
  *  smart-level gate, then lowered where a park's verified tier asks for it,
- *  as `parksim calibrate` does (its steps 4-6). The population keys of p
- *  must be those given to cutoff_fit_new. */
+ *  as `parksim calibrate` does (its steps 4-6). With reinit the 2025 state is
+ *  first recomputed from p (a draw that changes the population, the initial
+ *  tiers' rules, the infrastructure or the initial incidents); without it,
+ *  what p sets there must be what was given to cutoff_fit_new. */
 typedef struct CutoffFit CutoffFit;
 SimStatus cutoff_fit_new(CutoffFit **f, const Scenario *sc, const Params *p);
 /** Returns 1 if both counts are within calibration.tier_tol or given up for a
  *  verified park tier, 0 if not (the best cut-offs found are set), -1 on a
  *  failure (reported). n1, n2: the counts. */
-int cutoff_fit(CutoffFit *f, Params *p, double *n1, double *n2);
+int cutoff_fit(CutoffFit *f, Params *p, int reinit, double *n1, double *n2);
 void cutoff_fit_free(CutoffFit *f);
 
 #endif

@@ -151,8 +151,8 @@ static void text(Ctx *cx, const YNode *m, const char *key, const char *name, cha
 /* Keys that the initial (2025) state reads: the population, the R&D and
  * technology rules that condition the initial tiers, the infrastructure, the
  * incidents of the year before the run and the digital threshold of the
- * coverage metric. The cut-off refit computes that state once, so under
- * refit none of them may vary between draws. */
+ * coverage metric. With a prior on any of them the cut-off refit recomputes
+ * the 2025 state for every draw instead of once. */
 static int shapes_initial_state(const char *key)
 {
     static const char *const prefixes[] = {"population.", "cultivation.rd_min.", "cultivation.tech_min.",
@@ -214,12 +214,6 @@ static int check_key(Ctx *cx, const Priors *pr, const YNode *at, const char *key
     if (pr->refit && (!strcmp(key, "assessment.tier1_min") || !strcmp(key, "assessment.tier2_min"))) {
         cfg_report(cx, at, key, "with 'cutoffs: refit' the tier cut-offs are refitted in every draw to "
                          "calibration.tier1_parks and tier2_parks: put the prior on those (or set 'cutoffs: fixed')");
-        return 0;
-    }
-    if (pr->refit && shapes_initial_state(key)) {
-        cfg_report(cx, at, key, "with 'cutoffs: refit' the 2025 state the cut-offs are fitted to must be the same in every "
-                         "draw; this key changes it (the initial population, its tiers, infrastructure or incidents; "
-                         "set 'cutoffs: fixed' to vary it)");
         return 0;
     }
     *kmin = s->min, *kmax = s->max, *unit = s->unit && *s->unit ? s->unit : "1";
@@ -548,6 +542,9 @@ SimStatus prior_load(Priors *pr, const char *path, const Params *base)
         pr->n_inputs += k;
     }
     ytree_free(root);
+    for (int q = 0; q < pr->n; q++)
+        for (int i = 0; !pr->pr[q].is_alt && i < pr->pr[q].nkeys; i++)
+            if (shapes_initial_state(pr->pr[q].key[i])) pr->reinit = 1;
     if (cx.n_err) return SIM_ECONFIG;
     if (!(pr->text = read_text_file(path))) return sim_fail(SIM_EIO, "%s: cannot read: %s", path, strerror(errno));
     return SIM_OK;

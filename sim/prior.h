@@ -50,6 +50,7 @@ typedef struct {
 typedef struct {
     char path[PS_PATH_MAX];
     int refit;             /**< cutoffs: refit (1) or fixed (0) */
+    int reinit;            /**< some prior's key shapes the 2025 state: a refit recomputes that state per draw */
     int n;
     Prior pr[PRIOR_MAX];
     int n_inputs;

@@ -299,7 +299,7 @@ SimStatus sweep_from_priors(Sweep *sw, const Scenario *base, const char *scenari
         SIM_ASSERT(prior_apply(pr, &sw->values[r * k], &p) == 0); /* every value is inside its key's range */
         if (pr->refit) {
             double n1, n2;
-            int rc = cutoff_fit(fit[a], &p, &n1, &n2);
+            int rc = cutoff_fit(fit[a], &p, pr->reinit, &n1, &n2);
             if (rc < 0) st = SIM_EMODEL;
             misses += rc == 0;
         } else if (p.assessment.tier1_min < p.assessment.tier2_min && bad_order++ < 5) {

@@ -115,6 +115,24 @@ def main(tmp):
     except ImportError:
         ok(False, "xarray and h5netcdf installed (make deps)")
 
+    # a prior on a key the 2025 state reads (the small parks' initial infrastructure): under refit
+    # the 2025 state is recomputed per draw, so the refitted first-tier cut-off follows the draw
+    infra = write(os.path.join(tmp, "infra.yaml"),
+                  "priors:\n- key: safety.infra_s\n  dist: uniform\n  min: 0\n  max: 1\n  reason: r\n  source: s\n"
+                  "- key: calibration.tier1_parks\n  dist: uniform\n  min: 1.4\n  max: 1.6\n  reason: r\n  source: s\n")
+    ipath = os.path.join(tmp, "infra.h5")
+    p = subprocess.run([PARKSIM, "run", TINY, "--prior=" + infra, "--draws", "6", "--per-draw", "2", "-o", ipath, "-q",
+                        "--set", "output.monthly=false", "--set", "calibration.replicates=20"],
+                       capture_output=True, text=True)
+    if ok(p.returncode == 0, "a prior on safety.infra_s under refit runs", p.stderr):
+        with h5py.File(ipath, "r") as f:
+            names = [x.decode() for x in f["/sweep/applied_name"][()]]
+            w = f["/sweep/applied_values"][()]
+            infra_s = w[:, names.index("safety.infra_s")]
+            gamma_infra = f["/park_year/infrastructure"][:, 0, 0, 2]   # draw, first replicate, 2025, park gamma (S)
+        ok(np.allclose(gamma_infra, infra_s), "each draw's small park starts at that draw's infra_s",
+           str(gamma_infra), str(infra_s))
+
     # replicate r is replicate r of a run without priors: a prior that changes nothing
     inert = write(os.path.join(tmp, "inert.yaml"),
                   "cutoffs: fixed\npriors:\n- key: calibration.growth\n  dist: uniform\n  min: 0\n  max: 0.1\n"
