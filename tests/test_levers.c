@@ -246,7 +246,7 @@ static int parks_equal(const ParkState *a, const ParkState *b, int P)
 {
     for (int k = 0; k < P; k++) {
         if (memcmp(&a[k], &b[k], sizeof a[k]) || memcmp(a[k].firm, b[k].firm, (size_t)a[k].n_firm * sizeof(Firm)) ||
-            memcmp(a[k].site, b[k].site, (size_t)a[k].n_site * sizeof(Site)))
+            (a[k].n_site && memcmp(a[k].site, b[k].site, (size_t)a[k].n_site * sizeof(Site))))
             return 0;
     }
     return 1;
@@ -284,7 +284,8 @@ TEST(test_inert_when_off)
             sites[k] = malloc((size_t)(R.park[k].n_site + 1) * sizeof(Site));
             if (!firms[k] || !sites[k]) bail_oom();
             memcpy(firms[k], R.park[k].firm, (size_t)R.park[k].n_firm * sizeof(Firm));
-            memcpy(sites[k], R.park[k].site, (size_t)R.park[k].n_site * sizeof(Site));
+            if (R.park[k].n_site) /* a park without idle land has no site array */
+                memcpy(sites[k], R.park[k].site, (size_t)R.park[k].n_site * sizeof(Site));
         }
         double drift = 0;
         int exits = 0;
@@ -310,7 +311,7 @@ TEST(test_inert_when_off)
         int same = parks_equal(copy, R.park, P);
         for (int k = 0; k < P && same; k++)
             same = !memcmp(firms[k], R.park[k].firm, (size_t)copy[k].n_firm * sizeof(Firm)) &&
-                   !memcmp(sites[k], R.park[k].site, (size_t)copy[k].n_site * sizeof(Site));
+                   (!copy[k].n_site || !memcmp(sites[k], R.park[k].site, (size_t)copy[k].n_site * sizeof(Site)));
         ok(same && drift == 0 && exits == 0,
            "%s says it is inert when off: at intensity 0 its hooks change no park or firm, cut no drift, force no exit",
            t->key);
