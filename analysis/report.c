@@ -299,7 +299,14 @@ static SimStatus input_read(const char *path, const Targets *tg_cmd, Input *in)
     if (f < 0) return SIM_EINVAL;
     char *design = NULL;
     in->is_sweep = h5u_attr_string(f, "sweep_design", &design);
+    int over_draws = in->is_sweep && design && !strcmp(design, "prior");
     free(design);
+    if (over_draws) { /* its pooled tables would hide the split that makes it worth running */
+        H5Fclose(f);
+        return sim_fail(SIM_EINVAL, "%s: a run over draws of priors; the report does not summarise those yet: "
+                        "parkstat summary and compare give its split of chance and ignorance (docs/UNCERTAINTY.md)",
+                        path);
+    }
     for (int i = 0; i < N_PROV; i++) h5u_attr_string(f, prov_attrs[i], &in->prov[i]);
     h5u_attr_string(f, "scenario", &in->scenario);
     SimStatus rc = SIM_OK;

@@ -94,6 +94,12 @@ def main(tmp):
     with h5py.File(out, "r") as f:
         ok(int(f.attrs["replicates_restored"]) > 0, "the resume restored replicates from the checkpoint")
 
+    p = subprocess.run([PARKSTAT, "report", ref_path, "-o", os.path.join(tmp, "prior-report.html")],
+                       capture_output=True, text=True)
+    ok(p.returncode == 2 and "run over draws of priors" in p.stderr and "parkstat summary" in p.stderr
+       and not os.path.exists(os.path.join(tmp, "prior-report.html")),
+       "parkstat report refuses a run over draws, pointing to summary for the split", p.stderr)
+
     # the file: draw dimension, names and units, readable by xarray
     with h5py.File(ref_path, "r") as f:
         ok(f["/summary/top_tier_count"].shape[:2] == (D, N), "top_tier_count is [draw, replicate, year]")
