@@ -196,6 +196,7 @@ static double f_tier2(Cal *c, double x) { double a, b; tier_counts(c, c->t1, x, 
  * Returns 0 if the target is outside f's range on the bracket. */
 static int solve(Cal *c, Objective f, double lo, double hi, double target, double tol, double *x_out, double *f_out)
 {
+    *x_out = lo, *f_out = NAN; /* what a failed evaluation leaves */
     double flo = f(c, lo) - target, fhi = f(c, hi) - target;
     if (c->st != SIM_OK) return 0;
     if (fabs(flo) <= tol || fabs(fhi) <= tol || (flo > 0) == (fhi > 0)) {

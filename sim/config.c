@@ -201,6 +201,7 @@ static void lever_row(const char *lever, const char *name, PType type, size_t of
     SIM_ASSERT(nk > 0 && (size_t)nk < sizeof lever_key[r]);
     const char *help = doc;
     if (!help) {
+        SIM_ASSERT(fmt != NULL); /* a row has its own doc or a format for the common one */
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wformat-nonliteral"
         int nh = snprintf(lever_help[r], sizeof lever_help[r], fmt, what);

@@ -40,7 +40,7 @@ static int scalar_double(const Sweep *sw, const YNode *n, const char *key, doubl
 
 static int scalar_long(const Sweep *sw, const YNode *n, const char *key, long lo, long hi, long *v)
 {
-    double d;
+    double d = 0; /* set by scalar_double when it returns 1 */
     if (!scalar_double(sw, n, key, &d)) return 0;
     if (d != floor(d) || d < (double)lo || d > (double)hi)
         return !bad(sw, n, key, "expected a whole number from %ld to %ld, got '%s'", lo, hi, n->value);
