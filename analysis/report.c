@@ -151,8 +151,8 @@ typedef struct {
     int levers_on;          /* levers with intensity > 0 in the scenario text; -1 when unknown */
     char *signature;        /* the scenario text outside scenario:, levers: and province: */
     int L;                  /* levers with spending data; 0 when the file has none */
-    char **lever_name;      /* [L] */
-    double *spent, *spent_se; /* [L + 1] mean total per replicate and its se; [L] the sum of all */
+    char **lever_name;      /* [L] (the summary's: not freed here) */
+    double *spent, *spent_se; /* [L + 1] mean total per replicate and its se; [L] the sum of all (the summary's) */
     char **uncert;          /* HOOK (uncertainty split): the members of /uncertainty, NULL when absent */
     int n_uncert;
     int baseline;           /* index of the input this one is paired with, -1 none */
@@ -165,8 +165,6 @@ static void input_free(Input *in)
     if (in->is_sweep) sens_free(&in->sens);
     for (int i = 0; i < N_PROV; i++) free(in->prov[i]);
     free(in->scenario), free(in->signature);
-    h5u_free_strings(in->lever_name, (size_t)in->L);
-    free(in->spent), free(in->spent_se);
     h5u_free_strings(in->uncert, (size_t)in->n_uncert);
 }
 
@@ -202,62 +200,6 @@ static char *signature(const char *text)
     return out;
 }
 
-/* /park_year/lever_spent [R][Y][P][L]: per lever the mean over replicates of the total over parks and
- * years, with its se; the last entry is the sum over levers. Absent: in->L stays 0. */
-static SimStatus read_spending(hid_t f, Input *in)
-{
-    const RunFile *rf = in->rf;
-    hsize_t d[4];
-    int rank;
-    double *v;
-    int e = h5u_read_numeric(f, "/park_year/lever_spent", H5T_NATIVE_DOUBLE, sizeof(double), 4, &rank, d,
-                             (void **)&v);
-    if (e == 1) return SIM_OK;
-    if (e < 0 || rank != 4 || d[0] != (hsize_t)rf->R || d[1] != (hsize_t)rf->Y || d[2] != (hsize_t)rf->P ||
-        d[3] > 64) {
-        free(v);
-        return sim_fail(SIM_EINVAL, "%s: expected /park_year/lever_spent of shape [%d replicates, %d years, %d "
-                        "parks, lever] (docs/OUTPUT.md)", in->path, rf->R, rf->Y, rf->P);
-    }
-    const int L = (int)d[3];
-    double *tot = calloc((size_t)rf->R, sizeof *tot);
-    in->lever_name = calloc((size_t)L + 1, sizeof *in->lever_name);
-    in->spent = calloc((size_t)L + 1, sizeof *in->spent);
-    in->spent_se = calloc((size_t)L + 1, sizeof *in->spent_se);
-    if (!tot || !in->lever_name || !in->spent || !in->spent_se) {
-        free(v), free(tot);
-        return sim_fail(SIM_ENOMEM, "out of memory");
-    }
-    in->L = L;
-    for (int k = 0; k <= L; k++) {
-        for (int r = 0; r < rf->R; r++) {
-            double s = 0;
-            for (size_t yp = 0; yp < (size_t)rf->Y * (size_t)rf->P; yp++)
-                for (int j = (k < L ? k : 0); j < (k < L ? k + 1 : L); j++)
-                    s += v[((size_t)r * rf->Y * rf->P + yp) * L + j];
-            tot[r] = s;
-        }
-        stats_mean_se(tot, (size_t)rf->R, &in->spent[k], NULL, &in->spent_se[k]);
-        if (!isfinite(in->spent[k])) {
-            free(v), free(tot);
-            return sim_fail(SIM_EINVAL, "%s: /park_year/lever_spent holds values that are not finite numbers",
-                            in->path);
-        }
-    }
-    free(v), free(tot);
-    hid_t dn = H5Lexists(f, "/park_year/lever_name", H5P_DEFAULT) > 0
-                   ? H5Dopen2(f, "/park_year/lever_name", H5P_DEFAULT) : -1;
-    hid_t sp = dn >= 0 ? H5Dget_space(dn) : -1;
-    if (sp < 0 || H5Sget_simple_extent_npoints(sp) != L || h5u_read_strings(dn, 0, (size_t)L, in->lever_name) < 0)
-        for (int k = 0; k < L; k++) {
-            char b[32];
-            snprintf(b, sizeof b, "lever %d", k);
-            if (!(in->lever_name[k] = strdup(b))) return sim_fail(SIM_ENOMEM, "out of memory");
-        }
-    if (sp >= 0) H5Sclose(sp);
-    if (dn >= 0) H5Dclose(dn);
-    return SIM_OK;
-}
 
 static herr_t add_member(hid_t g, const char *name, const H5L_info_t *info, void *data)
 {
@@ -317,7 +259,10 @@ static SimStatus input_read(const char *path, const Targets *tg_cmd, Input *in)
         if (!rc) rc = summary_compute(in->rf, tg_cmd, &in->sum);
         if (!rc && (f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT)) < 0)
             rc = sim_fail(SIM_EIO, "%s: cannot open as HDF5", path);
-        if (!rc) rc = read_spending(f, in);
+        if (!rc) { /* the money as summary reads it (analysis/spending.c) */
+            const Spending *m = &in->sum.money;
+            in->L = m->L, in->lever_name = m->lever_name, in->spent = m->run_spent, in->spent_se = m->run_spent_se;
+        }
         if (!rc && in->scenario) {
             in->levers_on = levers_on(in->scenario);
             if (!(in->signature = signature(in->scenario))) rc = sim_fail(SIM_ENOMEM, "out of memory");

@@ -12,8 +12,11 @@
 #include <string.h>
 
 /* Per lever and year, the mean over replicates (and its se) of the total
- * over parks of a [R][Y][P][L] dataset; 1 if absent, 0 read, -1 misshapen. */
-static int read_totals(hid_t f, const char *name, const RunFile *rf, int *L, double **mean, double **se)
+ * over parks of a [R][Y][P][L] dataset, and if run is given the same of the
+ * total over parks and years per lever and over every lever ([L + 1]);
+ * 1 if absent, 0 read, -1 misshapen, -2 out of memory. */
+static int read_totals(hid_t f, const char *name, const RunFile *rf, int *L, double **mean, double **se, double **run,
+                       double **run_se)
 {
     hsize_t d[5];
     int rank;
@@ -48,6 +51,24 @@ static int read_totals(hid_t f, const char *name, const RunFile *rf, int *L, dou
             double sd;
             stats_mean_se(tot, (size_t)R, &(*mean)[l * Y + y], &sd, se ? &(*se)[l * Y + y] : &sd);
         }
+    if (run) {
+        *run = malloc((size_t)(n + 1) * sizeof **run);
+        *run_se = malloc((size_t)(n + 1) * sizeof **run_se);
+        if (!*run || !*run_se) {
+            free(v), free(tot);
+            return -2;
+        }
+        for (int k = 0; k <= n; k++) {
+            for (int r = 0; r < R; r++) {
+                double t = 0;
+                for (size_t yp = 0; yp < (size_t)Y * (size_t)P; yp++)
+                    for (int j = (k < n ? k : 0); j < (k < n ? k + 1 : n); j++) t += v[((size_t)r * Y * P + yp) * n + j];
+                tot[r] = t;
+            }
+            double sd;
+            stats_mean_se(tot, (size_t)R, &(*run)[k], &sd, &(*run_se)[k]);
+        }
+    }
     free(v), free(tot);
     *L = n;
     return 0;
@@ -61,9 +82,9 @@ SimStatus spending_read(const RunFile *rf, Spending *sp)
     if (f < 0) return sim_fail(SIM_EINVAL, "%s: cannot open the file to read the lever money", rf->path);
     SimStatus st = SIM_OK;
     int L = 0;
-    int e = read_totals(f, "/park_year/lever_spent", rf, &L, &sp->spent, &sp->spent_se);
+    int e = read_totals(f, "/park_year/lever_spent", rf, &L, &sp->spent, &sp->spent_se, &sp->run_spent, &sp->run_spent_se);
     if (e == 0) {
-        int e2 = read_totals(f, "/park_year/lever_allotted", rf, &L, &sp->held, NULL);
+        int e2 = read_totals(f, "/park_year/lever_allotted", rf, &L, &sp->held, NULL, NULL, NULL);
         if (e2 == 1 && !(sp->held = malloc((size_t)L * rf->Y * sizeof *sp->held))) e2 = -2;
         else if (e2 == 1)
             for (int i = 0; i < L * rf->Y; i++) sp->held[i] = NAN;
@@ -77,6 +98,9 @@ SimStatus spending_read(const RunFile *rf, Spending *sp)
         sp->L = L;
         for (int i = 0; i < L * rf->Y && !st; i++)
             if (!isfinite(sp->spent[i]) || isinf(sp->held[i]))
+                st = sim_fail(SIM_EINVAL, "%s: the lever money holds values that are not finite numbers", rf->path);
+        for (int k = 0; k <= L && !st; k++)
+            if (!isfinite(sp->run_spent[k]))
                 st = sim_fail(SIM_EINVAL, "%s: the lever money holds values that are not finite numbers", rf->path);
         if (!st && !(sp->lever_name = calloc((size_t)L, sizeof *sp->lever_name))) st = sim_fail(SIM_ENOMEM, "out of memory");
         hid_t dn = !st && H5Lexists(f, "/park_year/lever_name", H5P_DEFAULT) > 0
@@ -99,6 +123,6 @@ SimStatus spending_read(const RunFile *rf, Spending *sp)
 void spending_free(Spending *sp)
 {
     if (sp->lever_name) h5u_free_strings(sp->lever_name, (size_t)sp->L);
-    free(sp->spent), free(sp->spent_se), free(sp->held);
+    free(sp->spent), free(sp->spent_se), free(sp->held), free(sp->run_spent), free(sp->run_spent_se);
     memset(sp, 0, sizeof *sp);
 }

@@ -14,6 +14,8 @@ typedef struct {
     char **lever_name;        /**< [L] */
     double *spent, *spent_se; /**< [L][Y] mean over replicates of the total over parks, and its se */
     double *held;             /**< [L][Y] the same for the money held; NaN where the file has none */
+    double *run_spent, *run_spent_se; /**< [L + 1] total spent over parks and years, mean over replicates and its
+                                           se; entry L is the total over every lever */
 } Spending;
 
 /** Read sp from the file of rf (which must be rf->path). A file without
