@@ -5,7 +5,6 @@
 #include "rng.h"
 
 #include <math.h>
-#include <gsl/gsl_cdf.h>
 #include <Random123/philox.h>
 #include <Random123/gsl_microrng.h>
 
@@ -27,14 +26,6 @@ RngBlock rng_block(uint64_t seed, uint32_t replicate, uint64_t entity, uint32_t 
     philox4x64_ctr_t r = philox4x64(make_ctr(replicate, entity, step, site), k);
     RngBlock b = {{r.v[0], r.v[1], r.v[2], r.v[3]}};
     return b;
-}
-
-double rng_normal(uint64_t w)
-{
-    /* Inversion with GSL's AS241 (Wichura 1988, relative error ~1e-16): one
-     * draw per word, and in the central 85% a rational function only, about
-     * twice as fast as Box-Muller's log, sqrt and cos on the hot path. */
-    return gsl_cdf_ugaussian_Pinv(rng_u52(w));
 }
 
 gsl_rng *rng_gsl_alloc(void)
