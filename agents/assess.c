@@ -51,7 +51,7 @@ void assess_park_metrics(const Params *p, const ParkInfo *info, const ParkState 
     for (int i = 0; i < ps->n_firm; i++) {
         const Firm *f = &ps->firm[i];
         if (f->status != FIRM_ACTIVE) continue;
-        double r = exp(f->log_rev);
+        double r = f->rev;
         n++;
         rev += r;
         if (r > rev_max) rev_max = r;

@@ -71,12 +71,42 @@ void park_compact(ParkState *ps)
 }
 
 /* Sort order of the 亩均 classification: revenue per mu, descending; ties by
- * gid so that the order never depends on qsort's instability. */
-static int by_productivity(const void *a, const void *b)
+ * gid. The order is total (gids are unique), so every correct sort gives the
+ * same result. */
+static inline int rank_before(const RankItem *x, const RankItem *y)
 {
-    const RankItem *x = a, *y = b;
-    if (x->key != y->key) return x->key > y->key ? -1 : 1;
-    return x->gid < y->gid ? -1 : (x->gid > y->gid);
+    if (x->key != y->key) return x->key > y->key;
+    return x->gid < y->gid;
+}
+
+/* Merge sort of a[0..n) with scratch t[0..n), insertion sort below 16
+ * items: qsort's indirect comparison calls cost more than the sort itself
+ * here (it runs for every park at every year end). */
+static void rank_sort(RankItem *a, RankItem *t, int n)
+{
+    if (n <= 16) {
+        for (int i = 1; i < n; i++) {
+            RankItem x = a[i];
+            int j = i;
+            for (; j > 0 && rank_before(&x, &a[j - 1]); j--) a[j] = a[j - 1];
+            a[j] = x;
+        }
+        return;
+    }
+    int h = n / 2;
+    rank_sort(a, t, h);
+    rank_sort(a + h, t + h, n - h);
+    if (!rank_before(&a[h], &a[h - 1])) return; /* already in order */
+    int i = 0, j = h, o = 0;
+    while (i < h && j < n) t[o++] = rank_before(&a[j], &a[i]) ? a[j++] : a[i++];
+    while (i < h) t[o++] = a[i++];
+    /* what is left of the second half is in place already */
+    for (int q = 0; q < o; q++) a[q] = t[q];
+}
+
+void park_rank_sort(RankItem *a, RankItem *scratch, int n)
+{
+    rank_sort(a, scratch, n);
 }
 
 /* 亩均效益 evaluation: A top 25%, B 26-70%, C 71-95%, D bottom 5% (docs/MODEL.md;
@@ -84,8 +114,8 @@ static int by_productivity(const void *a, const void *b)
 SimStatus park_classify(const Params *p, ParkState *ps, RankItem **order, int *cap)
 {
     int n = 0;
-    if (*cap < ps->n_firm) {
-        RankItem *o = realloc(*order, (size_t)ps->n_firm * sizeof *o);
+    if (*cap < ps->n_firm) { /* the items, then as many for the sort's scratch */
+        RankItem *o = realloc(*order, 2 * (size_t)ps->n_firm * sizeof *o);
         if (!o) return SIM_ENOMEM;
         *order = o;
         *cap = ps->n_firm;
@@ -97,7 +127,7 @@ SimStatus park_classify(const Params *p, ParkState *ps, RankItem **order, int *c
         RankItem it = {f->log_rev - log(f->land_mu), f->gid, i};
         ord[n++] = it;
     }
-    qsort(ord, (size_t)n, sizeof *ord, by_productivity);
+    rank_sort(ord, ord + *cap, n);
     double a = p->firm.class_a_share, d = p->firm.class_d_share, c = p->firm.class_c_share;
     for (int r = 0; r < n; r++) {
         double q = (r + 0.5) / n; /* mid-rank quantile from the top */

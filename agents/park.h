@@ -10,6 +10,7 @@
 #ifndef PARKSIM_PARK_H
 #define PARKSIM_PARK_H
 
+#include <math.h>
 #include <stdint.h>
 #include <gsl/gsl_rng.h>
 #include "params.h"
@@ -43,7 +44,10 @@ typedef enum { CLASS_A = 0, CLASS_B, CLASS_C, CLASS_D } LandClass;
  *  multiplicative and the size-dependent spread needs log size anyway. */
 typedef struct {
     uint64_t gid;       /**< (park << 32) | serial: unique within a replicate, keys its draws */
-    double log_rev;     /**< ln(revenue in CNY 1e4 per year) */
+    double log_rev;     /**< ln(revenue in CNY 1e4 per year); set with firm_set_log_rev() */
+    double rev;         /**< exp(log_rev), kept with it: the monthly record, the upgrade and the
+                             cultivation rules all need the revenue itself, and one exp per
+                             change is cheaper than one per use */
     double land_mu;     /**< land held, mu */
     double tech;        /**< technology/digital level, 0..1 */
     double rd;          /**< R&D intensity, fraction of revenue */
@@ -57,6 +61,13 @@ typedef struct {
     uint8_t lclass;     /**< LandClass (亩均 class) from the last classification */
     uint8_t target;     /**< merger target this month: 1 baseline deal, 2 subsidised deal */
 } Firm;
+
+/** Set a firm's log revenue and the revenue kept with it. */
+static inline void firm_set_log_rev(Firm *f, double log_rev)
+{
+    f->log_rev = log_rev;
+    f->rev = exp(log_rev);
+}
 
 /** An idle plot. IDLE plots must be cleared (READY) before an entrant can use them. */
 typedef struct { double mu; uint32_t id; int8_t ready; int32_t since; } Site;
@@ -118,8 +129,12 @@ SimStatus park_add_firm(ParkState *ps, const Firm *f);
 /** Remove the firms that exited or were absorbed, keeping the order of the rest. */
 void park_compact(ParkState *ps);
 
+/** Sort rank items by key, descending, ties by gid ascending (the order of
+ *  the 亩均 classification); `scratch` holds n items. */
+void park_rank_sort(RankItem *a, RankItem *scratch, int n);
+
 /** 亩均 classes A-D of the active firms by within-park rank of revenue per
- *  mu. `order`/`cap` is scratch space the caller keeps (grown here). */
+ *  mu. `order` is scratch space the caller keeps, 2 `cap` items (grown here). */
 SimStatus park_classify(const Params *p, ParkState *ps, RankItem **order, int *cap);
 
 #endif

@@ -164,7 +164,7 @@ SimStatus population_init_park(const ParkView *v)
     for (int i = 0; i < n; i++) {
         Firm *f = &ps->firm[i];
         double rev = f->log_rev;
-        f->log_rev = log(rev);
+        firm_set_log_rev(f, log(rev));
         f->land_mu = pow(rev, p->population.land_elasticity);
         sum_land += f->land_mu;
     }
@@ -221,7 +221,7 @@ SimStatus population_entrant(const ParkView *v, int month, double mu, double gap
     if (!placed) draw_chain(p, info, v->r, p->entry.leading_share, &f);
 
     double s = p->entry.revenue_sigma;
-    f.log_rev = log(mu * p->entry.revenue_per_mu * rev_scale) + s * gsl_ran_gaussian(v->r, 1.0) - 0.5 * s * s;
+    firm_set_log_rev(&f, log(mu * p->entry.revenue_per_mu * rev_scale) + s * gsl_ran_gaussian(v->r, 1.0) - 0.5 * s * s);
     f.land_mu = mu;
     f.tech = clamp01(p->entry.tech_mean + p->entry.tech_sd * gsl_ran_gaussian(v->r, 1.0));
     draw_traits(p, v->r, &f);

@@ -19,10 +19,8 @@ int cultivation_eligible(const Params *p, const Firm *f)
 {
     int t = f->cult;
     if (t >= CULT_CHAMPION) return 0;
-    /* Cheap tests first: this runs for every firm every month, and exp() is
-     * only needed when the tier has a revenue threshold. */
     if (f->rd < p->cultivation.rd_min[t] || f->tech < p->cultivation.tech_min[t]) return 0;
-    return p->cultivation.revenue_min[t] <= 0 || exp(f->log_rev) >= p->cultivation.revenue_min[t];
+    return p->cultivation.revenue_min[t] <= 0 || f->rev >= p->cultivation.revenue_min[t];
 }
 
 void cultivation_promote(const Params *p, Firm *f)

@@ -71,14 +71,14 @@ int mergers_choose_acquirer(const Params *p, double intensity, const ParkState *
 SimStatus mergers_combine(const Params *p, ParkState *ps, int a, int t, int month, double synergy)
 {
     Firm *fa = &ps->firm[a], *ft = &ps->firm[t];
-    double ra = exp(fa->log_rev), rt = exp(ft->log_rev), w = ra + rt;
+    double ra = fa->rev, rt = ft->rev, w = ra + rt;
     double release = ft->land_mu * p->mergers.land_release_share;
 
     fa->tech = (ra * fa->tech + rt * ft->tech) / w;
     fa->rd = (ra * fa->rd + rt * ft->rd) / w;
     fa->safety = (ra * fa->safety + rt * ft->safety) / w;
     if (ft->cult > fa->cult) fa->cult = ft->cult;
-    fa->log_rev = log(ra + rt * (1.0 + synergy));
+    firm_set_log_rev(fa, log(ra + rt * (1.0 + synergy)));
     fa->land_mu += ft->land_mu - release;
     ft->status = FIRM_MERGED;
     ft->land_mu = 0;

@@ -13,22 +13,27 @@
 
 #include <math.h>
 
+/* min(x, 1) as fmin(1, x) gives it, NaN included (both give 1), without
+ * fmin's call into libm, which gcc keeps unless -ffast-math: this runs for
+ * every firm every month. */
+static inline double cap1(double x) { return x < 1.0 ? x : 1.0; }
+
 double upgrades_projects(const Params *p, const Firm *f)
 {
-    double m = exp(f->log_rev) / p->firm.upgrade_project_revenue;
+    double m = f->rev / p->firm.upgrade_project_revenue;
     return m > 1.0 ? m : 1.0;
 }
 
 void upgrades_apply(const Params *p, Firm *f, double m)
 {
-    f->tech = fmin(1.0, f->tech + p->firm.upgrade_step / m);
-    f->log_rev += p->firm.upgrade_revenue_gain / m;
+    f->tech = cap1(f->tech + p->firm.upgrade_step / m);
+    firm_set_log_rev(f, f->log_rev + p->firm.upgrade_revenue_gain / m);
     f->safety += p->firm.upgrade_safety_gain / m * (1.0 - f->safety);
 }
 
 double upgrades_subsidy(const Params *p, const Firm *f, double m)
 {
-    return p->levers.upgrades.subsidy_share * p->firm.upgrade_investment_share * exp(f->log_rev) / m;
+    return p->levers.upgrades.subsidy_share * p->firm.upgrade_investment_share * f->rev / m;
 }
 
 int upgrades_firm(const Params *p, double intensity, ParkState *ps, Firm *f, double u)
@@ -38,13 +43,13 @@ int upgrades_firm(const Params *p, double intensity, ParkState *ps, Firm *f, dou
      * each on 1/m of it: the same expected gain as one whole-firm upgrade at
      * the rate, with less of a jump. */
     double m = upgrades_projects(p, f);
-    double base = fmin(1.0, p->firm.upgrade_rate / 12.0 * m);
+    double base = cap1(p->firm.upgrade_rate / 12.0 * m);
     if (u < base) {
         upgrades_apply(p, f, m);
         return 1;
     }
     if (intensity > 0) {
-        double lev = fmin(1.0, lever_rate(p->firm.upgrade_rate, p->levers.upgrades.rate_max, intensity) / 12.0 * m);
+        double lev = cap1(lever_rate(p->firm.upgrade_rate, p->levers.upgrades.rate_max, intensity) / 12.0 * m);
         if (u < lev && lever_pay(ps, LEVER_UPGRADES, upgrades_subsidy(p, f, m))) {
             upgrades_apply(p, f, m);
             return 2;

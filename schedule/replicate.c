@@ -266,7 +266,7 @@ static SimStatus step_firm(Replicate *R, ParkState *ps, int m, const FirmHooks *
     RngBlock b = rng_block(p->run.seed, R->rep, f->gid, (uint32_t)m, RNG_FIRM_MONTH);
     double drift_adj = p->cultivation.growth_bonus * f->cult;
     for (int h = 0; h < fh->n_drift; h++) drift_adj -= fh->drift[h](fh->drift_c[h], f);
-    f->log_rev += firm_growth_step(p, f, rng_normal(b.w[0])) + drift_adj / 12.0;
+    firm_set_log_rev(f, f->log_rev + (firm_growth_step(p, f, rng_normal(b.w[0])) + drift_adj / 12.0));
     for (int h = 0; h < fh->n_act; h++) fh->act[h](fh->act_c[h], f, &b);
     incident_draw(p, ps, f, &b, m, infra_factor);
     double u_exit = rng_u32_hi(b.w[1]), h_exit = firm_exit_hazard(p, f);
@@ -294,7 +294,7 @@ static void record_park(const ParkState *ps, ReplicateOut *out, int t)
     for (int i = 0; i < ps->n_firm; i++) {
         const Firm *f = &ps->firm[i];
         if (f->status != FIRM_ACTIVE) continue;
-        double r = exp(f->log_rev);
+        double r = f->rev;
         active++;
         rev += r;
         tech_w += r * f->tech;

@@ -34,7 +34,7 @@ static inline Firm mkfirm(uint64_t gid, double rev, double land, double tech, in
     Firm f;
     memset(&f, 0, sizeof f);
     f.gid = gid;
-    f.log_rev = log(rev);
+    firm_set_log_rev(&f, log(rev));
     f.land_mu = land;
     f.tech = tech;
     f.rd = 0.01;

@@ -303,7 +303,7 @@ TEST(test_park_metrics_by_hand)
         Firm f;
         memset(&f, 0, sizeof f);
         f.gid = (uint64_t)i;
-        f.log_rev = log(rev[i]);
+        firm_set_log_rev(&f, log(rev[i]));
         f.land_mu = 20;
         f.tech = tech[i];
         f.rd = rd[i];

@@ -42,7 +42,7 @@ TEST(test_eligibility)
         g.rd = rd[t] * 0.99;
         int rd_low = cultivation_eligible(&p, &g);
         g = f;
-        g.log_rev = log(rev[t] * 0.999);
+        firm_set_log_rev(&g, log(rev[t] * 0.999));
         int rev_low = rev[t] > 0 && cultivation_eligible(&p, &g);
         g = f;
         g.tech = tech[t] - 0.01;

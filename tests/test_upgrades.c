@@ -40,12 +40,12 @@ TEST(test_upgrade_draw)
     ok(r == 1 && ps.budget[LEVER_UPGRADES] == 100 && ps.spent[LEVER_UPGRADES] == 0 && f.tech == 0.75,
        "u below the baseline hazard: baseline upgrade (1), nothing paid, tech 0.5 -> 0.75");
     f.tech = 0.5;
-    f.log_rev = 5;
+    firm_set_log_rev(&f, 5);
     r = upgrades_firm(&p, 0.5, &ps, &f, 0.02);
     ok(r == 2 && ps.budget[LEVER_UPGRADES] == 100 - cost && ps.spent[LEVER_UPGRADES] == cost && f.tech == 0.75,
        "u between baseline (0.01) and lever hazard (0.03): subsidised upgrade (2), the subsidy paid");
     f.tech = 0.5;
-    f.log_rev = 5;
+    firm_set_log_rev(&f, 5);
     ps.budget[LEVER_UPGRADES] = cost / 2;
     double lr = f.log_rev;
     r = upgrades_firm(&p, 0.5, &ps, &f, 0.02);
