@@ -20,19 +20,32 @@ double firm_year_variance(const Params *p, double log_rev, double u)
     return -sd * sd * log(u);
 }
 
+FirmRates firm_rates(const Params *p)
+{
+    FirmRates r;
+    r.exit = p->firm.exit_rate / 12.0;
+    r.exit_d = r.exit * p->firm.exit_dclass_multiplier;
+    r.incident = p->firm.incident_rate / 12.0;
+    r.incident_tech = p->firm.incident_tech_reduction;
+    r.drift = p->firm.growth_drift;
+    r.tech_drift = p->firm.tech_growth_effect;
+    return r;
+}
+
 double firm_growth_step(const Params *p, const Firm *f, double z)
 {
-    double drift = p->firm.growth_drift + p->firm.tech_growth_effect * f->tech;
-    return drift / 12.0 + sqrt(f->var_year / 12.0) * z;
+    FirmRates r = firm_rates(p);
+    return firm_growth_step_r(&r, f, z);
 }
 
 double firm_exit_hazard(const Params *p, const Firm *f)
 {
-    double h = p->firm.exit_rate / 12.0;
-    return f->lclass == CLASS_D ? h * p->firm.exit_dclass_multiplier : h;
+    FirmRates r = firm_rates(p);
+    return firm_exit_hazard_r(&r, f);
 }
 
 double firm_incident_hazard(const Params *p, const Firm *f)
 {
-    return p->firm.incident_rate / 12.0 * (1.0 - f->safety) * (1.0 - p->firm.incident_tech_reduction * f->tech);
+    FirmRates r = firm_rates(p);
+    return firm_incident_hazard_r(&r, f);
 }

@@ -7,6 +7,8 @@
 
 #include "park.h"
 
+#include <math.h>
+
 /** Standard deviation of annual log growth for a firm of log revenue `log_rev`:
  *  sigma(S) = growth_sigma * (S / growth_ref_revenue)^(-growth_size_beta)
  *  (Amaral et al. 1997, beta = 0.20 [V]). */
@@ -18,13 +20,49 @@ double firm_growth_sd(const Params *p, double log_rev);
  *  Laplace with standard deviation sd (Stanley et al. 1996 [V]). */
 double firm_year_variance(const Params *p, double log_rev, double u);
 
+/** Set the variance of a firm's log growth for the year, and the standard
+ *  deviation of its monthly shock, sqrt(V/12), kept with it: the square root
+ *  is taken once a year instead of every month. */
+static inline void firm_set_year_variance(Firm *f, double var_year)
+{
+    f->var_year = var_year;
+    f->sd_month = sqrt(var_year / 12.0);
+}
+
+/** The monthly rates every firm of a run shares, computed once per month
+ *  instead of once per firm (the compiler cannot hoist them out of the firm
+ *  loop by itself). The hazard functions below are the only formulas. */
+typedef struct {
+    double exit, exit_d;     /**< monthly exit hazard, and of a D-class firm */
+    double incident;         /**< monthly incident hazard of a firm with safety 0 and tech 0 */
+    double incident_tech;    /**< firm.incident_tech_reduction */
+    double drift, tech_drift;/**< firm.growth_drift, firm.tech_growth_effect */
+} FirmRates;
+
+FirmRates firm_rates(const Params *p);
+
 /** Monthly log-growth increment from a standard normal z. */
-double firm_growth_step(const Params *p, const Firm *f, double z);
+static inline double firm_growth_step_r(const FirmRates *r, const Firm *f, double z)
+{
+    double drift = r->drift + r->tech_drift * f->tech;
+    return drift / 12.0 + f->sd_month * z;
+}
 
 /** Monthly exit hazard (probability) of an active firm. */
-double firm_exit_hazard(const Params *p, const Firm *f);
+static inline double firm_exit_hazard_r(const FirmRates *r, const Firm *f)
+{
+    return f->lclass == CLASS_D ? r->exit_d : r->exit;
+}
 
 /** Monthly safety-incident hazard of an active firm. */
+static inline double firm_incident_hazard_r(const FirmRates *r, const Firm *f)
+{
+    return r->incident * (1.0 - f->safety) * (1.0 - r->incident_tech * f->tech);
+}
+
+/** The same three for one firm, computing the rates from the parameters. */
+double firm_growth_step(const Params *p, const Firm *f, double z);
+double firm_exit_hazard(const Params *p, const Firm *f);
 double firm_incident_hazard(const Params *p, const Firm *f);
 
 #endif

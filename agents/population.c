@@ -226,6 +226,6 @@ SimStatus population_entrant(const ParkView *v, int month, double mu, double gap
     f.tech = clamp01(p->entry.tech_mean + p->entry.tech_sd * gsl_ran_gaussian(v->r, 1.0));
     draw_traits(p, v->r, &f);
     RngBlock b = rng_block(p->run.seed, v->rep, f.gid, (uint32_t)(month / 12), RNG_FIRM_YEAR);
-    f.var_year = firm_year_variance(p, f.log_rev, rng_u52(b.w[0]));
+    firm_set_year_variance(&f, firm_year_variance(p, f.log_rev, rng_u52(b.w[0])));
     return park_add_firm(ps, &f);
 }

@@ -128,7 +128,7 @@ static void draw_year_variances(Replicate *R, int year)
             Firm *f = &ps->firm[i];
             if (f->status != FIRM_ACTIVE) continue;
             RngBlock b = rng_block(p->run.seed, R->rep, f->gid, (uint32_t)year, RNG_FIRM_YEAR);
-            f->var_year = firm_year_variance(p, f->log_rev, rng_u52(b.w[0]));
+            firm_set_year_variance(f, firm_year_variance(p, f->log_rev, rng_u52(b.w[0])));
         }
     }
 }
@@ -164,6 +164,7 @@ SimStatus replicate_alloc(Replicate *R, const Params *p, const ParkInfo *info, i
     R->smart = calloc((size_t)P, sizeof *R->smart);
     R->r = rng_gsl_alloc();
     if (!R->park || !R->metrics || !R->work || !R->serious || !R->smart || !R->r) return SIM_ENOMEM;
+    R->rates = firm_rates(p);
     collect_hooks(R);
     for (int k = 0; k < P; k++) {
         ParkState *ps = &R->park[k];
@@ -224,10 +225,10 @@ static void resolve_firm_hooks(const Replicate *R, LeverCtx *ctx, FirmHooks *fh)
 /* Whether firm f of park ps has a safety incident in month m, from words w1
  * (incident) and w3 (severity) of its block; counted in the park's month and
  * year, and a serious one for the veto and perhaps the freeze. */
-static void incident_draw(const Params *p, ParkState *ps, const Firm *f, const RngBlock *b, int m,
+static void incident_draw(const Params *p, const FirmRates *fr, ParkState *ps, const Firm *f, const RngBlock *b, int m,
                           double infra_factor)
 {
-    if (!(rng_u32_lo(b->w[1]) < firm_incident_hazard(p, f) * infra_factor)) return;
+    if (!(rng_u32_lo(b->w[1]) < firm_incident_hazard_r(fr, f) * infra_factor)) return;
     ps->incidents_m++;
     ps->incidents_year++;
     /* Nested on one uniform: a freezing incident is a serious one. */
@@ -252,24 +253,24 @@ static void prior_year_incidents(Replicate *R, int k)
         for (int i = 0; i < ps->n_firm; i++) {
             const Firm *f = &ps->firm[i];
             RngBlock b = rng_block(p->run.seed, R->rep, f->gid, (uint32_t)(m + 12), RNG_FIRM_PRE);
-            incident_draw(p, ps, f, &b, m, infra_factor);
+            incident_draw(p, &R->rates, ps, f, &b, m, infra_factor);
         }
     ps->incidents_m = 0;
 }
 
 /* One month of one active firm of park ps: growth, the levers' firm hooks,
  * incident, exit. */
-static SimStatus step_firm(Replicate *R, ParkState *ps, int m, const FirmHooks *fh, Firm *f, double log_min_rev,
-                           double infra_factor)
+static SimStatus step_firm(Replicate *R, ParkState *ps, int m, const FirmHooks *fh, Firm *f, const RngBlock *bp,
+                           double z, double log_min_rev, double infra_factor)
 {
     const Params *p = R->p;
-    RngBlock b = rng_block(p->run.seed, R->rep, f->gid, (uint32_t)m, RNG_FIRM_MONTH);
+    RngBlock b = *bp;
     double drift_adj = p->cultivation.growth_bonus * f->cult;
     for (int h = 0; h < fh->n_drift; h++) drift_adj -= fh->drift[h](fh->drift_c[h], f);
-    firm_set_log_rev(f, f->log_rev + (firm_growth_step(p, f, rng_normal(b.w[0])) + drift_adj / 12.0));
+    firm_set_log_rev(f, f->log_rev + (firm_growth_step_r(&R->rates, f, z) + drift_adj / 12.0));
     for (int h = 0; h < fh->n_act; h++) fh->act[h](fh->act_c[h], f, &b);
-    incident_draw(p, ps, f, &b, m, infra_factor);
-    double u_exit = rng_u32_hi(b.w[1]), h_exit = firm_exit_hazard(p, f);
+    incident_draw(p, &R->rates, ps, f, &b, m, infra_factor);
+    double u_exit = rng_u32_hi(b.w[1]), h_exit = firm_exit_hazard_r(&R->rates, f);
     /* A lever's forced exit is tried only where the baseline keeps the firm:
      * it may pay compensation. */
     int out = f->log_rev < log_min_rev || u_exit < h_exit;
@@ -337,9 +338,27 @@ static SimStatus step_park(Replicate *R, int k, const double *intensity, double 
     resolve_firm_hooks(R, ctx, &fh);
 
     int n_firm = ps->n_firm; /* entrants of this month are not stepped this month */
+    if (n_firm > R->cap_step) {
+        int cap = n_firm + n_firm / 4 + 16;
+        RngBlock *nb = realloc(R->blk, (size_t)cap * sizeof *nb);
+        if (nb) R->blk = nb;
+        double *nz = realloc(R->z, (size_t)cap * sizeof *nz);
+        if (nz) R->z = nz;
+        if (!nb || !nz) return SIM_ENOMEM;
+        R->cap_step = cap;
+    }
+    /* A firm's draws depend on its key alone, and only the firm's own step
+     * changes its status, so the draws of the firms active now can be made
+     * first, in a loop the processor overlaps. */
+    const Firm *fm = ps->firm;
+    for (int i = 0; i < n_firm; i++)
+        if (fm[i].status == FIRM_ACTIVE) R->blk[i] = rng_block(p->run.seed, R->rep, fm[i].gid, (uint32_t)m, RNG_FIRM_MONTH);
+    for (int i = 0; i < n_firm; i++)
+        if (fm[i].status == FIRM_ACTIVE) R->z[i] = rng_normal(R->blk[i].w[0]);
     for (int i = 0; i < n_firm; i++) {
         if (ps->firm[i].status != FIRM_ACTIVE) continue;
-        if ((st = step_firm(R, ps, m, &fh, &ps->firm[i], log_min_rev, infra_factor)) != SIM_OK) return st;
+        if ((st = step_firm(R, ps, m, &fh, &ps->firm[i], &R->blk[i], R->z[i], log_min_rev, infra_factor)) != SIM_OK)
+            return st;
     }
     for (int h = 0; h < R->park_end.n; h++) {
         LeverId id = R->park_end.id[h];
@@ -393,6 +412,8 @@ void replicate_free(Replicate *R)
     free(R->serious);
     free(R->smart);
     free(R->order);
+    free(R->blk);
+    free(R->z);
     if (R->r) gsl_rng_free(R->r);
     memset(R, 0, sizeof *R);
 }

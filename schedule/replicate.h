@@ -13,6 +13,7 @@
 
 #include "results.h"
 #include "../policies/levers.h"
+#include "../agents/firm.h"
 
 /** The levers that have a hook of one kind, in table order. */
 typedef struct { int n; LeverId id[LEVER_COUNT]; } HookList;
@@ -32,6 +33,10 @@ typedef struct {
     double *work;            /**< [4P]: levers_allocate_year */
     int *serious, *smart;    /**< [P] */
     RankItem *order; int cap_order;
+    /* the month's draws of a park's firms, made in a pass before the firm
+     * step (independent of the firms' state, so they pipeline) */
+    RngBlock *blk; double *z; int cap_step;
+    FirmRates rates;         /**< the firms' monthly rates (firm_rates) */
     /* conservation ledger, checked every year end */
     long firms_start, entries, exits, absorbed;
     ErrBuf err;

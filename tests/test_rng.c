@@ -337,7 +337,7 @@ TEST(test_growth_laplace)
     is_double(firm_year_variance(&p, ref, exp(-1.0)), 0.0625, 1e-15, "year variance at u = 1/e is sd^2");
     Firm f;
     memset(&f, 0, sizeof f);
-    f.var_year = 0.12;
+    firm_set_year_variance(&f, 0.12);
     f.tech = 0.5;
     p.firm.growth_drift = 0.06;
     /* drift/12 + sqrt(V/12) z = (0.06 + 0.03*0.5)/12 + sqrt(0.01)*2 */
@@ -356,7 +356,7 @@ TEST(test_growth_laplace)
         for (int i = 0; i < N; i++) {
             uint64_t gid = (UINT64_C(1) << 32) | (uint64_t)i;
             RngBlock by = rng_block(20260101, (uint32_t)size, gid, 0, RNG_FIRM_YEAR);
-            f.var_year = firm_year_variance(&p, f.log_rev, rng_u52(by.w[0]));
+            firm_set_year_variance(&f, firm_year_variance(&p, f.log_rev, rng_u52(by.w[0])));
             mom_add(&v, f.var_year);
             double x = 0;
             for (int m = 0; m < 12; m++) {

@@ -256,7 +256,7 @@ static int pure_growth(const Params *p, long n, int G, ObsVec *v, DVec *z)
         memset(&f, 0, sizeof f);
         f.log_rev = 5.0 + 11.0 * rng_u52(b.w[0]);
         f.tech = rng_u52(b.w[1]);
-        f.var_year = firm_year_variance(p, f.log_rev, rng_u52(rng_block(seed, 0, (uint64_t)i, 0, RNG_FIRM_YEAR).w[0]));
+        firm_set_year_variance(&f, firm_year_variance(p, f.log_rev, rng_u52(rng_block(seed, 0, (uint64_t)i, 0, RNG_FIRM_YEAR).w[0])));
         double g = 0;
         for (uint32_t m = 0; m < 12; m++)
             g += firm_growth_step(p, &f, rng_normal(rng_block(seed, 0, (uint64_t)i, m, RNG_FIRM_MONTH).w[0]));
