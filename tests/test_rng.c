@@ -166,6 +166,20 @@ TEST(test_block_layout)
         good = block_eq(rng_block(seed, rep, ent, step, (enum rng_site)site), w);
     }
     ok(good, "rng_block equals the oracle on 1000 further keys");
+    /* the two-counter form, on the same keys paired with a neighbour entity */
+    good = 1;
+    for (int i = 0; i < 1000 && good; i++) {
+        x = x * UINT64_C(6364136223846793005) + UINT64_C(1442695040888963407);
+        uint32_t rep = (uint32_t)(x >> 17), step = (uint32_t)(x >> 40);
+        uint64_t ent = x ^ (x << 13), w2[4];
+        int site = 1 + (int)(x >> 61);
+        RngBlock b0, b1;
+        rng_block2(x, rep, ent, ent + 1 + (x >> 50), step, (enum rng_site)site, &b0, &b1);
+        block_ref(x, rep, ent, step, site, w);
+        block_ref(x, rep, ent + 1 + (x >> 50), step, site, w2);
+        good = block_eq(b0, w) && block_eq(b1, w2);
+    }
+    ok(good, "rng_block2 equals the oracle for both entities on 1000 keys");
 }
 
 /* ---- 3. every key field matters */
