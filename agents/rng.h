@@ -104,6 +104,9 @@ static inline double rng_normal_inv(double u)
 /** Standard normal from one word: the inverse normal CDF of rng_u52(w). */
 static inline double rng_normal(uint64_t w) { return rng_normal_inv(rng_u52(w)); }
 
+/** z[j] = rng_normal(b[j].w[0]) for j < n, bit for bit, four at a time. */
+void rng_normal_batch(const RngBlock *b, int n, double *z);
+
 /** Allocate a gsl_rng whose stream is reset by rng_gsl_reset(); use it where a
  *  GSL distribution (gsl_ran_*) is wanted. Returns NULL on allocation failure. */
 gsl_rng *rng_gsl_alloc(void);

@@ -39,7 +39,9 @@ int mergers_choose_acquirer(const Params *p, double intensity, const ParkState *
     double kappa = lever_rate(1.0, p->levers.mergers.leader_preference_max, intensity);
     int want_same = gsl_rng_uniform(r) < same;
     double u = gsl_rng_uniform(r);
-    /* Two passes over the park: total weight, then the weighted pick. */
+    /* Two passes over the park: total weight, then the weighted pick. At
+     * kappa 1 (the lever off) the weight is the revenue kept with the firm:
+     * exp(1 * x) is exp(x) exactly. */
     for (int pass_same = want_same; pass_same >= 0; pass_same--) {
         double total = 0;
         for (int i = 0; i < ps->n_firm; i++) {
@@ -48,7 +50,7 @@ int mergers_choose_acquirer(const Params *p, double intensity, const ParkState *
                 f->log_rev <= tg->log_rev)
                 continue;
             if (pass_same && f->chain != tg->chain) continue;
-            total += exp(kappa * f->log_rev);
+            total += kappa == 1.0 ? f->rev : exp(kappa * f->log_rev);
         }
         if (total <= 0) continue; /* no same-chain buyer: fall back to any buyer */
         double x = u * total, acc = 0;
@@ -59,7 +61,7 @@ int mergers_choose_acquirer(const Params *p, double intensity, const ParkState *
                 f->log_rev <= tg->log_rev)
                 continue;
             if (pass_same && f->chain != tg->chain) continue;
-            acc += exp(kappa * f->log_rev);
+            acc += kappa == 1.0 ? f->rev : exp(kappa * f->log_rev);
             last = i;
             if (x < acc) return i;
         }

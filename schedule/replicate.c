@@ -124,11 +124,23 @@ static void draw_year_variances(Replicate *R, int year)
     const Params *p = R->p;
     for (int k = 0; k < R->n_parks; k++) {
         ParkState *ps = &R->park[k];
+        Firm *prev = NULL; /* the active firms two at a time */
         for (int i = 0; i < ps->n_firm; i++) {
             Firm *f = &ps->firm[i];
             if (f->status != FIRM_ACTIVE) continue;
-            RngBlock b = rng_block(p->run.seed, R->rep, f->gid, (uint32_t)year, RNG_FIRM_YEAR);
-            firm_set_year_variance(f, firm_year_variance(p, f->log_rev, rng_u52(b.w[0])));
+            if (!prev) {
+                prev = f;
+                continue;
+            }
+            RngBlock b0, b1;
+            rng_block2(p->run.seed, R->rep, prev->gid, f->gid, (uint32_t)year, RNG_FIRM_YEAR, &b0, &b1);
+            firm_set_year_variance(prev, firm_year_variance(p, prev->log_rev, rng_u52(b0.w[0])));
+            firm_set_year_variance(f, firm_year_variance(p, f->log_rev, rng_u52(b1.w[0])));
+            prev = NULL;
+        }
+        if (prev) {
+            RngBlock b = rng_block(p->run.seed, R->rep, prev->gid, (uint32_t)year, RNG_FIRM_YEAR);
+            firm_set_year_variance(prev, firm_year_variance(p, prev->log_rev, rng_u52(b.w[0])));
         }
     }
 }
@@ -249,11 +261,16 @@ static void prior_year_incidents(Replicate *R, int k)
     const Params *p = R->p;
     ParkState *ps = &R->park[k];
     double infra_factor = 1.0 - p->safety.infra_effect * ps->infra;
+    int n = ps->n_firm;
     for (int m = -12; m < 0; m++)
-        for (int i = 0; i < ps->n_firm; i++) {
+        for (int i = 0; i < n; i += 2) { /* two firms' blocks at once, drawn in firm order */
             const Firm *f = &ps->firm[i];
-            RngBlock b = rng_block(p->run.seed, R->rep, f->gid, (uint32_t)(m + 12), RNG_FIRM_PRE);
-            incident_draw(p, &R->rates, ps, f, &b, m, infra_factor);
+            RngBlock b[2];
+            if (i + 1 < n)
+                rng_block2(p->run.seed, R->rep, f[0].gid, f[1].gid, (uint32_t)(m + 12), RNG_FIRM_PRE, &b[0], &b[1]);
+            else
+                b[0] = rng_block(p->run.seed, R->rep, f->gid, (uint32_t)(m + 12), RNG_FIRM_PRE);
+            for (int j = 0; j < 2 && i + j < n; j++) incident_draw(p, &R->rates, ps, &f[j], &b[j], m, infra_factor);
         }
     ps->incidents_m = 0;
 }
@@ -344,31 +361,29 @@ static SimStatus step_park(Replicate *R, int k, const double *intensity, double 
         if (nb) R->blk = nb;
         double *nz = realloc(R->z, (size_t)cap * sizeof *nz);
         if (nz) R->z = nz;
-        if (!nb || !nz) return SIM_ENOMEM;
+        int *na = realloc(R->act, (size_t)cap * sizeof *na);
+        if (na) R->act = na;
+        if (!nb || !nz || !na) return SIM_ENOMEM;
         R->cap_step = cap;
     }
     /* A firm's draws depend on its key alone, and only the firm's own step
-     * changes its status, so the draws of the firms active now can be made
-     * first, in a loop the processor overlaps. */
+     * changes its status, so the draws of the firms active now are made
+     * first, in passes the processor can overlap: the blocks two at a time,
+     * the normals four at a time. */
     const Firm *fm = ps->firm;
-    int prev = -1;
-    for (int i = 0; i < n_firm; i++) {
-        if (fm[i].status != FIRM_ACTIVE) continue;
-        if (prev < 0) {
-            prev = i;
-            continue;
-        }
-        rng_block2(p->run.seed, R->rep, fm[prev].gid, fm[i].gid, (uint32_t)m, RNG_FIRM_MONTH, &R->blk[prev], &R->blk[i]);
-        prev = -1;
-    }
-    if (prev >= 0) R->blk[prev] = rng_block(p->run.seed, R->rep, fm[prev].gid, (uint32_t)m, RNG_FIRM_MONTH);
+    int n_act = 0;
     for (int i = 0; i < n_firm; i++)
-        if (fm[i].status == FIRM_ACTIVE) R->z[i] = rng_normal(R->blk[i].w[0]);
-    for (int i = 0; i < n_firm; i++) {
-        if (ps->firm[i].status != FIRM_ACTIVE) continue;
-        if ((st = step_firm(R, ps, m, &fh, &ps->firm[i], &R->blk[i], R->z[i], log_min_rev, infra_factor)) != SIM_OK)
+        if (fm[i].status == FIRM_ACTIVE) R->act[n_act++] = i;
+    int j = 0;
+    for (; j + 2 <= n_act; j += 2)
+        rng_block2(p->run.seed, R->rep, fm[R->act[j]].gid, fm[R->act[j + 1]].gid, (uint32_t)m, RNG_FIRM_MONTH,
+                   &R->blk[j], &R->blk[j + 1]);
+    if (j < n_act) R->blk[j] = rng_block(p->run.seed, R->rep, fm[R->act[j]].gid, (uint32_t)m, RNG_FIRM_MONTH);
+    rng_normal_batch(R->blk, n_act, R->z);
+    for (j = 0; j < n_act; j++)
+        if ((st = step_firm(R, ps, m, &fh, &ps->firm[R->act[j]], &R->blk[j], R->z[j], log_min_rev, infra_factor)) !=
+            SIM_OK)
             return st;
-    }
     for (int h = 0; h < R->park_end.n; h++) {
         LeverId id = R->park_end.id[h];
         if (hook_runs(&ctx[id], id) && (st = lever_table[id]->park_end(&ctx[id], &pb)) != SIM_OK) return st;
@@ -399,9 +414,11 @@ SimStatus replicate_step(Replicate *R, ReplicateOut *out)
     if (m % 12 == 11) {
         assess_year(R, out, m / 12 + 1);
         if ((st = replicate_check_books(R, m)) != SIM_OK) return st;
+        /* The classes steer the next year; after the last year nothing reads them. */
+        int last = m + 1 >= params_months(p);
         for (int k = 0; k < P; k++) {
             park_compact(&R->park[k]);
-            if ((st = park_classify(p, &R->park[k], &R->order, &R->cap_order)) != SIM_OK) return st;
+            if (!last && (st = park_classify(p, &R->park[k], &R->order, &R->cap_order)) != SIM_OK) return st;
         }
     }
     R->month++;
@@ -423,6 +440,7 @@ void replicate_free(Replicate *R)
     free(R->order);
     free(R->blk);
     free(R->z);
+    free(R->act);
     if (R->r) gsl_rng_free(R->r);
     memset(R, 0, sizeof *R);
 }

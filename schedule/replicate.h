@@ -35,7 +35,7 @@ typedef struct {
     RankItem *order; int cap_order;
     /* the month's draws of a park's firms, made in a pass before the firm
      * step (independent of the firms' state, so they pipeline) */
-    RngBlock *blk; double *z; int cap_step;
+    int *act; RngBlock *blk; double *z; int cap_step; /**< [cap_step]: active firms' indices, blocks, normals */
     FirmRates rates;         /**< the firms' monthly rates (firm_rates) */
     /* conservation ledger, checked every year end */
     long firms_start, entries, exits, absorbed;

@@ -282,6 +282,17 @@ TEST(test_normal)
         differ += rng_normal_inv(v) != gsl_cdf_ugaussian_Pinv(v);
     }
     ok(tail > 0, "the tail words reach the far-tail branch (%ld of them)", tail);
+    /* the batch form, on 100,003 words (not a multiple of four) */
+    enum { NB = 100003 };
+    RngBlock *bb = malloc(NB * sizeof *bb);
+    double *zb = malloc(NB * sizeof *zb);
+    long bdiff = bb && zb ? 0 : -1;
+    for (int i = 0; bb && zb && i < NB; i++) bb[i] = rng_block(6, 2, (uint64_t)i, 3, RNG_FIRM_MONTH);
+    if (bb && zb) rng_normal_batch(bb, NB, zb);
+    for (int i = 0; bdiff >= 0 && i < NB; i++) bdiff += zb[i] != rng_normal(bb[i].w[0]);
+    ok(bdiff == 0, "rng_normal_batch equals rng_normal word by word (%ld of 100,003 differ)", bdiff);
+    free(bb);
+    free(zb);
     ok(differ == 0, "inline AS241 equals gsl_cdf_ugaussian_Pinv bit for bit (%ld of 1,002,054 differ)", differ);
 }
 
