@@ -20,6 +20,10 @@ static inline double cap1(double x) { return x < 1.0 ? x : 1.0; }
 
 double upgrades_projects(const Params *p, const Firm *f)
 {
+    /* Most firms are smaller than one project: then rev / P <= 1 and the
+     * answer is 1 without the division (correctly rounded division is
+     * monotone, so the two agree exactly). */
+    if (f->rev <= p->firm.upgrade_project_revenue) return 1.0;
     double m = f->rev / p->firm.upgrade_project_revenue;
     return m > 1.0 ? m : 1.0;
 }
