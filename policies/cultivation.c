@@ -29,14 +29,23 @@ void cultivation_promote(const Params *p, Firm *f)
     f->rd *= 1.0 + p->cultivation.rd_gain;
 }
 
+double cultivation_coaching(const Params *p, double intensity)
+{
+    return exp(intensity * p->levers.cultivation.rd_growth_max / 12.0);
+}
+
 int cultivation_firm(const Params *p, double intensity, ParkState *ps, Firm *f, double u)
+{
+    return cultivation_firm_coached(p, intensity, intensity > 0 ? cultivation_coaching(p, intensity) : 1.0, ps, f, u);
+}
+
+int cultivation_firm_coached(const Params *p, double intensity, double coaching, ParkState *ps, Firm *f, double u)
 {
     /* Coaching and R&D support: a firm short of the next title's R&D rule
      * raises its R&D intensity, unpaid (the money goes to awards). Without
      * it few firms ever meet the rule (R&D is rare in the population) and
      * the lever could only speed up promotions that were coming anyway. */
-    if (intensity > 0 && f->cult < CULT_CHAMPION && f->rd < p->cultivation.rd_min[f->cult])
-        f->rd *= exp(intensity * p->levers.cultivation.rd_growth_max / 12.0);
+    if (intensity > 0 && f->cult < CULT_CHAMPION && f->rd < p->cultivation.rd_min[f->cult]) f->rd *= coaching;
     if (!cultivation_eligible(p, f)) return 0;
     double base = p->cultivation.rate[f->cult];
     if (u < base / 12.0) {
@@ -65,7 +74,12 @@ static double need(const Params *p, const ParkInfo *info, const ParkState *ps)
 
 LEVER_FIRM_HOOK static void firm_late(LeverCtx *c, Firm *f, const RngBlock *b)
 {
-    if (cultivation_firm(c->park.p, c->intensity, c->park.ps, f, rng_u32_lo(b->w[3]))) c->park.ps->promotions_m++;
+    if (!c->memo_set) { /* the coaching factor is the same for every firm of the park-month */
+        c->memo = c->intensity > 0 ? cultivation_coaching(c->park.p, c->intensity) : 1.0;
+        c->memo_set = 1;
+    }
+    if (cultivation_firm_coached(c->park.p, c->intensity, c->memo, c->park.ps, f, rng_u32_lo(b->w[3])))
+        c->park.ps->promotions_m++;
 }
 
 static const LeverKey keys[] = {

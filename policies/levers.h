@@ -46,6 +46,8 @@ typedef struct {
     ParkView park;        /**< parameters, the park (its state and firms), keys of its draws */
     int month;            /**< run month, 0 = January of run.start_year */
     double intensity;     /**< this lever's intensity this month (0 outside start..end) */
+    int memo_set;         /**< memo holds a value (0 in a fresh context) */
+    double memo;          /**< a value the lever's firm hooks compute once per park-month, not per firm */
 } LeverCtx;
 
 /** One lever-specific scenario key, levers.<lever>.<name>: a number. */
