@@ -7,6 +7,8 @@
 # the seconds, is the figure to quote: it does not depend on the machine's
 # speed that day (docs/PERFORMANCE.md, "The model against a bare kernel").
 # Usage: tests/bench_ratio.sh KERNEL_BINARY [ROUNDS]   (make bench runs it)
+# PARKSIM_BEFORE=OTHER_BINARY adds that build's two runs to every round, so
+# a change is measured against the build before it in the same sitting.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 kernel=${1:?usage: tests/bench_ratio.sh KERNEL_BINARY [ROUNDS]}
@@ -16,13 +18,17 @@ export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 rate() { awk -v k="$1:" '$1 == k { print $2 }'; }
-for i in $(seq "$rounds"); do
-    echo "kernel $("$kernel" 5 | rate kernel_firm_steps_per_second)" >> "$tmp/rates"
-    echo "national $("$PARKSIM" run configs/national-synthetic.yaml -r 16 -o "$tmp/o.h5" --force 2>&1 |
-                      rate enterprise_steps_per_second_per_core)" >> "$tmp/rates"
-    echo "national-all-levers $("$PARKSIM" run configs/jiangxi-all-levers.yaml -r 16 -o "$tmp/o.h5" --force \
+model() { # NAME BINARY: the two national runs of one build
+    echo "$1 $("$2" run configs/national-synthetic.yaml -r 16 -o "$tmp/o.h5" --force 2>&1 |
+               rate enterprise_steps_per_second_per_core)" >> "$tmp/rates"
+    echo "$1-all-levers $("$2" run configs/jiangxi-all-levers.yaml -r 16 -o "$tmp/o.h5" --force \
         --set population.parks_file=configs/parks/national-synthetic.csv 2>&1 |
         rate enterprise_steps_per_second_per_core)" >> "$tmp/rates"
+}
+for i in $(seq "$rounds"); do
+    echo "kernel $("$kernel" 5 | rate kernel_firm_steps_per_second)" >> "$tmp/rates"
+    model national "$PARKSIM"
+    if [ -n "${PARKSIM_BEFORE:-}" ]; then model before "$PARKSIM_BEFORE"; fi
 done
 /usr/bin/python3 - "$tmp/rates" "$rounds" <<'PY'
 import collections, statistics, sys
@@ -33,7 +39,9 @@ for line in open(sys.argv[1]):
 k = statistics.median(r["kernel"])
 print("the full model against the bare kernel (median of %s interleaved rounds, one core):" % sys.argv[2])
 print("  %-22s %7.2f M firm-steps/s  (%.1f ns per firm-step)" % ("bare kernel", k / 1e6, 1e9 / k))
-for name in ("national", "national-all-levers"):
+for name in ("national", "national-all-levers", "before", "before-all-levers"):
+    if name not in r:
+        continue
     m = statistics.median(r[name])
     print("  %-22s %7.2f M firm-steps/s  (%.1f ns)  ratio to the kernel %.2f" % (name, m / 1e6, 1e9 / m, m / k))
 PY
