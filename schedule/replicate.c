@@ -380,10 +380,18 @@ static SimStatus step_park(Replicate *R, int k, const double *intensity, double 
                    &R->blk[j], &R->blk[j + 1]);
     if (j < n_act) R->blk[j] = rng_block(p->run.seed, R->rep, fm[R->act[j]].gid, (uint32_t)m, RNG_FIRM_MONTH);
     rng_normal_batch(R->blk, n_act, R->z);
-    for (j = 0; j < n_act; j++)
+    /* The next park's firms are not in cache (a month of the national
+     * population is ~9 MB of firms, and each park's array is its own
+     * allocation, which the hardware prefetcher does not cross): fetch them
+     * while this park's firms are stepped. */
+    const char *next = k + 1 < R->n_parks ? (const char *)R->park[k + 1].firm : NULL;
+    size_t next_bytes = next ? (size_t)R->park[k + 1].n_firm * sizeof(Firm) : 0, pf = 0;
+    for (j = 0; j < n_act; j++) {
+        for (int q = 0; q < 2 && pf < next_bytes; q++, pf += 64) __builtin_prefetch(next + pf);
         if ((st = step_firm(R, ps, m, &fh, &ps->firm[R->act[j]], &R->blk[j], R->z[j], log_min_rev, infra_factor)) !=
             SIM_OK)
             return st;
+    }
     for (int h = 0; h < R->park_end.n; h++) {
         LeverId id = R->park_end.id[h];
         if (hook_runs(&ctx[id], id) && (st = lever_table[id]->park_end(&ctx[id], &pb)) != SIM_OK) return st;
