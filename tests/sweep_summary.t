@@ -180,6 +180,69 @@ print(float(s.first_tier_replicates.sel(point=4).sum()), float(py.score.sel(poin
        "double lever_spent_total(point, replicate, year, lever)" in p.stdout,
        "ncdump -h (netCDF-C) reads the summary file", p.stdout[-2000:], p.stderr)
 
+    # --- parkstat reads a point of either mode alike
+    def same_out(args, fa="full.h5", fs="s1.h5"):
+        ra, oa, ea = stat(*[fa if x == "@" else x for x in args])
+        rb, ob, eb = stat(*[fs if x == "@" else x for x in args])
+        oa, ob = oa.replace(fa, "F"), ob.replace(fs, "F")
+        return ra == 0 and rb == 0 and oa == ob and len(oa) > 200, (ea, eb, oa[:300], ob[:300])
+    for args in (["summary", "@", "--point", "1"], ["summary", "@", "--point", "1,4", "--json"],
+                 ["summary", "@", "--point", "0", "--point", "5", "--csv"], ["compare", "@", "--point", "0,3"],
+                 ["compare", "@", "--point", "0", "--point", "3", "--point", "5", "--csv"],
+                 ["headline", "@", "--point", "2,3"]):
+        check("parkstat %s: the same output from the full and the summary sweep" % " ".join(args[:1] + args[2:]),
+              lambda: same_out(args))
+    rc, so, se = stat("summary", "s1.h5", "--point", "1")
+    ok(rc == 0 and "(point 1: levers.mergers.intensity=0, firm.exit_rate=0.03)" in so.splitlines()[0] and
+       "lever money" in so and "tier transitions" in so,
+       "summary --point names the point and its values and has every section (tiers, money)", so[:400])
+    p = subprocess.run([PARKSIM, "run", TINY, "-r", str(R), "-o", "p1.h5", "-q", "--set", "levers.mergers.intensity=0",
+                        "--set", "firm.exit_rate=0.03"], capture_output=True, text=True)
+    rc2, so2, se2 = stat("summary", "p1.h5")
+    ok(p.returncode == 0 and rc2 == 0 and so.splitlines()[1:] == so2.splitlines()[1:],
+       "summary --point 1 of the summary sweep equals summary of parksim run of point 1's scenario (after the title)",
+       so2[:300], se2)
+    with h5py.File("full.h5", "r") as f, h5py.File("old.h5", "w") as g:
+        for k in f:
+            f.copy(k, g)
+        for k, v in f.attrs.items():
+            if k != "sweep_store":
+                g.attrs[k] = v
+    check("a full sweep file without sweep_store (an older file) reads as before",
+          lambda: same_out(["summary", "@", "--point", "4"], "full.h5", "old.h5"))
+    for label, args, msg in [
+            ("a sweep file without --point", ["summary", "s1.h5"], "choose the points to read with --point Q (0..5)"),
+            ("a point outside the sweep", ["compare", "s1.h5", "--point", "0,6"], "--point 6 is not in the sweep"),
+            ("--point without a sweep file", ["summary", "p1.h5", "--point", "1"], "--point is for sweep files"),
+            ("--point without a number", ["summary", "s1.h5", "--point", "x"], "--point needs a sweep point index"),
+            ("compare with one point", ["compare", "s1.h5", "--point", "2"], "compare needs a baseline")]:
+        rc, so, se = stat(*args)
+        ok(rc == 2 and msg in se and so == "", "refused: %s (exit 2, no output)" % label, rc, se, so[:200])
+
+    # report: the same page from either mode but for the provenance of the file
+    def page(f, out):
+        rc, so, se = stat("report", f, "--point", "1,4", "-o", out)
+        text = open(out, encoding="utf-8").read() if rc == 0 else ""
+        return rc, [l for l in text.replace(f, "F").splitlines() if "sweep file" not in l and "command" not in l], se
+    ra, la, ea = page("full.h5", "rf.html")
+    rb, lb, eb = page("s1.h5", "rs.html")
+    ok(ra == 0 and rb == 0 and la == lb and any("point 4:" in l for l in lb),
+       "report --point 1,4 gives the same page (headline, fan chart, parks, money) from either mode", ea, eb)
+
+    # a saltelli sweep in summary mode: Sobol' indices as from the full file
+    salt = GRID.replace("design: grid", "design: saltelli\npoints: 4").replace(", levels: 3", "").replace(", levels: 2", "")
+    write("salt-full.yaml", salt)
+    write("salt-summ.yaml", salt.replace("store: full", "store: summary"))
+    rc1, _, e1 = sweep(2, "salt-full.yaml", "sf.h5")
+    rc2, _, e2 = sweep(2, "salt-summ.yaml", "ss.h5")
+    ok(rc1 == 0 and rc2 == 0, "saltelli sweeps in both modes run", e1, e2)
+    check("parkstat sensitivity: the same indices (JSON) from the full and the summary sweep",
+          lambda: same_out(["sensitivity", "@", "--json", "--bootstrap", "200"], "sf.h5", "ss.h5"))
+    rc, so, se = stat("report", "ss.h5", "--point", "0", "-o", "salt.html")
+    html = open("salt.html", encoding="utf-8").read() if rc == 0 else ""
+    ok(rc == 0 and "Sobol" in html and "point 0:" in html, "report of a summary saltelli sweep: its Sobol' ranking "
+       "and a chosen point", se)
+
     # --- refusals
     bad = [
         ("an unknown store", GRID.replace("store: full", "store: some"), "bad.yaml:3:8: store: expected auto, full or summary"),
