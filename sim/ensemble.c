@@ -511,8 +511,12 @@ static void exec_report(const Exec *x, const Totals *tt)
            x->p->name, x->opt->out_path, d->R, x->size, (unsigned long long)x->digest, tt->computed_all, x->restored,
            tt->steps_total, tt->loop_max, tt->write_max, rate, tt->rss, tt->busy_min, tt->busy_max,
            tt->loop_max > 0 ? tt->busy_sum / x->size / tt->loop_max : 1.0, x->dynamic ? "dynamic" : "static");
-    if (x->sw) printf("sweep_points: %d\nsweep_design: %s\nsweep_store: %s\n", d->Q, design_names[x->sw->design],
-                      d->summary ? "summary" : "full");
+    /* A spool record: task index and kind (8 bytes), then the task's full
+     * arrays or its summary (checkpoint.c); kept points' tasks are full. */
+    if (x->sw)
+        printf("sweep_points: %d\nsweep_design: %s\nsweep_store: %s\nspool_bytes_per_task: %llu\n", d->Q,
+               design_names[x->sw->design], d->summary ? "summary" : "full",
+               (unsigned long long)(8 + (d->summary ? store_rec_bytes(d) : replicate_out_bytes(x->p, d->P))));
     fflush(stdout);
 }
 
