@@ -180,6 +180,9 @@ SimStatus runfile_read_point(const char *path, int want_tier, int point, RunFile
     char *design = NULL;
     if (H5Aexists(f, "sweep_design") > 0 && h5u_attr_string(f, "sweep_design", &design) && !strcmp(design, "prior")) {
         free(design);
+        design = NULL;
+        rf->summary = h5u_attr_string(f, "sweep_store", &design) && !strcmp(design, "summary");
+        free(design);
         if ((st = read_draws(f, path, rf)) != SIM_OK) goto fail;
         st = SIM_EINVAL;
     } else if (H5Aexists(f, "sweep_design") > 0) {

@@ -25,8 +25,12 @@ static int read_tot(hid_t f, const char *name, const RunFile *rf, int *L, double
     *tot = NULL;
     if (rf->summary) {
         snprintf(path, sizeof path, "/summary/%s_total", name);
-        int e = h5u_read_numeric_at(f, path, rf->point, H5T_NATIVE_DOUBLE, sizeof(double), 3, &rank, d, (void **)&v);
+        int e = h5u_read_numeric_at(f, path, rf->point, H5T_NATIVE_DOUBLE, sizeof(double), 4, &rank, d, (void **)&v);
         if (e == 1) return 1;
+        if (e == 0 && rank == 4 && rf->D > 0) { /* a run over draws: [draw][replicate]... are the replicates */
+            d[0] *= d[1], d[1] = d[2], d[2] = d[3];
+            rank = 3;
+        }
         if (e < 0 || rank != 3 || d[0] != (hsize_t)rf->R || d[1] != (hsize_t)rf->Y || d[2] < 1 || d[2] > 64 ||
             (*L > 0 && d[2] != (hsize_t)*L)) {
             free(v);

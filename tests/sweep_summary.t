@@ -19,7 +19,7 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from taplib import ok, check, run_main, children, PARKSIM, PARKSTAT, TINY  # noqa: E402
+from taplib import ok, check, run_main, children, PARKSIM, PARKSTAT, REPO, TINY  # noqa: E402
 
 import h5py  # noqa: E402
 import numpy as np  # noqa: E402
@@ -219,15 +219,23 @@ print(float(s.first_tier_replicates.sel(point=4).sum()), float(py.score.sel(poin
         rc, so, se = stat(*args)
         ok(rc == 2 and msg in se and so == "", "refused: %s (exit 2, no output)" % label, rc, se, so[:200])
 
-    # report: the same page from either mode but for the provenance of the file
+    # report: the same page from either mode but for the provenance of the file (its command,
+    # sweep file and creation time)
     def page(f, out):
         rc, so, se = stat("report", f, "--point", "1,4", "-o", out)
         text = open(out, encoding="utf-8").read() if rc == 0 else ""
-        return rc, [l for l in text.replace(f, "F").splitlines() if "sweep file" not in l and "command" not in l], se
+        prov = ("sweep file", "command", ">created<")
+        return rc, [l for l in text.replace(f, "F").splitlines() if not any(p in l for p in prov)], se
     ra, la, ea = page("full.h5", "rf.html")
     rb, lb, eb = page("s1.h5", "rs.html")
+    diff = [(x[:300], y[:300]) for x, y in zip(la, lb) if x != y][:3]
     ok(ra == 0 and rb == 0 and la == lb and any("point 4:" in l for l in lb),
-       "report --point 1,4 gives the same page (headline, fan chart, parks, money) from either mode", ea, eb)
+       "report --point 1,4 gives the same page (headline, fan chart, parks, money) from either mode", ea, eb, diff,
+       len(la), len(lb))
+
+    p = subprocess.run([PARKSTAT, "plot", "s1.h5", "--point", "1,4", "-o", "fan.png"], capture_output=True, text=True)
+    ok(p.returncode == 0 and os.path.getsize("fan.png") > 1000, "plot --point 1,4 draws two points of a summary sweep",
+       p.stderr)
 
     # a saltelli sweep in summary mode: Sobol' indices as from the full file
     salt = GRID.replace("design: grid", "design: saltelli\npoints: 4").replace(", levels: 3", "").replace(", levels: 2", "")
@@ -242,6 +250,24 @@ print(float(s.first_tier_replicates.sel(point=4).sum()), float(py.score.sel(poin
     html = open("salt.html", encoding="utf-8").read() if rc == 0 else ""
     ok(rc == 0 and "Sobol" in html and "point 0:" in html, "report of a summary saltelli sweep: its Sobol' ranking "
        "and a chosen point", se)
+
+    # --- a run over draws of priors (run --prior --store summary): the same summaries
+    priors = os.path.join(REPO, "configs", "test", "priors-tiny.yaml")
+
+    def prior_run(out, *extra):
+        return subprocess.run([PARKSIM, "run", TINY, "--prior=" + priors, "--draws", "3", "--per-draw", "4", "-o", out,
+                               "-q"] + list(extra), capture_output=True, text=True, timeout=120)
+    pf, ps = prior_run("df.h5", "--store", "full"), prior_run("ds.h5", "--store", "summary")
+    (DF, dfa), (DS, dsa) = data("df.h5"), data("ds.h5")
+    ok(pf.returncode == 0 and ps.returncode == 0 and dsa.get("sweep_store") == "summary" and
+       dsa["result_digest"] == dfa["result_digest"] and np.array_equal(DF["park_year/tier"], DS["summary/tier"]) and
+       "park_year/score" not in DS, "run --prior --store summary: the tiers and digest of the full run, no /park_year",
+       pf.stderr, ps.stderr)
+    check("parkstat summary of the run over priors: the same output (with the split) from either store",
+          lambda: same_out(["summary", "@"], "df.h5", "ds.h5"))
+    p = subprocess.run([PARKSIM, "run", TINY, "--store", "summary", "-o", "x.h5"], capture_output=True, text=True)
+    ok(p.returncode == 2 and "--store is for runs over priors" in p.stderr and not os.path.exists("x.h5"),
+       "run --store without --prior is refused (exit 2)", p.stderr)
 
     # --- refusals
     bad = [
