@@ -33,7 +33,7 @@ BIN       := bin
 
 MODEL_SRC := $(wildcard agents/*.c) $(wildcard policies/*.c) $(wildcard schedule/*.c)
 CONF_SRC  := base/err.c sim/ytree.c sim/config.c sim/config_value.c sim/config_assess.c sim/config_echo.c sim/parks_csv.c sim/design.c sim/prior.c
-SIM_SRC   := sim/par.c sim/sweep.c sim/io_h5.c sim/io_h5_finish.c sim/checkpoint.c sim/signals.c sim/watchdog.c sim/resources.c sim/ensemble.c sim/calibrate.c sim/main.c
+SIM_SRC   := sim/par.c sim/sweep.c sim/sweep_store.c sim/io_h5.c sim/io_h5_finish.c sim/checkpoint.c sim/signals.c sim/watchdog.c sim/resources.c sim/ensemble.c sim/calibrate.c sim/main.c
 STAT_SRC  := analysis/parkstat.c analysis/common.c analysis/runfile.c analysis/h5util.c analysis/stats.c \
              analysis/summary.c analysis/compare.c analysis/regress.c analysis/regress_stat.c analysis/plot.c \
              analysis/sobol.c analysis/sensitivity.c analysis/uncertainty.c \

@@ -119,7 +119,7 @@ int common_option(int argc, char **argv, int *i, OutFormat *fmt, Targets *cmd)
 int is_help(const char *arg) { return !strcmp(arg, "--help") || !strcmp(arg, "-h"); }
 
 SimStatus file_args(int argc, char **argv, const char *name, const char *usage, OutFormat *fmt, Targets *cmd,
-                    const char ***files, int *nf, int *help)
+                    Points *pts, const char ***files, int *nf, int *help)
 {
     *nf = 0;
     *help = 0;
@@ -132,6 +132,7 @@ SimStatus file_args(int argc, char **argv, const char *name, const char *usage, 
             return SIM_OK;
         }
         int c = common_option(argc, argv, &i, fmt, cmd);
+        if (c == 0) c = point_option(argc, argv, &i, pts);
         if (c < 0) return SIM_EINVAL;
         if (c == 1) continue;
         if (argv[i][0] == '-') {

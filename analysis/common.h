@@ -54,11 +54,11 @@ int common_option(int argc, char **argv, int *i, OutFormat *fmt, Targets *cmd);
 /** True for --help and -h. */
 int is_help(const char *arg);
 
-/** Arguments of a command that takes the common options and files: *files
+/** Arguments of a command that takes the common options, --point and files: *files
  *  (freed by the caller, also on failure) gets the file names. *help is set
  *  when --help printed the usage (the command then stops with SIM_OK).
  *  Returns SIM_OK, SIM_ENOMEM, or SIM_EINVAL after a message (bad usage). */
 SimStatus file_args(int argc, char **argv, const char *name, const char *usage, OutFormat *fmt, Targets *cmd,
-                    const char ***files, int *nf, int *help);
+                    Points *pts, const char ***files, int *nf, int *help);
 
 #endif

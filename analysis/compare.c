@@ -88,7 +88,7 @@ void compare_free(Comparison *c)
 }
 
 static const char *const compare_usage =
-    "usage: parkstat compare BASE.h5 POLICY.h5... [--target YEAR:COUNT]... [--json | --csv]\n"
+    "usage: parkstat compare BASE.h5 POLICY.h5... [--point Q]... [--target YEAR:COUNT]... [--json | --csv]\n"
     "\n"
     "Effect of each policy run against the baseline, paired by replicate (common\n"
     "random numbers): per year the change in the mean top-tier count, and per\n"
@@ -96,6 +96,9 @@ static const char *const compare_usage =
     "and 95% interval, and per park the change in P(top tier) in the last year;\n"
     "se_unpaired shows what independent runs would have given.\n"
     "The files must share seed, replicate count, years and parks (exit 2 if not).\n"
+    "A sweep file stands for its points given with --point Q (repeatable, or Q1,Q2),\n"
+    "in that order: `compare SWEEP.h5 --point 0 --point 7` compares point 7 with\n"
+    "point 0 (the points of a sweep share seed and replicates).\n"
     "Exit codes: 0 ok, 1 I/O or memory failure, 2 bad input (usage, unfinished or\n"
     "mismatched files, bad target).\n";
 
@@ -105,17 +108,18 @@ SimStatus cmd_compare(int argc, char **argv)
     Targets cmd = {.n = 0};
     int nf = 0, help;
     const char **files;
-    SimStatus rc = file_args(argc, argv, "compare", compare_usage, &fmt, &cmd, &files, &nf, &help);
+    Points pts = {0};
+    SimStatus rc = file_args(argc, argv, "compare", compare_usage, &fmt, &cmd, &pts, &files, &nf, &help);
     if (rc || help) { free(files); return rc; }
-    if (nf < 2) {
-        sim_error("compare needs a baseline and at least one policy file");
+    RunFile **rf = NULL;
+    int n = 0;
+    rc = runfiles_read(files, nf, &pts, 1, &rf, &n);
+    if (!rc && n < 2) {
+        sim_error("compare needs a baseline and at least one policy file (or two points of a sweep: --point Q)");
         fputs(compare_usage, stderr);
-        free(files);
-        return SIM_EINVAL;
+        rc = SIM_EINVAL;
     }
-    RunFile **rf = calloc((size_t)nf, sizeof *rf);
-    if (!rf) { free(files); return sim_fail(SIM_ENOMEM, "out of memory"); }
-    for (int i = 0; i < nf && !rc; i++) rc = runfile_read(files[i], 1, &rf[i]);
+    nf = n;
     Comparison cmp;
     memset(&cmp, 0, sizeof cmp);
     if (!rc) rc = compare_compute(rf, nf, &cmd, &cmp);
@@ -243,7 +247,7 @@ SimStatus cmd_compare(int argc, char **argv)
     if (!rc && fmt == FMT_TABLE && rf[0]->D > 0) rc = uncertainty_print_compare(rf, nf, &tg);
 out:
     compare_free(&cmp);
-    for (int i = 0; i < nf; i++) runfile_free(rf[i]);
+    for (int i = 0; i < nf && rf; i++) runfile_free(rf[i]);
     free(rf), free(files);
     if (!rc && fflush(stdout) != 0) rc = sim_fail(SIM_EIO, "writing the output failed");
     return rc;

@@ -75,6 +75,12 @@ int h5u_attr_string(hid_t obj, const char *name, char **out)
 int h5u_read_numeric(hid_t f, const char *name, hid_t memtype, size_t elsize, int maxrank, int *rank,
                      hsize_t *dims, void **buf)
 {
+    return h5u_read_numeric_at(f, name, -1, memtype, elsize, maxrank, rank, dims, buf);
+}
+
+int h5u_read_numeric_at(hid_t f, const char *name, long lead, hid_t memtype, size_t elsize, int maxrank, int *rank,
+                        hsize_t *dims, void **buf)
+{
     *buf = NULL;
     *rank = 0;
     if (H5Lexists(f, name, H5P_DEFAULT) <= 0) return 1;
@@ -83,20 +89,28 @@ int h5u_read_numeric(hid_t f, const char *name, hid_t memtype, size_t elsize, in
     int rc = -1;
     hid_t sp = H5Dget_space(d), ft = H5Dget_type(d);
     H5T_class_t cls = ft >= 0 ? H5Tget_class(ft) : H5T_NO_CLASS;
-    int r = sp >= 0 ? H5Sget_simple_extent_ndims(sp) : -1;
-    if ((cls == H5T_INTEGER || cls == H5T_FLOAT) && r >= 1 && r <= maxrank &&
-        H5Sget_simple_extent_dims(sp, dims, NULL) == r) {
+    int r = sp >= 0 ? H5Sget_simple_extent_ndims(sp) : -1, sl = lead >= 0;
+    hsize_t all[H5S_MAX_RANK];
+    if ((cls == H5T_INTEGER || cls == H5T_FLOAT) && r >= 1 + sl && r - sl <= maxrank &&
+        H5Sget_simple_extent_dims(sp, all, NULL) == r && (!sl || (hsize_t)lead < all[0])) {
         size_t total = 1;
         int fits = 1;
-        for (int i = 0; i < r && fits; i++) {
-            if (dims[i] == 0 || dims[i] > (hsize_t)(SIZE_MAX / 2 / elsize / total)) fits = 0;
-            else total *= (size_t)dims[i];
+        for (int i = sl; i < r && fits; i++) {
+            if (all[i] == 0 || all[i] > (hsize_t)(SIZE_MAX / 2 / elsize / total)) fits = 0;
+            else total *= (size_t)all[i];
+            dims[i - sl] = all[i];
         }
-        if (fits && (*buf = malloc(total * elsize)) &&
-            H5Dread(d, memtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, *buf) >= 0) {
-            *rank = r;
+        /* the slice: one row of the first axis, every element of the others */
+        hsize_t start[H5S_MAX_RANK] = {(hsize_t)(sl ? lead : 0)}, count[H5S_MAX_RANK];
+        for (int i = 0; i < r; i++) count[i] = i == 0 && sl ? 1 : all[i];
+        hid_t ms = fits ? H5Screate_simple(r, count, NULL) : -1;
+        if (ms >= 0 && (*buf = malloc(total * elsize)) &&
+            H5Sselect_hyperslab(sp, H5S_SELECT_SET, start, NULL, count, NULL) >= 0 &&
+            H5Dread(d, memtype, ms, sp, H5P_DEFAULT, *buf) >= 0) {
+            *rank = r - sl;
             rc = 0;
         }
+        if (ms >= 0) H5Sclose(ms);
     }
     if (rc < 0) free(*buf), *buf = NULL;
     if (ft >= 0) H5Tclose(ft);

@@ -28,6 +28,13 @@ hid_t h5u_open_readonly(const char *path);
 int h5u_read_numeric(hid_t f, const char *name, hid_t memtype, size_t elsize, int maxrank, int *rank,
                      hsize_t *dims, void **buf);
 
+/** As h5u_read_numeric, of the slice [lead, ...] of a dataset whose first axis
+ *  is a sweep's points (lead >= 0; the whole dataset when lead < 0): *rank and
+ *  dims are the slice's, without that axis. Returns -1 also when lead is
+ *  outside the first axis or the dataset has rank 1. */
+int h5u_read_numeric_at(hid_t f, const char *name, long lead, hid_t memtype, size_t elsize, int maxrank, int *rank,
+                        hsize_t *dims, void **buf);
+
 /** Free n strings and the array. */
 void h5u_free_strings(char **s, size_t n);
 

@@ -48,6 +48,8 @@ static const char *const usage =
     "      budget, Sobol' ranking of sweep files, provenance\n"
     "\n"
     "Targets default to the file's `targets` attribute, else 2027:6 and 2028:10.\n"
+    "headline, summary, compare, plot and report read a sweep file (full or summary\n"
+    "store) point by point: --point Q (repeatable, or Q1,Q2) stands for those points.\n"
     "\n"
     "Exit codes:\n"
     "  0  ok (regress: equivalent)\n"

@@ -241,7 +241,7 @@ SimStatus plot_render(RunFile *const *rf, int nf, const Targets *tg, const char 
 
 static const char *const plot_usage =
     "usage: parkstat plot FILE.h5... -o FIG.png [--target YEAR:COUNT]... [--script FIG.gp]\n"
-    "                     [--size WIDTHxHEIGHT] [--lang en|zh]\n"
+    "                     [--size WIDTHxHEIGHT] [--lang en|zh] [--point Q]...\n"
     "\n"
     "Writes FIG.png, a fan chart of the top-tier count by year (median, 50% and\n"
     "90% bands) for each scenario with the targets marked, and FIG-parks.png,\n"
@@ -260,11 +260,13 @@ SimStatus cmd_plot(int argc, char **argv)
     int nf = 0, width = 900, height = 560;
     Lang lang = LANG_EN;
     SimStatus rc = SIM_OK;
+    Points pts = {0};
     const char **files = calloc((size_t)argc + 1, sizeof *files);
     if (!files) return sim_fail(SIM_ENOMEM, "out of memory");
     for (int i = 0; i < argc; i++) {
         if (is_help(argv[i])) { fputs(plot_usage, stdout); free(files); return SIM_OK; }
         int c = common_option(argc, argv, &i, &fmt, &cmd);
+        if (c == 0 && (c = point_option(argc, argv, &i, &pts)) == 1) continue;
         if (c < 0) { free(files); return SIM_EINVAL; }
         if (c == 1 && fmt == FMT_TABLE) continue;
         if (c == 0 && !strcmp(argv[i], "--lang")) {
@@ -305,12 +307,11 @@ SimStatus cmd_plot(int argc, char **argv)
         free(files);
         return SIM_EINVAL;
     }
-    RunFile **rf = calloc((size_t)nf, sizeof *rf);
-    if (!rf) { free(files); return sim_fail(SIM_ENOMEM, "out of memory"); }
-    for (int i = 0; i < nf && !rc; i++) {
-        rc = runfile_read(files[i], 1, &rf[i]);
-        if (!rc && i > 0) rc = runfile_check_compatible(rf[0], rf[i], 0);
-    }
+    RunFile **rf = NULL;
+    int n = 0;
+    rc = runfiles_read(files, nf, &pts, 1, &rf, &n);
+    nf = n;
+    for (int i = 1; i < nf && !rc; i++) rc = runfile_check_compatible(rf[0], rf[i], 0);
     Targets tg;
     if (!rc) rc = targets_for(rf[0], &cmd, &tg);
     if (!rc) rc = plot_render(rf, nf, &tg, out, keep, width, height, lang);
@@ -318,7 +319,7 @@ SimStatus cmd_plot(int argc, char **argv)
     if (!rc && !bars) rc = sim_fail(SIM_ENOMEM, "out of memory");
     if (!rc) printf("wrote %s (fan chart) and %s (per-park bars)%s%s\n", out, bars, keep ? "; script " : "",
                     keep ? keep : "");
-    for (int i = 0; i < nf; i++) runfile_free(rf[i]);
+    for (int i = 0; i < nf && rf; i++) runfile_free(rf[i]);
     free(rf), free(files), free(bars);
     return rc;
 }

@@ -230,8 +230,9 @@ static SimStatus read_uncertainty(hid_t f, Input *in)
     return e < 0 ? sim_fail(SIM_EINVAL, "%s: cannot list the group /uncertainty", in->path) : SIM_OK;
 }
 
-/* Read one input: a run file (summary, provenance, spending) or a saltelli sweep (indices). */
-static SimStatus input_read(const char *path, const Targets *tg_cmd, Input *in)
+/* Read one input: a run file or a point of a sweep file (summary, provenance, spending), or
+ * a saltelli sweep as a whole (point < 0: indices). */
+static SimStatus input_read(const char *path, int point, const Targets *tg_cmd, Input *in)
 {
     memset(in, 0, sizeof *in);
     in->path = path;
@@ -243,6 +244,7 @@ static SimStatus input_read(const char *path, const Targets *tg_cmd, Input *in)
     in->is_sweep = h5u_attr_string(f, "sweep_design", &design);
     int over_draws = in->is_sweep && design && !strcmp(design, "prior");
     free(design);
+    if (point >= 0) in->is_sweep = 0; /* one point: read as the run of its scenario */
     if (over_draws) { /* its pooled tables would hide the split that makes it worth running */
         H5Fclose(f);
         return sim_fail(SIM_EINVAL, "%s: a run over draws of priors; the report does not summarise those yet: "
@@ -255,7 +257,7 @@ static SimStatus input_read(const char *path, const Targets *tg_cmd, Input *in)
     if (!in->is_sweep) {
         H5Fclose(f);
         f = -1;
-        rc = runfile_read(path, 1, &in->rf);
+        rc = runfile_read_point(path, 1, point, &in->rf);
         if (!rc) rc = summary_compute(in->rf, tg_cmd, &in->sum);
         if (!rc && (f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT)) < 0)
             rc = sim_fail(SIM_EIO, "%s: cannot open as HDF5", path);
@@ -263,7 +265,8 @@ static SimStatus input_read(const char *path, const Targets *tg_cmd, Input *in)
             const Spending *m = &in->sum.money;
             in->L = m->L, in->lever_name = m->lever_name, in->spent = m->run_spent, in->spent_se = m->run_spent_se;
         }
-        if (!rc && in->scenario) {
+        /* the file's scenario is a sweep's base, not the point's: no lever pairing for a point */
+        if (!rc && in->scenario && point < 0) {
             in->levers_on = levers_on(in->scenario);
             if (!(in->signature = signature(in->scenario))) rc = sim_fail(SIM_ENOMEM, "out of memory");
         }
@@ -629,7 +632,7 @@ static SimStatus write_page(FILE *o, const Page *pg)
 
 static const char *const report_usage =
     "usage: parkstat report FILE.h5... -o REPORT.html [--lang en|zh] [--target YEAR:COUNT]...\n"
-    "                       [--chart SCENARIO]...\n"
+    "                       [--chart SCENARIO]... [--point Q]...\n"
     "\n"
     "One self-contained HTML page (no network: charts as data: images, inline style) with\n"
     "the headline table, the fan chart, per-park first-tier probabilities (table and chart,\n"
@@ -637,10 +640,24 @@ static const char *const report_usage =
     "with no lever on and otherwise the same scenario), the budget spent per lever, the\n"
     "Sobol' ranking of any saltelli sweep file among the inputs, and the provenance of each\n"
     "file. --lang zh labels everything in Chinese (default en). --chart limits the charts\n"
-    "to the named scenarios (default: every run file). The page is written to\n"
+    "to the named scenarios (default: every run file). --point Q (repeatable, or Q1,Q2)\n"
+    "adds point Q of every sweep file as a scenario of its own (full or summary store);\n"
+    "a saltelli sweep still gives its Sobol' ranking. The page is written to\n"
     "REPORT.html.partial and renamed when complete.\n"
     "Exit codes: 0 ok, 1 gnuplot missing or failed, I/O or memory failure, 2 bad input\n"
     "(usage, missing, unfinished, foreign or mismatched files, bad target).\n";
+
+/* Whether a sweep file's design is saltelli (the whole file then gives Sobol' indices). */
+static int is_saltelli(const char *path)
+{
+    hid_t f = h5u_open_readonly(path);
+    if (f < 0) return 0;
+    char *design = NULL;
+    int yes = h5u_attr_string(f, "sweep_design", &design) && !strcmp(design, "saltelli");
+    free(design);
+    H5Fclose(f);
+    return yes;
+}
 
 /* Pair every run file that has levers on with the first input that has none, the same
  * signature and the same seed, replicates, years and parks. */
@@ -710,6 +727,7 @@ SimStatus cmd_report(int argc, char **argv)
     const char *out = NULL;
     Lang lang = LANG_EN;
     int nf = 0, nchart = 0;
+    Points pts = {0};
     const char **files = calloc((size_t)argc + 1, sizeof *files), **chart = calloc((size_t)argc + 1, sizeof *chart);
     if (!files || !chart) { free(files), free(chart); return sim_fail(SIM_ENOMEM, "out of memory"); }
     SimStatus rc = SIM_OK;
@@ -717,6 +735,7 @@ SimStatus cmd_report(int argc, char **argv)
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (is_help(a)) { fputs(report_usage, stdout); free(files), free(chart); return SIM_OK; }
         int c = common_option(argc, argv, &i, &fmt, &cmd);
+        if (c == 0 && (c = point_option(argc, argv, &i, &pts)) == 1) continue;
         if (c < 0) rc = SIM_EINVAL;
         else if (c == 1 && fmt != FMT_TABLE) rc = sim_fail(SIM_EINVAL, "report: unknown option '%s'", a);
         else if (c == 1) continue;
@@ -740,6 +759,28 @@ SimStatus cmd_report(int argc, char **argv)
         free(files), free(chart);
         return rc;
     }
+    /* The inputs: each file, and each chosen point of a sweep file (a saltelli sweep also
+     * whole, for its indices). */
+    const char **ipath = calloc((size_t)nf * (size_t)(pts.n + 1) + 1, sizeof *ipath);
+    int *ipoint = calloc((size_t)nf * (size_t)(pts.n + 1) + 1, sizeof *ipoint), ni = 0, any_sweep = 0;
+    if (!ipath || !ipoint) {
+        free(ipath), free(ipoint), free(files), free(chart);
+        return sim_fail(SIM_ENOMEM, "out of memory");
+    }
+    for (int i = 0; i < nf && !rc; i++) {
+        int sw = pts.n > 0 ? runfile_is_sweep(files[i]) : 0;
+        if (sw < 0) rc = SIM_EINVAL;
+        any_sweep |= sw > 0;
+        if (sw > 0 && !is_saltelli(files[i])) sw = 2; /* only its points */
+        if (sw != 2) ipath[ni] = files[i], ipoint[ni++] = -1;
+        for (int k = 0; sw > 0 && k < pts.n; k++) ipath[ni] = files[i], ipoint[ni++] = pts.q[k];
+    }
+    if (!rc && pts.n > 0 && !any_sweep) rc = sim_fail(SIM_EINVAL, "--point is for sweep files; none of the files is one");
+    if (rc) {
+        free(ipath), free(ipoint), free(files), free(chart);
+        return rc;
+    }
+    nf = ni;
     Page pg = {.n = nf, .lang = lang, .w = &words[lang]};
     pg.in = calloc((size_t)nf, sizeof *pg.in);
     pg.cmp = calloc((size_t)nf, sizeof *pg.cmp);
@@ -750,7 +791,7 @@ SimStatus cmd_report(int argc, char **argv)
     if (!pg.in || !pg.cmp || !pg.pol || !pg.npol) rc = sim_fail(SIM_ENOMEM, "out of memory");
     /* the targets of the first run file (or the command line's) for every table, as headline does */
     for (int i = 0; i < nf && !rc; i++, nin++) {
-        rc = input_read(files[i], pg.tg.n ? &pg.tg : &cmd, &pg.in[i]);
+        rc = input_read(ipath[i], ipoint[i], pg.tg.n ? &pg.tg : &cmd, &pg.in[i]);
         if (!rc && pg.tg.n == 0 && !pg.in[i].is_sweep) pg.tg = pg.in[i].sum.tg;
     }
     RunFile none = {.path = NULL};   /* only sweeps: the command line's targets or the default */
@@ -787,7 +828,7 @@ SimStatus cmd_report(int argc, char **argv)
     for (int i = 0; i < nin && pg.in; i++) input_free(&pg.in[i]);
     for (int i = 0; i < nf && pg.cmp; i++) compare_free(&pg.cmp[i]);
     for (int i = 0; i < nf && pg.pol; i++) free(pg.pol[i]);
-    free(pg.in), free(pg.cmp), free(pg.pol), free(pg.npol), free(tmp), free(files), free(chart);
+    free(pg.in), free(pg.cmp), free(pg.pol), free(pg.npol), free(tmp), free(files), free(chart), free(ipath), free(ipoint);
     if (!rc && fflush(stdout) != 0) rc = sim_fail(SIM_EIO, "writing the output failed");
     return rc;
 }

@@ -35,11 +35,33 @@ static int ds_read(hid_t f, const char *name, hid_t memtype, void *buf)
     return e < 0 ? -1 : 0;
 }
 
+/* Read dataset `name`, or its slice [point, ...] when point >= 0. */
+static int ds_read_at(hid_t f, const char *name, hid_t memtype, int point, void *buf)
+{
+    if (point < 0) return ds_read(f, name, memtype, buf);
+    hid_t d = H5Dopen2(f, name, H5P_DEFAULT);
+    if (d < 0) return -1;
+    hid_t s = H5Dget_space(d);
+    hsize_t dims[8], start[8] = {(hsize_t)point};
+    int r = s < 0 ? -1 : H5Sget_simple_extent_ndims(s), e = -1;
+    if (r >= 2 && r <= 8 && H5Sget_simple_extent_dims(s, dims, NULL) == r && (hsize_t)point < dims[0]) {
+        dims[0] = 1;
+        hid_t m = H5Screate_simple(r, dims, NULL);
+        if (m >= 0 && H5Sselect_hyperslab(s, H5S_SELECT_SET, start, NULL, dims, NULL) >= 0 &&
+            H5Dread(d, memtype, m, s, H5P_DEFAULT, buf) >= 0)
+            e = 0;
+        if (m >= 0) H5Sclose(m);
+    }
+    if (s >= 0) H5Sclose(s);
+    H5Dclose(d);
+    return e;
+}
+
 /* Tiers from the tier variable's flag_values (1..n); 3, the built-in scheme, when absent. */
-static int read_ntiers(hid_t f)
+static int read_ntiers(hid_t f, const char *tier_ds)
 {
     int n = 3;
-    hid_t d = H5Dopen2(f, "/park_year/tier", H5P_DEFAULT);
+    hid_t d = H5Lexists(f, tier_ds, H5P_DEFAULT) > 0 ? H5Dopen2(f, tier_ds, H5P_DEFAULT) : -1;
     if (d < 0) return n;
     if (H5Aexists(d, "flag_values") > 0) {
         hid_t a = H5Aopen(d, "flag_values", H5P_DEFAULT);
@@ -110,7 +132,37 @@ static SimStatus read_draws(hid_t f, const char *path, RunFile *rf)
     return SIM_OK;
 }
 
+/* A sweep point's name: the scenario's, the point and its values. */
+static SimStatus point_name(hid_t f, RunFile *rf)
+{
+    hsize_t dv[2];
+    char buf[400];
+    int n = snprintf(buf, sizeof buf, "%s (point %d", rf->name, rf->point);
+    double *v = NULL;
+    char **names = NULL;
+    if (ds_dims(f, "/sweep/values", dv, 2) == 2 && dv[1] > 0 && dv[1] < 64 && (hsize_t)rf->point < dv[0] &&
+        (v = malloc((size_t)dv[1] * sizeof *v)) && (names = calloc((size_t)dv[1], sizeof *names)) &&
+        ds_read_at(f, "/sweep/values", H5T_NATIVE_DOUBLE, rf->point, v) == 0) {
+        hid_t d = H5Dopen2(f, "/sweep/parameter_name", H5P_DEFAULT);
+        if (d >= 0 && h5u_read_strings(d, 0, (size_t)dv[1], names) == 0)
+            for (hsize_t i = 0; i < dv[1] && n < (int)sizeof buf - 8; i++)
+                n += snprintf(buf + n, sizeof buf - (size_t)n, "%s %s=%.6g", i ? "," : ":", names[i], v[i]);
+        if (d >= 0) H5Dclose(d);
+    }
+    if (names) h5u_free_strings(names, (size_t)dv[1]);
+    free(v);
+    if (n >= (int)sizeof buf - 8) snprintf(buf + sizeof buf - 8, 8, "...");
+    snprintf(buf + strlen(buf), sizeof buf - strlen(buf), ")");
+    free(rf->name);
+    return (rf->name = strdup(buf)) ? SIM_OK : sim_fail(SIM_ENOMEM, "out of memory");
+}
+
 SimStatus runfile_read(const char *path, int want_tier, RunFile **out)
+{
+    return runfile_read_point(path, want_tier, -1, out);
+}
+
+SimStatus runfile_read_point(const char *path, int want_tier, int point, RunFile **out)
 {
     *out = NULL;
     hid_t f = h5u_open_readonly(path);
@@ -128,14 +180,34 @@ SimStatus runfile_read(const char *path, int want_tier, RunFile **out)
     char *design = NULL;
     if (H5Aexists(f, "sweep_design") > 0 && h5u_attr_string(f, "sweep_design", &design) && !strcmp(design, "prior")) {
         free(design);
+        design = NULL;
+        rf->summary = h5u_attr_string(f, "sweep_store", &design) && !strcmp(design, "summary");
+        free(design);
         if ((st = read_draws(f, path, rf)) != SIM_OK) goto fail;
         st = SIM_EINVAL;
     } else if (H5Aexists(f, "sweep_design") > 0) {
+        /* one point of a sweep is read as the run of its scenario */
         free(design);
-        sim_error("%s: a sweep file (parksim sweep; every replicate variable has a leading point dimension); this "
-                  "command reads single run files: use parkstat sensitivity for a saltelli sweep", path);
+        design = NULL;
+        if (point < 0) {
+            hsize_t dq[4];
+            int nq = ds_dims(f, "/summary/top_tier_count", dq, 4) >= 1 ? (int)dq[0] : 0;
+            sim_error("%s: a sweep file of %d points (parksim sweep); choose the points to read with --point Q "
+                      "(0..%d), e.g. --point 0 --point %d; parkstat sensitivity reads a saltelli sweep whole",
+                      path, nq, nq - 1, nq - 1);
+            goto fail;
+        }
+        rf->summary = h5u_attr_string(f, "sweep_store", &design) && !strcmp(design, "summary");
+        free(design);
+    }
+    rf->point = point;
+    if (point >= 0 && H5Aexists(f, "sweep_design") <= 0) {
+        sim_error("%s: --point %d is for sweep files; this is a single run's output", path, point);
         goto fail;
     }
+    int sw = point >= 0;
+    const char *tier_ds = rf->summary ? "/summary/tier" : "/park_year/tier";
+    const char *code_ds = rf->summary ? "/summary/park_code" : "/park_year/park_code";
     if (!h5u_attr_string(f, "scenario_name", &rf->name) && !(rf->name = strdup(path))) {
         st = sim_fail(SIM_ENOMEM, "out of memory");
         goto fail;
@@ -147,9 +219,12 @@ SimStatus runfile_read(const char *path, int want_tier, RunFile **out)
         if (a >= 0) H5Aclose(a);
     }
     hsize_t dy[1], dc[3], dt[4], dp[1];
-    int lead = rf->D > 0; /* draws: [draw, replicate, ...] read as [draw * replicate, ...] */
+    int lead = rf->D > 0 || sw; /* draws: [draw, replicate, ...] read as [draw * replicate, ...]; a point: its slice */
     if (ds_dims(f, "/summary/year", dy, 1) != 1 || ds_dims(f, "/summary/top_tier_count", dc, 2 + lead) != 2 + lead ||
-        (lead && (dc[0] != (hsize_t)rf->D || (dc[0] *= dc[1], dc[1] = dc[2], 0)))) {
+        (sw && dc[0] <= (hsize_t)point && (sim_error("%s: --point %d is not in the sweep: it has points 0..%d", path,
+                                                     point, (int)dc[0] - 1), 1)) ||
+        (sw && (dc[0] = dc[1], dc[1] = dc[2], 0)) ||
+        (rf->D > 0 && (dc[0] != (hsize_t)rf->D || (dc[0] *= dc[1], dc[1] = dc[2], 0)))) {
         sim_error("%s: expected 1-D /summary/year and 2-D /summary/top_tier_count [replicate, year] "
                   "(docs/OUTPUT.md)", path);
         goto fail;
@@ -160,29 +235,29 @@ SimStatus runfile_read(const char *path, int want_tier, RunFile **out)
                   (unsigned long long)dy[0]);
         goto fail;
     }
-    if (ds_dims(f, "/park_year/park_code", dp, 1) != 1) {
-        sim_error("%s: expected 1-D /park_year/park_code (docs/OUTPUT.md)", path);
+    if (ds_dims(f, code_ds, dp, 1) != 1) {
+        sim_error("%s: expected 1-D %s (docs/OUTPUT.md)", path, code_ds);
         goto fail;
     }
     rf->R = (int)dc[0];
-    if (lead) rf->n = rf->R / rf->D;
+    if (rf->D > 0) rf->n = rf->R / rf->D;
     rf->Y = (int)dy[0];
     rf->P = (int)dp[0];
-    rf->ntiers = read_ntiers(f);
+    rf->ntiers = read_ntiers(f, tier_ds);
     rf->years = malloc((size_t)rf->Y * sizeof *rf->years);
     rf->top = malloc((size_t)rf->R * (size_t)rf->Y * sizeof *rf->top);
     rf->park_code = calloc((size_t)rf->P + 1, sizeof *rf->park_code);
     if (!rf->years || !rf->top || !rf->park_code) { st = sim_fail(SIM_ENOMEM, "out of memory"); goto fail; }
     if (ds_read(f, "/summary/year", H5T_NATIVE_INT, rf->years) < 0 ||
-        ds_read(f, "/summary/top_tier_count", H5T_NATIVE_INT, rf->top) < 0) {
+        ds_read_at(f, "/summary/top_tier_count", H5T_NATIVE_INT, point, rf->top) < 0) {
         st = sim_fail(SIM_EINVAL, "%s: cannot read /summary (a damaged file?)", path);
         goto fail;
     }
-    hid_t d = H5Dopen2(f, "/park_year/park_code", H5P_DEFAULT);
+    hid_t d = H5Dopen2(f, code_ds, H5P_DEFAULT);
     int e = d < 0 ? -1 : h5u_read_strings(d, 0, (size_t)rf->P, rf->park_code);
     if (d >= 0) H5Dclose(d);
     if (e < 0) {
-        st = sim_fail(SIM_EINVAL, "%s: cannot read /park_year/park_code as strings (a damaged file?)", path);
+        st = sim_fail(SIM_EINVAL, "%s: cannot read %s as strings (a damaged file?)", path, code_ds);
         goto fail;
     }
     if (!(rf->park_name = calloc((size_t)rf->P + 1, sizeof *rf->park_name))) {
@@ -201,17 +276,18 @@ SimStatus runfile_read(const char *path, int want_tier, RunFile **out)
             goto fail;
         }
     if (want_tier) {
-        if (ds_dims(f, "/park_year/tier", dt, 3 + lead) != 3 + lead ||
-            (lead && (dt[0] *= dt[1], dt[1] = dt[2], dt[2] = dt[3], 0)) || dt[0] != dc[0] || dt[1] != dy[0] ||
+        if (ds_dims(f, tier_ds, dt, 3 + lead) != 3 + lead || (sw && dt[0] <= (hsize_t)point) ||
+            (sw && (dt[0] = dt[1], dt[1] = dt[2], dt[2] = dt[3], 0)) ||
+            (rf->D > 0 && (dt[0] *= dt[1], dt[1] = dt[2], dt[2] = dt[3], 0)) || dt[0] != dc[0] || dt[1] != dy[0] ||
             dt[2] != dp[0]) {
-            st = sim_fail(SIM_EINVAL, "%s: expected /park_year/tier of shape [%d replicates, %d years, %d parks]",
-                          path, rf->R, rf->Y, rf->P);
+            st = sim_fail(SIM_EINVAL, "%s: expected %s of shape [%s%d replicates, %d years, %d parks]", path, tier_ds,
+                          sw ? "point, " : "", rf->R, rf->Y, rf->P);
             goto fail;
         }
         rf->tier = malloc((size_t)rf->R * (size_t)rf->Y * (size_t)rf->P);
         if (!rf->tier) { st = sim_fail(SIM_ENOMEM, "out of memory"); goto fail; }
-        if (ds_read(f, "/park_year/tier", H5T_NATIVE_SCHAR, rf->tier) < 0) {
-            st = sim_fail(SIM_EINVAL, "%s: cannot read /park_year/tier (a damaged file?)", path);
+        if (ds_read_at(f, tier_ds, H5T_NATIVE_SCHAR, point, rf->tier) < 0) {
+            st = sim_fail(SIM_EINVAL, "%s: cannot read %s (a damaged file?)", path, tier_ds);
             goto fail;
         }
         for (size_t i = 0; i < (size_t)rf->R * (size_t)rf->Y * (size_t)rf->P; i++)
@@ -221,6 +297,7 @@ SimStatus runfile_read(const char *path, int want_tier, RunFile **out)
                 goto fail;
             }
     }
+    if (sw && (st = point_name(f, rf)) != SIM_OK) goto fail;
     H5Fclose(f);
     *out = rf;
     return SIM_OK;
@@ -245,6 +322,59 @@ void runfile_free(RunFile *rf)
     free(rf->alt);
     h5u_free_strings(rf->alt_name, (size_t)rf->n_alt);
     free(rf);
+}
+
+int point_option(int argc, char **argv, int *i, Points *pts)
+{
+    if (strcmp(argv[*i], "--point")) return 0;
+    const char *s = *i + 1 < argc ? argv[*i + 1] : NULL;
+    while (s && *s) {
+        char *end;
+        long q = strtol(s, &end, 10);
+        if (end == s || q < 0 || q > 100000000L || (*end && *end != ',') || pts->n == MAX_POINTS) {
+            s = NULL;
+            break;
+        }
+        pts->q[pts->n++] = (int)q;
+        s = *end ? end + 1 : end;
+    }
+    if (!s) {
+        sim_error("--point needs a sweep point index Q >= 0 (or several, comma-separated; at most %d points)%s%s",
+                  MAX_POINTS, *i + 1 < argc ? "; got " : "", *i + 1 < argc ? argv[*i + 1] : "");
+        return -1;
+    }
+    ++*i;
+    return 1;
+}
+
+int runfile_is_sweep(const char *path)
+{
+    hid_t f = h5u_open_readonly(path);
+    if (f < 0) return -1;
+    char *design = NULL;
+    int sw = H5Aexists(f, "sweep_design") > 0 && h5u_attr_string(f, "sweep_design", &design) && strcmp(design, "prior");
+    free(design);
+    H5Fclose(f);
+    return sw;
+}
+
+SimStatus runfiles_read(const char *const *files, int nf, const Points *pts, int want_tier, RunFile ***rf, int *n)
+{
+    *n = 0;
+    *rf = calloc((size_t)nf * (size_t)(pts->n > 0 ? pts->n : 1) + 1, sizeof **rf);
+    if (!*rf) return sim_fail(SIM_ENOMEM, "out of memory");
+    int any_sweep = 0;
+    SimStatus rc = SIM_OK;
+    for (int i = 0; i < nf && !rc; i++) {
+        int sw = runfile_is_sweep(files[i]);
+        if (sw < 0) return SIM_EINVAL;
+        any_sweep |= sw;
+        if (!sw || pts->n == 0) rc = runfile_read(files[i], want_tier, &(*rf)[(*n)++]);
+        for (int k = 0; sw && k < pts->n && !rc; k++) rc = runfile_read_point(files[i], want_tier, pts->q[k], &(*rf)[(*n)++]);
+    }
+    if (!rc && pts->n > 0 && !any_sweep)
+        rc = sim_fail(SIM_EINVAL, "--point is for sweep files; none of the files is one");
+    return rc;
 }
 
 int runfile_year_index(const RunFile *rf, int year)

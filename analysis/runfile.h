@@ -23,6 +23,9 @@ typedef struct {
     char **park_code;    /**< [P] */
     char **park_name;    /**< [P] from /parks/park_name (UTF-8, may be Chinese); the code when absent */
     int *top;            /**< [R][Y] top_tier_count */
+    int point;           /**< the point read of a sweep file; -1 for any other file */
+    int summary;         /**< that sweep stores summaries (docs/OUTPUT.md 3.7): its tiers and lever
+                              totals are in /summary, its other arrays only for kept points */
     signed char *tier;   /**< [R][Y][P], NULL unless asked for */
     /* A run over draws of priors (parksim run --prior): R = D * n, replicate
      * r = d * n + j is replicate j of draw d. D = 0 for any other run. */
@@ -40,6 +43,28 @@ typedef struct {
  *  SIM_ENOMEM for a memory failure; a dataset HDF5 cannot read is bad input too
  *  (SIM_EINVAL: a damaged file). */
 SimStatus runfile_read(const char *path, int want_tier, RunFile **out);
+/** As runfile_read, of point `point` of a sweep file (of either store mode) as
+ *  if it were a single run: its name gets the point and its values. A sweep
+ *  file needs point >= 0 (bad input otherwise, naming --point); other files
+ *  need point < 0. */
+SimStatus runfile_read_point(const char *path, int want_tier, int point, RunFile **out);
+
+#define MAX_POINTS 64
+/** The points chosen with --point (each sweep file on the command line
+ *  stands for these points of it). */
+typedef struct { int n, q[MAX_POINTS]; } Points;
+/** Parse --point Q at argv[*i] (Q a whole number, or several separated by
+ *  commas); 1 when consumed, 0 when not --point, -1 after an error message. */
+int point_option(int argc, char **argv, int *i, Points *pts);
+/** Whether `path` is a sweep file with a point dimension (not a run over
+ *  draws of priors): 1 yes, 0 no, -1 unreadable (after a message). */
+int runfile_is_sweep(const char *path);
+/** Read every input of a command: each run file once, each sweep file once
+ *  per point of pts (in their order). *rf (n entries) is freed by the caller
+ *  with runfile_free of each and free, also after a failure. --point with no
+ *  sweep file among the files, or a sweep file without --point, is bad
+ *  input. */
+SimStatus runfiles_read(const char *const *files, int nf, const Points *pts, int want_tier, RunFile ***rf, int *n);
 void runfile_free(RunFile *rf);
 
 /** Index of calendar year `year` in rf->years, or -1. */

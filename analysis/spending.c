@@ -11,17 +11,37 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Per lever and year, the mean over replicates (and its se) of the total
- * over parks of a [R][Y][P][L] dataset, and if run is given the same of the
- * total over parks and years per lever and over every lever ([L + 1]);
- * 1 if absent, 0 read, -1 misshapen, -2 out of memory. */
-static int read_totals(hid_t f, const char *name, const RunFile *rf, int *L, double **mean, double **se, double **run,
-                       double **run_se)
+/* The money of every replicate per year and lever, totalled over parks,
+ * tot[R][Y][L]: from a summary-mode sweep's /summary/<name>_total, else by
+ * summing /park_year/<name> [R][Y][P][L] over parks in park order, as
+ * parksim sums it for the summary (so both modes give the same bits). 1 if
+ * absent, 0 read, -1 misshapen, -2 out of memory. */
+static int read_tot(hid_t f, const char *name, const RunFile *rf, int *L, double **tot)
 {
     hsize_t d[5];
     int rank;
     double *v = NULL;
-    int e = h5u_read_numeric(f, name, H5T_NATIVE_DOUBLE, sizeof(double), 5, &rank, d, (void **)&v);
+    char path[96];
+    *tot = NULL;
+    if (rf->summary) {
+        snprintf(path, sizeof path, "/summary/%s_total", name);
+        int e = h5u_read_numeric_at(f, path, rf->point, H5T_NATIVE_DOUBLE, sizeof(double), 4, &rank, d, (void **)&v);
+        if (e == 1) return 1;
+        if (e == 0 && rank == 4 && rf->D > 0) { /* a run over draws: [draw][replicate]... are the replicates */
+            d[0] *= d[1], d[1] = d[2], d[2] = d[3];
+            rank = 3;
+        }
+        if (e < 0 || rank != 3 || d[0] != (hsize_t)rf->R || d[1] != (hsize_t)rf->Y || d[2] < 1 || d[2] > 64 ||
+            (*L > 0 && d[2] != (hsize_t)*L)) {
+            free(v);
+            return -1;
+        }
+        *L = (int)d[2];
+        *tot = v;
+        return 0;
+    }
+    snprintf(path, sizeof path, "/park_year/%s", name);
+    int e = h5u_read_numeric_at(f, path, rf->point, H5T_NATIVE_DOUBLE, sizeof(double), 5, &rank, d, (void **)&v);
     if (e == 1) return 1;
     if (e == 0 && rank == 5) { /* a run over draws: [draw][replicate]... are the replicates, draw-major */
         d[0] *= d[1];
@@ -34,6 +54,33 @@ static int read_totals(hid_t f, const char *name, const RunFile *rf, int *L, dou
         return -1;
     }
     const int R = rf->R, Y = rf->Y, P = rf->P, n = (int)d[3];
+    if (!(*tot = malloc((size_t)R * Y * n * sizeof **tot))) {
+        free(v);
+        return -2;
+    }
+    for (int r = 0; r < R; r++)
+        for (int y = 0; y < Y; y++)
+            for (int l = 0; l < n; l++) {
+                double s = 0.0;
+                for (int p = 0; p < P; p++) s += v[(((size_t)r * Y + y) * P + p) * n + l];
+                (*tot)[((size_t)r * Y + y) * n + l] = s;
+            }
+    free(v);
+    *L = n;
+    return 0;
+}
+
+/* Per lever and year, the mean over replicates (and its se) of the total
+ * over parks of lever money `name` (lever_spent, lever_allotted), and if run
+ * is given the same of the total over years per lever and over every lever
+ * ([L + 1]); 1 if absent, 0 read, -1 misshapen, -2 out of memory. */
+static int read_totals(hid_t f, const char *name, const RunFile *rf, int *L, double **mean, double **se, double **run,
+                       double **run_se)
+{
+    double *v = NULL;
+    int e = read_tot(f, name, rf, L, &v);
+    if (e != 0) return e;
+    const int R = rf->R, Y = rf->Y, n = *L;
     double *tot = malloc((size_t)R * sizeof *tot);
     *mean = malloc((size_t)n * Y * sizeof **mean);
     if (se) *se = malloc((size_t)n * Y * sizeof **se);
@@ -43,11 +90,7 @@ static int read_totals(hid_t f, const char *name, const RunFile *rf, int *L, dou
     }
     for (int l = 0; l < n; l++)
         for (int y = 0; y < Y; y++) {
-            for (int r = 0; r < R; r++) {
-                double s = 0;
-                for (int p = 0; p < P; p++) s += v[(((size_t)r * Y + y) * P + p) * n + l];
-                tot[r] = s;
-            }
+            for (int r = 0; r < R; r++) tot[r] = v[((size_t)r * Y + y) * n + l];
             double sd;
             stats_mean_se(tot, (size_t)R, &(*mean)[l * Y + y], &sd, se ? &(*se)[l * Y + y] : &sd);
         }
@@ -61,8 +104,8 @@ static int read_totals(hid_t f, const char *name, const RunFile *rf, int *L, dou
         for (int k = 0; k <= n; k++) {
             for (int r = 0; r < R; r++) {
                 double t = 0;
-                for (size_t yp = 0; yp < (size_t)Y * (size_t)P; yp++)
-                    for (int j = (k < n ? k : 0); j < (k < n ? k + 1 : n); j++) t += v[((size_t)r * Y * P + yp) * n + j];
+                for (int y = 0; y < Y; y++)
+                    for (int j = (k < n ? k : 0); j < (k < n ? k + 1 : n); j++) t += v[((size_t)r * Y + y) * n + j];
                 tot[r] = t;
             }
             double sd;
@@ -70,7 +113,6 @@ static int read_totals(hid_t f, const char *name, const RunFile *rf, int *L, dou
         }
     }
     free(v), free(tot);
-    *L = n;
     return 0;
 }
 
@@ -82,9 +124,9 @@ SimStatus spending_read(const RunFile *rf, Spending *sp)
     if (f < 0) return sim_fail(SIM_EINVAL, "%s: cannot open the file to read the lever money", rf->path);
     SimStatus st = SIM_OK;
     int L = 0;
-    int e = read_totals(f, "/park_year/lever_spent", rf, &L, &sp->spent, &sp->spent_se, &sp->run_spent, &sp->run_spent_se);
+    int e = read_totals(f, "lever_spent", rf, &L, &sp->spent, &sp->spent_se, &sp->run_spent, &sp->run_spent_se);
     if (e == 0) {
-        int e2 = read_totals(f, "/park_year/lever_allotted", rf, &L, &sp->held, NULL, NULL, NULL);
+        int e2 = read_totals(f, "lever_allotted", rf, &L, &sp->held, NULL, NULL, NULL);
         if (e2 == 1 && !(sp->held = malloc((size_t)L * rf->Y * sizeof *sp->held))) e2 = -2;
         else if (e2 == 1)
             for (int i = 0; i < L * rf->Y; i++) sp->held[i] = NAN;
@@ -92,8 +134,11 @@ SimStatus spending_read(const RunFile *rf, Spending *sp)
     }
     if (e == -2) st = sim_fail(SIM_ENOMEM, "out of memory");
     else if (e < 0)
-        st = sim_fail(SIM_EINVAL, "%s: expected /park_year/lever_spent and lever_allotted of shape [%d replicates, %d "
-                      "years, %d parks, lever] (docs/OUTPUT.md)", rf->path, rf->R, rf->Y, rf->P);
+        st = sim_fail(SIM_EINVAL, rf->summary ? "%s: expected /summary/lever_spent_total and lever_allotted_total of "
+                                                "shape [point, %d replicates, %d years, lever] (docs/OUTPUT.md)"
+                                              : "%s: expected /park_year/lever_spent and lever_allotted of shape [%d "
+                                                "replicates, %d years, %d parks, lever] (docs/OUTPUT.md)",
+                      rf->path, rf->R, rf->Y, rf->P);
     else if (e == 0) {
         sp->L = L;
         for (int i = 0; i < L * rf->Y && !st; i++)
@@ -103,8 +148,8 @@ SimStatus spending_read(const RunFile *rf, Spending *sp)
             if (!isfinite(sp->run_spent[k]))
                 st = sim_fail(SIM_EINVAL, "%s: the lever money holds values that are not finite numbers", rf->path);
         if (!st && !(sp->lever_name = calloc((size_t)L, sizeof *sp->lever_name))) st = sim_fail(SIM_ENOMEM, "out of memory");
-        hid_t dn = !st && H5Lexists(f, "/park_year/lever_name", H5P_DEFAULT) > 0
-                       ? H5Dopen2(f, "/park_year/lever_name", H5P_DEFAULT) : -1;
+        const char *ln = rf->summary ? "/summary/lever_name" : "/park_year/lever_name";
+        hid_t dn = !st && H5Lexists(f, ln, H5P_DEFAULT) > 0 ? H5Dopen2(f, ln, H5P_DEFAULT) : -1;
         hid_t ds = dn >= 0 ? H5Dget_space(dn) : -1;
         if (!st && (ds < 0 || H5Sget_simple_extent_npoints(ds) != L ||
                     h5u_read_strings(dn, 0, (size_t)L, sp->lever_name) < 0))

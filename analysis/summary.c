@@ -419,13 +419,15 @@ static void print_csv(const Summary *s, int first)
 }
 
 static const char *const summary_usage =
-    "usage: parkstat summary FILE.h5... [--target YEAR:COUNT]... [--json | --csv]\n"
+    "usage: parkstat summary FILE.h5... [--point Q]... [--target YEAR:COUNT]... [--json | --csv]\n"
     "\n"
     "Per file: the top-tier (一级) count by year (mean, sd, 5%/50%/95% quantiles,\n"
     "each with its Monte-Carlo standard error and 95% interval), P(count >= target)\n"
     "with se and 95% Wilson interval, per-park probabilities of the top tier in and\n"
     "by each year, time to first reach it, the tier transition matrices, and per\n"
     "lever and year the money the parks held and spent.\n"
+    "A sweep file (parksim sweep, full or summary store) is read one point at a time:\n"
+    "--point Q (repeatable, or Q1,Q2) reads point Q of every sweep file as a run.\n"
     "Targets: --target, else the file's `targets` attribute, else 2027:6 2028:10.\n"
     "Exit codes: 0 ok, 1 I/O or memory failure, 2 bad input (usage, unfinished file,\n"
     "bad target).\n";
@@ -436,17 +438,18 @@ SimStatus cmd_summary(int argc, char **argv)
     Targets cmd = {.n = 0};
     int nf = 0, help;
     const char **files;
-    SimStatus rc = file_args(argc, argv, "summary", summary_usage, &fmt, &cmd, &files, &nf, &help);
+    Points pts = {0};
+    SimStatus rc = file_args(argc, argv, "summary", summary_usage, &fmt, &cmd, &pts, &files, &nf, &help);
     if (rc || help) { free(files); return rc; }
     if (nf == 0) { fputs(summary_usage, stderr); free(files); return SIM_EINVAL; }
     /* Compute everything before printing anything, so bad input never leaves half a document. */
-    RunFile **rf = calloc((size_t)nf, sizeof *rf);
-    Summary *s = calloc((size_t)nf, sizeof *s);
-    if (!rf || !s) { free(files), free(rf), free(s); return sim_fail(SIM_ENOMEM, "out of memory"); }
-    for (int i = 0; i < nf && !rc; i++) {
-        rc = runfile_read(files[i], 1, &rf[i]);
-        if (!rc) rc = summary_compute(rf[i], &cmd, &s[i]);
-    }
+    RunFile **rf = NULL;
+    int n = 0;
+    rc = runfiles_read(files, nf, &pts, 1, &rf, &n);
+    nf = n;
+    Summary *s = calloc((size_t)nf + 1, sizeof *s);
+    if (!s) rc = rc ? rc : sim_fail(SIM_ENOMEM, "out of memory");
+    for (int i = 0; i < nf && !rc; i++) rc = summary_compute(rf[i], &cmd, &s[i]);
     for (int i = 0; i < nf && !rc; i++) {
         if (fmt == FMT_JSON) print_json(&s[i], i == 0);
         else if (fmt == FMT_CSV) print_csv(&s[i], i == 0);
@@ -454,24 +457,28 @@ SimStatus cmd_summary(int argc, char **argv)
         if (!rc && fmt == FMT_TABLE && rf[i]->D > 0) rc = uncertainty_print_summary(rf[i], &s[i].tg);
     }
     if (!rc && fmt == FMT_JSON) puts("\n]");
-    for (int i = 0; i < nf; i++) summary_free(&s[i]), runfile_free(rf[i]);
+    for (int i = 0; i < nf; i++) {
+        if (s) summary_free(&s[i]);
+        if (rf) runfile_free(rf[i]);
+    }
     free(files), free(rf), free(s);
     if (!rc && fflush(stdout) != 0) rc = sim_fail(SIM_EIO, "writing the output failed");
     return rc;
 }
 
 static const char *const headline_usage =
-    "usage: parkstat headline FILE.h5... [--target YEAR:COUNT]...\n"
+    "usage: parkstat headline FILE.h5... [--point Q]... [--target YEAR:COUNT]...\n"
     "\n"
     "Per scenario file: first-tier (一级) park count by target year, mean and\n"
     "90% interval over replicates, and P(count >= target). Default targets:\n"
-    "2027:6 and 2028:10 (the Jiangxi plan).\n"
+    "2027:6 and 2028:10 (the Jiangxi plan). --point Q reads point Q of a sweep file.\n"
     "Exit codes: 0 ok, 1 I/O or memory failure, 2 bad input (usage, unfinished file,\n"
     "bad target).\n";
 
 SimStatus cmd_headline(int argc, char **argv)
 {
     Targets cmd = {.n = 0};
+    Points pts = {0};
     OutFormat fmt = FMT_TABLE;
     int nf = 0;
     const char **files = calloc((size_t)argc + 1, sizeof *files);
@@ -479,6 +486,7 @@ SimStatus cmd_headline(int argc, char **argv)
     for (int i = 0; i < argc; i++) {
         if (is_help(argv[i])) { fputs(headline_usage, stdout); free(files); return SIM_OK; }
         int c = common_option(argc, argv, &i, &fmt, &cmd);
+        if (c == 0 && (c = point_option(argc, argv, &i, &pts)) == 1) continue;
         if (c < 0) { free(files); return SIM_EINVAL; }
         if (c == 1 && fmt == FMT_TABLE) continue;
         if (c == 1 || argv[i][0] == '-') {
@@ -492,14 +500,15 @@ SimStatus cmd_headline(int argc, char **argv)
      * needs one target list for every file: the command line's or the first file's. */
     SimStatus rc = SIM_OK;
     Targets tg;
-    RunFile **rf = calloc((size_t)nf, sizeof *rf);
-    if (!rf) { free(files); return sim_fail(SIM_ENOMEM, "out of memory"); }
-    for (int i = 0; i < nf && rc == 0; i++) rc = runfile_read(files[i], 0, &rf[i]);
+    RunFile **rf = NULL;
+    int n = 0;
+    rc = runfiles_read(files, nf, &pts, 0, &rf, &n);
+    nf = n;
     if (rc == 0) rc = targets_for(rf[0], &cmd, &tg);
     for (int i = 0; i < nf && rc == 0; i++)
         for (int t = 0; t < tg.n && rc == 0; t++)
             if (runfile_year_index(rf[i], tg.t[t].year) < 0)
-                rc = sim_fail(SIM_EINVAL, "%s: year %d is not in the file (years %d-%d)", files[i], tg.t[t].year,
+                rc = sim_fail(SIM_EINVAL, "%s: year %d is not in the file (years %d-%d)", rf[i]->path, tg.t[t].year,
                               rf[i]->years[0], rf[i]->years[rf[i]->Y - 1]);
     if (rc == 0) {
         printf("%-16s", "scenario");
@@ -531,7 +540,7 @@ SimStatus cmd_headline(int argc, char **argv)
         printf("  %d\n", f->R);
         free(x);
     }
-    for (int i = 0; i < nf; i++) runfile_free(rf[i]);
+    for (int i = 0; i < nf && rf; i++) runfile_free(rf[i]);
     free(rf);
     free(files);
     if (!rc && fflush(stdout) != 0) rc = sim_fail(SIM_EIO, "writing the output failed");

@@ -1,7 +1,9 @@
 /** \file checkpoint.c
  * See checkpoint.h. A segment file is a SegHeader followed by n records of
- * (int32 replicate, int32 zero, the replicate's arrays in ReplicateOut
- * member order). The header is written last, over a zeroed placeholder, so a
+ * (int32 replicate, int32 kind, payload): kind 0 holds the replicate's
+ * arrays in ReplicateOut member order, kind 1 (summary-mode sweeps only) the
+ * key's short_bytes of a task's summary, which is all such a sweep keeps of
+ * most tasks, so its spool shrinks with its output. The header is written last, over a zeroed placeholder, so a
  * spool killed at any moment never has a valid header, and only renamed
  * (committed) files are ever read.
  */
@@ -49,6 +51,7 @@ struct Ckpt {
     uint64_t rep_bytes;
     /* index of restored replicates (every rank has a copy) */
     int32_t *rep_seg;   /**< [R] segment number or -1 */
+    uint8_t *rep_short; /**< [R] 1 if the record is a short one */
     uint64_t *rep_off;  /**< [R] byte offset of the record */
     char (*seg_name)[SEG_NAME_MAX];
     int n_seg;
@@ -159,7 +162,7 @@ static int validate_seg(Ckpt *c, int s, int *max_run)
                   "cannot be mixed with this build's (use --force without --resume to start again)", path, h.build,
                   want_build);
     } else if (h.rep_bytes != c->rep_bytes || h.n < 0 ||
-               (uint64_t)sb.st_size != sizeof h + (uint64_t)h.n * (8 + c->rep_bytes)) {
+               (c->key.short_bytes == 0 && (uint64_t)sb.st_size != sizeof h + (uint64_t)h.n * (8 + c->rep_bytes))) {
         sim_error("checkpoint %s is corrupt: %lld bytes, expected %llu for %d replicates; delete it to recompute "
                   "its replicates", path, (long long)sb.st_size,
                   (unsigned long long)(sizeof h + (uint64_t)(h.n > 0 ? h.n : 0) * (8 + c->rep_bytes)), h.n);
@@ -173,13 +176,21 @@ static int validate_seg(Ckpt *c, int s, int *max_run)
             int32_t rec[2];
             if (pread_all(fd, rec, sizeof rec, (off_t)off) != 0) { ok = 0; break; }
             sum = fnv(sum, rec, sizeof rec);
-            if (rec[0] < 0 || rec[0] >= c->key.R || rec[1] != 0) {
-                sim_error("checkpoint %s is corrupt: record %d names replicate %d of %d", path, i, rec[0], c->key.R);
+            if (rec[0] < 0 || rec[0] >= c->key.R || rec[1] < 0 || rec[1] > (c->key.short_bytes > 0)) {
+                sim_error("checkpoint %s is corrupt: record %d names replicate %d of %d (kind %d)", path, i, rec[0],
+                          c->key.R, rec[1]);
                 ok = 0;
                 break;
             }
-            for (uint64_t done = 0; done < c->rep_bytes;) {
-                size_t k = c->rep_bytes - done < bufn ? (size_t)(c->rep_bytes - done) : bufn;
+            uint64_t bytes = rec[1] ? c->key.short_bytes : c->rep_bytes;
+            if (off + 8 + bytes > (uint64_t)sb.st_size) {
+                sim_error("checkpoint %s is corrupt: %lld bytes, shorter than its %d records; delete it to recompute "
+                          "its replicates", path, (long long)sb.st_size, h.n);
+                ok = 0;
+                break;
+            }
+            for (uint64_t done = 0; done < bytes;) {
+                size_t k = bytes - done < bufn ? (size_t)(bytes - done) : bufn;
                 if (pread_all(fd, buf, k, (off_t)(off + 8 + done)) != 0) { ok = 0; break; }
                 sum = fnv(sum, buf, k);
                 done += k;
@@ -188,11 +199,16 @@ static int validate_seg(Ckpt *c, int s, int *max_run)
             if (ok && c->rep_seg[rec[0]] < 0) {
                 c->rep_seg[rec[0]] = s;
                 c->rep_off[rec[0]] = off;
+                c->rep_short[rec[0]] = (uint8_t)rec[1];
             }
-            off += 8 + c->rep_bytes;
+            off += 8 + bytes;
         }
         free(buf);
-        if (ok && sum != h.payload_sum) {
+        if (ok && off != (uint64_t)sb.st_size) {
+            sim_error("checkpoint %s is corrupt: %lld bytes, but its %d records end at %llu; delete it to recompute "
+                      "its replicates", path, (long long)sb.st_size, h.n, (unsigned long long)off);
+            ok = 0;
+        } else if (ok && sum != h.payload_sum) {
             sim_error("checkpoint %s is corrupt: checksum mismatch in its results; delete it to recompute its "
                       "replicates", path);
             ok = 0;
@@ -278,7 +294,8 @@ SimStatus ckpt_begin(Ckpt **pc, const char *dir, const CkptKey *key, int resume,
         if (!ok) sim_error("internal error: the replicate layout does not add up (checkpoint.c learn_layout)");
         c->rep_seg = ok ? malloc((size_t)key->R * sizeof *c->rep_seg) : NULL;
         c->rep_off = ok ? malloc((size_t)key->R * sizeof *c->rep_off) : NULL;
-        ok = ok && c->rep_seg && c->rep_off;
+        c->rep_short = ok ? calloc((size_t)key->R, sizeof *c->rep_short) : NULL;
+        ok = ok && c->rep_seg && c->rep_off && c->rep_short;
         for (int i = 0; ok && i < key->R; i++) c->rep_seg[i] = -1;
     }
     if (!par_all_ok(ok)) {
@@ -297,19 +314,22 @@ SimStatus ckpt_begin(Ckpt **pc, const char *dir, const CkptKey *key, int resume,
     c->n_seg = (int)(n / SEG_NAME_MAX);
     par_bcast_bytes(c->rep_seg, (size_t)key->R * sizeof *c->rep_seg);
     par_bcast_bytes(c->rep_off, (size_t)key->R * sizeof *c->rep_off);
+    par_bcast_bytes(c->rep_short, (size_t)key->R * sizeof *c->rep_short);
     for (int i = 0; i < key->R; i++) c->restored += c->rep_seg[i] >= 0;
     return SIM_OK;
 }
 
 int ckpt_has(const Ckpt *c, int rep) { return c->rep_seg[rep] >= 0; }
+int ckpt_is_short(const Ckpt *c, int rep) { return c->rep_seg[rep] >= 0 && c->rep_short[rep]; }
 int ckpt_restored(const Ckpt *c) { return c->restored; }
 uint64_t ckpt_rep_bytes(const Ckpt *c) { return c->rep_bytes; }
 
-SimStatus ckpt_load(Ckpt *c, int rep, ReplicateOut *v)
+/* Open the segment of `rep` and check its record's header; *off is then the
+ * offset of the payload. */
+static SimStatus open_record(Ckpt *c, int rep, int kind, uint64_t *poff, char *path, size_t pathn)
 {
     int s = c->rep_seg[rep];
-    char path[PS_PATH_MAX + 96];
-    snprintf(path, sizeof path, "%s/%s", c->dir, c->seg_name[s]);
+    snprintf(path, pathn, "%s/%s", c->dir, c->seg_name[s]);
     if (s != c->open_seg) {
         if (c->open_fd >= 0) close(c->open_fd);
         c->open_seg = s;
@@ -321,10 +341,19 @@ SimStatus ckpt_load(Ckpt *c, int rep, ReplicateOut *v)
     }
     uint64_t off = c->rep_off[rep];
     int32_t rec[2];
-    if (pread_all(c->open_fd, rec, sizeof rec, (off_t)off) != 0 || rec[0] != rep)
+    if (pread_all(c->open_fd, rec, sizeof rec, (off_t)off) != 0 || rec[0] != rep || rec[1] != kind)
         return sim_fail(SIM_EIO,
                         "rank %d: checkpoint %s changed while resuming (replicate %d not where it was)", c->rank, path, rep);
-    off += sizeof rec;
+    *poff = off + sizeof rec;
+    return SIM_OK;
+}
+
+SimStatus ckpt_load(Ckpt *c, int rep, ReplicateOut *v)
+{
+    char path[PS_PATH_MAX + 96];
+    uint64_t off;
+    SimStatus st = open_record(c, rep, 0, &off, path, sizeof path);
+    if (st != SIM_OK) return st;
     for (int i = 0; i < c->n_mem; i++) {
         if (pread_all(c->open_fd, member(v, i), c->size[i], (off_t)off) != 0)
             return sim_fail(SIM_EIO,
@@ -334,7 +363,8 @@ SimStatus ckpt_load(Ckpt *c, int rep, ReplicateOut *v)
     return SIM_OK;
 }
 
-SimStatus ckpt_append(Ckpt *c, int rep, const ReplicateOut *v)
+/* This rank's spool, opened at the first record after a commit. */
+static SimStatus spool_open(Ckpt *c)
 {
     if (c->spool_fd < 0) {
         snprintf(c->spool_path, sizeof c->spool_path, "%s/spool-%06d-%05d-%06d.tmp", c->dir, c->run_id, c->rank, c->seq);
@@ -347,6 +377,39 @@ SimStatus ckpt_append(Ckpt *c, int rep, const ReplicateOut *v)
         c->spool_n = 0;
         c->spool_sum = FNV0;
     }
+    return SIM_OK;
+}
+
+SimStatus ckpt_load_short(Ckpt *c, int rep, void *buf)
+{
+    char path[PS_PATH_MAX + 96];
+    uint64_t off;
+    SimStatus st = open_record(c, rep, 1, &off, path, sizeof path);
+    if (st != SIM_OK) return st;
+    if (pread_all(c->open_fd, buf, c->key.short_bytes, (off_t)off) != 0)
+        return sim_fail(SIM_EIO, "rank %d: cannot read checkpoint %s: %s", c->rank, path, errno ? strerror(errno) : "short file");
+    return SIM_OK;
+}
+
+SimStatus ckpt_append_short(Ckpt *c, int rep, const void *buf)
+{
+    SimStatus st = spool_open(c);
+    if (st != SIM_OK) return st;
+    int32_t rec[2] = {rep, 1};
+    int ok = write_all(c->spool_fd, rec, sizeof rec) == 0 && write_all(c->spool_fd, buf, c->key.short_bytes) == 0;
+    c->spool_sum = fnv(c->spool_sum, rec, sizeof rec);
+    c->spool_sum = fnv(c->spool_sum, buf, c->key.short_bytes);
+    if (!ok)
+        return sim_fail(SIM_EIO, "rank %d: cannot write checkpoint spool %s: %s", c->rank, c->spool_path,
+                                 errno ? strerror(errno) : "short write");
+    c->spool_n++;
+    return SIM_OK;
+}
+
+SimStatus ckpt_append(Ckpt *c, int rep, const ReplicateOut *v)
+{
+    SimStatus st = spool_open(c);
+    if (st != SIM_OK) return st;
     int32_t rec[2] = {rep, 0};
     int ok = write_all(c->spool_fd, rec, sizeof rec) == 0;
     c->spool_sum = fnv(c->spool_sum, rec, sizeof rec);
@@ -432,6 +495,7 @@ SimStatus ckpt_end(Ckpt *c, int remove)
     }
     free(c->rep_seg);
     free(c->rep_off);
+    free(c->rep_short);
     free(c->seg_name);
     free(c);
     return st;

@@ -23,6 +23,7 @@ typedef struct {
     uint64_t scenario_digest; /**< resolved scenario text and park file text */
     uint64_t seed;
     int R;                    /**< replicates of the run */
+    uint64_t short_bytes;     /**< bytes of a short record (a task's summary, sim/sweep_store.h); 0: none */
 } CkptKey;
 
 typedef struct Ckpt Ckpt;
@@ -45,6 +46,13 @@ uint64_t ckpt_rep_bytes(const Ckpt *c);
 SimStatus ckpt_load(Ckpt *c, int rep, ReplicateOut *v);
 /** Local. Append computed replicate `rep` (view `v`) to this rank's spool. */
 SimStatus ckpt_append(Ckpt *c, int rep, const ReplicateOut *v);
+/** Whether `rep` is in the checkpoint as a short record (key.short_bytes
+ *  opaque bytes, a summary-mode sweep's task) rather than a full one. */
+int ckpt_is_short(const Ckpt *c, int rep);
+/** Local. Read the short record of `rep` into buf (key.short_bytes). */
+SimStatus ckpt_load_short(Ckpt *c, int rep, void *buf);
+/** Local. Append the short record of computed task `rep` to this rank's spool. */
+SimStatus ckpt_append_short(Ckpt *c, int rep, const void *buf);
 /** Collective. Commit every rank's spool as a segment. SIM_OK on every rank
  *  only if every rank committed. */
 SimStatus ckpt_commit(Ckpt *c);

@@ -23,6 +23,7 @@
 #include "par.h"
 #include "resources.h"
 #include "signals.h"
+#include "sweep_store.h"
 #include "util.h"
 #include "watchdog.h"
 
@@ -165,6 +166,8 @@ typedef struct {
     int *rows;                /* their tasks */
     uint64_t *pdig;           /* sweep: digest of each point */
     Params *pp;               /* sweep: the current point's parameters */
+    double *tot;              /* summary-mode sweep: lever totals of the batch, [cap][2][Y][L] */
+    void *srec;               /* summary-mode sweep: one task's summary record */
     long cur_point;
     Sched *sch;
     Ckpt *ck;
@@ -183,8 +186,10 @@ static void free_work(Exec *x)
     replicate_out_free(&x->batch);
     free(x->rows);
     free(x->pp);
+    free(x->tot);
+    free(x->srec);
     sched_free(x->sch);
-    x->rows = NULL, x->pp = NULL, x->sch = NULL;
+    x->rows = NULL, x->pp = NULL, x->sch = NULL, x->tot = NULL, x->srec = NULL;
 }
 
 /* The run's size, refusals (existing output, memory, disk), work buffers and
@@ -222,6 +227,11 @@ static SimStatus exec_prepare(Exec *x, const Scenario *sc, const Sweep *sw, RunO
     d->cap = x->dynamic ? 2 * d->B : d->B;
     d->monthly = p->output.monthly;
     d->compression = p->output.compression;
+    if (sw) {
+        d->summary = sweep_summary_mode(sw, (double)replicate_out_bytes(p, d->P), d->R);
+        d->K = d->summary ? sw->n_keep : 0;
+        d->keep = sw->keep;
+    }
     opt->interrupted = 0;
 
     snprintf(x->tmp, sizeof x->tmp, "%s.partial", opt->out_path);
@@ -256,7 +266,11 @@ static SimStatus exec_prepare(Exec *x, const Scenario *sc, const Sweep *sw, RunO
     x->pdig = sw ? calloc((size_t)d->Q, sizeof *x->pdig) : NULL;
     x->pp = sw ? malloc(sizeof *x->pp) : NULL;
     x->sch = sched_new(d->cap);
-    if (!x->rows || (sw && (!x->pdig || !x->pp)) || !x->sch) st = SIM_ENOMEM;
+    if (d->summary) {
+        x->tot = malloc((size_t)d->cap * 2 * (size_t)d->Y * (size_t)d->L * sizeof *x->tot);
+        x->srec = malloc(store_rec_bytes(d));
+    }
+    if (!x->rows || (sw && (!x->pdig || !x->pp)) || !x->sch || (d->summary && (!x->tot || !x->srec))) st = SIM_ENOMEM;
     if (!par_all_ok(st == SIM_OK)) {
         if (st != SIM_OK) sim_error("rank %d: out of memory for %d replicates of results", rank, d->cap);
         free_work(x);
@@ -266,7 +280,7 @@ static SimStatus exec_prepare(Exec *x, const Scenario *sc, const Sweep *sw, RunO
     uint64_t sd = fnv(FNV0, sc->resolved, strlen(sc->resolved));
     sd = fnv(sd, sc->parks_csv ? sc->parks_csv : "", sc->parks_csv ? strlen(sc->parks_csv) : 0);
     if (sw) sd = fnv(sd, sw->text, strlen(sw->text));
-    CkptKey key = {sd, p->run.seed, (int)tasks};
+    CkptKey key = {sd, p->run.seed, (int)tasks, d->summary ? store_rec_bytes(d) : 0};
     st = ckpt_begin(&x->ck, x->ckdir, &key, opt->resume, opt->force, p, d->P);
     if (st != SIM_OK) {
         ckpt_end(x->ck, 0);
@@ -305,6 +319,10 @@ static void exec_banner(const Exec *x)
                 d->T, size, size > 1 ? "s" : "");
     fprintf(stderr, "parksim: %d %s per rank per write (up to %d), %.1f MB of results per rank\n", d->B,
             sw ? "tasks" : "replicates", d->cap, mb);
+    if (sw)
+        fprintf(stderr, "parksim: storing %s (store: %s)%s\n",
+                d->summary ? "per-point summaries: counts, tiers and lever totals of every replicate" : "every array of every replicate",
+                sweep_store_names[sw->store], d->summary && d->K ? "; every array of the kept points" : "");
     if (x->restored)
         fprintf(stderr, "parksim: resuming from %s: %d of %ld %s restored, %ld to compute\n", x->ckdir, x->restored,
                 x->tasks, sw ? "tasks" : "replicates", x->tasks - x->restored);
@@ -338,7 +356,14 @@ static void exec_task(Exec *x, long pos, int n)
     int task = (int)t, rep = x->sw && x->sw->design == DESIGN_PRIOR ? task : (int)(t % x->d.R);
     long point = t / x->d.R;
     double tc = par_wtime();
-    if (ckpt_has(x->ck, task)) {
+    /* A summary-mode sweep spools only a task's summary, unless its point is kept. */
+    double *tot = x->tot ? x->tot + (size_t)n * 2 * (size_t)x->d.Y * (size_t)x->d.L : NULL;
+    int short_rec = x->d.summary && store_kept_row(&x->d, point) < 0, summed = 0;
+    uint64_t h = 0;
+    if (ckpt_has(x->ck, task) && ckpt_is_short(x->ck, task)) {
+        x->st = ckpt_load_short(x->ck, task, x->srec);
+        if (x->st == SIM_OK) store_unpack(&x->d, x->srec, &v, tot, &h), summed = 1;
+    } else if (ckpt_has(x->ck, task)) {
         x->st = ckpt_load(x->ck, task, &v);
     } else {
         const Params *pt = p;
@@ -353,12 +378,21 @@ static void exec_task(Exec *x, long pos, int n)
         if (x->st == SIM_OK) {
             x->computed++;
             for (int i = 0; i < x->d.T * x->d.P; i++) x->firm_steps += v.m_firms[i];
-            x->st = ckpt_append(x->ck, task, &v);
+            if (short_rec) {
+                h = replicate_digest(&x->d, &v, rep);
+                store_totals(&x->d, &v, tot);
+                store_pack(&x->d, &v, tot, h, x->srec);
+                summed = 1;
+                x->st = ckpt_append_short(x->ck, task, x->srec);
+            } else {
+                x->st = ckpt_append(x->ck, task, &v);
+            }
         }
     }
     x->t_busy += par_wtime() - tc;
     if (x->st == SIM_OK) {
-        uint64_t h = replicate_digest(&x->d, &v, rep);
+        if (!summed) h = replicate_digest(&x->d, &v, rep);
+        if (tot && !summed) store_totals(&x->d, &v, tot);
         x->digest += h;
         if (x->pdig) x->pdig[point] += h;
     }
@@ -395,6 +429,7 @@ static int exec_round(Exec *x, int k)
     if (!round_ok) return 1;
     watchdog_arm(x->opt->io_timeout, "writing a batch");
     x->st = out_write_rows(x->out, x->rows, n, &x->batch);
+    if (x->st == SIM_OK && x->d.summary) x->st = out_write_totals(x->out, x->rows, n, x->tot);
     watchdog_arm(0, NULL);
     if (x->st != SIM_OK) fail_fast(x->tmp, x->ckdir, x->restored || x->computed);
     x->t_write += par_wtime() - tb;
@@ -476,7 +511,12 @@ static void exec_report(const Exec *x, const Totals *tt)
            x->p->name, x->opt->out_path, d->R, x->size, (unsigned long long)x->digest, tt->computed_all, x->restored,
            tt->steps_total, tt->loop_max, tt->write_max, rate, tt->rss, tt->busy_min, tt->busy_max,
            tt->loop_max > 0 ? tt->busy_sum / x->size / tt->loop_max : 1.0, x->dynamic ? "dynamic" : "static");
-    if (x->sw) printf("sweep_points: %d\nsweep_design: %s\n", d->Q, design_names[x->sw->design]);
+    /* A spool record: task index and kind (8 bytes), then the task's full
+     * arrays or its summary (checkpoint.c); kept points' tasks are full. */
+    if (x->sw)
+        printf("sweep_points: %d\nsweep_design: %s\nsweep_store: %s\nspool_bytes_per_task: %llu\n", d->Q,
+               design_names[x->sw->design], d->summary ? "summary" : "full",
+               (unsigned long long)(8 + (d->summary ? store_rec_bytes(d) : replicate_out_bytes(x->p, d->P))));
     fflush(stdout);
 }
 

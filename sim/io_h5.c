@@ -13,6 +13,7 @@
  * strings cannot be written in parallel.
  */
 #include "io_h5_internal.h"
+#include "sweep_store.h"
 #include "util.h"
 #include "par.h"
 
@@ -74,7 +75,16 @@ static hid_t file_type(ResultType k)
     return k == RESULT_F64 ? H5T_IEEE_F64LE : k == RESULT_I32 ? H5T_STD_I32LE : H5T_STD_I8LE;
 }
 
-static int var_written(const OutDims *d, const VarSpec *v) { return d->monthly || strcmp(v->group, "park_month"); }
+int var_kept_only(const OutDims *d, const VarSpec *v) { return d->summary && strcmp(v->group, "summary"); }
+
+int var_written(const OutDims *d, const VarSpec *v)
+{
+    return (d->monthly || strcmp(v->group, "park_month")) && (!var_kept_only(d, v) || d->K > 0);
+}
+
+static SimStatus create_summary_vars(Output *o);
+static int select_kept(hid_t fs, hid_t ms, const OutDims *d, const char *dims, const int *rows, int n);
+static SimStatus write_sum_var(Output *o, int which, const int *rows, int n, const void *src, int blocks);
 
 static const char *file_type_name(ResultType k)
 {
@@ -104,6 +114,7 @@ void out_print_schema_markdown(FILE *out)
 struct Output {
     hid_t file, dxpl;
     hid_t dset[MAX_VARS];
+    hid_t sdset[N_SUM_VARS]; /* summary-mode sweeps (sweep_store.h) */
     OutDims d;
     double *gather; /* B * Y * P doubles for one metric of a batch */
     SimStatus status;
@@ -145,6 +156,40 @@ hid_t make_group(hid_t file, const char *name)
     return H5Gcreate2(file, name, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
 }
 
+const SumVar sum_vars[N_SUM_VARS] = {
+    {"tier", "YP", RESULT_I8, "1", "competitiveness tier: 1 = 一级 (top), 2 = 二级, 3 = 三级"},
+    {"lever_spent_total", "YL", RESULT_F64, "CNY 1e4", "lever budget spent in the year, summed over parks"},
+    {"lever_allotted_total", "YL", RESULT_F64, "CNY 1e4",
+     "lever budget the parks held at the start of the year (allotments and money carried), summed over parks"},
+};
+
+/* The /summary variables of a summary-mode sweep, (point, replicate, ...),
+ * chunked as the other per-task variables. */
+static SimStatus create_summary_vars(Output *o)
+{
+    const OutDims *d = &o->d;
+    hid_t g = make_group(o->file, "summary");
+    if (g < 0) return o->status = h5fail("create group", "summary");
+    for (int i = 0; i < N_SUM_VARS && o->status == SIM_OK; i++) {
+        const SumVar *v = &sum_vars[i];
+        hsize_t dims[4] = {(hsize_t)d->Q, (hsize_t)d->R}, chunk[4] = {1, (hsize_t)(d->B < d->R ? d->B : d->R)};
+        for (int k = 0; k < 2; k++) dims[2 + k] = chunk[2 + k] = (hsize_t)dim_len(d, v->dims[k]);
+        hid_t sp = H5Screate_simple(4, dims, NULL);
+        hid_t dcpl = H5Pcreate(H5P_DATASET_CREATE);
+        int ok = sp >= 0 && dcpl >= 0 && H5Pset_chunk(dcpl, 4, chunk) >= 0 &&
+                 H5Pset_fill_time(dcpl, H5D_FILL_TIME_NEVER) >= 0;
+        /* Tiers and mostly-zero lever money: what deflate shrinks well. */
+        if (ok && d->compression > 0)
+            ok = H5Pset_shuffle(dcpl) >= 0 && H5Pset_deflate(dcpl, (unsigned)d->compression) >= 0;
+        if (ok) o->sdset[i] = H5Dcreate2(g, v->name, file_type(v->type), sp, H5P_DEFAULT, dcpl, H5P_DEFAULT);
+        if (!ok || o->sdset[i] < 0) o->status = h5fail("create dataset", v->name);
+        if (dcpl >= 0) H5Pclose(dcpl);
+        if (sp >= 0) H5Sclose(sp);
+    }
+    H5Gclose(g);
+    return o->status;
+}
+
 SimStatus out_create(Output **po, const char *path, const OutDims *d)
 {
     Output *o = calloc(1, sizeof *o);
@@ -154,6 +199,7 @@ SimStatus out_create(Output **po, const char *path, const OutDims *d)
     o->file = o->dxpl = -1;
     SIM_ASSERT(n_vars() <= MAX_VARS);
     for (int i = 0; i < MAX_VARS; i++) o->dset[i] = -1;
+    for (int i = 0; i < N_SUM_VARS; i++) o->sdset[i] = -1;
     o->gather = malloc((size_t)d->cap * d->Y * d->P * sizeof *o->gather);
     if (!o->gather) return o->status = SIM_ENOMEM;
 
@@ -206,7 +252,7 @@ SimStatus out_create(Output **po, const char *path, const OutDims *d)
         hsize_t dims[6], chunk[6];
         int nd = 0;
         if (d->Q > 0) { /* a sweep: one chunk never spans two points */
-            dims[nd] = (hsize_t)d->Q;
+            dims[nd] = (hsize_t)(var_kept_only(d, &v) ? d->K : d->Q);
             chunk[nd++] = 1;
         }
         dims[nd] = (hsize_t)d->R;
@@ -226,7 +272,7 @@ SimStatus out_create(Output **po, const char *path, const OutDims *d)
         if (g >= 0) H5Gclose(g);
         if (o->status != SIM_OK) return o->status;
     }
-    return SIM_OK;
+    return d->summary ? create_summary_vars(o) : SIM_OK;
 }
 
 int out_file_created(const Output *o) { return o && o->file >= 0; }
@@ -235,12 +281,12 @@ int out_file_created(const Output *o) { return o && o->file >= 0; }
  * replicates of one point into one hyperslab each. HDF5 pairs memory and
  * file elements in the file selection's row-major order, so rows must be
  * increasing to land where the batch has them. */
-static int select_rows(hid_t fs, const OutDims *d, const VarSpec *v, const int *rows, int n)
+static int select_rows(hid_t fs, const OutDims *d, const char *dims, const int *rows, int n)
 {
     hsize_t start[6], count[6];
     int lead = d->Q > 0 ? 2 : 1, nd = lead;
     for (int i = 0; i < lead; i++) start[i] = 0, count[i] = 1;
-    for (const char *c = v->dims; *c; c++, nd++) {
+    for (const char *c = dims; *c; c++, nd++) {
         start[nd] = 0;
         count[nd] = (hsize_t)dim_len(d, *c);
     }
@@ -261,6 +307,61 @@ static int select_rows(hid_t fs, const OutDims *d, const VarSpec *v, const int *
         i = j;
     }
     return 1;
+}
+
+/* The rows of a batch that belong to kept points (a summary-mode sweep's
+ * /park_year and /park_month): in the file, at the point's kept row; in the
+ * memory space ms of all n rows, the same rows. Selects none in both when
+ * there are none. Returns 0 on an HDF5 failure. */
+static int select_kept(hid_t fs, hid_t ms, const OutDims *d, const char *dims, const int *rows, int n)
+{
+    hsize_t fstart[6] = {0}, fcount[6], mstart[6] = {0}, mcount[6];
+    int nd = 2;
+    for (const char *c = dims; *c; c++, nd++) fcount[nd] = mcount[nd - 1] = (hsize_t)dim_len(d, *c);
+    int any = 0;
+    for (int i = 0; i < n;) {
+        int kr = store_kept_row(d, rows[i] / d->R), j = i + 1;
+        while (j < n && rows[j] == rows[j - 1] + 1 && rows[j] / d->R == rows[i] / d->R) j++;
+        if (kr >= 0) {
+            fstart[0] = (hsize_t)kr, fcount[0] = 1;
+            fstart[1] = (hsize_t)(rows[i] % d->R), fcount[1] = (hsize_t)(j - i);
+            mstart[0] = (hsize_t)i, mcount[0] = (hsize_t)(j - i);
+            H5S_seloper_t op = any ? H5S_SELECT_OR : H5S_SELECT_SET;
+            if (H5Sselect_hyperslab(fs, op, fstart, NULL, fcount, NULL) < 0 ||
+                H5Sselect_hyperslab(ms, op, mstart, NULL, mcount, NULL) < 0)
+                return 0;
+            any = 1;
+        }
+        i = j;
+    }
+    return any || (H5Sselect_none(fs) >= 0 && H5Sselect_none(ms) >= 0);
+}
+
+/* Collective: write n rows of summary variable `which` from src. A row of
+ * src holds `blocks` arrays of the variable's per-task shape, and the
+ * variable is block 0 of each (the lever totals: [2][Y][L] a row, spent
+ * then allotted, so allotted is block 1). */
+static SimStatus write_sum_var(Output *o, int which, const int *rows, int n, const void *src, int blocks)
+{
+    const OutDims *d = &o->d;
+    const SumVar *v = &sum_vars[which];
+    hsize_t a = (hsize_t)dim_len(d, v->dims[0]), b = (hsize_t)dim_len(d, v->dims[1]);
+    hsize_t mdims[4] = {(hsize_t)(n > 0 ? n : 1), (hsize_t)blocks, a, b};
+    hsize_t mstart[4] = {0, (hsize_t)(which == SUM_ALLOTTED), 0, 0}, mcount[4] = {(hsize_t)n, 1, a, b};
+    hid_t fs = H5Dget_space(o->sdset[which]);
+    hid_t ms = H5Screate_simple(4, mdims, NULL);
+    int ok = fs >= 0 && ms >= 0;
+    if (ok && n > 0)
+        ok = select_rows(fs, d, v->dims, rows, n) &&
+             H5Sselect_hyperslab(ms, H5S_SELECT_SET, mstart, NULL, mcount, NULL) >= 0;
+    else if (ok)
+        ok = H5Sselect_none(fs) >= 0 && H5Sselect_none(ms) >= 0;
+    if (ok) ok = H5Dwrite(o->sdset[which], mem_type(v->type), ms, fs, o->dxpl, src) >= 0;
+    if (!ok) o->status = h5fail("write dataset", v->name);
+    if (ms >= 0) H5Sclose(ms);
+    if (fs >= 0) H5Sclose(fs);
+    if (!par_all_ok(ok)) return o->status = o->status != SIM_OK ? o->status : SIM_EIO;
+    return SIM_OK;
 }
 
 SimStatus out_write_rows(Output *o, const int *rows, int n, const ReplicateOut *batch)
@@ -284,7 +385,8 @@ SimStatus out_write_rows(Output *o, const int *rows, int n, const ReplicateOut *
         hid_t ms = H5Screate_simple(nd, n > 0 ? mcount : (hsize_t[5]){1, 1, 1, 1, 1}, NULL);
         int ok = fs >= 0 && ms >= 0;
         /* A rank with nothing this round still takes part in the collective write. */
-        if (ok && n > 0) ok = select_rows(fs, d, &v, rows, n);
+        if (ok && var_kept_only(d, &v)) ok = select_kept(fs, ms, d, v.dims, rows, n);
+        else if (ok && n > 0) ok = select_rows(fs, d, v.dims, rows, n);
         else if (ok) ok = H5Sselect_none(fs) >= 0 && H5Sselect_none(ms) >= 0;
         if (ok) ok = H5Dwrite(o->dset[i], mem_type(v.type), ms, fs, o->dxpl, src) >= 0;
         if (!ok) o->status = h5fail("write dataset", v.name); /* before H5Sclose clears the stack */
@@ -295,7 +397,15 @@ SimStatus out_write_rows(Output *o, const int *rows, int n, const ReplicateOut *
          * for ever. */
         if (!par_all_ok(ok)) return o->status = o->status != SIM_OK ? o->status : SIM_EIO;
     }
+    if (d->summary) return write_sum_var(o, SUM_TIER, rows, n, batch->tier, 1);
     return SIM_OK;
+}
+
+SimStatus out_write_totals(Output *o, const int *rows, int n, const double *tot)
+{
+    if (o->status != SIM_OK) return o->status;
+    SimStatus st = write_sum_var(o, SUM_SPENT, rows, n, tot, 2);
+    return st == SIM_OK ? write_sum_var(o, SUM_ALLOTTED, rows, n, tot, 2) : st;
 }
 
 SimStatus out_close(Output *o)
@@ -304,6 +414,8 @@ SimStatus out_close(Output *o)
     SimStatus st = o->status;
     for (int i = 0; i < n_vars(); i++)
         if (o->dset[i] >= 0 && H5Dclose(o->dset[i]) < 0 && st == SIM_OK) st = h5fail("close a dataset of", NULL);
+    for (int i = 0; i < N_SUM_VARS; i++)
+        if (o->sdset[i] >= 0 && H5Dclose(o->sdset[i]) < 0 && st == SIM_OK) st = h5fail("close a dataset of", NULL);
     if (o->dxpl >= 0) H5Pclose(o->dxpl);
     if (o->file >= 0 && H5Fclose(o->file) < 0 && st == SIM_OK) st = h5fail("close the output file", NULL);
     free(o->gather);

@@ -21,6 +21,9 @@ typedef struct {
     int cap;                 /**< most replicates a rank writes at once */
     int monthly;             /**< write /park_month */
     int compression;         /**< deflate level */
+    int summary;             /**< a sweep storing per-point summaries (docs/OUTPUT.md 3.7) */
+    int K;                   /**< summary: points whose every array is kept (/park_year, /park_month) */
+    const long *keep;        /**< summary: those points, increasing (the sweep's keep[]) */
 } OutDims;
 
 /** Facts about the run stored as root attributes. */
@@ -55,6 +58,10 @@ SimStatus out_create(Output **o, const char *path, const OutDims *d);
 /** Collective: write this rank's n (0..cap) results, batch row i to task
  *  rows[i] (point * R + replicate), rows increasing. */
 SimStatus out_write_rows(Output *o, const int *rows, int n, const ReplicateOut *batch);
+/** Collective, summary-mode sweeps only, after out_write_rows with the same
+ *  rows: write the lever totals of the batch, tot[i] = [2][Y][L] of row i
+ *  (spent, allotted; sweep_store.h). */
+SimStatus out_write_totals(Output *o, const int *rows, int n, const double *tot);
 /** Whether out_create got as far as creating the file: a later failure in a
  *  collective call (dataset creation, a write) may then be on some ranks only. */
 int out_file_created(const Output *o);

@@ -114,9 +114,12 @@ static int group_coords(hid_t g, const char *gname, const Scenario *sc, const Ou
     int is_parks = !strcmp(gname, "parks");
 
     if (!is_parks && d->Q > 0) {
-        for (int i = 0; i < d->Q; i++) iv[i] = i;
+        /* A summary-mode sweep's /park_year and /park_month hold the kept
+         * points only: their coordinate gives each row's point. */
+        int kept = d->summary && strcmp(gname, "summary"), nq = kept ? d->K : d->Q;
+        for (int i = 0; i < nq; i++) iv[i] = kept ? (int32_t)d->keep[i] : i;
         const char *lead = d->draws ? "draw" : "point";
-        s->point = write_1d(g, lead, H5T_STD_I32LE, H5T_NATIVE_INT32, (hsize_t)d->Q, iv);
+        s->point = write_1d(g, lead, H5T_STD_I32LE, H5T_NATIVE_INT32, (hsize_t)nq, iv);
         ok = ok && make_scale(s->point, lead, d->draws ? "draw of the priors (row of /sweep/values and /sweep/applied)"
                                                        : "sweep point index (row of /sweep/values)", "1");
     }
@@ -138,7 +141,7 @@ static int group_coords(hid_t g, const char *gname, const Scenario *sc, const Ou
         ok = ok && make_scale(s->time, "time", "end of the simulated month", units) &&
              attr_str(s->time, "calendar", "standard") && attr_str(s->time, "standard_name", "time");
     }
-    if (strcmp(gname, "summary")) {
+    if (strcmp(gname, "summary") || d->summary) {
         for (int i = 0; i < d->P; i++) iv[i] = i;
         s->park = write_1d(g, "park", H5T_STD_I32LE, H5T_NATIVE_INT32, (hsize_t)d->P, iv);
         ok = ok && make_scale(s->park, "park", "park index (row of the park file)", "1");
@@ -158,6 +161,9 @@ static int group_coords(hid_t g, const char *gname, const Scenario *sc, const Ou
         for (int i = 0; i < d->G; i++) sv[i] = sc->p.assessment.group[i].name;
         ok = ok && (x = write_strings(g, "group_name", sv, (hsize_t)d->G)) >= 0 &&
              H5DSattach_scale(x, s->group, 0) >= 0 && attr_str(x, "long_name", "assessment indicator group") && H5Dclose(x) >= 0;
+    }
+    if (!strcmp(gname, "park_year") || (d->summary && !strcmp(gname, "summary"))) {
+        hid_t x;
         for (int i = 0; i < d->L; i++) iv[i] = i;
         s->lever = write_1d(g, "lever", H5T_STD_I32LE, H5T_NATIVE_INT32, (hsize_t)d->L, iv);
         ok = ok && make_scale(s->lever, "lever", "policy lever index", "1");
@@ -187,6 +193,92 @@ static hid_t scale_for(const Scales *s, char c)
     case 'G': return s->group;
     default: return s->lever;
     }
+}
+
+/* The tier variable's CF flags. */
+static int tier_flags(hid_t ds)
+{
+    int8_t fv[3] = {1, 2, 3};
+    hsize_t three = 3;
+    hid_t sp = H5Screate_simple(1, &three, NULL);
+    hid_t a = sp >= 0 ? H5Acreate2(ds, "flag_values", H5T_STD_I8LE, sp, H5P_DEFAULT, H5P_DEFAULT) : -1;
+    int ok = a >= 0 && H5Awrite(a, H5T_NATIVE_SCHAR, fv) >= 0;
+    if (a >= 0 && H5Aclose(a) < 0) ok = 0;
+    if (sp >= 0) H5Sclose(sp);
+    return ok && attr_str(ds, "flag_meanings", "first_tier second_tier third_tier");
+}
+
+/* Per point, year and park: the replicates at the first and at the second
+ * tier, counted from /summary/tier one point at a time (exact integers, so
+ * they equal the counts over a full file's /park_year/tier). */
+static int tier_counts(hid_t g, const OutDims *d, const Scales *s)
+{
+    static const char *const names[2] = {"first_tier_replicates", "second_tier_replicates"};
+    static const char *const long_names[2] = {"replicates in which the park is at the first tier (一级) in the year",
+                                              "replicates in which the park is at the second tier (二级) in the year"};
+    size_t YP = (size_t)d->Y * (size_t)d->P;
+    int8_t *tier = malloc((size_t)d->R * YP);
+    int32_t *cnt = malloc(2 * YP * sizeof *cnt);
+    hid_t src = H5Dopen2(g, "tier", H5P_DEFAULT), fs = src >= 0 ? H5Dget_space(src) : -1, out[2] = {-1, -1};
+    hsize_t tdims[4] = {1, (hsize_t)d->R, (hsize_t)d->Y, (hsize_t)d->P}, mdims[3] = {1, (hsize_t)d->Y, (hsize_t)d->P};
+    hsize_t odims[3] = {(hsize_t)d->Q, (hsize_t)d->Y, (hsize_t)d->P};
+    hid_t tms = H5Screate_simple(4, tdims, NULL), oms = H5Screate_simple(3, mdims, NULL);
+    hid_t osp = H5Screate_simple(3, odims, NULL), dcpl = H5Pcreate(H5P_DATASET_CREATE);
+    int ok = tier && cnt && src >= 0 && fs >= 0 && tms >= 0 && oms >= 0 && osp >= 0 && dcpl >= 0 &&
+             H5Pset_chunk(dcpl, 3, mdims) >= 0 &&
+             (d->compression == 0 || (H5Pset_shuffle(dcpl) >= 0 && H5Pset_deflate(dcpl, (unsigned)d->compression) >= 0));
+    for (int k = 0; ok && k < 2; k++)
+        ok = (out[k] = H5Dcreate2(g, names[k], H5T_STD_I32LE, osp, H5P_DEFAULT, dcpl, H5P_DEFAULT)) >= 0;
+    for (int q = 0; ok && q < d->Q; q++) {
+        hsize_t start[4] = {(hsize_t)q, 0, 0, 0};
+        ok = H5Sselect_hyperslab(fs, H5S_SELECT_SET, start, NULL, tdims, NULL) >= 0 &&
+             H5Dread(src, H5T_NATIVE_SCHAR, tms, fs, H5P_DEFAULT, tier) >= 0;
+        memset(cnt, 0, 2 * YP * sizeof *cnt);
+        for (int r = 0; ok && r < d->R; r++)
+            for (size_t i = 0; i < YP; i++) {
+                int t = tier[(size_t)r * YP + i];
+                if (t == 1 || t == 2) cnt[(size_t)(t - 1) * YP + i]++;
+            }
+        for (int k = 0; ok && k < 2; k++) {
+            hid_t ofs = H5Dget_space(out[k]);
+            ok = ofs >= 0 && H5Sselect_hyperslab(ofs, H5S_SELECT_SET, start, NULL, mdims, NULL) >= 0 &&
+                 H5Dwrite(out[k], H5T_NATIVE_INT32, oms, ofs, H5P_DEFAULT, cnt + (size_t)k * YP) >= 0;
+            if (ofs >= 0) H5Sclose(ofs);
+        }
+    }
+    for (int k = 0; k < 2; k++) {
+        ok = ok && H5DSattach_scale(out[k], s->point, 0) >= 0 && H5DSattach_scale(out[k], s->year, 1) >= 0 &&
+             H5DSattach_scale(out[k], s->park, 2) >= 0 && attr_str(out[k], "long_name", long_names[k]) &&
+             attr_str(out[k], "units", "replicates") && attr_str(out[k], "coordinates", "park_code park_name");
+        if (out[k] >= 0 && H5Dclose(out[k]) < 0) ok = 0;
+    }
+    hid_t h[] = {tms, oms, osp, fs};
+    for (int i = 0; i < 4; i++)
+        if (h[i] >= 0) H5Sclose(h[i]);
+    if (dcpl >= 0) H5Pclose(dcpl);
+    if (src >= 0) H5Dclose(src);
+    free(tier);
+    free(cnt);
+    return ok;
+}
+
+/* A summary-mode sweep's own /summary variables: scales and attributes,
+ * then the per-park tier counts made from them. */
+static int finish_summary(hid_t g, const OutDims *d, const Scales *s)
+{
+    int ok = 1;
+    for (int i = 0; ok && i < N_SUM_VARS; i++) {
+        const SumVar *v = &sum_vars[i];
+        hid_t ds = H5Dopen2(g, v->name, H5P_DEFAULT);
+        ok = ds >= 0 && H5DSattach_scale(ds, s->point, 0) >= 0 && H5DSattach_scale(ds, s->rep, 1) >= 0 &&
+             H5DSattach_scale(ds, v->dims[1] == 'P' ? s->park : s->lever, 3) >= 0 &&
+             H5DSattach_scale(ds, s->year, 2) >= 0 && attr_str(ds, "long_name", v->long_name) &&
+             attr_str(ds, "units", v->units) &&
+             attr_str(ds, "coordinates", v->dims[1] == 'P' ? "park_code park_name" : "lever_name");
+        if (ok && i == SUM_TIER) ok = tier_flags(ds);
+        if (ds >= 0 && H5Dclose(ds) < 0) ok = 0;
+    }
+    return ok && tier_counts(g, d, s);
 }
 
 /* Static park attributes: /parks. */
@@ -356,6 +448,7 @@ SimStatus out_finalize(const char *path, const Scenario *sc, const OutDims *d, c
 #define SAVE_STACK() do { if (!ok && estack < 0) estack = H5Eget_current_stack(); } while (0)
     for (int gi = 0; gi < 4 && ok; gi++) {
         if (gi == 2 && !d->monthly) continue;
+        if ((gi == 1 || gi == 2) && d->summary && d->K == 0) continue;
         hid_t g = make_group(file, groups[gi]);
         Scales s = {-1, -1, -1, -1, -1, -1, -1};
         ok = g >= 0 && group_coords(g, groups[gi], sc, d, &s);
@@ -375,17 +468,11 @@ SimStatus out_finalize(const char *path, const Scenario *sc, const OutDims *d, c
                 if (strchr(v.dims, 'L')) strcat(coords, " lever_name");
                 ok = attr_str(ds, "coordinates", coords);
             }
-            if (ok && !strcmp(v.name, "tier")) {
-                int8_t fv[3] = {1, 2, 3};
-                hsize_t three = 3;
-                hid_t sp = H5Screate_simple(1, &three, NULL);
-                hid_t a = H5Acreate2(ds, "flag_values", H5T_STD_I8LE, sp, H5P_DEFAULT, H5P_DEFAULT);
-                ok = a >= 0 && H5Awrite(a, H5T_NATIVE_SCHAR, fv) >= 0 && H5Aclose(a) >= 0 && H5Sclose(sp) >= 0 &&
-                     attr_str(ds, "flag_meanings", "first_tier second_tier third_tier");
-            }
+            if (ok && !strcmp(v.name, "tier")) ok = tier_flags(ds);
             SAVE_STACK();
             if (ds >= 0 && H5Dclose(ds) < 0) ok = 0;
         }
+        if (ok && gi == 0 && d->summary) ok = finish_summary(g, d, &s);
         SAVE_STACK();
         close_scales(&s);
         if (g >= 0 && H5Gclose(g) < 0) ok = 0;
@@ -418,7 +505,8 @@ SimStatus out_finalize(const char *path, const Scenario *sc, const OutDims *d, c
          attr_num(file, "replicates_computed", H5T_STD_I32LE, H5T_NATIVE_INT32, &computed) &&
          attr_num(file, "replicates_restored", H5T_STD_I32LE, H5T_NATIVE_INT32, &restored) &&
          attr_str(file, "result_digest", dig) && attr_str(file, "date_created", when);
-    if (ok && f->sweep) ok = write_sweep(file, f->sweep, f->point_digest);
+    if (ok && f->sweep) ok = write_sweep(file, f->sweep, f->point_digest) &&
+                             attr_str(file, "sweep_store", d->summary ? "summary" : "full");
     if (ok) ok = attr_num(file, "busy_seconds_min", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, &f->busy_min) &&
                  attr_num(file, "busy_seconds_max", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, &f->busy_max);
     /* Last: a file without this marker was not finished. */

@@ -25,6 +25,21 @@ typedef struct {
 
 #define MAX_VARS 64
 
+/* The variables only a summary-mode sweep writes, all in /summary with axes
+ * (point, replicate, dims...) (docs/OUTPUT.md 3.7). */
+typedef struct {
+    const char *name, *dims;
+    ResultType type;
+    const char *units, *long_name;
+} SumVar;
+enum { SUM_TIER, SUM_SPENT, SUM_ALLOTTED, N_SUM_VARS };
+extern const SumVar sum_vars[N_SUM_VARS];
+/** Whether data variable v is in the file (output.monthly; a summary-mode
+ *  sweep writes /park_year and /park_month for its kept points only). */
+int var_written(const OutDims *d, const VarSpec *v);
+/** Whether v's leading `point` axis holds the kept points only. */
+int var_kept_only(const OutDims *d, const VarSpec *v);
+
 /** Data variables of a file: every schema row, the indicator one per metric. */
 int n_vars(void);
 /** Data variable i, 0 <= i < n_vars(), in file order. */

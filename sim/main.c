@@ -55,6 +55,9 @@ static const char *const usage_run =
     "                        the output has a leading `draw` dimension\n"
     "      --draws D         parameter draws (default 40)\n"
     "      --per-draw N      replicates per draw (default 25; -r is refused with --prior)\n"
+    "      --store MODE      with --prior: auto (default), full or summary: keep per\n"
+    "                        draw and replicate only the tier counts, tiers and lever\n"
+    "                        totals (docs/OUTPUT.md 3.7; auto: summary above 16 GB)\n"
     "  -o, --output FILE     output file (default: <scenario.name>.h5)\n"
     "  -r, --replicates N    same as --set run.replicates=N\n"
     "  -s, --seed S          same as --set run.seed=S\n"
@@ -138,6 +141,7 @@ typedef struct {
     char **sets;
     int n_sets, force, quiet, help, resume, validate_only, outputs;
     int prior, draws, per_draw, have_r;   /* --prior[=FILE], --draws, --per-draw; -r given */
+    int store;                            /* run --prior --store: a SweepStore, -1 when not given */
     const char *prior_file;
     double progress, ckpt_every;
     char rbuf[64], sbuf[96];
@@ -169,6 +173,7 @@ static int parse_args(int argc, char **argv, Args *a)
     a->ckpt_every = -1;
     a->draws = 40;
     a->per_draw = 25;
+    a->store = -1;
     a->sets = calloc((size_t)argc + 2, sizeof *a->sets);
     if (!a->sets) { sim_error("out of memory"); return EXIT_RUNTIME; }
     if (argc < 2) { fputs(usage_main, stderr); return EXIT_BADINPUT; }
@@ -194,6 +199,14 @@ static int parse_args(int argc, char **argv, Args *a)
             a->prior = 1;
             a->prior_file = o[7] == '=' ? o + 8 : NULL;
             if (a->prior_file && !*a->prior_file) { sim_error("--prior=: expected the path of a priors file"); return EXIT_BADINPUT; }
+        } else if (!strcmp(a->cmd, "run") && !strcmp(o, "--store")) {
+            NEED_VAL();
+            for (int k = 0; k < 3; k++)
+                if (!strcmp(argv[i], sweep_store_names[k])) a->store = k;
+            if (a->store < 0) {
+                sim_error("--store: expected auto, full or summary, got '%s'", argv[i]);
+                return EXIT_BADINPUT;
+            }
         } else if (!strcmp(a->cmd, "run") && (!strcmp(o, "--draws") || !strcmp(o, "--per-draw"))) {
             NEED_VAL();
             char *end;
@@ -240,6 +253,10 @@ static int parse_args(int argc, char **argv, Args *a)
         else if (!a->scenario && strcmp(a->cmd, "keys")) a->scenario = o;
         else { sim_error("%s: unexpected argument '%s'", a->cmd, o); return EXIT_BADINPUT; }
 #undef NEED_VAL
+    }
+    if (a->store >= 0 && !a->prior) {
+        sim_error("run --store is for runs over priors (--prior); a sweep file takes 'store:' (docs/CONFIG.md)");
+        return EXIT_BADINPUT;
     }
     if (a->prior && !strcmp(a->cmd, "run") && a->have_r) {
         sim_error("run --prior: the replicates are --draws x --per-draw; -r is not used");
@@ -361,11 +378,14 @@ static SimStatus load_prior_run_everywhere(const Args *a, Sweep *sw, Scenario *s
             char *text = malloc(n);
             if (!text) st = sim_fail(SIM_ENOMEM, "out of memory");
             else {
-                snprintf(text, n, "# parksim run --prior: %d draws x %d replicates; the priors file %s:\n%s", a->draws,
-                         a->per_draw, pr.path, pr.text);
+                /* An explicit store is part of what identifies the run (checkpoint, --resume). */
+                snprintf(text, n, "# parksim run --prior: %d draws x %d replicates%s%s; the priors file %s:\n%s",
+                         a->draws, a->per_draw, a->store >= 0 ? ", store " : "",
+                         a->store >= 0 ? sweep_store_names[a->store] : "", pr.path, pr.text);
                 snprintf(sw->path, sizeof sw->path, "%s", pr.path);
                 snprintf(sw->scenario, sizeof sw->scenario, "%s", a->scenario);
                 st = sweep_from_priors(sw, sc, a->scenario, &pr, DESIGN_PRIOR, a->draws, a->sets, a->n_sets, text);
+                if (a->store >= 0) sw->store = (SweepStore)a->store;
                 free(text);
             }
         }

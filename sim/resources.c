@@ -3,6 +3,7 @@
  * statvfs(3).
  */
 #include "resources.h"
+#include "sweep_store.h"
 #include "util.h"
 
 #include <stdio.h>
@@ -66,6 +67,13 @@ SimStatus resources_check_disk(const char *out_path, const Scenario *sc, const O
 {
     if (getenv("PARKSIM_TEST_NO_DISK_CHECK")) return SIM_OK; /* lets a test reach a real ENOSPC */
     double rep = (double)replicate_out_bytes(&sc->p, d->P);
+    if (d->summary) {
+        /* A summary-mode sweep spools and writes a task's summary, and every
+         * array only for the kept points' tasks (counted here as if all were
+         * still to do). */
+        double kept = (double)d->K * d->R;
+        rep = (double)store_rec_bytes(d) + (tasks > 0 ? rep * kept / (double)tasks : 0);
+    }
     double left = (double)(tasks - restored);
     double need = rep * left + (d->compression > 0 ? 0 : rep * (double)tasks);
     double fr = free_bytes_near(out_path);

@@ -48,6 +48,62 @@ static int scalar_long(const Sweep *sw, const YNode *n, const char *key, long lo
     return 1;
 }
 
+const char *const sweep_store_names[3] = {"auto", "full", "summary"};
+
+int sweep_summary_mode(const Sweep *sw, double bytes_per_task, int R)
+{
+    if (sw->store != SWEEP_STORE_AUTO) return sw->store == SWEEP_STORE_SUMMARY;
+    return bytes_per_task * (double)sw->points * R > SWEEP_AUTO_SUMMARY_BYTES;
+}
+
+/* `store` and `keep_points`; the kept points are checked against the
+ * design's size once it is known (check_keep). */
+static int parse_store(Sweep *sw, const YNode *root, const YNode **keep_node)
+{
+    int errs = 0;
+    const YNode *st = ytree_get(root, "store", NULL);
+    if (st) {
+        int found = -1;
+        for (int i = 0; i < 3 && st->kind == YN_SCALAR; i++)
+            if (!strcmp(st->value, sweep_store_names[i])) found = i;
+        if (found < 0) errs += bad(sw, st, "store", "expected auto, full or summary");
+        else sw->store = (SweepStore)found;
+    }
+    const YNode *kp = *keep_node = ytree_get(root, "keep_points", NULL);
+    if (!kp) return errs;
+    if (kp->kind != YN_SEQ)
+        return errs + bad(sw, kp, "keep_points", "expected a list of point indices, e.g. [0, 12]");
+    if (kp->n > SWEEP_MAX_KEEP)
+        return errs + bad(sw, kp, "keep_points", "%d points; at most %d", kp->n, SWEEP_MAX_KEEP);
+    for (int i = 0; i < kp->n; i++) {
+        long v;
+        if (!scalar_long(sw, kp->items[i], "keep_points", 0, 100000000L, &v)) { errs++; continue; }
+        if (sw->n_keep > 0 && v <= sw->keep[sw->n_keep - 1]) {
+            errs += bad(sw, kp->items[i], "keep_points", "expected increasing point indices without repeats, got %ld "
+                        "after %ld", v, sw->keep[sw->n_keep - 1]);
+            continue;
+        }
+        sw->keep[sw->n_keep++] = v;
+    }
+    if (!errs && sw->n_keep && sw->store == SWEEP_STORE_FULL)
+        errs += bad(sw, kp, "keep_points", "a sweep with store: full keeps every point already; keep_points is for "
+                    "store: summary (or auto)");
+    return errs;
+}
+
+/* The kept points must be points of the design. */
+static SimStatus check_keep(const Sweep *sw, const YNode *kp)
+{
+    for (int i = 0; i < sw->n_keep; i++)
+        if (sw->keep[i] >= sw->points) {
+            const YNode *at = kp && kp->kind == YN_SEQ && i < kp->n ? kp->items[i] : kp;
+            bad(sw, at, "keep_points", "point %ld is not in the design: it has points 0..%ld", sw->keep[i],
+                sw->points - 1);
+            return SIM_ECONFIG;
+        }
+    return SIM_OK;
+}
+
 static int parse_params(Sweep *sw, const YNode *seq)
 {
     int errs = 0;
@@ -103,15 +159,17 @@ static int parse_params(Sweep *sw, const YNode *seq)
 }
 
 /* Everything of the file except the points' check. */
-static int parse_file(Sweep *sw, YNode *root)
+static int parse_file(Sweep *sw, YNode *root, const YNode **keep_node)
 {
     int errs = 0;
-    static const char *const known[] = {"scenario", "design", "points", "seed", "parameters", "priors"};
+    static const char *const known[] = {"scenario", "design", "points", "seed", "parameters", "priors", "store",
+                                        "keep_points"};
     for (int i = 0; i < root->n; i++) {
         int ok = 0;
         for (size_t j = 0; j < sizeof known / sizeof *known; j++) ok |= !strcmp(root->keys[i], known[j]);
-        if (!ok) errs += bad(sw, root->items[i], root->keys[i], "unknown key (expected scenario, design, points, seed, parameters or priors)");
+        if (!ok) errs += bad(sw, root->items[i], root->keys[i], "unknown key (expected scenario, design, points, seed, parameters, priors, store or keep_points)");
     }
+    errs += parse_store(sw, root, keep_node);
     const YNode *sc = ytree_get(root, "scenario", NULL);
     if (!sc || sc->kind != YN_SCALAR || !*sc->value) errs += bad(sw, sc, "scenario", "expected the path of the base scenario file");
     else {
@@ -330,19 +388,11 @@ SimStatus sweep_from_priors(Sweep *sw, const Scenario *base, const char *scenari
     return st;
 }
 
-SimStatus sweep_load(Sweep *sw, Scenario *base, const char *path, char *const *sets, int n_sets)
+/* The design's points of a parsed sweep file, each checked as a scenario. */
+static SimStatus load_points(Sweep *sw, Scenario *base, const char *path, char *const *sets, int n_sets)
 {
-    memset(sw, 0, sizeof *sw);
-    memset(base, 0, sizeof *base);
-    if (snprintf(sw->path, sizeof sw->path, "%s", path) >= (int)sizeof sw->path)
-        return sim_fail(SIM_ECONFIG, "%s: path too long", path);
     char err[1024];
-    YNode *root = NULL;
-    SimStatus st = ytree_load_file(path, &root, err, sizeof err);
-    if (st != SIM_OK) return sim_fail(st == SIM_ENOMEM ? st : SIM_ECONFIG, "%s", err);
-    int errs = parse_file(sw, root);
-    ytree_free(root);
-    if (errs) return SIM_ECONFIG;
+    SimStatus st;
     sw->text = read_text_file(path);
     if (!sw->text)
         return sim_fail(SIM_EIO, "%s: cannot read: %s", path, strerror(errno));
@@ -405,6 +455,24 @@ SimStatus sweep_load(Sweep *sw, Scenario *base, const char *path, char *const *s
     free(all);
     free(buf);
     free(direct);
+    return st;
+}
+
+SimStatus sweep_load(Sweep *sw, Scenario *base, const char *path, char *const *sets, int n_sets)
+{
+    memset(sw, 0, sizeof *sw);
+    memset(base, 0, sizeof *base);
+    if (snprintf(sw->path, sizeof sw->path, "%s", path) >= (int)sizeof sw->path)
+        return sim_fail(SIM_ECONFIG, "%s: path too long", path);
+    char err[1024];
+    YNode *root = NULL;
+    SimStatus st = ytree_load_file(path, &root, err, sizeof err);
+    if (st != SIM_OK) return sim_fail(st == SIM_ENOMEM ? st : SIM_ECONFIG, "%s", err);
+    const YNode *kp = NULL;
+    int errs = parse_file(sw, root, &kp);
+    st = errs ? SIM_ECONFIG : load_points(sw, base, path, sets, n_sets);
+    if (st == SIM_OK) st = check_keep(sw, kp);
+    ytree_free(root);
     return st;
 }
 

@@ -14,6 +14,17 @@
 #define SWEEP_MAX_PARAMS 40
 #define SWEEP_KEY_MAX 128
 #define SWEEP_MAX_APPLIED (PRIOR_MAX_INPUTS + 2)
+#define SWEEP_MAX_KEEP 64
+
+/** What a sweep's output keeps of each (point, replicate) task
+ *  (docs/OUTPUT.md 3.7): every array (full), or the per-replicate counts,
+ *  tiers and lever totals, with every array only for the kept points
+ *  (summary). `auto` is summary when the full results would exceed
+ *  SWEEP_AUTO_SUMMARY_BYTES. */
+typedef enum { SWEEP_STORE_AUTO = 0, SWEEP_STORE_FULL, SWEEP_STORE_SUMMARY } SweepStore;
+extern const char *const sweep_store_names[3];
+/** In-memory bytes of a sweep's full results above which `store: auto` keeps summaries. */
+#define SWEEP_AUTO_SUMMARY_BYTES 16e9
 
 typedef struct {
     char path[PS_PATH_MAX];           /**< the sweep file */
@@ -42,7 +53,14 @@ typedef struct {
     int n_alt, alt_col;               /**< alternatives of a choice and its input column (n_alt 0: none) */
     char alt_name[PRIOR_MAX_CHOICES][64];
     Params *alt;                      /**< n_alt scenarios, one per alternative */
+    SweepStore store;                 /**< the file's `store` */
+    int n_keep;                       /**< points whose every array a summary-mode sweep keeps */
+    long keep[SWEEP_MAX_KEEP];        /**< their indices, increasing */
 } Sweep;
+
+/** Whether the sweep stores summaries: `store`, or for auto the size of
+ *  its full results (bytes_per_task of results, R replicates a point). */
+int sweep_summary_mode(const Sweep *sw, double bytes_per_task, int R);
 
 /** Read and check `path` (errors name file, line, column and key), build
  *  the design and its values, and check every point: the base scenario with

@@ -38,6 +38,8 @@
 #                      has 32, two full batches of 16, so that both hold the same
 #                      result buffers: memory grows with the batch up to
 #                      run.chunk_replicates by design)
+#  STORE_REPS [16]     national replicates per point of the sweep-storage runs
+#                      (full and summary store, 2 and 4 points each, np=2)
 #  BENCH_REPEAT [2]    each strong-scaling run is repeated; the fastest counts
 #                      (the machine is shared: the minimum is the least disturbed)
 set -euo pipefail
@@ -61,7 +63,8 @@ echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}
 echo "parksim: $(bin/parksim --version); $(date -u +%Y-%m-%dT%H:%MZ); load average at start: $(load)"
 IMB_REPS=${IMB_REPS:-64}
 SWEEP_MEM_POINTS=${SWEEP_MEM_POINTS:-2000}
-echo "sizes: IMB_REPS=$IMB_REPS SWEEP_MEM_POINTS=$SWEEP_MEM_POINTS BENCH_REPS=$BENCH_REPS BIG_REPS=$BIG_REPS SCALE_REPS=$SCALE_REPS NAT_REPS=$NAT_REPS NAT_MEM_REPS=$NAT_MEM_REPS BENCH_REPEAT=$BENCH_REPEAT"
+STORE_REPS=${STORE_REPS:-16}
+echo "sizes: STORE_REPS=$STORE_REPS IMB_REPS=$IMB_REPS SWEEP_MEM_POINTS=$SWEEP_MEM_POINTS BENCH_REPS=$BENCH_REPS BIG_REPS=$BIG_REPS SCALE_REPS=$SCALE_REPS NAT_REPS=$NAT_REPS NAT_MEM_REPS=$NAT_MEM_REPS BENCH_REPEAT=$BENCH_REPEAT"
 echo
 
 # measure NAME SCENARIO REPS NP [EXTRA...]: one run; its figures go to $tmp/NAME.*
@@ -207,6 +210,32 @@ for pts in 16 "$SWEEP_MEM_POINTS"; do
     printf '  %6d points: %6.1f MB per rank\n' "$pts" "$(field peak_rss_mb_per_rank "$tmp/swmem$pts.out")"
 done
 
+# Sweep storage: the same national sweep stored full and as summaries
+# (docs/OUTPUT.md 3.7), at 2 and 4 points, so that the bytes of a point are
+# the difference (the /parks table, the park file text and the coordinates
+# are paid once per file, not per point).
+echo
+echo "sweep storage, national population (np=2, grid over firm.exit_rate, $STORE_REPS replicates per point, monthly output on):"
+printf '  %-8s %16s %14s %16s %14s\n' store "file B/point" "file B/task" "spool B/task" "write s/task"
+for store in full summary; do
+    for q in 2 4; do
+        printf 'scenario: %s/configs/national-synthetic.yaml\ndesign: grid\nstore: %s\nparameters:\n  - {key: firm.exit_rate, min: 0.04, max: 0.06, levels: %d}\n' \
+            "$PWD" "$store" "$q" >"$tmp/store.yaml"
+        mpirun -np 2 bin/parksim sweep "$tmp/store.yaml" -r "$STORE_REPS" -o "$tmp/store-$store-$q.h5" --force \
+            >"$tmp/store-$store-$q.out" 2>"$tmp/store-$store-$q.err" || { cat "$tmp/store-$store-$q.err" >&2; exit 1; }
+        stat -c %s "$tmp/store-$store-$q.h5" >"$tmp/store-$store-$q.bytes"
+        rm -f "$tmp/store-$store-$q.h5"
+    done
+    per_point=$(calc "($(cat "$tmp/store-$store-4.bytes") - $(cat "$tmp/store-$store-2.bytes")) / 2")
+    echo "$per_point" >"$tmp/store-$store.point"
+    calc "$(write_s "store-$store-4") / (4 * $STORE_REPS)" >"$tmp/store-$store.write"
+    printf '  %-8s %16.0f %14.0f %16d %14.4f\n' "$store" "$per_point" "$(calc "$per_point / $STORE_REPS")" \
+        "$(field spool_bytes_per_task "$tmp/store-$store-4.out")" "$(cat "$tmp/store-$store.write")"
+done
+printf '  summary / full: file %.4f, spool %.4f\n' \
+    "$(calc "$(cat "$tmp/store-summary.point") / $(cat "$tmp/store-full.point")")" \
+    "$(calc "$(field spool_bytes_per_task "$tmp/store-summary-4.out") / $(field spool_bytes_per_task "$tmp/store-full-4.out")")"
+
 # Projection of a national sweep on a cluster from the figures above
 # (docs/PERFORMANCE.md, "Projection"). The cluster is an assumption, settable:
 #  SWEEP_POINTS [1000], SWEEP_REPS [1000], NODES [10], CORES_PER_NODE [64],
@@ -233,7 +262,9 @@ awk -v W="$(calc "$SWEEP_POINTS * $SWEEP_REPS")" -v n="$(calc "$NODES * $CORES_P
     -v twn="$(calc "$(write_s national-np1-no-monthly) / $NAT_REPS")" \
     -v bm="$(calc "$(cat "$tmp/$n.bytes") / $NAT_REPS")" -v bn="$(calc "$(cat "$tmp/national-np1-no-monthly.bytes") / $NAT_REPS")" \
     -v rm="$(calc "$(cat "$tmp/$n.raw") / $NAT_REPS")" -v rn="$(calc "$(cat "$tmp/national-np1-no-monthly.raw") / $NAT_REPS")" \
-    -v rss="$(field peak_rss_mb_per_rank "$tmp/mem.out")" 'BEGIN {
+    -v rss="$(field peak_rss_mb_per_rank "$tmp/mem.out")" \
+    -v bs="$(calc "$(cat "$tmp/store-summary.point") / $STORE_REPS")" -v ws="$(cat "$tmp/store-summary.write")" \
+    -v rs="$(field spool_bytes_per_task "$tmp/store-summary-4.out")" 'BEGIN {
     printf "  measured per replicate (np=1): %.3f core-s loop, %.3f core-s write (%.3f without monthly output)\n", tl, tw, twn
     printf "  per node: %d ranks x %.0f MB = %.1f GB resident\n", cpn, rss, cpn * rss / 1e3
     for (m = 1; m >= 0; m--) {
@@ -246,6 +277,13 @@ awk -v W="$(calc "$SWEEP_POINTS * $SWEEP_REPS")" -v n="$(calc "$NODES * $CORES_P
             n * T / 3600, W * (tl * f + w) / 3600, W * b / 1e12, W * r / 1e12
         printf "      (+%.0f s if the uncompressed spool goes through the same file system)\n", spool
     }
+    # store: summary (no kept points): the same computation; only the summary of each task is written and spooled
+    comp = W * tl * f / (n * E); defl = W * ws / (n * E); out = W * bs / (fs * 1e9); spool = W * rs / (fs * 1e9)
+    T = t0 + comp + defl + out
+    printf "  store: summary: compute %.0f s + write %.0f s + file system %.0f s + start %.0f s = %.0f s (%.1f h) wall,\n", \
+        comp, defl, out, t0, T, T / 3600
+    printf "      %.0f core-hours allocated; output file %.1f GB; checkpoint spool %.1f GB (+%.0f s through the same file system)\n", \
+        n * T / 3600, W * bs / 1e9, W * rs / 1e9, spool
 }'
 echo
 echo "load average at the end: $(load)"
