@@ -32,8 +32,8 @@ LDFLAGS   := $(SANITIZE)
 BIN       := bin
 
 MODEL_SRC := $(wildcard agents/*.c) $(wildcard policies/*.c) $(wildcard schedule/*.c)
-CONF_SRC  := base/err.c sim/ytree.c sim/config.c sim/config_value.c sim/config_assess.c sim/config_echo.c sim/parks_csv.c sim/design.c sim/prior.c
-SIM_SRC   := sim/par.c sim/sweep.c sim/io_h5.c sim/io_h5_finish.c sim/checkpoint.c sim/signals.c sim/watchdog.c sim/resources.c sim/ensemble.c sim/calibrate.c sim/main.c
+CONF_SRC  := base/err.c sim/ytree.c sim/config.c sim/config_value.c sim/config_assess.c sim/config_echo.c sim/parks_csv.c sim/design.c sim/prior.c sim/observe.c
+SIM_SRC   := sim/par.c sim/sweep.c sim/io_h5.c sim/io_h5_finish.c sim/checkpoint.c sim/signals.c sim/watchdog.c sim/resources.c sim/ensemble.c sim/calibrate.c sim/abc.c sim/io_h5_abc.c sim/main.c
 STAT_SRC  := analysis/parkstat.c analysis/common.c analysis/runfile.c analysis/h5util.c analysis/stats.c \
              analysis/summary.c analysis/compare.c analysis/regress.c analysis/regress_stat.c analysis/plot.c \
              analysis/sobol.c analysis/sensitivity.c analysis/uncertainty.c \
@@ -121,7 +121,7 @@ $(BLD)/build_info.h: FORCE
 	@mkdir -p $(BLD)
 	@printf '#define PARKSIM_BUILD "%s"\n' "$$(git describe --always --dirty 2>/dev/null || echo unknown)" > $@.tmp
 	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
-$(BLD)/sim/main.o $(BLD)/sim/io_h5_finish.o $(BLD)/sim/checkpoint.o: $(BLD)/build_info.h
+$(BLD)/sim/main.o $(BLD)/sim/io_h5_finish.o $(BLD)/sim/io_h5_abc.o $(BLD)/sim/checkpoint.o: $(BLD)/build_info.h
 FORCE:
 
 $(BIN):
