@@ -37,7 +37,7 @@ SIM_SRC   := sim/par.c sim/sweep.c sim/io_h5.c sim/io_h5_finish.c sim/checkpoint
 STAT_SRC  := analysis/parkstat.c analysis/common.c analysis/runfile.c analysis/h5util.c analysis/stats.c \
              analysis/summary.c analysis/compare.c analysis/regress.c analysis/regress_stat.c analysis/plot.c \
              analysis/sobol.c analysis/sensitivity.c analysis/uncertainty.c \
-             analysis/uncertainty_report.c analysis/report.c analysis/spending.c
+             analysis/uncertainty_report.c analysis/report.c analysis/spending.c analysis/posterior.c
 # Every tests/test_*.c is a C unit test; the analysis-only ones link no model code.
 TEST_NAMES:= $(sort $(notdir $(basename $(wildcard tests/test_*.c))))
 STAT_TESTS:= test_stats test_sobol test_uncertainty

@@ -14,6 +14,7 @@
 #include "../base/err.h"
 #include "compare.h"
 #include "plot.h"
+#include "posterior.h"
 #include "regress.h"
 #include "report.h"
 #include "sensitivity.h"
@@ -46,6 +47,8 @@ static const char *const usage =
     "  report FILE.h5... -o REPORT.html [--lang en|zh] [--target YEAR:COUNT]... [--chart SCENARIO]...\n"
     "      one self-contained HTML page: headline, charts, per-park, lever effects,\n"
     "      budget, Sobol' ranking of sweep files, provenance\n"
+    "  posterior POST.h5 [--json | --csv] [--plot FIG.png]\n"
+    "      marginals of a posterior of parksim abc beside the prior, shrinkage, generations\n"
     "\n"
     "Targets default to the file's `targets` attribute, else 2027:6 and 2028:10.\n"
     "\n"
@@ -115,9 +118,10 @@ int main(int argc, char **argv)
                                      : !strcmp(c, "plot")        ? cmd_plot
                                      : !strcmp(c, "sensitivity") ? cmd_sensitivity
                                      : !strcmp(c, "report")      ? cmd_report
+                                     : !strcmp(c, "posterior")   ? cmd_posterior
                                                                  : NULL;
     if (cmd) return sim_exit_code(cmd(n, a));
-    sim_error("unknown command '%s'; expected headline, summary, compare, regress, plot, sensitivity or report", c);
+    sim_error("unknown command '%s'; expected headline, summary, compare, regress, plot, sensitivity, report or posterior", c);
     fputs(usage, stderr);
     return EXIT_BADINPUT;
 }

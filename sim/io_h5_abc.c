@@ -237,7 +237,7 @@ SimStatus abc_h5_read(const char *path, AbcPosterior *po, char *scenario)
             sp = ds >= 0 ? H5Dget_space(ds) : -1;
             hssize_t m = sp >= 0 ? H5Sget_simple_extent_npoints(sp) : -1;
             t = H5Tcopy(H5T_C_S1);
-            if (m < 0 || m > ABC_MAX_APPLIED || t < 0 || H5Tset_size(t, H5T_VARIABLE) < 0) st = sim_fail(SIM_ECONFIG, "%s: bad /parameter", path);
+            if (m < 0 || m > ABC_MAX_APPLIED || t < 0 || H5Tset_size(t, H5T_VARIABLE) < 0 || H5Tset_cset(t, H5T_CSET_UTF8) < 0) st = sim_fail(SIM_ECONFIG, "%s: bad /parameter", path);
             else {
                 po->m = (int)m;
                 names = calloc((size_t)(m ? m : 1), sizeof *names);

@@ -11,6 +11,13 @@ models whose posterior is known in closed form:
   true parameter, over 60 data sets drawn from the prior, is uniform (chi-square over 5 bins,
   refused at p < 0.001) and the central 50% and 90% intervals cover it at their nominal rates
   (within the binomial 99.9% range);
+- posterior-predictive runs (parksim run --posterior): each draw sets a particle's values; over 200
+  draws the mean of the drawn values is the weighted posterior mean within 4 standard errors; the
+  draws are the same in two scenarios run with the same seed (paired) and at np = 1 and 2; parkstat
+  summary splits the spread into chance and ignorance on them;
+- parkstat posterior: the shrinkage of the normal model's parameter is the analytic
+  1 - var(post)/var(prior) = 0.78 within 0.1, the JSON parses, --plot writes a PNG, and a file
+  that is not a posterior is refused (exit 2);
 - bit-identical posterior at np = 1, 2, 3, and after kill -9 in the middle of a generation and
   --resume at another rank count; a mismatching checkpoint, an existing output and bad
   observations files refused (exit 2; file:line:column and key); the file read by xarray.
@@ -26,7 +33,7 @@ import h5py
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from taplib import PARKSIM, REPO, check, h5_datasets, kill_job, ok, run_main  # noqa: E402
+from taplib import PARKSIM, PARKSTAT, REPO, TINY, check, h5_datasets, kill_job, ok, run_main  # noqa: E402
 
 T = os.path.join(REPO, "configs", "test")
 NORMAL = os.path.join(T, "abc-normal.yaml")
@@ -177,6 +184,61 @@ def main(tmp):
     p = abc(0, NORMAL, ok_, "--resume")
     p = subprocess.run([PARKSIM, "abc", NORMAL, "-o", ok_, "--resume"], capture_output=True, text=True)
     ok(p.returncode == 0 and "nothing to do" in p.stderr, "--resume of a finished posterior: exit 0, untouched", p.stderr)
+
+    # ---- posterior-predictive runs
+    def pp(np_, o, *extra):
+        c = [PARKSIM, "run", TINY, "--posterior", out, "--draws", "200", "--per-draw", "1", "-o", o, "-q", "--force",
+             "--set", "output.monthly=false"] + list(extra)
+        return subprocess.run((["mpirun", "-np", str(np_)] + c) if np_ else c, capture_output=True, text=True)
+    o1, o2, o3 = (os.path.join(tmp, "pp%d.h5" % i) for i in (1, 2, 3))
+    p = pp(0, o1)
+    ok(p.returncode == 0, "run --posterior on the tiny scenario", p.stderr)
+    with h5py.File(out, "r") as f:
+        th, w = f["theta"][:, 0], f["weight"][()]
+    with h5py.File(o1, "r") as f:
+        vals = f["sweep/applied_values"][:, 0]
+        names = [x.decode() for x in f["sweep/applied_name"][()]]
+        design = f.attrs["sweep_design"]
+    pm = float((w * th).sum())
+    psd = math.sqrt(float((w * (th - pm) ** 2).sum()))
+    ok(names == ["firm.growth_drift"] and (design == b"prior" or design == "prior") and all(v in set(th) for v in vals),
+       "every draw sets the values of one particle (laid out as a run over draws)")
+    ok(abs(vals.mean() - pm) <= 4 * psd / math.sqrt(len(vals)), "the drawn values' mean %.4f is the weighted posterior "
+       "mean %.4f within 4 SE (%.4f)" % (vals.mean(), pm, 4 * psd / math.sqrt(len(vals))))
+    p = pp(0, o2, "--set", "levers.chain.intensity=0")
+    with h5py.File(o2, "r") as f:
+        ok(p.returncode == 0 and np.array_equal(f["sweep/applied_values"][()][:, 0], vals),
+           "another scenario with the same seed draws the same particles (paired)", p.stderr)
+    p = pp(2, o3)
+    ok(p.returncode == 0, "run --posterior at np=2", p.stderr)
+    a, b = h5_datasets(o1), h5_datasets(o3) if p.returncode == 0 else {}
+    ok(a.get("summary/top_tier_count") == b.get("summary/top_tier_count") and a.get("sweep/applied_values") == b.get("sweep/applied_values"),
+       "run --posterior: results bit-identical at np=1 and np=2")
+    sm = subprocess.run([PARKSTAT, "summary", o1], capture_output=True, text=True)
+    ok(sm.returncode == 0 and "chance share" in sm.stdout and "ignorance share" in sm.stdout,
+       "parkstat summary splits the posterior-predictive spread into chance and ignorance", sm.stderr)
+    p = subprocess.run([PARKSIM, "run", TINY, "--posterior", os.path.join(tmp, "nope.h5"), "-o", os.path.join(tmp, "x.h5")],
+                       capture_output=True, text=True)
+    ok(p.returncode == 2 and "nope.h5" in p.stderr and not os.path.exists(os.path.join(tmp, "x.h5")),
+       "run --posterior of a missing file: exit 2, no output", p.stderr)
+
+    # ---- parkstat posterior
+    import json
+    js = subprocess.run([PARKSTAT, "posterior", out, "--json"], capture_output=True, text=True)
+    try:
+        j = json.loads(js.stdout)
+        shr = j["parameters"][0]["shrinkage"]
+    except Exception as e:  # noqa: BLE001
+        j, shr = None, float("nan")
+        ok(False, "parkstat posterior --json parses", str(e), js.stderr)
+    exact = 1 - (0.13987572 / 0.3) ** 2
+    ok(abs(shr - exact) <= 0.1, "parkstat posterior: shrinkage %.3f is the analytic %.3f within 0.1" % (shr, exact))
+    fig = os.path.join(tmp, "post.png")
+    t = subprocess.run([PARKSTAT, "posterior", out, "--plot", fig], capture_output=True, text=True)
+    ok(t.returncode == 0 and "shrinkage" in t.stdout and "sample_mean" in t.stdout and os.path.getsize(fig) > 1000
+       if os.path.exists(fig) else False, "parkstat posterior: the table and the marginal plot", t.stderr)
+    t = subprocess.run([PARKSTAT, "posterior", o1], capture_output=True, text=True)
+    ok(t.returncode == 2 and "not a posterior" in t.stderr, "parkstat posterior refuses a run file (exit 2)", t.stderr)
 
     # ---- refusals
     p = abc(0, NORMAL, out)
