@@ -49,6 +49,8 @@ static const char *const usage =
     "      budget, Sobol' ranking of sweep files, provenance\n"
     "  posterior POST.h5 [--json | --csv] [--plot FIG.png]\n"
     "      marginals of a posterior of parksim abc beside the prior, shrinkage, generations\n"
+    "  predictive FILE.h5... [--target YEAR:COUNT]...\n"
+    "      posterior-predictive headline of runs over draws: P, credible interval, ignorance share\n"
     "\n"
     "Targets default to the file's `targets` attribute, else 2027:6 and 2028:10.\n"
     "\n"
@@ -119,9 +121,10 @@ int main(int argc, char **argv)
                                      : !strcmp(c, "sensitivity") ? cmd_sensitivity
                                      : !strcmp(c, "report")      ? cmd_report
                                      : !strcmp(c, "posterior")   ? cmd_posterior
+                                     : !strcmp(c, "predictive")  ? cmd_predictive
                                                                  : NULL;
     if (cmd) return sim_exit_code(cmd(n, a));
-    sim_error("unknown command '%s'; expected headline, summary, compare, regress, plot, sensitivity, report or posterior", c);
+    sim_error("unknown command '%s'; expected headline, summary, compare, regress, plot, sensitivity, report, posterior or predictive", c);
     fputs(usage, stderr);
     return EXIT_BADINPUT;
 }

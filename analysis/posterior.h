@@ -10,4 +10,9 @@
 
 SimStatus cmd_posterior(int argc, char **argv);
 
+/** `parkstat predictive FILE.h5...` (predictive.c): the posterior-predictive
+ *  headline of runs over draws: P(target), its credible interval over the
+ *  draws, the ignorance share and the parameter that matters most. */
+SimStatus cmd_predictive(int argc, char **argv);
+
 #endif

@@ -10,7 +10,7 @@
  * step with the ancestor's own covariance
  *     Sigma_j = sum_k w_k (z_k - z_j)(z_k - z_j)^T
  * over the particles k of generation t-1 already within the new tolerance
- * (the OLCM kernel of Filippi et al. 2013, their eq. 13), and is weighted
+ * (the optimal local-covariance, OLCM, kernel of Filippi et al. 2013), and is weighted
  *     w_i ~ phi(z_i) / sum_j W_j N(z_i; z_j, Sigma_j)
  * (Beaumont et al. 2009), phi the N(0, I) prior density of the scores.
  * Every rank computes these from the same arrays in the same order, so
@@ -25,6 +25,7 @@
 #include "calibrate.h"
 #include "checkpoint.h"
 #include "par.h"
+#include "signals.h"
 #include "util.h"
 #include "../agents/rng.h"
 
@@ -688,6 +689,8 @@ SimStatus abc_run(const Observations *ob, const Scenario *sc, const Priors *pr, 
         par_bcast_bytes(h, sizeof h);
         po.tol[g] = h[0], po.acc[g] = h[1], po.ess[g] = h[2], po.sims[g] = (long)h[3], po.seconds[g] = h[4];
     }
+    if (!signals_install_stop()) sim_warn("cannot install the SIGTERM/SIGUSR1 handlers: %s", strerror(errno));
+    double last_sync = par_wtime();
     if (root && start_gen > 0 && !opt->quiet)
         fprintf(stderr, "parksim abc: resuming after generation %d (tolerance %.4g)\n", start_gen - 1, po.tol[start_gen - 1]);
 
@@ -747,7 +750,7 @@ SimStatus abc_run(const Observations *ob, const Scenario *sc, const Priors *pr, 
             fprintf(stderr, "parksim abc: generation %d: %d particles restored from the checkpoint\n", g, n_restored);
 
         memset(buf, 0, NW * 8);
-        int bad = 0;
+        int bad = 0, stopping = 0;
         long mine = 0;
         double last = par_wtime();
         sched_round(sch, 0, A.N);
@@ -757,11 +760,22 @@ SimStatus abc_run(const Observations *ob, const Scenario *sc, const Priors *pr, 
                 memcpy(&buf[(size_t)p * W], &restored[(size_t)p * W], (size_t)W * 8);
                 continue;
             }
+            /* a stop request: the particles not yet run are left to --resume (the scheduler still
+             * hands them out, so every rank reaches the end of the round) */
+            if (signals_stop_requested()) stopping = 1;
+            if (stopping) continue;
             long a = bad ? 0 : particle(&A, g, p, eps);
             if (a < 0) { bad = 1; continue; }
             if (a > A.cap) { buf[(size_t)p * W] = (uint64_t)a; continue; } /* no acceptance: the generation is given up */
             pack(&po, g, p, a, &buf[(size_t)p * W]);
             if (ckpt_append_rec(&A.ck, &po, g, p, a) != 0) bad = 1;
+            if (opt->checkpoint_every >= 0 && A.ck.fd >= 0 && par_wtime() - last_sync >= opt->checkpoint_every) {
+                if (fsync(A.ck.fd) != 0) {
+                    sim_error("rank %d: cannot fsync the checkpoint in %s: %s", par_rank(), A.ck.dir, strerror(errno));
+                    bad = 1;
+                }
+                last_sync = par_wtime();
+            }
             mine++;
             if (root && !opt->quiet && opt->progress_every >= 0 && par_wtime() - last >= opt->progress_every) {
                 last = par_wtime();
@@ -770,6 +784,15 @@ SimStatus abc_run(const Observations *ob, const Scenario *sc, const Priors *pr, 
             }
         }
         if (!par_all_ok(!bad)) { st = SIM_EMODEL; failed = 1; break; }
+        if (!par_all_ok(!stopping)) {
+            if (A.ck.fd >= 0 && fsync(A.ck.fd) != 0) sim_error("rank %d: cannot fsync the checkpoint: %s", par_rank(), strerror(errno));
+            if (root)
+                fprintf(stderr, "parksim abc: stopped by a signal in generation %d; every accepted particle is in %s "
+                        "(run again with --resume)\n", g, A.ck.dir);
+            opt->interrupted = 1;
+            failed = 1;
+            break;
+        }
         par_sum_u64_array(buf, NW);
         long sims = 0;
         int gave_up = 0;

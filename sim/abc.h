@@ -45,7 +45,9 @@ typedef struct {
     const char *history;      /**< the command line, stored in the file */
     int force, resume, quiet;
     double progress_every;    /**< seconds between progress lines within a generation (< 0: none) */
+    double checkpoint_every;  /**< seconds between fsyncs of the particle records (< 0: at generation ends only) */
     int already_done;         /**< out: --resume found this calibration's finished posterior */
+    int interrupted;          /**< out: stopped by SIGTERM/SIGUSR1 with every accepted particle on disk */
 } AbcOptions;
 
 /** Collective. Calibrate the scenario `sc` (identical on every rank) to the

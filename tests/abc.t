@@ -19,7 +19,7 @@ models whose posterior is known in closed form:
   1 - var(post)/var(prior) = 0.78 within 0.1, the JSON parses, --plot writes a PNG, and a file
   that is not a posterior is refused (exit 2);
 - bit-identical posterior at np = 1, 2, 3, and after kill -9 in the middle of a generation and
-  --resume at another rank count; a mismatching checkpoint, an existing output and bad
+  --resume at another rank count, and after SIGUSR1 (exit 3) and --resume; a mismatching checkpoint, an existing output and bad
   observations files refused (exit 2; file:line:column and key); the file read by xarray.
 
 Binaries: $PARKSIM (default <repo>/bin/parksim).
@@ -33,7 +33,10 @@ import h5py
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from taplib import PARKSIM, PARKSTAT, REPO, TINY, check, h5_datasets, kill_job, ok, run_main  # noqa: E402
+import signal  # noqa: E402
+import time  # noqa: E402
+
+from taplib import PARKSIM, PARKSTAT, REPO, TINY, check, children, h5_datasets, kill_job, ok, run_main  # noqa: E402
 
 T = os.path.join(REPO, "configs", "test")
 NORMAL = os.path.join(T, "abc-normal.yaml")
@@ -184,6 +187,31 @@ def main(tmp):
     p = abc(0, NORMAL, ok_, "--resume")
     p = subprocess.run([PARKSIM, "abc", NORMAL, "-o", ok_, "--resume"], capture_output=True, text=True)
     ok(p.returncode == 0 and "nothing to do" in p.stderr, "--resume of a finished posterior: exit 0, untouched", p.stderr)
+
+    # ---- SIGUSR1 (a batch system's warning): exit 3, every accepted particle kept, the same posterior
+    so = os.path.join(tmp, "signalled.h5")
+    job = subprocess.Popen(["mpirun", "-np", "2", PARKSIM, "abc", NORMAL, "-o", so, "-q"], stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, text=True, env=dict(os.environ, PARKSIM_TEST_HOOK="abc-particle:300"))
+    line = job.stderr.readline()
+    while line and "parksim-test: stopped at" not in line:
+        line = job.stderr.readline()
+    ranks = [k for k, _ in children(job.pid)]
+    for q in ranks:
+        os.kill(q, signal.SIGUSR1)
+    time.sleep(0.2)
+    for q in ranks:
+        os.kill(q, signal.SIGCONT)
+    try:
+        rc = job.wait(timeout=60)
+        rest = job.stderr.read()
+    except subprocess.TimeoutExpired:
+        kill_job(job)
+        rc, rest = None, "timeout"
+    ok(rc == 3 and not os.path.exists(so) and "--resume" in rest, "SIGUSR1 to the ranks: exit 3, no output, a checkpoint",
+       rc, rest)
+    p = abc(1, NORMAL, so, "--resume")
+    ok(p.returncode == 0, "resumed at np=1 after the signal", p.stderr)
+    check("after SIGUSR1 and --resume: the posterior is bit-identical", lambda: same(so))
 
     # ---- posterior-predictive runs
     def pp(np_, o, *extra):
