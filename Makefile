@@ -274,6 +274,7 @@ $(BLD)/bench_kernel: tests/bench_kernel.c
 bench: all $(BLD)/bench_kernel
 	@tests/bench.sh
 	@tests/bench_ratio.sh $(BLD)/bench_kernel
+	@tests/bench_abc.sh
 
 # The rates of another build (OLD=path/to/parksim) and this one side by side.
 ROUNDS ?= 5
