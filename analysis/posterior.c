@@ -33,11 +33,20 @@ static const char *const usage =
 
 typedef struct { double mean, sd, q[3]; } Marg;
 
+typedef struct { double x; int i; } XI;
+
+static int cmp_xi(const void *a, const void *b)
+{
+    const XI *p = a, *q = b;
+    if (p->x != q->x) return p->x < q->x ? -1 : 1;
+    return (p->i > q->i) - (p->i < q->i);
+}
+
 /* Weighted moments and 5/50/95% quantiles (the smallest x whose cumulative weight reaches q). */
 static Marg marginal(const double *x, const double *w, int n, int stride)
 {
     Marg m = {0, 0, {0, 0, 0}};
-    int *idx = malloc((size_t)n * sizeof *idx);
+    XI *idx = malloc((size_t)n * sizeof *idx);
     double tw = 0;
     for (int i = 0; i < n; i++) tw += w ? w[i] : 1;
     for (int i = 0; i < n; i++) m.mean += (w ? w[i] : 1) / tw * x[(size_t)i * stride];
@@ -47,19 +56,15 @@ static Marg marginal(const double *x, const double *w, int n, int stride)
     }
     m.sd = sqrt(m.sd);
     if (!idx) return m;
-    for (int i = 0; i < n; i++) idx[i] = i;
-    for (int i = 1; i < n; i++) {
-        int v = idx[i], j = i - 1;
-        while (j >= 0 && x[(size_t)idx[j] * stride] > x[(size_t)v * stride]) { idx[j + 1] = idx[j]; j--; }
-        idx[j + 1] = v;
-    }
+    for (int i = 0; i < n; i++) idx[i] = (XI){x[(size_t)i * stride], i};
+    qsort(idx, (size_t)n, sizeof *idx, cmp_xi);
     const double qs[3] = {0.05, 0.5, 0.95};
     for (int k = 0; k < 3; k++) {
         double acc = 0;
-        m.q[k] = x[(size_t)idx[n - 1] * stride];
+        m.q[k] = idx[n - 1].x;
         for (int i = 0; i < n; i++) {
-            acc += (w ? w[idx[i]] : 1) / tw;
-            if (acc >= qs[k]) { m.q[k] = x[(size_t)idx[i] * stride]; break; }
+            acc += (w ? w[idx[i].i] : 1) / tw;
+            if (acc >= qs[k]) { m.q[k] = idx[i].x; break; }
         }
     }
     free(idx);

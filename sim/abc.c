@@ -441,27 +441,32 @@ static SimStatus posterior_alloc(AbcPosterior *po, int G)
     return SIM_OK;
 }
 
+/* Sorting by (distance, index): a total order, so ties cannot make ranks disagree. */
+typedef struct { double d; int i; } DistIdx;
+
+static int cmp_dist(const void *a, const void *b)
+{
+    const DistIdx *x = a, *y = b;
+    if (x->d != y->d) return x->d < y->d ? -1 : 1;
+    return (x->i > y->i) - (x->i < y->i);
+}
+
 /* The smallest distance whose cumulative weight reaches q (weights of
  * generation g). */
 static double weighted_quantile(const AbcPosterior *po, int g, double q)
 {
     int N = po->N;
-    int *idx = malloc((size_t)N * sizeof *idx);
-    SIM_ASSERT(idx);
+    DistIdx *v = malloc((size_t)N * sizeof *v);
+    SIM_ASSERT(v);
     const double *d = &po->dist[(size_t)g * N], *w = &po->weight[(size_t)g * N];
-    for (int i = 0; i < N; i++) idx[i] = i;
-    /* insertion sort by (distance, index): a total order, so ties cannot make ranks disagree */
-    for (int i = 1; i < N; i++) {
-        int v = idx[i], j = i - 1;
-        while (j >= 0 && (d[idx[j]] > d[v] || (d[idx[j]] == d[v] && idx[j] > v))) { idx[j + 1] = idx[j]; j--; }
-        idx[j + 1] = v;
-    }
-    double acc = 0, out = d[idx[N - 1]];
+    for (int i = 0; i < N; i++) v[i] = (DistIdx){d[i], i};
+    qsort(v, (size_t)N, sizeof *v, cmp_dist);
+    double acc = 0, out = v[N - 1].d;
     for (int i = 0; i < N; i++) {
-        acc += w[idx[i]];
-        if (acc >= q) { out = d[idx[i]]; break; }
+        acc += w[v[i].i];
+        if (acc >= q) { out = v[i].d; break; }
     }
-    free(idx);
+    free(v);
     return out;
 }
 

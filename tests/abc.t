@@ -11,6 +11,9 @@ models whose posterior is known in closed form:
   true parameter, over 60 data sets drawn from the prior, is uniform (chi-square over 5 bins,
   refused at p < 0.001) and the central 50% and 90% intervals cover it at their nominal rates
   (within the binomial 99.9% range);
+- the park model (configs/test/abc-tiny.yaml, the code path of make calibrate): bit-identical at
+  np = 1 and 3, particles that set the refitted tier cut-offs, summaries equal to the observed
+  statistics' definitions (shares in [0, 1]);
 - posterior-predictive runs (parksim run --posterior): each draw sets a particle's values; over 200
   draws the mean of the drawn values is the weighted posterior mean within 4 standard errors; the
   draws are the same in two scenarios run with the same seed (paired) and at np = 1 and 2; parkstat
@@ -187,6 +190,27 @@ def main(tmp):
     p = abc(0, NORMAL, ok_, "--resume")
     p = subprocess.run([PARKSIM, "abc", NORMAL, "-o", ok_, "--resume"], capture_output=True, text=True)
     ok(p.returncode == 0 and "nothing to do" in p.stderr, "--resume of a finished posterior: exit 0, untouched", p.stderr)
+
+    # ---- the park model on the tiny scenario
+    tiny_obs = os.path.join(T, "abc-tiny.yaml")
+    sets = ["--set", "calibration.tier1_parks=1", "--set", "calibration.tier2_parks=1"]
+    t1, t3 = os.path.join(tmp, "tiny1.h5"), os.path.join(tmp, "tiny3.h5")
+    p = abc(0, tiny_obs, t1, *sets)
+    ok(p.returncode == 0, "abc of the park model on the tiny scenario", p.stderr)
+    p = abc(3, tiny_obs, t3, *sets)
+    ok(p.returncode == 0, "... at np=3", p.stderr)
+    a1, a3 = (h5_datasets(t1), h5_datasets(t3)) if p.returncode == 0 else ({}, {1: 1})
+    a1.pop("seconds", None)
+    a3.pop("seconds", None)
+    ok(a1 == a3, "park model: the posterior is bit-identical at np=1 and np=3")
+    with h5py.File(t1, "r") as f:
+        keys = [x.decode() for x in f["parameter"][()]]
+        th, sm = f["theta_history"][()], f["summary"][()]
+    ok(keys == ["population.size_sigma", "firm.growth_drift", "assessment.tier1_min", "assessment.tier2_min"]
+       and (th[:, :, 2] > th[:, :, 3]).all() and (th[:, :, 3] > 0).all(),
+       "park model: particles set the priors' keys and the refitted cut-offs (tier1_min > tier2_min > 0)", keys)
+    ok(((sm[:, 0] > 0) & (sm[:, 0] < 1)).all() and (abs(sm[:, 1]) < 1).all() and ((sm[:, 2] >= 0) & (sm[:, 2] <= 3)).all(),
+       "park model: summaries in range (a share, a growth rate, a count of 3 parks)")
 
     # ---- SIGUSR1 (a batch system's warning): exit 3, every accepted particle kept, the same posterior
     so = os.path.join(tmp, "signalled.h5")
