@@ -649,10 +649,15 @@ SimStatus abc_run(const Observations *ob, const Scenario *sc, const Priors *pr, 
         if (st == SIM_OK && !opt->already_done) {
             if (mkdir(A.ck.dir, 0755) != 0 && errno != EEXIST)
                 st = sim_fail(SIM_EIO, "cannot create the checkpoint %s: %s", A.ck.dir, strerror(errno));
-            FILE *f = st == SIM_OK ? fopen(kpath, "w") : NULL;
+            /* temp + rename: a kill while writing never leaves a key that refuses the next resume */
+            char ktmp[PS_PATH_MAX + 24];
+            snprintf(ktmp, sizeof ktmp, "%s.tmp", kpath);
+            FILE *f = st == SIM_OK ? fopen(ktmp, "w") : NULL;
             if (st == SIM_OK && (!f || fprintf(f, "%llx %d\n", (unsigned long long)digest, A.ck.session) < 0))
-                st = sim_fail(SIM_EIO, "cannot write %s: %s", kpath, strerror(errno));
-            if (f && fclose(f) != 0 && st == SIM_OK) st = sim_fail(SIM_EIO, "cannot write %s", kpath);
+                st = sim_fail(SIM_EIO, "cannot write %s: %s", ktmp, strerror(errno));
+            if (f && fclose(f) != 0 && st == SIM_OK) st = sim_fail(SIM_EIO, "cannot write %s", ktmp);
+            if (st == SIM_OK && rename(ktmp, kpath) != 0)
+                st = sim_fail(SIM_EIO, "cannot rename %s to %s: %s", ktmp, kpath, strerror(errno));
         }
     }
     par_bcast_bytes(&st, sizeof st);
