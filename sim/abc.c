@@ -900,7 +900,7 @@ SimStatus abc_sweep_from_posterior(Sweep *sw, const Scenario *base, const AbcPos
         snprintf(sw->key[j], SWEEP_KEY_MAX, "%s", po->key[j]);
         snprintf(sw->akey[j], SWEEP_KEY_MAX, "%s", po->key[j]);
         snprintf(sw->unit[j], sizeof sw->unit[j], "%s", prior_key_unit(po->key[j]));
-        snprintf(sw->aunit[j], sizeof sw->aunit[j], "%s", sw->unit[j]);
+        snprintf(sw->aunit[j], sizeof sw->aunit[j], "%s", prior_key_unit(po->key[j]));
         sw->levels[j] = 1;
         sw->lower[j] = INFINITY, sw->upper[j] = -INFINITY;
         for (int i = 0; i < po->N; i++) {
