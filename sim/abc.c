@@ -888,7 +888,7 @@ SimStatus abc_run(const Observations *ob, const Scenario *sc, const Priors *pr, 
 /* ---------------------------------------------------------------- posterior-predictive draws */
 
 SimStatus abc_sweep_from_posterior(Sweep *sw, const Scenario *base, const AbcPosterior *po, const char *path,
-                                   int draws, int per_draw)
+                                   const char *calibrated_on, int draws, int per_draw)
 {
     int m = po->m;
     if (m > SWEEP_MAX_PARAMS || m > SWEEP_MAX_APPLIED) return sim_fail(SIM_ECONFIG, "%s: %d parameters; at most %d", path, m, SWEEP_MAX_PARAMS);
@@ -908,9 +908,9 @@ SimStatus abc_sweep_from_posterior(Sweep *sw, const Scenario *base, const AbcPos
             sw->upper[j] = fmax(sw->upper[j], po->theta[(size_t)i * m + j]);
         }
     }
-    char text[PS_PATH_MAX + 200];
-    snprintf(text, sizeof text, "# parksim run --posterior: %d draws x %d replicates from the posterior %s\n", draws,
-             per_draw, path);
+    char text[2 * PS_PATH_MAX + 200];
+    snprintf(text, sizeof text, "# parksim run --posterior: %d draws x %d replicates from the posterior %s (calibrated "
+             "on %s)\n", draws, per_draw, path, calibrated_on);
     free(sw->text);
     sw->text = strdup(text);
     sw->values = malloc((size_t)draws * (size_t)(m ? m : 1) * sizeof *sw->values);

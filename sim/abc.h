@@ -64,13 +64,14 @@ SimStatus abc_check(const Observations *ob, const Priors *pr);
 void abc_posterior_free(AbcPosterior *po);
 
 /** Rank 0: the draws of a posterior-predictive run as a sweep over draws
- *  (laid out as `run --prior`, docs/UNCERTAINTY.md): draw q takes particle
+ *  (laid out as `run --prior`, docs/UNCERTAINTY.md; calibrated_on, the
+ *  posterior's scenario, goes into the run's identifying text): draw q takes particle
  *  j with probability weight[j], chosen by a keyed uniform of (base's
  *  run.seed, q), so every scenario run with the same seed takes the same
  *  particles (paired draws). Each draw sets the posterior's keys. SIM_ECONFIG
  *  with a message if a key cannot be set in this scenario. */
 SimStatus abc_sweep_from_posterior(Sweep *sw, const Scenario *base, const AbcPosterior *po, const char *path,
-                                   int draws, int per_draw);
+                                   const char *calibrated_on, int draws, int per_draw);
 
 /** io_h5_abc.c: write the posterior file at `path` (serial, one rank;
  *  NetCDF-4 compatible, docs/OUTPUT.md "Posterior files"). */

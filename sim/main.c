@@ -510,7 +510,7 @@ static SimStatus load_posterior_run_everywhere(const Args *a, Sweep *sw, Scenari
         if (st == SIM_OK) st = abc_h5_read(a->posterior, &po, scen);
         if (st == SIM_OK) {
             snprintf(sw->scenario, sizeof sw->scenario, "%s", a->scenario);
-            st = abc_sweep_from_posterior(sw, sc, &po, a->posterior, a->draws, a->per_draw);
+            st = abc_sweep_from_posterior(sw, sc, &po, a->posterior, scen, a->draws, a->per_draw);
             abc_posterior_free(&po);
         }
     }
