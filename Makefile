@@ -6,6 +6,8 @@ SENS_REPS ?= 100                                    # replicates per sweep point
 UNC_DRAWS ?= 40                                     # `make uncertainty`: draws of the priors per scenario
 UNC_PER_DRAW ?= 25                                  #   replicates per draw
 UNC_SOBOL_REPS ?= 20                                #   replicates per point of the Sobol' sweep over the priors
+PP_DRAWS  ?= 40                                     # `make run`: draws of the posterior per scenario
+PP_PER_DRAW ?= 25                                   #   replicates per draw
 SANITIZE  ?=                                        # set by `make asan`
 ASAN_FLAGS = -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
 OPT       ?= -O2
@@ -32,12 +34,12 @@ LDFLAGS   := $(SANITIZE)
 BIN       := bin
 
 MODEL_SRC := $(wildcard agents/*.c) $(wildcard policies/*.c) $(wildcard schedule/*.c)
-CONF_SRC  := base/err.c sim/ytree.c sim/config.c sim/config_value.c sim/config_assess.c sim/config_echo.c sim/parks_csv.c sim/design.c sim/prior.c
-SIM_SRC   := sim/par.c sim/sweep.c sim/sweep_store.c sim/io_h5.c sim/io_h5_finish.c sim/checkpoint.c sim/signals.c sim/watchdog.c sim/resources.c sim/ensemble.c sim/calibrate.c sim/main.c
+CONF_SRC  := base/err.c sim/ytree.c sim/config.c sim/config_value.c sim/config_assess.c sim/config_echo.c sim/parks_csv.c sim/design.c sim/prior.c sim/observe.c
+SIM_SRC   := sim/par.c sim/sweep.c sim/sweep_store.c sim/io_h5.c sim/io_h5_finish.c sim/checkpoint.c sim/signals.c sim/watchdog.c sim/resources.c sim/ensemble.c sim/calibrate.c sim/abc.c sim/io_h5_abc.c sim/main.c
 STAT_SRC  := analysis/parkstat.c analysis/common.c analysis/runfile.c analysis/h5util.c analysis/stats.c \
              analysis/summary.c analysis/compare.c analysis/regress.c analysis/regress_stat.c analysis/plot.c \
              analysis/sobol.c analysis/sensitivity.c analysis/uncertainty.c \
-             analysis/uncertainty_report.c analysis/report.c analysis/spending.c
+             analysis/uncertainty_report.c analysis/report.c analysis/spending.c analysis/posterior.c analysis/predictive.c
 # Every tests/test_*.c is a C unit test; the analysis-only ones link no model code.
 TEST_NAMES:= $(sort $(notdir $(basename $(wildcard tests/test_*.c))))
 STAT_TESTS:= test_stats test_sobol test_uncertainty
@@ -59,7 +61,7 @@ export OMPI_ALLOW_RUN_AS_ROOT_CONFIRM := 1
 export OMPI_MCA_rmaps_base_oversubscribe := 1
 export OMPI_MCA_btl_vader_single_copy_mechanism := none
 
-.PHONY: all deps deps-r run sensitivity assumption-grids uncertainty test check lint asan valgrind fuzz bench bench-compare docs clean regress-update FORCE
+.PHONY: all deps deps-r run calibrate sensitivity assumption-grids uncertainty test check lint asan valgrind fuzz bench bench-compare docs clean regress-update FORCE
 
 all: $(PARKSIM) $(PARKSTAT)
 
@@ -121,7 +123,7 @@ $(BLD)/build_info.h: FORCE
 	@mkdir -p $(BLD)
 	@printf '#define PARKSIM_BUILD "%s"\n' "$$(git describe --always --dirty 2>/dev/null || echo unknown)" > $@.tmp
 	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
-$(BLD)/sim/main.o $(BLD)/sim/io_h5_finish.o $(BLD)/sim/checkpoint.o: $(BLD)/build_info.h
+$(BLD)/sim/main.o $(BLD)/sim/io_h5_finish.o $(BLD)/sim/io_h5_abc.o $(BLD)/sim/checkpoint.o: $(BLD)/build_info.h
 FORCE:
 
 $(BIN):
@@ -134,6 +136,11 @@ $(BIN):
 SCENARIOS := baseline mergers revitalisation upgrades chain cultivation safety smart land all-levers plan \
              baseline-percentile plan-percentile
 PLOT_SCENARIOS := baseline all-levers plan plan-percentile   # a readable fan chart
+# The posterior-predictive headline: the same scenarios over draws of the posterior of `make
+# calibrate` (its cut-offs are those of the default scheme, so not the percentile ones).
+POSTERIOR := results/jiangxi-posterior.h5
+PP_SCENARIOS := $(filter-out %-percentile,$(SCENARIOS))
+PP_PLOT_SCENARIOS := baseline all-levers plan
 run: deps
 	@$(MAKE) --no-print-directory all
 	@mkdir -p results
@@ -146,8 +153,29 @@ run: deps
 	@echo
 	@$(PARKSTAT) plot $(foreach s,$(PLOT_SCENARIOS),results/jiangxi-$(s).h5) -o results/jiangxi-top-tier.png
 	@echo "details: bin/parkstat summary results/jiangxi-plan.h5; paired effects: bin/parkstat compare results/jiangxi-baseline.h5 $(foreach s,$(filter-out baseline %-percentile,$(SCENARIOS)),results/jiangxi-$(s).h5)"
+	@test -f $(POSTERIOR) || $(MAKE) --no-print-directory calibrate
+	@for s in $(PP_SCENARIOS); do \
+	  mpirun -np $(NP) $(PARKSIM) run configs/jiangxi-$$s.yaml --posterior $(POSTERIOR) --draws $(PP_DRAWS) \
+	    --per-draw $(PP_PER_DRAW) -o results/jiangxi-$$s-posterior.h5 --force --set output.monthly=false \
+	    > results/jiangxi-$$s-posterior.log || exit $$?; \
+	done
+	@echo
+	@echo "The table above holds the parameters at their point fit: its spread is chance only. Below, the"
+	@echo "posterior-predictive answer: chance plus what the public 2025 facts leave unknown about the"
+	@echo "calibrated parameters ($(POSTERIOR), docs/CALIBRATION.md); the lever and scheme priors are in make uncertainty."
+	@$(PARKSTAT) predictive $(foreach s,$(PP_SCENARIOS),results/jiangxi-$(s)-posterior.h5)
+	@$(PARKSTAT) plot $(foreach s,$(PP_PLOT_SCENARIOS),results/jiangxi-$(s)-posterior.h5) -o results/jiangxi-top-tier-posterior.png
 	@$(PARKSTAT) report $(foreach s,$(SCENARIOS),results/jiangxi-$(s).h5) $(foreach s,$(PLOT_SCENARIOS),--chart $(s)) \
 	  -o results/jiangxi-report.html
+
+# Bayesian calibration of the unknowns of configs/priors/jiangxi-abc.yaml to the public 2025 facts
+# of configs/observations/jiangxi-2025.yaml (docs/CALIBRATION.md): ABC-SMC on NP ranks, then the
+# marginals, shrinkage and fit (results/jiangxi-posterior.txt) and the marginal plot.
+calibrate: deps
+	@$(MAKE) --no-print-directory all
+	@mkdir -p results
+	mpirun -np $(NP) $(PARKSIM) abc configs/observations/jiangxi-2025.yaml -o $(POSTERIOR) --force
+	$(PARKSTAT) posterior $(POSTERIOR) --plot results/jiangxi-posterior.png | tee results/jiangxi-posterior.txt
 
 # Sobol sensitivity of the top-tier count to the nine lever intensities:
 # a Saltelli sweep (704 points) of the all-levers scenario, then the indices.
@@ -246,6 +274,7 @@ $(BLD)/bench_kernel: tests/bench_kernel.c
 bench: all $(BLD)/bench_kernel
 	@tests/bench.sh
 	@tests/bench_ratio.sh $(BLD)/bench_kernel
+	@tests/bench_abc.sh
 
 # The rates of another build (OLD=path/to/parksim) and this one side by side.
 ROUNDS ?= 5

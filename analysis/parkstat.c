@@ -14,6 +14,7 @@
 #include "../base/err.h"
 #include "compare.h"
 #include "plot.h"
+#include "posterior.h"
 #include "regress.h"
 #include "report.h"
 #include "sensitivity.h"
@@ -46,6 +47,10 @@ static const char *const usage =
     "  report FILE.h5... -o REPORT.html [--lang en|zh] [--target YEAR:COUNT]... [--chart SCENARIO]...\n"
     "      one self-contained HTML page: headline, charts, per-park, lever effects,\n"
     "      budget, Sobol' ranking of sweep files, provenance\n"
+    "  posterior POST.h5 [--json | --csv] [--plot FIG.png]\n"
+    "      marginals of a posterior of parksim abc beside the prior, shrinkage, generations\n"
+    "  predictive FILE.h5... [--target YEAR:COUNT]...\n"
+    "      posterior-predictive headline of runs over draws: P, credible interval, ignorance share\n"
     "\n"
     "Targets default to the file's `targets` attribute, else 2027:6 and 2028:10.\n"
     "headline, summary, compare, plot and report read a sweep file (full or summary\n"
@@ -117,9 +122,11 @@ int main(int argc, char **argv)
                                      : !strcmp(c, "plot")        ? cmd_plot
                                      : !strcmp(c, "sensitivity") ? cmd_sensitivity
                                      : !strcmp(c, "report")      ? cmd_report
+                                     : !strcmp(c, "posterior")   ? cmd_posterior
+                                     : !strcmp(c, "predictive")  ? cmd_predictive
                                                                  : NULL;
     if (cmd) return sim_exit_code(cmd(n, a));
-    sim_error("unknown command '%s'; expected headline, summary, compare, regress, plot, sensitivity or report", c);
+    sim_error("unknown command '%s'; expected headline, summary, compare, regress, plot, sensitivity, report, posterior or predictive", c);
     fputs(usage, stderr);
     return EXIT_BADINPUT;
 }

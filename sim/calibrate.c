@@ -137,8 +137,14 @@ static double f_exit(Cal *c, double x) { c->p.firm.exit_rate = x; return exit_sh
 
 /* Mean tier counts over the kept initial-state metrics for thresholds t1, t2,
  * and (if at_or_above) per park the share of replicates at or above its
- * verified tier (parks without one: 0). */
+ * verified tier (parks without one: 0), or at or above want[k] if given. */
+static void tier_counts_want(Cal *c, double t1, double t2, double *n1, double *n2, double *at_or_above, const int *want);
 static void tier_counts(Cal *c, double t1, double t2, double *n1, double *n2, double *at_or_above)
+{
+    tier_counts_want(c, t1, t2, n1, n2, at_or_above, NULL);
+}
+
+static void tier_counts_want(Cal *c, double t1, double t2, double *n1, double *n2, double *at_or_above, const int *want)
 {
     int P = c->sc->n_parks, G = c->p.assessment.n_groups;
     AssessParams a = c->p.assessment;
@@ -158,7 +164,7 @@ static void tier_counts(Cal *c, double t1, double t2, double *n1, double *n2, do
                                score, tier, veto, group, work);
             for (int k = 0; k < P; k++) {
                 c2 += tier[k] == 2;
-                int v = c->sc->parks[k].tier_2025;
+                int v = want ? want[k] : c->sc->parks[k].tier_2025;
                 if (at_or_above && v) at_or_above[k] += (tier[k] <= v) / (double)c->n;
             }
         }
@@ -503,4 +509,37 @@ void cutoff_fit_free(CutoffFit *f)
     free(f->c.serious);
     replicate_out_free(&f->c.out);
     free(f);
+}
+
+/* ---------------------------------------------------------------- summaries for ABC */
+
+SimStatus calibrate_summaries(const Scenario *sc, const Params *p, int n, const int *want, double *out, double *share)
+{
+    Cal c;
+    memset(&c, 0, sizeof c);
+    c.sc = sc;
+    c.p = *p;
+    c.n = n;
+    int P = sc->n_parks;
+    SimStatus st = SIM_OK;
+    if (replicate_out_alloc(&c.out, &c.p, P, 1) != SIM_OK ||
+        !(c.metrics = malloc((size_t)n * P * METRIC_COUNT * sizeof *c.metrics)) ||
+        !(c.serious = malloc((size_t)n * P * sizeof *c.serious)))
+        st = sim_fail(SIM_ENOMEM, "out of memory for %d replicates", n);
+    if (st == SIM_OK) {
+        InitStats s = init_stats(&c, 1);
+        out[CAL_S_ABOVE] = s.above;
+        out[CAL_S_COVERAGE] = s.coverage;
+        out[CAL_S_RATIO_SPEC] = s.ratio_spec;
+        out[CAL_S_RATIO_INNOV] = s.ratio_innov;
+        if (c.st == SIM_OK)
+            tier_counts_want(&c, p->assessment.tier1_min, p->assessment.tier2_min, &out[CAL_S_TIER1], &out[CAL_S_TIER2],
+                             share, want);
+        if (c.st == SIM_OK) run_stats(&c, &out[CAL_S_GROWTH], &out[CAL_S_EXIT]);
+        if (c.st != SIM_OK) st = sim_fail(c.st, "simulation: %s", c.err);
+    }
+    free(c.metrics);
+    free(c.serious);
+    replicate_out_free(&c.out);
+    return st;
 }

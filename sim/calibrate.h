@@ -31,4 +31,13 @@ SimStatus cutoff_fit_new(CutoffFit **f, const Scenario *sc, const Params *p);
 int cutoff_fit(CutoffFit *f, Params *p, int reinit, double *n1, double *n2);
 void cutoff_fit_free(CutoffFit *f);
 
+/** The summaries of the calibration targets for parameters p over
+ *  replicates 0..n-1 of p->run.seed (for ABC, docs/CALIBRATION.md): out[]
+ *  indexed by CalSummary; share[k] (P entries) the share of replicates in
+ *  which park k is at or above tier want[k] in 2025 (0 where want[k] is 0).
+ *  Returns SIM_OK, or an error (reported). Runs on the calling process. */
+enum { CAL_S_ABOVE, CAL_S_COVERAGE, CAL_S_RATIO_SPEC, CAL_S_RATIO_INNOV, CAL_S_EXIT, CAL_S_GROWTH, CAL_S_TIER1,
+       CAL_S_TIER2, CAL_S_COUNT };
+SimStatus calibrate_summaries(const Scenario *sc, const Params *p, int n, const int *want, double *out, double *share);
+
 #endif

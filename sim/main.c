@@ -1,5 +1,5 @@
 /** \file main.c
- * Command line: `parksim run`, `sweep`, `validate`, `calibrate`, `keys`.
+ * Command line: `parksim run`, `sweep`, `validate`, `calibrate`, `abc`, `keys`.
  *
  * Exit codes: 0 success; 1 runtime failure (I/O, HDF5, MPI, memory, model
  * invariant); 2 bad input (usage, scenario file, park file, existing output
@@ -14,7 +14,10 @@
 #include "io_h5.h"
 #include "par.h"
 #include "prior.h"
+#include "abc.h"
+#include "observe.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,6 +36,7 @@ static const char *const usage_main =
     "  sweep SWEEP.yaml        run every point of a parameter sweep into one HDF5 file\n"
     "  validate SCENARIO.yaml  check a scenario and print every resolved value\n"
     "  calibrate SCENARIO.yaml fit the free parameters to the 2025 targets and report\n"
+    "  abc OBSERVATIONS.yaml   Bayesian calibration (ABC-SMC) to the public facts: a posterior file\n"
     "  keys [--outputs]        print the table of scenario keys, or of the output file's variables (Markdown)\n"
     "\n"
     "Options: --help (also after a command), --version.\n"
@@ -48,16 +52,23 @@ static const char *const usage_run =
     "                   [--set key=value]... [--force] [--quiet] [--progress SECONDS]\n"
     "                   [--resume] [--checkpoint-every DURATION]\n"
     "                   [--prior[=PRIORS.yaml] [--draws D] [--per-draw N]]\n"
+    "                   [--posterior POST.h5 [--draws D] [--per-draw N]]\n"
     "\n"
     "      --prior[=FILE]    draw the unknowns from the priors file the scenario\n"
     "                        names (`priors:`), or from FILE: D draws of the\n"
     "                        parameters x N replicates each (docs/UNCERTAINTY.md);\n"
     "                        the output has a leading `draw` dimension\n"
+    "      --posterior POST.h5\n"
+    "                        draw the calibrated parameters from the weighted\n"
+    "                        particles of a posterior of `parksim abc`\n"
+    "                        (posterior-predictive run; docs/CALIBRATION.md): D\n"
+    "                        draws x N replicates, laid out as for --prior\n"
     "      --draws D         parameter draws (default 40)\n"
     "      --per-draw N      replicates per draw (default 25; -r is refused with --prior)\n"
-    "      --store MODE      with --prior: auto (default), full or summary: keep per\n"
-    "                        draw and replicate only the tier counts, tiers and lever\n"
-    "                        totals (docs/OUTPUT.md 3.7; auto: summary above 16 GB)\n"
+    "      --store MODE      with --prior or --posterior: auto (default), full or\n"
+    "                        summary: keep per draw and replicate only the tier\n"
+    "                        counts, tiers and lever totals (docs/OUTPUT.md 3.7;\n"
+    "                        auto: summary above 16 GB)\n"
     "  -o, --output FILE     output file (default: <scenario.name>.h5)\n"
     "  -r, --replicates N    same as --set run.replicates=N\n"
     "  -s, --seed S          same as --set run.seed=S\n"
@@ -92,6 +103,35 @@ static const char *const usage_calibrate =
     "calibration.replicates. -o writes the fitted keys as a YAML overlay of the\n"
     "scenario. Runs on one process. Exit 0 all targets met, 1 a target not met\n"
     "or a runtime failure, 2 bad input.\n";
+
+static const char *const usage_abc =
+    "usage: parksim abc OBSERVATIONS.yaml [-o POST.h5] [--force] [--resume] [-s SEED]\n"
+    "                   [--particles N] [--set key=value]... [--quiet] [--progress SECONDS]\n"
+    "                   [--checkpoint-every DURATION]\n"
+    "\n"
+    "Bayesian calibration of the unknowns in the priors file the observations\n"
+    "file names, to its observations (docs/CALIBRATION.md, docs/CONFIG.md\n"
+    "\"Observations files\"), by sequential Monte-Carlo ABC over every rank. The\n"
+    "posterior is the same at any rank count and after --resume.\n"
+    "\n"
+    "  -o, --output FILE     posterior file (default: the observations file's name, .h5)\n"
+    "  -s, --seed S          the sampler's seed (default: abc.seed, else the scenario's run.seed)\n"
+    "      --particles N     particles per generation (abc.particles)\n"
+    "      --set key=value   override a key of the scenario (repeatable)\n"
+    "      --force           replace an existing posterior and discard an old checkpoint\n"
+    "      --resume          continue from the checkpoint POST.h5.ckpt/ (any rank count,\n"
+    "                        mid-generation); exit 0 untouched if POST.h5 is finished\n"
+    "      --checkpoint-every DURATION\n"
+    "                        fsync the accepted particles this often (90, 30s, 10m, 1h;\n"
+    "                        0: each one); they are written as they come, so a killed\n"
+    "                        process loses none, and synced at every generation's end\n"
+    "  -q, --quiet           no progress lines\n"
+    "      --progress S      seconds between progress lines within a generation\n"
+    "\n"
+    "SIGTERM or SIGUSR1 makes every rank finish its particle and stop.\n"
+    "Exit codes: 0 success; 1 runtime failure (or a model failure); 2 bad input,\n"
+    "existing output or checkpoint, mismatching checkpoint; 3 stopped by SIGTERM/\n"
+    "SIGUSR1 (run again with --resume).\n";
 
 static const char *const usage_sweep =
     "usage: parksim sweep SWEEP.yaml [-o OUT.h5] [-r REPLICATES] [-s SEED]\n"
@@ -143,6 +183,9 @@ typedef struct {
     int prior, draws, per_draw, have_r;   /* --prior[=FILE], --draws, --per-draw; -r given */
     int store;                            /* run --prior --store: a SweepStore, -1 when not given */
     const char *prior_file;
+    const char *posterior;                /* run --posterior FILE */
+    int particles;                        /* abc --particles */
+    const char *abc_seed;                 /* abc -s */
     double progress, ckpt_every;
     char rbuf[64], sbuf[96];
 } Args;
@@ -181,12 +224,13 @@ static int parse_args(int argc, char **argv, Args *a)
     if (!strcmp(a->cmd, "--help") || !strcmp(a->cmd, "-h")) { a->help = 1; return EXIT_OK; }
     if (!strcmp(a->cmd, "--version")) return EXIT_OK;
     if (strcmp(a->cmd, "run") && strcmp(a->cmd, "sweep") && strcmp(a->cmd, "validate") && strcmp(a->cmd, "keys") &&
-        strcmp(a->cmd, "calibrate")) {
-        sim_error("unknown command '%s' (expected run, sweep, validate, calibrate or keys; see parksim --help)", a->cmd);
+        strcmp(a->cmd, "calibrate") && strcmp(a->cmd, "abc")) {
+        sim_error("unknown command '%s' (expected run, sweep, validate, calibrate, abc or keys; see parksim --help)", a->cmd);
         return EXIT_BADINPUT;
     }
     int is_sweep = !strcmp(a->cmd, "sweep");
     int is_run = !strcmp(a->cmd, "run") || is_sweep, is_cal = !strcmp(a->cmd, "calibrate");
+    int is_abc = !strcmp(a->cmd, "abc");
     for (int i = 2; i < argc; i++) {
         const char *o = argv[i];
         const char *val = i + 1 < argc ? argv[i + 1] : NULL;
@@ -194,6 +238,38 @@ static int parse_args(int argc, char **argv, Args *a)
         if (!strcmp(o, "--help") || !strcmp(o, "-h")) a->help = 1;
         else if (!strcmp(o, "--set")) { NEED_VAL(); a->sets[a->n_sets++] = argv[i]; }
         else if (!strncmp(o, "--set=", 6)) a->sets[a->n_sets++] = argv[i] + 6;
+        else if (is_abc && (!strcmp(o, "-s") || !strcmp(o, "--seed"))) { NEED_VAL(); a->abc_seed = argv[i]; }
+        else if (is_abc && !strcmp(o, "--particles")) {
+            NEED_VAL();
+            char *end;
+            long v = strtol(argv[i], &end, 10);
+            if (*end || v < 10 || v > 100000) { sim_error("--particles: expected a whole number from 10 to 100000, got '%s'", argv[i]); return EXIT_BADINPUT; }
+            a->particles = (int)v;
+        } else if (is_abc && (!strcmp(o, "-o") || !strcmp(o, "--output"))) { NEED_VAL(); a->out = argv[i]; }
+        else if (is_abc && !strcmp(o, "--force")) a->force = 1;
+        else if (is_abc && !strcmp(o, "--resume")) a->resume = 1;
+        else if (is_abc && !strcmp(o, "--checkpoint-every")) {
+            NEED_VAL();
+            if (parse_duration(argv[i], &a->ckpt_every) != 0) {
+                sim_error("--checkpoint-every: expected a duration such as 90, 30s, 10m or 1h (0 = after every particle), got '%s'",
+                          argv[i]);
+                return EXIT_BADINPUT;
+            }
+        }
+        else if (is_abc && (!strcmp(o, "--quiet") || !strcmp(o, "-q"))) a->quiet = 1;
+        else if (is_abc && !strcmp(o, "--progress")) {
+            NEED_VAL();
+            char *end;
+            a->progress = strtod(argv[i], &end);
+            if (*end || !(a->progress >= 0 && a->progress <= 86400)) {
+                sim_error("--progress: expected seconds from 0 to 86400, got '%s'", argv[i]);
+                return EXIT_BADINPUT;
+            }
+        }
+        else if (!strcmp(a->cmd, "run") && !strcmp(o, "--posterior")) {
+            NEED_VAL();
+            a->posterior = argv[i];
+        }
         else if ((!strcmp(a->cmd, "run") || !strcmp(a->cmd, "validate")) &&
                  (!strcmp(o, "--prior") || !strncmp(o, "--prior=", 8))) {
             a->prior = 1;
@@ -254,20 +330,24 @@ static int parse_args(int argc, char **argv, Args *a)
         else { sim_error("%s: unexpected argument '%s'", a->cmd, o); return EXIT_BADINPUT; }
 #undef NEED_VAL
     }
-    if (a->store >= 0 && !a->prior) {
-        sim_error("run --store is for runs over priors (--prior); a sweep file takes 'store:' (docs/CONFIG.md)");
+    if (a->store >= 0 && !a->prior && !a->posterior) {
+        sim_error("run --store is for runs over draws (--prior, --posterior); a sweep file takes 'store:' (docs/CONFIG.md)");
         return EXIT_BADINPUT;
     }
-    if (a->prior && !strcmp(a->cmd, "run") && a->have_r) {
-        sim_error("run --prior: the replicates are --draws x --per-draw; -r is not used");
+    if (a->prior && a->posterior) {
+        sim_error("run: --prior and --posterior exclude each other (draws come from one or the other)");
         return EXIT_BADINPUT;
     }
-    if (a->prior && !strcmp(a->cmd, "run")) {
+    if ((a->prior || a->posterior) && !strcmp(a->cmd, "run") && a->have_r) {
+        sim_error("run --%s: the replicates are --draws x --per-draw; -r is not used", a->prior ? "prior" : "posterior");
+        return EXIT_BADINPUT;
+    }
+    if ((a->prior || a->posterior) && !strcmp(a->cmd, "run")) {
         snprintf(a->rbuf, sizeof a->rbuf, "run.replicates=%d", a->per_draw);
         a->sets[a->n_sets++] = a->rbuf;
     }
     if (!a->help && strcmp(a->cmd, "keys") && !a->scenario) {
-        sim_error("%s: missing %s (see parksim %s --help)", a->cmd, is_sweep ? "SWEEP.yaml" : "SCENARIO.yaml", a->cmd);
+        sim_error("%s: missing %s (see parksim %s --help)", a->cmd, is_sweep ? "SWEEP.yaml" : is_abc ? "OBSERVATIONS.yaml" : "SCENARIO.yaml", a->cmd);
         return EXIT_BADINPUT;
     }
     return EXIT_OK;
@@ -397,6 +477,82 @@ static SimStatus load_prior_run_everywhere(const Args *a, Sweep *sw, Scenario *s
     return SIM_OK;
 }
 
+/* abc: rank 0 loads the observations, the scenario and priors they name,
+ * and checks everything before any work; all of it goes to every rank as bytes. */
+static SimStatus load_abc_everywhere(const Args *a, Observations *ob, Scenario *sc, Priors *pr)
+{
+    int st = SIM_OK, root = par_is_root();
+    if (root) {
+        st = obs_load(ob, a->scenario, NULL);
+        if (st == SIM_OK) {
+            st = config_load(sc, ob->scenario, a->sets, a->n_sets);
+            if (st != SIM_OK) sim_error("%s: the scenario %s is not valid (see above)", a->scenario, ob->scenario);
+        }
+        if (st == SIM_OK) {
+            obs_free(ob);
+            st = obs_load(ob, a->scenario, sc);
+        }
+        if (st == SIM_OK) st = prior_load(pr, ob->priors, &sc->p);
+        if (st == SIM_OK) st = abc_check(ob, pr);
+        if (st == SIM_OK && a->particles) ob->abc.particles = a->particles;
+        if (st == SIM_OK && a->abc_seed) {
+            char *end;
+            errno = 0;
+            unsigned long long v = strtoull(a->abc_seed, &end, 10);
+            if (!*a->abc_seed || *end || errno || a->abc_seed[0] == '-')
+                st = sim_fail(SIM_EINVAL, "-s: expected a whole number from 0 to 2^64-1, got '%s'", a->abc_seed);
+            ob->abc.seed = v, ob->abc.seed_given = 1;
+        }
+    }
+    par_bcast_bytes(&st, sizeof st);
+    if (st != SIM_OK) return (SimStatus)st;
+    char *ot = ob->text, *pt = pr->text;
+    par_bcast_bytes(ob, sizeof *ob);
+    par_bcast_bytes(pr, sizeof *pr);
+    size_t n = root ? strlen(ot) + 1 : 0;
+    ob->text = root ? ot : NULL;
+    par_bcast_alloc((void **)&ob->text, &n);
+    n = root ? strlen(pt) + 1 : 0;
+    pr->text = root ? pt : NULL;
+    par_bcast_alloc((void **)&pr->text, &n);
+    bcast_scenario(sc);
+    return SIM_OK;
+}
+
+/* run --posterior: rank 0 loads the scenario and the posterior and draws
+ * every parameter set before any work; the draws go to every rank. */
+static SimStatus load_posterior_run_everywhere(const Args *a, Sweep *sw, Scenario *sc)
+{
+    int st = SIM_OK;
+    if (par_is_root()) {
+        st = config_load(sc, a->scenario, a->sets, a->n_sets);
+        AbcPosterior po;
+        char scen[PS_PATH_MAX];
+        if (st == SIM_OK) st = abc_h5_read(a->posterior, &po, scen);
+        if (st == SIM_OK) {
+            snprintf(sw->scenario, sizeof sw->scenario, "%s", a->scenario);
+            st = abc_sweep_from_posterior(sw, sc, &po, a->posterior, scen, a->draws, a->per_draw);
+            abc_posterior_free(&po);
+            if (st == SIM_OK && a->store >= 0) {
+                /* An explicit store is part of what identifies the run (checkpoint, --resume). */
+                size_t n = strlen(sw->text) + 64;
+                char *text = malloc(n);
+                if (!text) st = sim_fail(SIM_ENOMEM, "out of memory");
+                else {
+                    snprintf(text, n, "%s# store %s\n", sw->text, sweep_store_names[a->store]);
+                    free(sw->text);
+                    sw->text = text;
+                    sw->store = (SweepStore)a->store;
+                }
+            }
+        }
+    }
+    par_bcast_bytes(&st, sizeof st);
+    if (st != SIM_OK) return (SimStatus)st;
+    bcast_sweep(sw, sc);
+    return SIM_OK;
+}
+
 /* sweep --validate: the points as a table (point, then each key's value). */
 static void print_points(const Sweep *sw)
 {
@@ -441,6 +597,7 @@ int main(int argc, char **argv)
             if (root) fputs(!strcmp(a.cmd, "run") ? usage_run : !strcmp(a.cmd, "sweep") ? usage_sweep
                             : !strcmp(a.cmd, "validate") ? usage_validate
                             : !strcmp(a.cmd, "calibrate") ? usage_calibrate
+                            : !strcmp(a.cmd, "abc") ? usage_abc
                             : !strcmp(a.cmd, "keys") ? usage_keys : usage_main, stdout);
         } else if (code == EXIT_OK && !strcmp(a.cmd, "--version")) {
             if (root) printf("parksim %s (build %s)\n", PARKSIM_VERSION, PARKSIM_BUILD);
@@ -462,8 +619,15 @@ int main(int argc, char **argv)
         Sweep sw;
         memset(&sc, 0, sizeof sc);
         memset(&sw, 0, sizeof sw);
-        int is_sweep = !strcmp(a.cmd, "sweep"), prior_run = a.prior && !strcmp(a.cmd, "run");
+        int is_sweep = !strcmp(a.cmd, "sweep"), prior_run = (a.prior || a.posterior) && !strcmp(a.cmd, "run");
+        int is_abc = !strcmp(a.cmd, "abc");
+        Observations ob;
+        Priors apr;
+        memset(&ob, 0, sizeof ob);
+        memset(&apr, 0, sizeof apr);
         SimStatus st = is_sweep ? load_sweep_everywhere(&a, &sw, &sc)
+                     : is_abc ? load_abc_everywhere(&a, &ob, &sc, &apr)
+                     : a.posterior && prior_run ? load_posterior_run_everywhere(&a, &sw, &sc)
                      : prior_run ? load_prior_run_everywhere(&a, &sw, &sc) : load_everywhere(&a, &sc);
         if (st == SIM_OK && is_sweep && a.validate_only) {
             if (root) print_points(&sw);
@@ -496,6 +660,18 @@ int main(int argc, char **argv)
             }
             par_bcast_bytes(&sti, sizeof sti);
             st = (SimStatus)sti;
+        } else if (st == SIM_OK && is_abc) {
+            char outbuf[PS_PATH_MAX + 8];
+            const char *base = strrchr(a.scenario, '/');
+            base = base ? base + 1 : a.scenario;
+            const char *dot = strrchr(base, '.');
+            snprintf(outbuf, sizeof outbuf, "%.*s.h5", dot ? (int)(dot - base) : (int)strlen(base), base);
+            char *hist = join_args(argc, argv);
+            AbcOptions opt = {a.out ? a.out : outbuf, hist ? hist : "parksim abc", a.force, a.resume, a.quiet,
+                              a.progress >= 0 ? a.progress : 30, a.ckpt_every, 0, 0};
+            st = abc_run(&ob, &sc, &apr, &opt);
+            free(hist);
+            interrupted = opt.interrupted;
         } else if (st == SIM_OK && !strcmp(a.cmd, "calibrate")) {
             int met = 1, sti = SIM_OK;
             if (root) sti = calibrate_run(&sc, a.scenario, a.out, a.force, &met);
@@ -514,6 +690,8 @@ int main(int argc, char **argv)
             interrupted = opt.interrupted;
         }
         code = interrupted ? EXIT_CHECKPOINTED : sim_exit_code(st);
+        obs_free(&ob);
+        prior_free(&apr);
         config_free(&sc);
         sweep_free(&sw);
     }

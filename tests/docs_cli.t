@@ -21,7 +21,7 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from taplib import PARKSIM, REPO, ok, run_main  # noqa: E402
 
-COMMANDS = ["", "run", "sweep", "validate", "calibrate", "keys"]
+COMMANDS = ["", "run", "sweep", "validate", "calibrate", "abc", "keys"]
 OPT = re.compile(r"(?<![\w-])(--[a-z][a-z-]*|-[a-zA-Z])(?![\w-])")
 
 

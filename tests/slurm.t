@@ -498,6 +498,27 @@ def test_long(tmp, work, cluster, launcher, ref_path, ref_digest, args):
        "long.sbatch (%s) again on the finished file: exit 0, nothing to do, the file untouched" % launcher, log2)
 
 
+def test_long_abc(tmp, work):
+    """long.sbatch with PARKSIM_COMMAND=abc runs a Bayesian calibration (the normal test model) to
+    the posterior a direct run gives."""
+    obs = os.path.join(REPO, "configs", "test", "abc-normal.yaml")
+    ref = os.path.join(tmp, "abc-ref.h5")
+    p = subprocess.run([PARKSIM, "abc", obs, "-o", ref, "-q"], capture_output=True, text=True)
+    env_before = dict(os.environ)
+    os.environ.update(LAUNCHER="mpirun", CHECKPOINT_EVERY="0", PARKSIM_COMMAND="abc")
+    try:
+        rc, _, log = sbatch(work, "long-abc-%j.out", script("long.sbatch"), obs, "abc-long.h5")
+    finally:
+        os.environ.clear()
+        os.environ.update(env_before)
+    out = os.path.join(work, "abc-long.h5")
+    same = False
+    if p.returncode == 0 and rc == 0 and os.path.exists(out):
+        with h5py.File(ref, "r") as a, h5py.File(out, "r") as b:
+            same = all((a[k][()] == b[k][()]).all() for k in ("theta_history", "weight_history", "distance_history"))
+    ok(same, "long.sbatch with PARKSIM_COMMAND=abc: exit 0, the posterior of a direct run", p.stderr, log)
+
+
 def main(tmp):
     missing = [b for b in BINARIES if not which(b)]
     if missing:
@@ -530,6 +551,7 @@ def main(tmp):
         ref_long, ref_long_digest = reference(tmp, "long", *long_args)
         for launcher in ("srun", "mpirun"):
             test_long(tmp, work, cluster, launcher, ref_long, ref_long_digest, long_args)
+        test_long_abc(tmp, work)
     finally:
         t = time.time()
         gone = cluster.stop()
