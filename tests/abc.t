@@ -266,6 +266,23 @@ def main(tmp):
     a, b = h5_datasets(o1), h5_datasets(o3) if p.returncode == 0 else {}
     ok(a.get("summary/top_tier_count") == b.get("summary/top_tier_count") and a.get("sweep/applied_values") == b.get("sweep/applied_values"),
        "run --posterior: results bit-identical at np=1 and np=2")
+    # the same run storing summaries only (a posterior-predictive run at scale)
+    o4 = os.path.join(tmp, "pp4.h5")
+    p = pp(0, o4, "--store", "summary")
+    c = b = {}
+    if p.returncode == 0:
+        with h5py.File(o4, "r") as f:
+            c = {"store": f.attrs["sweep_store"], "digest": f.attrs["result_digest"],
+                 "counts": f["summary/top_tier_count"][()].tolist(), "full": "park_year" in f}
+        with h5py.File(o1, "r") as f:
+            b = {"digest": f.attrs["result_digest"], "counts": f["summary/top_tier_count"][()].tolist()}
+    ok(p.returncode == 0 and c.get("store") in (b"summary", "summary") and not c.get("full") and
+       c.get("digest") == b.get("digest") and c.get("counts") == b.get("counts"),
+       "run --posterior --store summary: the counts and digest of the full run, without /park_year", p.stderr)
+    pa = subprocess.run([PARKSTAT, "predictive", o1], capture_output=True, text=True)
+    pb = subprocess.run([PARKSTAT, "predictive", o4], capture_output=True, text=True)
+    ok(pa.returncode == 0 and pa.stdout.splitlines()[1:] == pb.stdout.splitlines()[1:],
+       "parkstat predictive gives the same table from the summary store", pa.stderr, pb.stderr, pb.stdout)
     sm = subprocess.run([PARKSTAT, "summary", o1], capture_output=True, text=True)
     ok(sm.returncode == 0 and "chance share" in sm.stdout and "ignorance share" in sm.stdout,
        "parkstat summary splits the posterior-predictive spread into chance and ignorance", sm.stderr)

@@ -266,8 +266,8 @@ print(float(s.first_tier_replicates.sel(point=4).sum()), float(py.score.sel(poin
     check("parkstat summary of the run over priors: the same output (with the split) from either store",
           lambda: same_out(["summary", "@"], "df.h5", "ds.h5"))
     p = subprocess.run([PARKSIM, "run", TINY, "--store", "summary", "-o", "x.h5"], capture_output=True, text=True)
-    ok(p.returncode == 2 and "--store is for runs over priors" in p.stderr and not os.path.exists("x.h5"),
-       "run --store without --prior is refused (exit 2)", p.stderr)
+    ok(p.returncode == 2 and "--store is for runs over draws" in p.stderr and not os.path.exists("x.h5"),
+       "run --store without --prior or --posterior is refused (exit 2)", p.stderr)
 
     # --- refusals
     bad = [
