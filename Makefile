@@ -165,7 +165,8 @@ run: deps
 	@echo "calibrated parameters ($(POSTERIOR), docs/CALIBRATION.md); the lever and scheme priors are in make uncertainty."
 	@$(PARKSTAT) predictive $(foreach s,$(PP_SCENARIOS),results/jiangxi-$(s)-posterior.h5)
 	@$(PARKSTAT) plot $(foreach s,$(PP_PLOT_SCENARIOS),results/jiangxi-$(s)-posterior.h5) -o results/jiangxi-top-tier-posterior.png
-	@$(PARKSTAT) report $(foreach s,$(SCENARIOS),results/jiangxi-$(s).h5) $(foreach s,$(PLOT_SCENARIOS),--chart $(s)) \
+	@$(PARKSTAT) report $(foreach s,$(SCENARIOS),results/jiangxi-$(s).h5) \
+	  $(foreach s,$(PP_SCENARIOS),results/jiangxi-$(s)-posterior.h5) $(foreach s,$(PLOT_SCENARIOS),--chart $(s)) \
 	  -o results/jiangxi-report.html
 
 # Bayesian calibration of the unknowns of configs/priors/jiangxi-abc.yaml to the public 2025 facts

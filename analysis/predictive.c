@@ -44,8 +44,9 @@ static double quant(const double *sorted, int n, double q)
     return i + 1 < n ? sorted[i] + (h - i) * (sorted[i + 1] - sorted[i]) : sorted[n - 1];
 }
 
-static SimStatus one(const char *path, const Targets *cmd, int first)
+SimStatus predictive_read(const char *path, const Targets *cmd, Predictive *pr)
 {
+    memset(pr, 0, sizeof *pr);
     hid_t f = h5u_open_readonly(path);
     if (f < 0) return SIM_ECONFIG;
     SimStatus st = SIM_OK;
@@ -78,9 +79,6 @@ static SimStatus one(const char *path, const Targets *cmd, int first)
     H5Fclose(f);
     double *p = st ? NULL : malloc((size_t)D * 2 * sizeof *p);
     if (!st && !p) st = sim_fail(SIM_ENOMEM, "out of memory");
-    if (!st && first)
-        printf("%-16s %-15s %7s  %-17s %10s  %-36s %6s\n", "scenario", "target", "P", "90% CrI over draws",
-               "ignorance", "matters most (r^2 across draws)", "draws");
     for (int t = 0; !st && t < tg.n; t++) {
         int y = -1;
         for (int k = 0; k < Y; k++)
@@ -113,19 +111,46 @@ static SimStatus one(const char *path, const Targets *cmd, int first)
         }
         memcpy(&p[D], p, (size_t)D * sizeof *p);
         qsort(&p[D], (size_t)D, sizeof *p, cmp_d);
-        char tgt[32], cri[40], mm[64];
-        snprintf(tgt, sizeof tgt, ">=%d in %d", tg.t[t].count, tg.t[t].year);
-        snprintf(cri, sizeof cri, "[%.3f, %.3f]", quant(&p[D], D, 0.05), quant(&p[D], D, 0.95));
-        if (best >= 0) snprintf(mm, sizeof mm, "%.28s (%.2f)", pn[best], br2);
-        else snprintf(mm, sizeof mm, "-");
-        char ig[16];
-        if (isnan(ign)) snprintf(ig, sizeof ig, "-");
-        else snprintf(ig, sizeof ig, "%.2f", ign);
-        printf("%-16.16s %-15s %7.3f  %-17s %10s  %-36s %6d\n", t ? "" : name ? name : path, tgt, P, cri, ig, mm, D);
+        PredRow *row = &pr->row[pr->n++];
+        row->year = tg.t[t].year, row->count = tg.t[t].count, row->draws = D;
+        row->P = P, row->lo = quant(&p[D], D, 0.05), row->hi = quant(&p[D], D, 0.95), row->ign = ign;
+        row->r2 = best >= 0 ? br2 : NAN;
+        snprintf(row->param, sizeof row->param, "%s", best >= 0 ? pn[best] : "-");
     }
+    if (!st) pr->name = name ? name : strdup(path), name = NULL;
+    if (!st && !pr->name) st = sim_fail(SIM_ENOMEM, "out of memory");
     free(p); free(design); free(name); free(tgs); free(cnt); free(years); free(vals);
     if (pn) h5u_free_strings(pn, (size_t)m);
     return st;
+}
+
+void predictive_free(Predictive *pr)
+{
+    free(pr->name);
+    memset(pr, 0, sizeof *pr);
+}
+
+static SimStatus one(const char *path, const Targets *cmd, int first)
+{
+    Predictive pr;
+    SimStatus st = predictive_read(path, cmd, &pr);
+    if (st) return st;
+    if (first)
+        printf("%-16s %-15s %7s  %-17s %10s  %-36s %6s\n", "scenario", "target", "P", "90% CrI over draws",
+               "ignorance", "matters most (r^2 across draws)", "draws");
+    for (int t = 0; t < pr.n; t++) {
+        const PredRow *r = &pr.row[t];
+        char tgt[32], cri[40], mm[64], ig[16];
+        snprintf(tgt, sizeof tgt, ">=%d in %d", r->count, r->year);
+        snprintf(cri, sizeof cri, "[%.3f, %.3f]", r->lo, r->hi);
+        if (!isnan(r->r2)) snprintf(mm, sizeof mm, "%.28s (%.2f)", r->param, r->r2);
+        else snprintf(mm, sizeof mm, "-");
+        if (isnan(r->ign)) snprintf(ig, sizeof ig, "-");
+        else snprintf(ig, sizeof ig, "%.2f", r->ign);
+        printf("%-16.16s %-15s %7.3f  %-17s %10s  %-36s %6d\n", t ? "" : pr.name, tgt, r->P, cri, ig, mm, r->draws);
+    }
+    predictive_free(&pr);
+    return SIM_OK;
 }
 
 SimStatus cmd_predictive(int argc, char **argv)

@@ -20,6 +20,7 @@
 #include "compare.h"
 #include "h5util.h"
 #include "plot.h"
+#include "posterior.h"
 #include "runfile.h"
 #include "sensitivity.h"
 #include "stats.h"
@@ -44,6 +45,7 @@ typedef struct {
     const char *sec_budget, *budget_note, *col_total;
     const char *sec_sobol, *sobol_note, *col_rank, *col_param, *col_range, *sobol_undef, *sobol_design;
     const char *sec_uncert, *uncert_note;
+    const char *sec_pred, *pred_note, *col_pred_p, *col_pred_cri, *col_pred_ign, *col_pred_param, *col_draws;
     const char *sec_prov, *prov_note, *resolved, *no_attr, *seed_word;
 } Words;
 
@@ -87,6 +89,15 @@ static const Words words[2] = {
         "Uncertainty split and ranked unknowns",
         "This file carries uncertainty-split data (/uncertainty), which this version of parkstat does not "
         "summarise yet. Its members:",
+        "Given what is still unknown: runs over parameter draws",
+        "Runs over draws of the calibrated posterior (parksim run --posterior: chance plus what the public facts "
+        "leave unknown, docs/CALIBRATION.md) or of priors (--prior). P pools every draw and replicate; the "
+        "credible interval is the 5th to 95th percentile over draws of each draw's probability; the ignorance "
+        "share is the part of the spread that the unknowns explain (law of total variance); the parameter "
+        "that matters most has the largest squared correlation across draws with the draw's probability (a "
+        "first-order screen, not a Sobol' index). As parkstat predictive.",
+        "P(count ≥ %d in %d)", "90%% credible interval over draws", "ignorance share",
+        "matters most (r² across draws)", "draws",
         "Provenance: scenarios and build",
         "The root attributes of each file (docs/OUTPUT.md section 6): what ran, on which build, when.",
         "resolved scenario", "(absent)", "seed",
@@ -113,6 +124,12 @@ static const Words words[2] = {
         "%s：saltelli 扫描，N = %d 个基础行 × %d 个参数，每点 %d 次重复。",
         "不确定性分解与未知量排序",
         "该文件带有不确定性分解数据（/uncertainty），当前版本的 parkstat 尚不汇总这些数据。其成员：",
+        "考虑仍未知的参数：参数抽样运行",
+        "对校准后验（parksim run --posterior：随机性加上公开事实尚未确定的部分，见 docs/CALIBRATION.md）或先验"
+        "（--prior）的参数抽样运行。P 汇总所有抽样与重复；可信区间为各抽样概率在抽样间的第 5 至第 95 百分位；"
+        "未知份额为离散中由未知参数解释的部分（全方差公式）；最重要的参数为其取值与抽样概率的平方相关最大者"
+        "（一阶筛选，不是 Sobol 指数）。同 parkstat predictive。",
+        "P(%2$d 年 ≥ %1$d)", "抽样间 90%% 可信区间", "未知份额", "最重要（抽样间 r²）", "抽样数",
         "来源：情景与构建", "各文件的根属性（docs/OUTPUT.md 第 6 节）：运行内容、构建版本与时间。", "解析后的情景",
         "（无）", "种子",
     },
@@ -156,13 +173,19 @@ typedef struct {
     char **uncert;          /* HOOK (uncertainty split): the members of /uncertainty, NULL when absent */
     int n_uncert;
     int baseline;           /* index of the input this one is paired with, -1 none */
+    int draws;              /* a run over parameter draws (--posterior, --prior): only `pred` is read */
+    Predictive pred;
 } Input;
+
+/* A run of one scenario at fixed parameters (not a sweep, not a run over draws). */
+static int is_run(const Input *in) { return !in->is_sweep && !in->draws; }
 
 static void input_free(Input *in)
 {
     runfile_free(in->rf);
     summary_free(&in->sum);
     if (in->is_sweep) sens_free(&in->sens);
+    if (in->draws) predictive_free(&in->pred);
     for (int i = 0; i < N_PROV; i++) free(in->prov[i]);
     free(in->scenario), free(in->signature);
     h5u_free_strings(in->uncert, (size_t)in->n_uncert);
@@ -245,13 +268,12 @@ static SimStatus input_read(const char *path, int point, const Targets *tg_cmd, 
     int over_draws = in->is_sweep && design && !strcmp(design, "prior");
     free(design);
     if (point >= 0) in->is_sweep = 0; /* one point: read as the run of its scenario */
-    if (over_draws) { /* its pooled tables would hide the split that makes it worth running */
-        H5Fclose(f);
-        return sim_fail(SIM_EINVAL, "%s: a run over draws of priors; the report does not summarise those yet: "
-                        "parkstat summary and compare give its split of chance and ignorance (docs/UNCERTAINTY.md)",
-                        path);
-    }
     for (int i = 0; i < N_PROV; i++) h5u_attr_string(f, prov_attrs[i], &in->prov[i]);
+    if (over_draws && point < 0) { /* its own section: pooled run tables would hide the split */
+        H5Fclose(f);
+        in->is_sweep = 0, in->draws = 1;
+        return predictive_read(path, tg_cmd, &in->pred);
+    }
     h5u_attr_string(f, "scenario", &in->scenario);
     SimStatus rc = SIM_OK;
     if (!in->is_sweep) {
@@ -350,9 +372,9 @@ typedef struct {
 } Page;
 
 /* Which sections the page has, in order: id and whether the inputs give it. */
-typedef enum { S_HEADLINE, S_FAN, S_PARKS, S_LEVERS, S_BUDGET, S_SOBOL, S_UNCERT, S_PROV, S_COUNT } SectionId;
-static const char *const section_id[S_COUNT] = {"headline", "fan", "parks", "levers", "budget", "sobol",
-                                                "uncertainty", "provenance"};
+typedef enum { S_HEADLINE, S_PRED, S_FAN, S_PARKS, S_LEVERS, S_BUDGET, S_SOBOL, S_UNCERT, S_PROV, S_COUNT } SectionId;
+static const char *const section_id[S_COUNT] = {"headline", "predictive", "fan", "parks", "levers", "budget",
+                                                "sobol", "uncertainty", "provenance"};
 
 static int has_section(const Page *pg, SectionId s)
 {
@@ -360,7 +382,8 @@ static int has_section(const Page *pg, SectionId s)
     for (int i = 0; i < pg->n; i++) {
         const Input *in = &pg->in[i];
         switch (s) {
-        case S_HEADLINE: case S_PARKS: any |= !in->is_sweep; break;
+        case S_HEADLINE: case S_PARKS: any |= is_run(in); break;
+        case S_PRED: any |= in->draws; break;
         case S_FAN: any = pg->fan_png != NULL; break;
         case S_LEVERS: any |= pg->npol[i] > 0; break;
         case S_BUDGET: any |= in->L > 0; break;
@@ -375,8 +398,8 @@ static int has_section(const Page *pg, SectionId s)
 
 static const char *section_title(const Words *w, SectionId s)
 {
-    const char *t[S_COUNT] = {w->sec_headline, w->sec_fan, w->sec_parks, w->sec_levers, w->sec_budget,
-                              w->sec_sobol, w->sec_uncert, w->sec_prov};
+    const char *t[S_COUNT] = {w->sec_headline, w->sec_pred, w->sec_fan, w->sec_parks, w->sec_levers,
+                              w->sec_budget, w->sec_sobol, w->sec_uncert, w->sec_prov};
     return t[s];
 }
 
@@ -407,7 +430,7 @@ static void write_headline(FILE *o, const Page *pg)
     fputs("<th>", o), esc(o, w->col_reps), fputs("</th></tr>\n", o);
     for (int i = 0; i < pg->n; i++) {
         const Input *in = &pg->in[i];
-        if (in->is_sweep) continue;
+        if (!is_run(in)) continue;
         const Summary *s = &in->sum;
         fputs("<tr><td class=\"l\">", o), esc(o, in->rf->name), fputs("</td><td class=\"l\">", o);
         esc(o, in->path), fputs("</td>", o);
@@ -428,7 +451,7 @@ static void write_parks(FILE *o, const Page *pg)
     int first = 1;
     for (int i = 0; i < pg->n; i++) {
         const Input *in = &pg->in[i];
-        if (in->is_sweep) continue;
+        if (!is_run(in)) continue;
         const RunFile *rf = in->rf;
         fprintf(o, "<details%s><summary>", first ? " open" : "");
         esc(o, rf->name), fputs(" — ", o), esc(o, in->path);
@@ -549,6 +572,33 @@ static void write_sobol(FILE *o, const Page *pg)
     }
 }
 
+static void write_predictive(FILE *o, const Page *pg)
+{
+    const Words *w = pg->w;
+    fputs("<p class=\"note\">", o), esc(o, w->pred_note), fputs("</p>\n", o);
+    fputs("<table id=\"predictive-table\">\n<tr><th class=\"l\">", o), esc(o, w->col_scenario);
+    fputs("</th><th class=\"l\">", o), esc(o, w->col_file), fputs("</th><th>P</th><th>", o);
+    esc(o, w->col_pred_cri), fputs("</th><th>", o), esc(o, w->col_pred_ign), fputs("</th><th class=\"l\">", o);
+    esc(o, w->col_pred_param), fputs("</th><th>", o), esc(o, w->col_draws), fputs("</th></tr>\n", o);
+    for (int i = 0; i < pg->n; i++) {
+        const Input *in = &pg->in[i];
+        if (!in->draws) continue;
+        for (int t = 0; t < in->pred.n; t++) {
+            const PredRow *r = &in->pred.row[t];
+            fputs("<tr><td class=\"l\">", o), esc(o, in->pred.name), fputs("</td><td class=\"l\">", o);
+            esc(o, in->path), fputs("</td><td>", o);
+            escf(o, w->col_pred_p, r->count, r->year);
+            fprintf(o, " = %.3f</td><td>[%.3f, %.3f]</td>", r->P, r->lo, r->hi);
+            if (isnan(r->ign)) fputs("<td>-</td>", o);
+            else fprintf(o, "<td>%.2f</td>", r->ign);
+            fputs("<td class=\"l\">", o), esc(o, r->param);
+            if (!isnan(r->r2)) fprintf(o, " (%.2f)", r->r2);
+            fprintf(o, "</td><td>%d</td></tr>\n", r->draws);
+        }
+    }
+    fputs("</table>\n", o);
+}
+
 static void write_uncertainty(FILE *o, const Page *pg)
 {
     for (int i = 0; i < pg->n; i++) {
@@ -610,6 +660,7 @@ static SimStatus write_page(FILE *o, const Page *pg)
         section_begin(o, pg, (SectionId)s);
         switch ((SectionId)s) {
         case S_HEADLINE: write_headline(o, pg); break;
+        case S_PRED: write_predictive(o, pg); break;
         case S_FAN: rc = img(o, pg->fan_png, w->fan_alt, "fan-chart"); break;
         case S_PARKS:
             if (pg->parks_png) rc = img(o, pg->parks_png, w->parks_alt, "parks-chart");
@@ -665,11 +716,11 @@ static SimStatus pair_baselines(Page *pg)
 {
     for (int i = 0; i < pg->n; i++) {
         Input *p = &pg->in[i];
-        if (p->is_sweep || p->levers_on <= 0 || !p->signature) continue;
+        if (!is_run(p) || p->levers_on <= 0 || !p->signature) continue;
         for (int b = 0; b < pg->n && p->baseline < 0; b++) {
             const Input *B = &pg->in[b];
             char why[16];
-            if (b != i && !B->is_sweep && B->levers_on == 0 && B->signature &&
+            if (b != i && is_run(B) && B->levers_on == 0 && B->signature &&
                 !strcmp(B->signature, p->signature) && runfile_compatible(B->rf, p->rf, 1, why, sizeof why))
                 p->baseline = b;
         }
@@ -702,13 +753,13 @@ static SimStatus charts(Page *pg, const char **chart, int nchart, const char *di
     for (int c = 0; c < nchart && !rc; c++) {
         int found = 0;
         for (int i = 0; i < pg->n; i++)
-            if (!pg->in[i].is_sweep && !strcmp(pg->in[i].rf->name, chart[c])) rf[nf++] = pg->in[i].rf, found = 1;
+            if (is_run(&pg->in[i]) && !strcmp(pg->in[i].rf->name, chart[c])) rf[nf++] = pg->in[i].rf, found = 1;
         if (!found) rc = sim_fail(SIM_EINVAL, "report: --chart %s: no run file among the inputs has this scenario name",
                                   chart[c]);
     }
     if (nchart == 0)
         for (int i = 0; i < pg->n; i++)
-            if (!pg->in[i].is_sweep) rf[nf++] = pg->in[i].rf;
+            if (is_run(&pg->in[i])) rf[nf++] = pg->in[i].rf;
     for (int i = 1; i < nf && !rc; i++) rc = runfile_check_compatible(rf[0], rf[i], 0);
     if (!rc && nf > 0) {
         snprintf(fan, n, "%s/fan.png", dir);
@@ -792,7 +843,7 @@ SimStatus cmd_report(int argc, char **argv)
     /* the targets of the first run file (or the command line's) for every table, as headline does */
     for (int i = 0; i < nf && !rc; i++, nin++) {
         rc = input_read(ipath[i], ipoint[i], pg.tg.n ? &pg.tg : &cmd, &pg.in[i]);
-        if (!rc && pg.tg.n == 0 && !pg.in[i].is_sweep) pg.tg = pg.in[i].sum.tg;
+        if (!rc && pg.tg.n == 0 && is_run(&pg.in[i])) pg.tg = pg.in[i].sum.tg;
     }
     RunFile none = {.path = NULL};   /* only sweeps: the command line's targets or the default */
     if (!rc && pg.tg.n == 0) rc = targets_for(&none, &cmd, &pg.tg);

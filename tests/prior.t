@@ -12,6 +12,7 @@ Binaries: $PARKSIM, $PARKSTAT (default <repo>/bin/...).
 """
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -94,11 +95,20 @@ def main(tmp):
     with h5py.File(out, "r") as f:
         ok(int(f.attrs["replicates_restored"]) > 0, "the resume restored replicates from the checkpoint")
 
-    p = subprocess.run([PARKSTAT, "report", ref_path, "-o", os.path.join(tmp, "prior-report.html")],
-                       capture_output=True, text=True)
-    ok(p.returncode == 2 and "run over draws of priors" in p.stderr and "parkstat summary" in p.stderr
-       and not os.path.exists(os.path.join(tmp, "prior-report.html")),
-       "parkstat report refuses a run over draws, pointing to summary for the split", p.stderr)
+    # the report: a run over draws gets its own section, the numbers of parkstat predictive
+    rep = os.path.join(tmp, "prior-report.html")
+    p = subprocess.run([PARKSTAT, "report", ref_path, "-o", rep], capture_output=True, text=True)
+    pr = subprocess.run([PARKSTAT, "predictive", ref_path], capture_output=True, text=True)
+    html = open(rep, encoding="utf-8").read() if p.returncode == 0 and os.path.exists(rep) else ""
+    Ps = []
+    for l in pr.stdout.splitlines()[1:]:
+        m = re.search(r">=(\d+) in (\d+)\s+([0-9.]+)\s+\[([0-9.]+), ([0-9.]+)\]", l)
+        if m:
+            Ps.append(m.groups())
+    ok(p.returncode == 0 and pr.returncode == 0 and 'id="predictive-table"' in html and len(Ps) >= 2 and
+       all("P(count ≥ %s in %s) = %s</td><td>[%s, %s]" % g in html for g in Ps) and 'id="headline-table"' not in html,
+       "parkstat report of a run over draws: the predictive section with parkstat predictive's numbers "
+       "(and no fixed-parameter headline)", p.stderr, pr.stdout)
 
     # the file: draw dimension, names and units, readable by xarray
     with h5py.File(ref_path, "r") as f:
