@@ -96,7 +96,7 @@ static const Words words[2] = {
         "share is the part of the spread that the unknowns explain (law of total variance); the parameter "
         "that matters most has the largest squared correlation across draws with the draw's probability (a "
         "first-order screen, not a Sobol' index). As parkstat predictive.",
-        "P(count ≥ %d in %d)", "90%% credible interval over draws", "ignorance share",
+        "count ≥ %d in %d", "90% credible interval over draws", "ignorance share",
         "matters most (r² across draws)", "draws",
         "Provenance: scenarios and build",
         "The root attributes of each file (docs/OUTPUT.md section 6): what ran, on which build, when.",
@@ -129,7 +129,7 @@ static const Words words[2] = {
         "（--prior）的参数抽样运行。P 汇总所有抽样与重复；可信区间为各抽样概率在抽样间的第 5 至第 95 百分位；"
         "未知份额为离散中由未知参数解释的部分（全方差公式）；最重要的参数为其取值与抽样概率的平方相关最大者"
         "（一阶筛选，不是 Sobol 指数）。同 parkstat predictive。",
-        "P(%2$d 年 ≥ %1$d)", "抽样间 90%% 可信区间", "未知份额", "最重要（抽样间 r²）", "抽样数",
+        "%2$d 年 ≥ %1$d", "抽样间 90% 可信区间", "未知份额", "最重要（抽样间 r²）", "抽样数",
         "来源：情景与构建", "各文件的根属性（docs/OUTPUT.md 第 6 节）：运行内容、构建版本与时间。", "解析后的情景",
         "（无）", "种子",
     },
@@ -577,18 +577,19 @@ static void write_predictive(FILE *o, const Page *pg)
     const Words *w = pg->w;
     fputs("<p class=\"note\">", o), esc(o, w->pred_note), fputs("</p>\n", o);
     fputs("<table id=\"predictive-table\">\n<tr><th class=\"l\">", o), esc(o, w->col_scenario);
-    fputs("</th><th class=\"l\">", o), esc(o, w->col_file), fputs("</th><th>P</th><th>", o);
-    esc(o, w->col_pred_cri), fputs("</th><th>", o), esc(o, w->col_pred_ign), fputs("</th><th class=\"l\">", o);
-    esc(o, w->col_pred_param), fputs("</th><th>", o), esc(o, w->col_draws), fputs("</th></tr>\n", o);
+    fputs("</th><th class=\"l\">", o), esc(o, pg->lang == LANG_ZH ? "目标" : "target");
+    fputs("</th><th>P</th><th>", o), esc(o, w->col_pred_cri), fputs("</th><th>", o), esc(o, w->col_pred_ign);
+    fputs("</th><th class=\"l\">", o), esc(o, w->col_pred_param), fputs("</th><th>", o), esc(o, w->col_draws);
+    fputs("</th></tr>\n", o);
     for (int i = 0; i < pg->n; i++) {
         const Input *in = &pg->in[i];
         if (!in->draws) continue;
         for (int t = 0; t < in->pred.n; t++) {
             const PredRow *r = &in->pred.row[t];
-            fputs("<tr><td class=\"l\">", o), esc(o, in->pred.name), fputs("</td><td class=\"l\">", o);
-            esc(o, in->path), fputs("</td><td>", o);
-            escf(o, w->col_pred_p, r->count, r->year);
-            fprintf(o, " = %.3f</td><td>[%.3f, %.3f]</td>", r->P, r->lo, r->hi);
+            fputs("<tr><td class=\"l\">", o);
+            if (t == 0) esc(o, in->pred.name);
+            fputs("</td><td class=\"l\">", o), escf(o, w->col_pred_p, r->count, r->year);
+            fprintf(o, "</td><td>%.3f</td><td>[%.3f, %.3f]</td>", r->P, r->lo, r->hi);
             if (isnan(r->ign)) fputs("<td>-</td>", o);
             else fprintf(o, "<td>%.2f</td>", r->ign);
             fputs("<td class=\"l\">", o), esc(o, r->param);
