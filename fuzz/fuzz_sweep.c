@@ -24,7 +24,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     Sweep sw;
     Scenario base;
-    SimStatus st = sweep_load(&sw, &base, path, sets, n_sets);
+    SimStatus st = sweep_load(&sw, &base, path, sets, n_sets, NULL);
     if (st == SIM_OK) {
         /* What `parksim sweep` relies on after a successful load. */
         if (!base.resolved || sw.k < 1 || sw.k > SWEEP_MAX_PARAMS || sw.points < 1 || !sw.values || !sw.text) abort();

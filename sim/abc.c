@@ -948,3 +948,34 @@ SimStatus abc_sweep_from_posterior(Sweep *sw, const Scenario *base, const AbcPos
     free(cum);
     return st;
 }
+
+/* A sweep file's `posterior:`: the points are draws of the posterior's
+ * particles, as `parksim run --posterior` takes them (keyed by the base
+ * scenario's seed and the draw, so paired across scenarios). */
+SimStatus abc_sweep_load_posterior(Sweep *sw, Scenario *base, char *const *sets, int n_sets)
+{
+    SimStatus st = config_load(base, sw->scenario, sets, n_sets);
+    if (st != SIM_OK) return sim_fail(st, "%s: the base scenario %s is not valid (see above)", sw->path, sw->scenario);
+    AbcPosterior po;
+    char scen[PS_PATH_MAX], path[PS_PATH_MAX], post[PS_PATH_MAX];
+    memcpy(path, sw->path, sizeof path);
+    memcpy(post, sw->priors_path, sizeof post);
+    if ((st = abc_h5_read(post, &po, scen)) != SIM_OK) return sim_fail(st, "%s: posterior: %s (see above)", path, post);
+    char *file_text = sw->text;
+    sw->text = NULL;
+    st = abc_sweep_from_posterior(sw, base, &po, post, scen, sw->n, base->p.run.replicates);
+    abc_posterior_free(&po);
+    memcpy(sw->path, path, sizeof path); /* the sweep file names the output and its errors */
+    if (st == SIM_OK) {
+        size_t n = strlen(file_text) + strlen(sw->text) + 8;
+        char *t = malloc(n);
+        if (!t) st = sim_fail(SIM_ENOMEM, "out of memory");
+        else {
+            snprintf(t, n, "%s\n%s", file_text, sw->text);
+            free(sw->text);
+            sw->text = t;
+        }
+    }
+    free(file_text);
+    return st;
+}

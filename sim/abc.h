@@ -73,6 +73,11 @@ void abc_posterior_free(AbcPosterior *po);
 SimStatus abc_sweep_from_posterior(Sweep *sw, const Scenario *base, const AbcPosterior *po, const char *path,
                                    const char *calibrated_on, int draws, int per_draw);
 
+/** Rank 0: the points of a sweep file with `posterior:` (sweep_load's
+ *  loader for it): draws of the posterior's particles, as run --posterior
+ *  takes them, with the sweep file's text first in the run's text. */
+SimStatus abc_sweep_load_posterior(Sweep *sw, Scenario *base, char *const *sets, int n_sets);
+
 /** io_h5_abc.c: write the posterior file at `path` (serial, one rank;
  *  NetCDF-4 compatible, docs/OUTPUT.md "Posterior files"). */
 SimStatus abc_h5_write(const char *path, const AbcPosterior *po, const Observations *ob, const Priors *pr,

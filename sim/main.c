@@ -425,7 +425,7 @@ static void bcast_sweep(Sweep *sw, Scenario *sc)
 static SimStatus load_sweep_everywhere(const Args *a, Sweep *sw, Scenario *sc)
 {
     int st = SIM_OK;
-    if (par_is_root()) st = sweep_load(sw, sc, a->scenario, a->sets, a->n_sets);
+    if (par_is_root()) st = sweep_load(sw, sc, a->scenario, a->sets, a->n_sets, abc_sweep_load_posterior);
     par_bcast_bytes(&st, sizeof st);
     if (st != SIM_OK) return (SimStatus)st;
     bcast_sweep(sw, sc);

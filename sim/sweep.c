@@ -163,11 +163,11 @@ static int parse_file(Sweep *sw, YNode *root, const YNode **keep_node)
 {
     int errs = 0;
     static const char *const known[] = {"scenario", "design", "points", "seed", "parameters", "priors", "store",
-                                        "keep_points"};
+                                        "keep_points", "posterior"};
     for (int i = 0; i < root->n; i++) {
         int ok = 0;
         for (size_t j = 0; j < sizeof known / sizeof *known; j++) ok |= !strcmp(root->keys[i], known[j]);
-        if (!ok) errs += bad(sw, root->items[i], root->keys[i], "unknown key (expected scenario, design, points, seed, parameters, priors, store or keep_points)");
+        if (!ok) errs += bad(sw, root->items[i], root->keys[i], "unknown key (expected scenario, design, points, seed, parameters, priors, posterior, store or keep_points)");
     }
     errs += parse_store(sw, root, keep_node);
     const YNode *sc = ytree_get(root, "scenario", NULL);
@@ -205,6 +205,22 @@ static int parse_file(Sweep *sw, YNode *root, const YNode **keep_node)
         if (!scalar_long(sw, sn, "seed", 0, 2147483647L, &s)) errs++;
         else sw->seed = (uint64_t)s;
         if (sw->design != DESIGN_LHS && sw->design != DESIGN_PRIOR && errs == 0) sim_warn("%s: seed: used by the lhs design only; ignored for %s", sw->path, design_names[sw->design]);
+    }
+    const YNode *pp = ytree_get(root, "posterior", NULL);
+    if (pp) {
+        /* The points are draws of the weighted particles of a posterior (posterior-predictive). */
+        if (ytree_get(root, "parameters", NULL) || ytree_get(root, "priors", NULL))
+            errs += bad(sw, pp, "posterior", "give one of 'parameters', 'priors' or 'posterior'");
+        if (sw->design != DESIGN_PRIOR)
+            errs += bad(sw, dn, "design", "a sweep over a posterior takes design prior (draws of its particles)");
+        char dir[PS_PATH_MAX + 16];
+        path_dir(sw->path, dir, sizeof dir);
+        int w = pp->kind != YN_SCALAR || !*pp->value ? -1
+              : pp->value[0] == '/' ? snprintf(sw->priors_path, sizeof sw->priors_path, "%s", pp->value)
+                                    : snprintf(sw->priors_path, sizeof sw->priors_path, "%s/%s", dir, pp->value);
+        if (w < 0 || w >= (int)sizeof sw->priors_path) errs += bad(sw, pp, "posterior", "expected the path of a posterior file");
+        sw->prior = sw->posterior = 1;
+        return errs;
     }
     const YNode *pv = ytree_get(root, "priors", NULL);
     if (pv) {
@@ -389,13 +405,17 @@ SimStatus sweep_from_priors(Sweep *sw, const Scenario *base, const char *scenari
 }
 
 /* The design's points of a parsed sweep file, each checked as a scenario. */
-static SimStatus load_points(Sweep *sw, Scenario *base, const char *path, char *const *sets, int n_sets)
+static SimStatus load_points(Sweep *sw, Scenario *base, const char *path, char *const *sets, int n_sets,
+                             SweepPosteriorLoader posterior)
 {
     char err[1024];
     SimStatus st;
     sw->text = read_text_file(path);
     if (!sw->text)
         return sim_fail(SIM_EIO, "%s: cannot read: %s", path, strerror(errno));
+    if (sw->posterior)
+        return posterior ? posterior(sw, base, sets, n_sets)
+                         : sim_fail(SIM_ECONFIG, "%s: posterior: this program does not read posterior files", path);
     if (sw->prior) return sweep_load_priors(sw, base, sets, n_sets);
     long q = design_count(sw->design, sw->k, sw->n, sw->levels, err, sizeof err);
     if (q < 1)
@@ -458,7 +478,8 @@ static SimStatus load_points(Sweep *sw, Scenario *base, const char *path, char *
     return st;
 }
 
-SimStatus sweep_load(Sweep *sw, Scenario *base, const char *path, char *const *sets, int n_sets)
+SimStatus sweep_load(Sweep *sw, Scenario *base, const char *path, char *const *sets, int n_sets,
+                     SweepPosteriorLoader posterior)
 {
     memset(sw, 0, sizeof *sw);
     memset(base, 0, sizeof *base);
@@ -470,7 +491,7 @@ SimStatus sweep_load(Sweep *sw, Scenario *base, const char *path, char *const *s
     if (st != SIM_OK) return sim_fail(st == SIM_ENOMEM ? st : SIM_ECONFIG, "%s", err);
     const YNode *kp = NULL;
     int errs = parse_file(sw, root, &kp);
-    st = errs ? SIM_ECONFIG : load_points(sw, base, path, sets, n_sets);
+    st = errs ? SIM_ECONFIG : load_points(sw, base, path, sets, n_sets, posterior);
     if (st == SIM_OK) st = check_keep(sw, kp);
     ytree_free(root);
     return st;

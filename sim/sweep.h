@@ -44,7 +44,8 @@ typedef struct {
      * inputs (one per unit-cube coordinate), applied[] the keys each point
      * sets, weights normalised and tier cut-offs refitted. */
     int prior;                        /**< the points come from a priors file */
-    char priors_path[PS_PATH_MAX];    /**< that file (a sweep file's `priors:`, resolved) */
+    char priors_path[PS_PATH_MAX];    /**< that file (a sweep file's `priors:` or `posterior:`, resolved) */
+    int posterior;                    /**< the points are draws of a posterior of `parksim abc` (`posterior:`) */
     char unit[SWEEP_MAX_PARAMS][32];  /**< each input's unit */
     int m;                            /**< keys set per point */
     char akey[SWEEP_MAX_APPLIED][SWEEP_KEY_MAX];
@@ -58,6 +59,10 @@ typedef struct {
     long keep[SWEEP_MAX_KEEP];        /**< their indices, increasing */
 } Sweep;
 
+/** What reads a sweep file's `posterior:` (abc_sweep_load_posterior; NULL
+ *  where posterior files cannot be read, and such a file is refused). */
+typedef SimStatus (*SweepPosteriorLoader)(Sweep *sw, Scenario *base, char *const *sets, int n_sets);
+
 /** Whether the sweep stores summaries: `store`, or for auto the size of
  *  its full results (bytes_per_task of results, R replicates a point). */
 int sweep_summary_mode(const Sweep *sw, double bytes_per_task, int R);
@@ -69,7 +74,8 @@ int sweep_summary_mode(const Sweep *sw, double bytes_per_task, int R);
  *  point's results equal a single run of that scenario). `base` receives the
  *  base scenario (with `sets`). SIM_ECONFIG after messages on bad input.
  *  The caller frees both with sweep_free() and config_free(). */
-SimStatus sweep_load(Sweep *sw, Scenario *base, const char *path, char *const *sets, int n_sets);
+SimStatus sweep_load(Sweep *sw, Scenario *base, const char *path, char *const *sets, int n_sets,
+                     SweepPosteriorLoader posterior);
 
 /** The Params of point q: base with the point's values set. */
 void sweep_point_params(const Sweep *sw, const Params *base, long q, Params *out);

@@ -266,6 +266,27 @@ def main(tmp):
     a, b = h5_datasets(o1), h5_datasets(o3) if p.returncode == 0 else {}
     ok(a.get("summary/top_tier_count") == b.get("summary/top_tier_count") and a.get("sweep/applied_values") == b.get("sweep/applied_values"),
        "run --posterior: results bit-identical at np=1 and np=2")
+    # a sweep file naming the posterior: the same draws and results as run --posterior
+    swf = os.path.join(tmp, "post-sweep.yaml")
+    with open(swf, "w") as fh:
+        fh.write("scenario: %s\ndesign: prior\npoints: 200\nposterior: %s\n" % (TINY, out))
+    o5 = os.path.join(tmp, "pp5.h5")
+    p = subprocess.run([PARKSIM, "sweep", swf, "-r", "1", "-o", o5, "-q", "--set", "output.monthly=false"],
+                       capture_output=True, text=True)
+    c = {}
+    if p.returncode == 0:
+        with h5py.File(o5, "r") as f, h5py.File(o1, "r") as g:
+            c = {"vals": np.array_equal(f["sweep/applied_values"][()], g["sweep/applied_values"][()]),
+                 "counts": np.array_equal(f["summary/top_tier_count"][()], g["summary/top_tier_count"][()])}
+    ok(p.returncode == 0 and c.get("vals") and c.get("counts"),
+       "a sweep file with 'posterior:' draws the particles run --posterior draws, with the same results", p.stderr, c)
+    with open(swf, "w") as fh:
+        fh.write("scenario: %s\ndesign: lhs\npoints: 4\nposterior: %s\n" % (TINY, out))
+    p = subprocess.run([PARKSIM, "sweep", swf, "-o", os.path.join(tmp, "pp6.h5")], capture_output=True, text=True)
+    ok(p.returncode == 2 and "post-sweep.yaml:2:" in p.stderr and "design prior" in p.stderr and
+       not os.path.exists(os.path.join(tmp, "pp6.h5")), "a sweep over a posterior with another design is refused "
+       "with file:line:column (exit 2)", p.stderr)
+
     # the same run storing summaries only (a posterior-predictive run at scale)
     o4 = os.path.join(tmp, "pp4.h5")
     p = pp(0, o4, "--store", "summary")
