@@ -22,7 +22,7 @@
 
 /* ------------------------------------------------------------ serial finish */
 
-static int attr_str(hid_t obj, const char *name, const char *value)
+int io_attr_str(hid_t obj, const char *name, const char *value)
 {
     size_t len = strlen(value);
     hid_t t = H5Tcopy(H5T_C_S1);
@@ -41,7 +41,7 @@ static int attr_str(hid_t obj, const char *name, const char *value)
     return ok;
 }
 
-static int attr_num(hid_t obj, const char *name, hid_t ftype, hid_t mtype, const void *value)
+int io_attr_num(hid_t obj, const char *name, hid_t ftype, hid_t mtype, const void *value)
 {
     hid_t sp = H5Screate(H5S_SCALAR);
     hid_t a = sp >= 0 ? H5Acreate2(obj, name, ftype, sp, H5P_DEFAULT, H5P_DEFAULT) : -1;
@@ -93,8 +93,8 @@ typedef struct { hid_t point, rep, year, time, park, group, lever; } Scales;
 
 static int make_scale(hid_t ds, const char *dim, const char *long_name, const char *units)
 {
-    return ds >= 0 && H5DSset_scale(ds, dim) >= 0 && attr_str(ds, "long_name", long_name) &&
-           (!units || attr_str(ds, "units", units));
+    return ds >= 0 && H5DSset_scale(ds, dim) >= 0 && io_attr_str(ds, "long_name", long_name) &&
+           (!units || io_attr_str(ds, "units", units));
 }
 
 static int group_coords(hid_t g, const char *gname, const Scenario *sc, const OutDims *d, Scales *s)
@@ -139,7 +139,7 @@ static int group_coords(hid_t g, const char *gname, const Scenario *sc, const Ou
         snprintf(units, sizeof units, "days since %04d-01-01 00:00:00", sc->p.run.start_year);
         s->time = write_1d(g, "time", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, (hsize_t)d->T, tv);
         ok = ok && make_scale(s->time, "time", "end of the simulated month", units) &&
-             attr_str(s->time, "calendar", "standard") && attr_str(s->time, "standard_name", "time");
+             io_attr_str(s->time, "calendar", "standard") && io_attr_str(s->time, "standard_name", "time");
     }
     if (strcmp(gname, "summary") || d->summary) {
         for (int i = 0; i < d->P; i++) iv[i] = i;
@@ -148,10 +148,10 @@ static int group_coords(hid_t g, const char *gname, const Scenario *sc, const Ou
         hid_t x;
         for (int i = 0; i < d->P; i++) sv[i] = sc->parks[i].code;
         ok = ok && (x = write_strings(g, "park_code", sv, (hsize_t)d->P)) >= 0 &&
-             H5DSattach_scale(x, s->park, 0) >= 0 && attr_str(x, "long_name", "park identifier") && H5Dclose(x) >= 0;
+             H5DSattach_scale(x, s->park, 0) >= 0 && io_attr_str(x, "long_name", "park identifier") && H5Dclose(x) >= 0;
         for (int i = 0; i < d->P; i++) sv[i] = sc->parks[i].name;
         ok = ok && (x = write_strings(g, "park_name", sv, (hsize_t)d->P)) >= 0 &&
-             H5DSattach_scale(x, s->park, 0) >= 0 && attr_str(x, "long_name", "park name") && H5Dclose(x) >= 0;
+             H5DSattach_scale(x, s->park, 0) >= 0 && io_attr_str(x, "long_name", "park name") && H5Dclose(x) >= 0;
     }
     if (!strcmp(gname, "park_year")) {
         hid_t x;
@@ -160,7 +160,7 @@ static int group_coords(hid_t g, const char *gname, const Scenario *sc, const Ou
         ok = ok && make_scale(s->group, "group", "assessment indicator group index", "1");
         for (int i = 0; i < d->G; i++) sv[i] = sc->p.assessment.group[i].name;
         ok = ok && (x = write_strings(g, "group_name", sv, (hsize_t)d->G)) >= 0 &&
-             H5DSattach_scale(x, s->group, 0) >= 0 && attr_str(x, "long_name", "assessment indicator group") && H5Dclose(x) >= 0;
+             H5DSattach_scale(x, s->group, 0) >= 0 && io_attr_str(x, "long_name", "assessment indicator group") && H5Dclose(x) >= 0;
     }
     if (!strcmp(gname, "park_year") || (d->summary && !strcmp(gname, "summary"))) {
         hid_t x;
@@ -169,7 +169,7 @@ static int group_coords(hid_t g, const char *gname, const Scenario *sc, const Ou
         ok = ok && make_scale(s->lever, "lever", "policy lever index", "1");
         for (int i = 0; i < d->L; i++) sv[i] = lever_name(i);
         ok = ok && (x = write_strings(g, "lever_name", sv, (hsize_t)d->L)) >= 0 &&
-             H5DSattach_scale(x, s->lever, 0) >= 0 && attr_str(x, "long_name", "policy lever") && H5Dclose(x) >= 0;
+             H5DSattach_scale(x, s->lever, 0) >= 0 && io_attr_str(x, "long_name", "policy lever") && H5Dclose(x) >= 0;
     }
     free(iv);
     free(tv);
@@ -205,7 +205,7 @@ static int tier_flags(hid_t ds)
     int ok = a >= 0 && H5Awrite(a, H5T_NATIVE_SCHAR, fv) >= 0;
     if (a >= 0 && H5Aclose(a) < 0) ok = 0;
     if (sp >= 0) H5Sclose(sp);
-    return ok && attr_str(ds, "flag_meanings", "first_tier second_tier third_tier");
+    return ok && io_attr_str(ds, "flag_meanings", "first_tier second_tier third_tier");
 }
 
 /* Per point, year and park: the replicates at the first and at the second
@@ -248,8 +248,8 @@ static int tier_counts(hid_t g, const OutDims *d, const Scales *s)
     }
     for (int k = 0; k < 2; k++) {
         ok = ok && H5DSattach_scale(out[k], s->point, 0) >= 0 && H5DSattach_scale(out[k], s->year, 1) >= 0 &&
-             H5DSattach_scale(out[k], s->park, 2) >= 0 && attr_str(out[k], "long_name", long_names[k]) &&
-             attr_str(out[k], "units", "replicates") && attr_str(out[k], "coordinates", "park_code park_name");
+             H5DSattach_scale(out[k], s->park, 2) >= 0 && io_attr_str(out[k], "long_name", long_names[k]) &&
+             io_attr_str(out[k], "units", "replicates") && io_attr_str(out[k], "coordinates", "park_code park_name");
         if (out[k] >= 0 && H5Dclose(out[k]) < 0) ok = 0;
     }
     hid_t h[] = {tms, oms, osp, fs};
@@ -272,9 +272,9 @@ static int finish_summary(hid_t g, const OutDims *d, const Scales *s)
         hid_t ds = H5Dopen2(g, v->name, H5P_DEFAULT);
         ok = ds >= 0 && H5DSattach_scale(ds, s->point, 0) >= 0 && H5DSattach_scale(ds, s->rep, 1) >= 0 &&
              H5DSattach_scale(ds, v->dims[1] == 'P' ? s->park : s->lever, 3) >= 0 &&
-             H5DSattach_scale(ds, s->year, 2) >= 0 && attr_str(ds, "long_name", v->long_name) &&
-             attr_str(ds, "units", v->units) &&
-             attr_str(ds, "coordinates", v->dims[1] == 'P' ? "park_code park_name" : "lever_name");
+             H5DSattach_scale(ds, s->year, 2) >= 0 && io_attr_str(ds, "long_name", v->long_name) &&
+             io_attr_str(ds, "units", v->units) &&
+             io_attr_str(ds, "coordinates", v->dims[1] == 'P' ? "park_code park_name" : "lever_name");
         if (ok && i == SUM_TIER) ok = tier_flags(ds);
         if (ds >= 0 && H5Dclose(ds) < 0) ok = 0;
     }
@@ -295,12 +295,12 @@ static int write_parks(hid_t g, const Scenario *sc, const Scales *s)
 #define STRVAR(name, expr, ln) \
     for (int i = 0; ok && i < P; i++) sv[i] = (expr); \
     ok = ok && (x = write_strings(g, name, sv, (hsize_t)P)) >= 0 && H5DSattach_scale(x, s->park, 0) >= 0 && \
-         attr_str(x, "long_name", ln) && attr_str(x, "coordinates", "park_code park_name") && H5Dclose(x) >= 0;
+         io_attr_str(x, "long_name", ln) && io_attr_str(x, "coordinates", "park_code park_name") && H5Dclose(x) >= 0;
 #define NUMVAR(name, arr, val, ftype, mtype, ln, un) \
     for (int i = 0; ok && i < P; i++) arr[i] = (val); \
     ok = ok && (x = write_1d(g, name, ftype, mtype, (hsize_t)P, arr)) >= 0 && H5DSattach_scale(x, s->park, 0) >= 0 && \
-         attr_str(x, "long_name", ln) && attr_str(x, "units", un) && \
-         attr_str(x, "coordinates", "park_code park_name") && H5Dclose(x) >= 0;
+         io_attr_str(x, "long_name", ln) && io_attr_str(x, "units", un) && \
+         io_attr_str(x, "coordinates", "park_code park_name") && H5Dclose(x) >= 0;
     for (int i = 0; ok && i < P; i++) {
         chains[i][0] = '\0';
         for (int c = 0; c < sc->parks[i].n_chains; c++) {
@@ -340,25 +340,25 @@ static int write_prior_tables(hid_t g, const Sweep *sw, hid_t pt, hid_t pa)
     hid_t x = -1, ap = -1, sp = -1;
     for (int i = 0; i < k; i++) names[i] = sw->unit[i];
     ok = ok && (x = write_strings(g, "parameter_unit", names, (hsize_t)k)) >= 0 && H5DSattach_scale(x, pa, 0) >= 0 &&
-         attr_str(x, "long_name", "unit of each input (alternative: index of the alternative chosen)") && H5Dclose(x) >= 0;
+         io_attr_str(x, "long_name", "unit of each input (alternative: index of the alternative chosen)") && H5Dclose(x) >= 0;
     int32_t iv[SWEEP_MAX_APPLIED];
     for (int j = 0; j < m; j++) iv[j] = j;
     ok = ok && m > 0 && (ap = write_1d(g, "applied", H5T_STD_I32LE, H5T_NATIVE_INT32, (hsize_t)m, iv)) >= 0 &&
          make_scale(ap, "applied", "scenario key set by each draw", "1");
     for (int j = 0; j < m; j++) names[j] = sw->akey[j];
     ok = ok && (x = write_strings(g, "applied_name", names, (hsize_t)m)) >= 0 && H5DSattach_scale(x, ap, 0) >= 0 &&
-         attr_str(x, "long_name", "scenario key set by each draw (weights normalised, tier cut-offs refitted)") &&
+         io_attr_str(x, "long_name", "scenario key set by each draw (weights normalised, tier cut-offs refitted)") &&
          H5Dclose(x) >= 0;
     for (int j = 0; j < m; j++) names[j] = sw->aunit[j];
     ok = ok && (x = write_strings(g, "applied_unit", names, (hsize_t)m)) >= 0 && H5DSattach_scale(x, ap, 0) >= 0 &&
-         attr_str(x, "long_name", "unit of each applied key") && H5Dclose(x) >= 0;
+         io_attr_str(x, "long_name", "unit of each applied key") && H5Dclose(x) >= 0;
     hsize_t dims[2] = {(hsize_t)sw->points, (hsize_t)m};
     ok = ok && (sp = H5Screate_simple(2, dims, NULL)) >= 0 &&
          (x = H5Dcreate2(g, "applied_values", H5T_IEEE_F64LE, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT)) >= 0 &&
          H5Dwrite(x, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, sw->applied) >= 0 &&
          H5DSattach_scale(x, pt, 0) >= 0 && H5DSattach_scale(x, ap, 1) >= 0 &&
-         attr_str(x, "long_name", "value of each applied key in each draw (its unit in applied_unit)") &&
-         attr_str(x, "coordinates", "applied_name") && H5Dclose(x) >= 0;
+         io_attr_str(x, "long_name", "value of each applied key in each draw (its unit in applied_unit)") &&
+         io_attr_str(x, "coordinates", "applied_name") && H5Dclose(x) >= 0;
     if (sp >= 0) H5Sclose(sp);
     if (ok && sw->n_alt) {
         hid_t al = -1;
@@ -366,12 +366,12 @@ static int write_prior_tables(hid_t g, const Sweep *sw, hid_t pt, hid_t pa)
         ok = (al = write_1d(g, "alternative", H5T_STD_I32LE, H5T_NATIVE_INT32, (hsize_t)sw->n_alt, iv)) >= 0 &&
              make_scale(al, "alternative", "alternative of the priors' choice", "1") &&
              (x = write_strings(g, "alternative_name", names, (hsize_t)sw->n_alt)) >= 0 &&
-             H5DSattach_scale(x, al, 0) >= 0 && attr_str(x, "long_name", "name of each alternative") &&
-             H5Dclose(x) >= 0 && attr_str(g, "alternative_parameter", sw->key[sw->alt_col]);
+             H5DSattach_scale(x, al, 0) >= 0 && io_attr_str(x, "long_name", "name of each alternative") &&
+             H5Dclose(x) >= 0 && io_attr_str(g, "alternative_parameter", sw->key[sw->alt_col]);
         if (al >= 0) H5Dclose(al);
     }
     if (ap >= 0) H5Dclose(ap);
-    ok = ok && attr_str(g, "priors_file", sw->priors_path);
+    ok = ok && io_attr_str(g, "priors_file", sw->priors_path);
     return ok;
 }
 
@@ -395,36 +395,36 @@ static int write_sweep(hid_t file, const Sweep *sw, const uint64_t *pdig)
          make_scale(pa, "parameter", "swept parameter index", "1");
     for (int i = 0; i < k; i++) names[i] = sw->key[i];
     ok = ok && (x = write_strings(g, "parameter_name", names, (hsize_t)k)) >= 0 && H5DSattach_scale(x, pa, 0) >= 0 &&
-         attr_str(x, "long_name", "scenario key varied by the sweep") && H5Dclose(x) >= 0;
+         io_attr_str(x, "long_name", "scenario key varied by the sweep") && H5Dclose(x) >= 0;
     ok = ok && (x = write_1d(g, "lower", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, (hsize_t)k, sw->lower)) >= 0 &&
-         H5DSattach_scale(x, pa, 0) >= 0 && attr_str(x, "long_name", "lower end of the parameter's range") &&
-         attr_str(x, "coordinates", "parameter_name") && H5Dclose(x) >= 0;
+         H5DSattach_scale(x, pa, 0) >= 0 && io_attr_str(x, "long_name", "lower end of the parameter's range") &&
+         io_attr_str(x, "coordinates", "parameter_name") && H5Dclose(x) >= 0;
     ok = ok && (x = write_1d(g, "upper", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, (hsize_t)k, sw->upper)) >= 0 &&
-         H5DSattach_scale(x, pa, 0) >= 0 && attr_str(x, "long_name", "upper end of the parameter's range") &&
-         attr_str(x, "coordinates", "parameter_name") && H5Dclose(x) >= 0;
+         H5DSattach_scale(x, pa, 0) >= 0 && io_attr_str(x, "long_name", "upper end of the parameter's range") &&
+         io_attr_str(x, "coordinates", "parameter_name") && H5Dclose(x) >= 0;
     ok = ok && (sp = H5Screate_simple(2, dims, NULL)) >= 0 &&
          (x = H5Dcreate2(g, "values", H5T_IEEE_F64LE, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT)) >= 0 &&
          H5Dwrite(x, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, sw->values) >= 0 &&
          H5DSattach_scale(x, pt, 0) >= 0 && H5DSattach_scale(x, pa, 1) >= 0 &&
-         attr_str(x, "long_name", "value of each parameter at each point (the scenario key's unit)") &&
-         attr_str(x, "coordinates", "parameter_name") && H5Dclose(x) >= 0;
+         io_attr_str(x, "long_name", "value of each parameter at each point (the scenario key's unit)") &&
+         io_attr_str(x, "coordinates", "parameter_name") && H5Dclose(x) >= 0;
     if (sp >= 0) H5Sclose(sp);
     sp = -1;
     if (ok && sw->prior) ok = write_prior_tables(g, sw, pt, pa);
     ok = ok && (x = write_1d(g, "point_digest", H5T_STD_U64LE, H5T_NATIVE_UINT64, Q, pdig)) >= 0 &&
          H5DSattach_scale(x, pt, 0) >= 0 &&
-         attr_str(x, "long_name", "digest of the point's replicates: the result_digest of a single run of the point's scenario") &&
+         io_attr_str(x, "long_name", "digest of the point's replicates: the result_digest of a single run of the point's scenario") &&
          H5Dclose(x) >= 0;
     if (pt >= 0) H5Dclose(pt);
     if (pa >= 0) H5Dclose(pa);
     if (g >= 0 && H5Gclose(g) < 0) ok = 0;
     int32_t npts = (int32_t)Q, kk = k, base = sw->design == DESIGN_SALTELLI ? sw->n : 0;
-    ok = ok && attr_str(file, "sweep_design", design_names[sw->design]) &&
-         attr_num(file, "sweep_points", H5T_STD_I32LE, H5T_NATIVE_INT32, &npts) &&
-         attr_num(file, "sweep_parameters", H5T_STD_I32LE, H5T_NATIVE_INT32, &kk) &&
-         attr_num(file, "sweep_base_rows", H5T_STD_I32LE, H5T_NATIVE_INT32, &base) &&
-         attr_num(file, "sweep_seed", H5T_STD_U64LE, H5T_NATIVE_UINT64, &sw->seed) &&
-         attr_str(file, "sweep_file", sw->path) && attr_str(file, "sweep", sw->text);
+    ok = ok && io_attr_str(file, "sweep_design", design_names[sw->design]) &&
+         io_attr_num(file, "sweep_points", H5T_STD_I32LE, H5T_NATIVE_INT32, &npts) &&
+         io_attr_num(file, "sweep_parameters", H5T_STD_I32LE, H5T_NATIVE_INT32, &kk) &&
+         io_attr_num(file, "sweep_base_rows", H5T_STD_I32LE, H5T_NATIVE_INT32, &base) &&
+         io_attr_num(file, "sweep_seed", H5T_STD_U64LE, H5T_NATIVE_UINT64, &sw->seed) &&
+         io_attr_str(file, "sweep_file", sw->path) && io_attr_str(file, "sweep", sw->text);
     free(iv);
     return ok;
 }
@@ -461,12 +461,12 @@ SimStatus out_finalize(const char *path, const Scenario *sc, const OutDims *d, c
             ok = ds >= 0 && (d->Q == 0 || H5DSattach_scale(ds, s.point, (unsigned)axis++) >= 0) &&
                  H5DSattach_scale(ds, s.rep, (unsigned)axis++) >= 0;
             for (const char *c = v.dims; ok && *c; c++, axis++) ok = H5DSattach_scale(ds, scale_for(&s, *c), (unsigned)axis) >= 0;
-            ok = ok && attr_str(ds, "long_name", v.long_name) && attr_str(ds, "units", v.units);
+            ok = ok && io_attr_str(ds, "long_name", v.long_name) && io_attr_str(ds, "units", v.units);
             if (ok && strchr(v.dims, 'P')) {
                 char coords[64] = "park_code park_name";
                 if (strchr(v.dims, 'G')) strcat(coords, " group_name");
                 if (strchr(v.dims, 'L')) strcat(coords, " lever_name");
-                ok = attr_str(ds, "coordinates", coords);
+                ok = io_attr_str(ds, "coordinates", coords);
             }
             if (ok && !strcmp(v.name, "tier")) ok = tier_flags(ds);
             SAVE_STACK();
@@ -489,28 +489,28 @@ SimStatus out_finalize(const char *path, const Scenario *sc, const OutDims *d, c
     snprintf(hist, sizeof hist, "%s: %s", when, f->history);
     int32_t reps = d->R, nranks = f->nranks, monthly = d->monthly, compression = d->compression;
     int32_t complete = 1, computed = f->computed, restored = f->restored;
-    ok = ok && attr_str(file, "title", "parksim: chemical-park competitiveness ensemble") &&
-         attr_str(file, "Conventions", "CF-1.8") && attr_str(file, "source", src) && attr_str(file, "history", hist) &&
-         attr_str(file, "parksim_version", PARKSIM_VERSION) && attr_str(file, "scenario_name", sc->p.name) &&
-         attr_str(file, "scenario_description", sc->p.description) && attr_str(file, "targets", sc->p.targets) &&
-         attr_str(file, "scenario_file", f->scenario_path) &&
-         attr_str(file, "scenario", sc->resolved) && attr_str(file, "parks_csv", sc->parks_csv) &&
-         attr_num(file, "seed", H5T_STD_U64LE, H5T_NATIVE_UINT64, &sc->p.run.seed) &&
-         attr_num(file, "replicates", H5T_STD_I32LE, H5T_NATIVE_INT32, &reps) &&
-         attr_num(file, "monthly", H5T_STD_I32LE, H5T_NATIVE_INT32, &monthly) &&
-         attr_num(file, "compression", H5T_STD_I32LE, H5T_NATIVE_INT32, &compression) &&
-         attr_num(file, "nranks", H5T_STD_I32LE, H5T_NATIVE_INT32, &nranks) &&
-         attr_num(file, "loop_seconds", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, &f->loop_seconds) &&
-         attr_num(file, "write_seconds", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, &f->write_seconds) &&
-         attr_num(file, "replicates_computed", H5T_STD_I32LE, H5T_NATIVE_INT32, &computed) &&
-         attr_num(file, "replicates_restored", H5T_STD_I32LE, H5T_NATIVE_INT32, &restored) &&
-         attr_str(file, "result_digest", dig) && attr_str(file, "date_created", when);
+    ok = ok && io_attr_str(file, "title", "parksim: chemical-park competitiveness ensemble") &&
+         io_attr_str(file, "Conventions", "CF-1.8") && io_attr_str(file, "source", src) && io_attr_str(file, "history", hist) &&
+         io_attr_str(file, "parksim_version", PARKSIM_VERSION) && io_attr_str(file, "scenario_name", sc->p.name) &&
+         io_attr_str(file, "scenario_description", sc->p.description) && io_attr_str(file, "targets", sc->p.targets) &&
+         io_attr_str(file, "scenario_file", f->scenario_path) &&
+         io_attr_str(file, "scenario", sc->resolved) && io_attr_str(file, "parks_csv", sc->parks_csv) &&
+         io_attr_num(file, "seed", H5T_STD_U64LE, H5T_NATIVE_UINT64, &sc->p.run.seed) &&
+         io_attr_num(file, "replicates", H5T_STD_I32LE, H5T_NATIVE_INT32, &reps) &&
+         io_attr_num(file, "monthly", H5T_STD_I32LE, H5T_NATIVE_INT32, &monthly) &&
+         io_attr_num(file, "compression", H5T_STD_I32LE, H5T_NATIVE_INT32, &compression) &&
+         io_attr_num(file, "nranks", H5T_STD_I32LE, H5T_NATIVE_INT32, &nranks) &&
+         io_attr_num(file, "loop_seconds", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, &f->loop_seconds) &&
+         io_attr_num(file, "write_seconds", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, &f->write_seconds) &&
+         io_attr_num(file, "replicates_computed", H5T_STD_I32LE, H5T_NATIVE_INT32, &computed) &&
+         io_attr_num(file, "replicates_restored", H5T_STD_I32LE, H5T_NATIVE_INT32, &restored) &&
+         io_attr_str(file, "result_digest", dig) && io_attr_str(file, "date_created", when);
     if (ok && f->sweep) ok = write_sweep(file, f->sweep, f->point_digest) &&
-                             attr_str(file, "sweep_store", d->summary ? "summary" : "full");
-    if (ok) ok = attr_num(file, "busy_seconds_min", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, &f->busy_min) &&
-                 attr_num(file, "busy_seconds_max", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, &f->busy_max);
+                             io_attr_str(file, "sweep_store", d->summary ? "summary" : "full");
+    if (ok) ok = io_attr_num(file, "busy_seconds_min", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, &f->busy_min) &&
+                 io_attr_num(file, "busy_seconds_max", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, &f->busy_max);
     /* Last: a file without this marker was not finished. */
-    ok = ok && attr_num(file, "parksim_complete", H5T_STD_I32LE, H5T_NATIVE_INT32, &complete);
+    ok = ok && io_attr_num(file, "parksim_complete", H5T_STD_I32LE, H5T_NATIVE_INT32, &complete);
     SAVE_STACK();
     if (H5Fclose(file) < 0) ok = 0;
     SAVE_STACK();

@@ -53,4 +53,11 @@ SimStatus h5fail(const char *what, const char *name);
 /** Open group `name` of `file`, creating it if needed; -1 on failure. */
 hid_t make_group(hid_t file, const char *name);
 
+/** A scalar UTF-8 string attribute `name` = value on obj (replacing one of
+ *  that name); 1 on success, 0 on any HDF5 failure. */
+int io_attr_str(hid_t obj, const char *name, const char *value);
+/** A scalar numeric attribute of file type ftype from a value of memory type
+ *  mtype; 1 on success, 0 on any HDF5 failure. */
+int io_attr_num(hid_t obj, const char *name, hid_t ftype, hid_t mtype, const void *value);
+
 #endif

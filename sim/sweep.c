@@ -158,6 +158,18 @@ static int parse_params(Sweep *sw, const YNode *seq)
     return errs;
 }
 
+/* A key naming a file (`priors:`, `posterior:`), relative to the sweep file,
+ * into sw->priors_path; the count of errors reported (0 or 1). */
+static int file_key(Sweep *sw, const YNode *v, const char *key, const char *expected)
+{
+    char dir[PS_PATH_MAX + 16];
+    path_dir(sw->path, dir, sizeof dir);
+    int w = v->kind != YN_SCALAR || !*v->value ? -1
+          : v->value[0] == '/' ? snprintf(sw->priors_path, sizeof sw->priors_path, "%s", v->value)
+                               : snprintf(sw->priors_path, sizeof sw->priors_path, "%s/%s", dir, v->value);
+    return w < 0 || w >= (int)sizeof sw->priors_path ? bad(sw, v, key, "%s", expected) : 0;
+}
+
 /* Everything of the file except the points' check. */
 static int parse_file(Sweep *sw, YNode *root, const YNode **keep_node)
 {
@@ -213,12 +225,7 @@ static int parse_file(Sweep *sw, YNode *root, const YNode **keep_node)
             errs += bad(sw, pp, "posterior", "give one of 'parameters', 'priors' or 'posterior'");
         if (sw->design != DESIGN_PRIOR)
             errs += bad(sw, dn, "design", "a sweep over a posterior takes design prior (draws of its particles)");
-        char dir[PS_PATH_MAX + 16];
-        path_dir(sw->path, dir, sizeof dir);
-        int w = pp->kind != YN_SCALAR || !*pp->value ? -1
-              : pp->value[0] == '/' ? snprintf(sw->priors_path, sizeof sw->priors_path, "%s", pp->value)
-                                    : snprintf(sw->priors_path, sizeof sw->priors_path, "%s/%s", dir, pp->value);
-        if (w < 0 || w >= (int)sizeof sw->priors_path) errs += bad(sw, pp, "posterior", "expected the path of a posterior file");
+        errs += file_key(sw, pp, "posterior", "expected the path of a posterior file");
         sw->prior = sw->posterior = 1;
         return errs;
     }
@@ -228,12 +235,7 @@ static int parse_file(Sweep *sw, YNode *root, const YNode **keep_node)
         if (ytree_get(root, "parameters", NULL)) errs += bad(sw, pv, "priors", "give either 'parameters' or 'priors', not both");
         if (sw->design != DESIGN_PRIOR && sw->design != DESIGN_SALTELLI)
             errs += bad(sw, dn, "design", "a sweep over priors takes design prior (random draws) or saltelli");
-        char dir[PS_PATH_MAX + 16];
-        path_dir(sw->path, dir, sizeof dir);
-        int w = pv->kind != YN_SCALAR || !*pv->value ? -1
-              : pv->value[0] == '/' ? snprintf(sw->priors_path, sizeof sw->priors_path, "%s", pv->value)
-                                    : snprintf(sw->priors_path, sizeof sw->priors_path, "%s/%s", dir, pv->value);
-        if (w < 0 || w >= (int)sizeof sw->priors_path) errs += bad(sw, pv, "priors", "expected the path of a priors file");
+        errs += file_key(sw, pv, "priors", "expected the path of a priors file");
         sw->prior = 1;
         return errs;
     }
