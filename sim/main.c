@@ -245,28 +245,7 @@ static int parse_args(int argc, char **argv, Args *a)
             long v = strtol(argv[i], &end, 10);
             if (*end || v < 10 || v > 100000) { sim_error("--particles: expected a whole number from 10 to 100000, got '%s'", argv[i]); return EXIT_BADINPUT; }
             a->particles = (int)v;
-        } else if (is_abc && (!strcmp(o, "-o") || !strcmp(o, "--output"))) { NEED_VAL(); a->out = argv[i]; }
-        else if (is_abc && !strcmp(o, "--force")) a->force = 1;
-        else if (is_abc && !strcmp(o, "--resume")) a->resume = 1;
-        else if (is_abc && !strcmp(o, "--checkpoint-every")) {
-            NEED_VAL();
-            if (parse_duration(argv[i], &a->ckpt_every) != 0) {
-                sim_error("--checkpoint-every: expected a duration such as 90, 30s, 10m or 1h (0 = after every particle), got '%s'",
-                          argv[i]);
-                return EXIT_BADINPUT;
-            }
-        }
-        else if (is_abc && (!strcmp(o, "--quiet") || !strcmp(o, "-q"))) a->quiet = 1;
-        else if (is_abc && !strcmp(o, "--progress")) {
-            NEED_VAL();
-            char *end;
-            a->progress = strtod(argv[i], &end);
-            if (*end || !(a->progress >= 0 && a->progress <= 86400)) {
-                sim_error("--progress: expected seconds from 0 to 86400, got '%s'", argv[i]);
-                return EXIT_BADINPUT;
-            }
-        }
-        else if (!strcmp(a->cmd, "run") && !strcmp(o, "--posterior")) {
+        } else if (!strcmp(a->cmd, "run") && !strcmp(o, "--posterior")) {
             NEED_VAL();
             a->posterior = argv[i];
         }
@@ -302,21 +281,21 @@ static int parse_args(int argc, char **argv, Args *a)
             NEED_VAL();
             snprintf(a->sbuf, sizeof a->sbuf, "run.seed=%s", argv[i]);
             a->sets[a->n_sets++] = a->sbuf;
-        } else if ((is_run || is_cal) && (!strcmp(o, "-o") || !strcmp(o, "--output"))) { NEED_VAL(); a->out = argv[i]; }
-        else if ((is_run || is_cal) && !strcmp(o, "--force")) a->force = 1;
-        else if (is_run && !strcmp(o, "--resume")) a->resume = 1;
-        else if (is_run && !strcmp(o, "--checkpoint-every")) {
+        } else if ((is_run || is_cal || is_abc) && (!strcmp(o, "-o") || !strcmp(o, "--output"))) { NEED_VAL(); a->out = argv[i]; }
+        else if ((is_run || is_cal || is_abc) && !strcmp(o, "--force")) a->force = 1;
+        else if ((is_run || is_abc) && !strcmp(o, "--resume")) a->resume = 1;
+        else if ((is_run || is_abc) && !strcmp(o, "--checkpoint-every")) {
             NEED_VAL();
             if (parse_duration(argv[i], &a->ckpt_every) != 0) {
-                sim_error("--checkpoint-every: expected a duration such as 90, 30s, 10m or 1h (0 = every batch, up to 30 days), got '%s'",
-                          argv[i]);
+                sim_error("--checkpoint-every: expected a duration such as 90, 30s, 10m or 1h (0 = %s, up to 30 days), got '%s'",
+                          is_abc ? "after every particle" : "every batch", argv[i]);
                 return EXIT_BADINPUT;
             }
         }
-        else if (is_run && (!strcmp(o, "--quiet") || !strcmp(o, "-q"))) a->quiet = 1;
+        else if ((is_run || is_abc) && (!strcmp(o, "--quiet") || !strcmp(o, "-q"))) a->quiet = 1;
         else if (is_sweep && !strcmp(o, "--validate")) a->validate_only = 1;
         else if (!strcmp(a->cmd, "keys") && !strcmp(o, "--outputs")) a->outputs = 1;
-        else if (is_run && !strcmp(o, "--progress")) {
+        else if ((is_run || is_abc) && !strcmp(o, "--progress")) {
             NEED_VAL();
             char *end;
             a->progress = strtod(argv[i], &end);
