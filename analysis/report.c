@@ -44,7 +44,6 @@ typedef struct {
     const char *sec_levers, *levers_note, *col_baseline, *col_d_mean, *col_d_p;
     const char *sec_budget, *budget_note, *col_total;
     const char *sec_sobol, *sobol_note, *col_rank, *col_param, *col_range, *sobol_undef, *sobol_design;
-    const char *sec_uncert, *uncert_note;
     const char *sec_pred, *pred_note, *col_pred_p, *col_pred_cri, *col_pred_ign, *col_pred_param, *col_draws;
     const char *sec_prov, *prov_note, *resolved, *no_attr, *seed_word;
 } Words;
@@ -86,9 +85,6 @@ static const Words words[2] = {
         "Rank", "Parameter", "Range",
         "The output is the same at every point of the design in %d: the indices are undefined.",
         "%s: saltelli sweep, N = %d base rows × %d parameters, %d replicates per point.",
-        "Uncertainty split and ranked unknowns",
-        "This file carries uncertainty-split data (/uncertainty), which this version of parkstat does not "
-        "summarise yet. Its members:",
         "Given what is still unknown: runs over parameter draws",
         "Runs over draws of the calibrated posterior (parksim run --posterior: chance plus what the public facts "
         "leave unknown, docs/CALIBRATION.md) or of priors (--prior). P pools every draw and replicate; the "
@@ -122,8 +118,6 @@ static const Words words[2] = {
         "种子 1），按 ST 排序。",
         "排名", "参数", "范围", "%d 年的输出在设计的所有点上相同：指数无定义。",
         "%s：saltelli 扫描，N = %d 个基础行 × %d 个参数，每点 %d 次重复。",
-        "不确定性分解与未知量排序",
-        "该文件带有不确定性分解数据（/uncertainty），当前版本的 parkstat 尚不汇总这些数据。其成员：",
         "考虑仍未知的参数：参数抽样运行",
         "对校准后验（parksim run --posterior：随机性加上公开事实尚未确定的部分，见 docs/CALIBRATION.md）或先验"
         "（--prior）的参数抽样运行。P 汇总所有抽样与重复；可信区间为各抽样概率在抽样间的第 5 至第 95 百分位；"
@@ -170,8 +164,6 @@ typedef struct {
     int L;                  /* levers with spending data; 0 when the file has none */
     char **lever_name;      /* [L] (the summary's: not freed here) */
     double *spent, *spent_se; /* [L + 1] mean total per replicate and its se; [L] the sum of all (the summary's) */
-    char **uncert;          /* HOOK (uncertainty split): the members of /uncertainty, NULL when absent */
-    int n_uncert;
     int baseline;           /* index of the input this one is paired with, -1 none */
     int draws;              /* a run over parameter draws (--posterior, --prior): only `pred` is read */
     Predictive pred;
@@ -188,7 +180,6 @@ static void input_free(Input *in)
     if (in->draws) predictive_free(&in->pred);
     for (int i = 0; i < N_PROV; i++) free(in->prov[i]);
     free(in->scenario), free(in->signature);
-    h5u_free_strings(in->uncert, (size_t)in->n_uncert);
 }
 
 /* Levers switched on in a resolved scenario text: lines "    intensity: X" with X > 0 in the
@@ -223,35 +214,6 @@ static char *signature(const char *text)
     return out;
 }
 
-
-static herr_t add_member(hid_t g, const char *name, const H5L_info_t *info, void *data)
-{
-    (void)g, (void)info;
-    Input *in = data;
-    char **m = realloc(in->uncert, (size_t)(in->n_uncert + 1) * sizeof *m);
-    if (!m) return -1;
-    in->uncert = m;
-    if (!(m[in->n_uncert] = strdup(name))) return -1;
-    in->n_uncert++;
-    return 0;
-}
-
-/* HOOK (uncertainty split / ranked unknowns): a later version computes this section from the
- * group /uncertainty. Until then the report says that the data are there and lists the group's
- * members; without the group the section is absent. tests/parkstat_report.t checks both. */
-static SimStatus read_uncertainty(hid_t f, Input *in)
-{
-    if (H5Lexists(f, "/uncertainty", H5P_DEFAULT) <= 0) return SIM_OK;
-    hid_t g = H5Gopen2(f, "/uncertainty", H5P_DEFAULT);
-    if (g < 0) return sim_fail(SIM_EINVAL, "%s: /uncertainty is not a group", in->path);
-    if (!(in->uncert = calloc(1, sizeof *in->uncert))) {
-        H5Gclose(g);
-        return sim_fail(SIM_ENOMEM, "out of memory");
-    }
-    herr_t e = H5Literate(g, H5_INDEX_NAME, H5_ITER_INC, NULL, add_member, in);
-    H5Gclose(g);
-    return e < 0 ? sim_fail(SIM_EINVAL, "%s: cannot list the group /uncertainty", in->path) : SIM_OK;
-}
 
 /* Read one input: a run file or a point of a sweep file (summary, provenance, spending), or
  * a saltelli sweep as a whole (point < 0: indices). */
@@ -295,7 +257,6 @@ static SimStatus input_read(const char *path, int point, const Targets *tg_cmd, 
     } else {
         rc = sens_compute(path, tg_cmd, NULL, 0, 0, 1000, 0.95, 1, &in->sens);
     }
-    if (!rc) rc = read_uncertainty(f, in);
     if (f >= 0) H5Fclose(f);
     return rc;
 }
@@ -372,9 +333,9 @@ typedef struct {
 } Page;
 
 /* Which sections the page has, in order: id and whether the inputs give it. */
-typedef enum { S_HEADLINE, S_PRED, S_FAN, S_PARKS, S_LEVERS, S_BUDGET, S_SOBOL, S_UNCERT, S_PROV, S_COUNT } SectionId;
+typedef enum { S_HEADLINE, S_PRED, S_FAN, S_PARKS, S_LEVERS, S_BUDGET, S_SOBOL, S_PROV, S_COUNT } SectionId;
 static const char *const section_id[S_COUNT] = {"headline", "predictive", "fan", "parks", "levers", "budget",
-                                                "sobol", "uncertainty", "provenance"};
+                                                "sobol", "provenance"};
 
 static int has_section(const Page *pg, SectionId s)
 {
@@ -388,7 +349,6 @@ static int has_section(const Page *pg, SectionId s)
         case S_LEVERS: any |= pg->npol[i] > 0; break;
         case S_BUDGET: any |= in->L > 0; break;
         case S_SOBOL: any |= in->is_sweep; break;
-        case S_UNCERT: any |= in->uncert != NULL; break;
         case S_PROV: any = 1; break;
         default: break;
         }
@@ -399,7 +359,7 @@ static int has_section(const Page *pg, SectionId s)
 static const char *section_title(const Words *w, SectionId s)
 {
     const char *t[S_COUNT] = {w->sec_headline, w->sec_pred, w->sec_fan, w->sec_parks, w->sec_levers,
-                              w->sec_budget, w->sec_sobol, w->sec_uncert, w->sec_prov};
+                              w->sec_budget, w->sec_sobol, w->sec_prov};
     return t[s];
 }
 
@@ -600,17 +560,6 @@ static void write_predictive(FILE *o, const Page *pg)
     fputs("</table>\n", o);
 }
 
-static void write_uncertainty(FILE *o, const Page *pg)
-{
-    for (int i = 0; i < pg->n; i++) {
-        const Input *in = &pg->in[i];
-        if (!in->uncert) continue;
-        fputs("<p>", o), esc(o, in->path), fputs(": ", o), esc(o, pg->w->uncert_note), fputs("</p>\n<ul>", o);
-        for (int k = 0; k < in->n_uncert; k++) fputs("<li>", o), esc(o, in->uncert[k]), fputs("</li>", o);
-        fputs("</ul>\n", o);
-    }
-}
-
 static void write_provenance(FILE *o, const Page *pg)
 {
     const Words *w = pg->w;
@@ -670,7 +619,6 @@ static SimStatus write_page(FILE *o, const Page *pg)
         case S_LEVERS: write_levers(o, pg); break;
         case S_BUDGET: write_budget(o, pg); break;
         case S_SOBOL: write_sobol(o, pg); break;
-        case S_UNCERT: write_uncertainty(o, pg); break;
         case S_PROV: write_provenance(o, pg); break;
         default: break;
         }

@@ -3,7 +3,7 @@
 
 Inputs are real tiny runs (a baseline with every lever off, all levers on, one
 lever on under a name full of HTML metacharacters), a real saltelli sweep and a
-copy of the baseline carrying an /uncertainty group. Checks: every number in
+real run over draws of priors. Checks: every number in
 the headline, per-park, lever, budget and Sobol' tables equals what summary,
 compare and sensitivity print in JSON (or h5py computes) for the same files;
 each section is present or absent as the inputs say; nothing outside the file
@@ -30,7 +30,7 @@ import h5py
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from taplib import PARKSIM, PARKSTAT, TINY, ok, run_main, skip  # noqa: E402
+from taplib import PARKSIM, PARKSTAT, REPO, TINY, ok, run_main, skip  # noqa: E402
 
 LEVERS = ["mergers", "revitalisation", "upgrades", "chain", "cultivation", "safety", "smart", "land", "focus"]
 OFF = [a for lv in LEVERS for a in ("--set", "levers.%s.intensity=0" % lv)]
@@ -72,14 +72,16 @@ def unescape(s):
 
 
 def make_inputs(tmp):
-    f = {k: os.path.join(tmp, k + ".h5") for k in ("base", "all", "odd", "unc")}
+    f = {k: os.path.join(tmp, k + ".h5") for k in ("base", "all", "odd", "draws")}
     run(f["base"], *OFF, "--set", "scenario.name=tinybase")
     run(f["all"])
     run(f["odd"], *OFF, "--set", "levers.upgrades.intensity=1", "--set", "scenario.name=" + ODD,
         "--set", "scenario.description=<script>alert(1)</script>")
-    shutil.copy(f["base"], f["unc"])
-    with h5py.File(f["unc"], "a") as h:
-        h.create_group("uncertainty")["variance_share"] = np.array([0.5, 0.3, 0.2])
+    p = subprocess.run([PARKSIM, "run", TINY, "--prior=" + os.path.join(REPO, "configs", "test", "priors-tiny.yaml"),
+                        "--draws", "4", "--per-draw", "3", "-o", f["draws"], "-q", "--set", "output.monthly=false"],
+                       capture_output=True, text=True, timeout=300)
+    if p.returncode != 0:
+        raise RuntimeError("parksim run --prior failed: " + p.stderr)
     sw = os.path.join(tmp, "salt.yaml")
     with open(sw, "w") as s:
         s.write("scenario: %s\ndesign: saltelli\npoints: 4\nparameters:\n"
@@ -104,10 +106,10 @@ def check_content(tmp, f, env):
     ok("<title>parksim report: first-tier chemical parks</title>" in html and '<html lang="en">' in html,
        "English title and language by default")
 
-    present = [s for s in ("headline", "fan", "parks", "levers", "budget", "sobol", "uncertainty", "provenance")
+    present = [s for s in ("headline", "predictive", "fan", "parks", "levers", "budget", "sobol", "provenance")
                if section(html, s) is not None]
     ok(present == ["headline", "fan", "parks", "levers", "budget", "sobol", "provenance"],
-       "sections present: all but the uncertainty split (no input carries it)", present)
+       "sections present: all but the runs over draws (no input is one)", present)
     toc = re.findall(r'<li><a href="#(\w+)">', html)
     ok(toc == present, "the contents list exactly the sections present", toc)
 
@@ -220,12 +222,14 @@ def check_sections(tmp, f, env):
     ok(p.returncode == 0 and section(html, "levers") is None and section(html, "sobol") is None and
        section(html, "headline") is not None, "one file with levers and no baseline: no lever or Sobol' section",
        p.stderr)
-    out = os.path.join(tmp, "unc.html")
-    p = ps("report", f["unc"], "-o", out, env=env)
+    out = os.path.join(tmp, "draws.html")
+    p = ps("report", f["base"], f["draws"], "-o", out, env=env)
     html = open(out, encoding="utf-8").read() if p.returncode == 0 else ""
-    u = section(html, "uncertainty") or ""
-    ok("Uncertainty split" in u and "<li>variance_share</li>" in u and '<a href="#uncertainty">' in html,
-       "a file with /uncertainty: the hook's section appears and lists its members", p.stderr)
+    u = section(html, "predictive") or ""
+    toc = re.findall(r'<li><a href="#(\w+)">', html)
+    ok("runs over parameter draws" in u and 'id="predictive-table"' in u and toc[:2] == ["headline", "predictive"] and
+       "tinybase" in (section(html, "headline") or ""), "a run over draws: its own section after the headline, "
+       "the run file in the headline", p.stderr, toc)
 
 
 def check_errors(tmp, f, env):
