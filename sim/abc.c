@@ -247,28 +247,6 @@ typedef struct {
     long appended;      /* records this rank appended (test hook) */
 } AbcCkpt;
 
-static int write_all(int fd, const void *p, size_t n)
-{
-    const char *c = p;
-    while (n > 0) {
-        ssize_t w = write(fd, c, n);
-        if (w < 0 && errno == EINTR) continue;
-        if (w <= 0) return -1;
-        c += w;
-        n -= (size_t)w;
-    }
-    return 0;
-}
-
-static int fsync_dir(const char *dir)
-{
-    int fd = open(dir, O_RDONLY | O_DIRECTORY);
-    if (fd < 0) return -1;
-    int rc = fsync(fd);
-    close(fd);
-    return rc;
-}
-
 /* Words of one particle: attempts, distance, z[d], theta[m], s[S]. */
 static int rec_words(const AbcPosterior *po) { return 2 + po->d + po->m + po->S; }
 
@@ -313,7 +291,7 @@ static int ckpt_append_rec(AbcCkpt *c, const AbcPosterior *po, int g, int p, lon
     pack(po, g, p, attempts, &buf[3]);
     buf[3 + W] = fnv(FNV0, buf, (size_t)(3 + W) * 8);
     /* One write per record: a kill leaves at most the last one torn (its checksum fails). */
-    if (write_all(c->fd, buf, (size_t)(4 + W) * 8) != 0) {
+    if (ckpt_write_all(c->fd, buf, (size_t)(4 + W) * 8) != 0) {
         sim_error("rank %d: cannot append to the checkpoint in %s: %s", par_rank(), c->dir, strerror(errno));
         return -1;
     }
@@ -360,7 +338,7 @@ static int ckpt_write_pop(const AbcCkpt *c, const AbcPosterior *po, int g)
     int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
     uint64_t h = FNV0;
     int ok = fd >= 0;
-#define PUT(ptr, bytes) do { if (ok) { ok = write_all(fd, (ptr), (bytes)) == 0; h = fnv(h, (ptr), (bytes)); } } while (0)
+#define PUT(ptr, bytes) do { if (ok) { ok = ckpt_write_all(fd, (ptr), (bytes)) == 0; h = fnv(h, (ptr), (bytes)); } } while (0)
     PUT(head, sizeof head);
     PUT(&po->z[r * po->d], N * po->d * 8);
     PUT(&po->theta[r * po->m], N * po->m * 8);
@@ -368,10 +346,10 @@ static int ckpt_write_pop(const AbcCkpt *c, const AbcPosterior *po, int g)
     PUT(&po->weight[r], N * 8);
     PUT(&po->dist[r], N * 8);
 #undef PUT
-    if (ok) ok = write_all(fd, &h, 8) == 0;
+    if (ok) ok = ckpt_write_all(fd, &h, 8) == 0;
     if (ok) ok = fsync(fd) == 0;
     if (fd >= 0 && close(fd) != 0) ok = 0;
-    if (ok) ok = rename(tmp, path) == 0 && fsync_dir(c->dir) == 0;
+    if (ok) ok = rename(tmp, path) == 0 && ckpt_fsync_dir(c->dir) == 0;
     if (!ok) sim_error("cannot write the checkpoint %s: %s", path, strerror(errno));
     return ok ? 0 : -1;
 }

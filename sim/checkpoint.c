@@ -65,7 +65,7 @@ struct Ckpt {
 
 static void build_id(char out[64]) { memset(out, 0, 64); snprintf(out, 64, "%s %s", PARKSIM_VERSION, PARKSIM_BUILD); }
 
-static int write_all(int fd, const void *p, size_t n)
+int ckpt_write_all(int fd, const void *p, size_t n)
 {
     const char *c = p;
     while (n > 0) {
@@ -92,7 +92,7 @@ static int pread_all(int fd, void *p, size_t n, off_t off)
     return 0;
 }
 
-static int fsync_dir(const char *dir)
+int ckpt_fsync_dir(const char *dir)
 {
     int fd = open(dir, O_RDONLY | O_DIRECTORY);
     if (fd < 0) return -1;
@@ -371,7 +371,7 @@ static SimStatus spool_open(Ckpt *c)
         c->spool_fd = open(c->spool_path, O_WRONLY | O_CREAT | O_TRUNC, 0666);
         SegHeader zero;
         memset(&zero, 0, sizeof zero);
-        if (c->spool_fd < 0 || write_all(c->spool_fd, &zero, sizeof zero) != 0)
+        if (c->spool_fd < 0 || ckpt_write_all(c->spool_fd, &zero, sizeof zero) != 0)
             return sim_fail(SIM_EIO,
                             "rank %d: cannot write checkpoint spool %s: %s", c->rank, c->spool_path, strerror(errno));
         c->spool_n = 0;
@@ -396,7 +396,7 @@ SimStatus ckpt_append_short(Ckpt *c, int rep, const void *buf)
     SimStatus st = spool_open(c);
     if (st != SIM_OK) return st;
     int32_t rec[2] = {rep, 1};
-    int ok = write_all(c->spool_fd, rec, sizeof rec) == 0 && write_all(c->spool_fd, buf, c->key.short_bytes) == 0;
+    int ok = ckpt_write_all(c->spool_fd, rec, sizeof rec) == 0 && ckpt_write_all(c->spool_fd, buf, c->key.short_bytes) == 0;
     c->spool_sum = fnv(c->spool_sum, rec, sizeof rec);
     c->spool_sum = fnv(c->spool_sum, buf, c->key.short_bytes);
     if (!ok)
@@ -411,10 +411,10 @@ SimStatus ckpt_append(Ckpt *c, int rep, const ReplicateOut *v)
     SimStatus st = spool_open(c);
     if (st != SIM_OK) return st;
     int32_t rec[2] = {rep, 0};
-    int ok = write_all(c->spool_fd, rec, sizeof rec) == 0;
+    int ok = ckpt_write_all(c->spool_fd, rec, sizeof rec) == 0;
     c->spool_sum = fnv(c->spool_sum, rec, sizeof rec);
     for (int i = 0; ok && i < c->n_mem; i++) {
-        ok = write_all(c->spool_fd, member(v, i), c->size[i]) == 0;
+        ok = ckpt_write_all(c->spool_fd, member(v, i), c->size[i]) == 0;
         c->spool_sum = fnv(c->spool_sum, member(v, i), c->size[i]);
     }
     if (!ok)
@@ -451,7 +451,7 @@ static int commit_local(Ckpt *c, int number)
     if (close(c->spool_fd) != 0 && ok) { e = errno; ok = 0; step = "close"; }
     c->spool_fd = -1;
     if (ok) { step = "rename"; ok = rename(c->spool_path, seg) == 0; e = errno; }
-    if (ok) { step = "fsync the directory of"; ok = fsync_dir(c->dir) == 0; e = errno; }
+    if (ok) { step = "fsync the directory of"; ok = ckpt_fsync_dir(c->dir) == 0; e = errno; }
     if (!ok) {
         sim_error("rank %d: checkpoint failed: cannot %s %s: %s", c->rank, step, c->spool_path, strerror(e));
         return 0;

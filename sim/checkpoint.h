@@ -64,4 +64,9 @@ SimStatus ckpt_end(Ckpt *c, int remove);
  *  with SIGSTOP at a chosen point so a test can SIGKILL the whole job there. */
 void ckpt_test_hook(const char *point, int n);
 
+/** write(2) all n bytes (retrying on EINTR and short writes); 0, or -1 with errno set. */
+int ckpt_write_all(int fd, const void *p, size_t n);
+/** fsync(2) a directory, so that a rename in it is durable; 0, or -1 with errno set. */
+int ckpt_fsync_dir(const char *dir);
+
 #endif

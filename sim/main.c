@@ -399,6 +399,16 @@ static void bcast_sweep(Sweep *sw, Scenario *sc)
     bcast_scenario(sc);
 }
 
+/* The default output of a sweep or a calibration: the input file's name
+ * with .h5, in the current directory. */
+static void default_output(const char *input, char *out, size_t n)
+{
+    const char *base = strrchr(input, '/');
+    base = base ? base + 1 : input;
+    const char *dot = strrchr(base, '.');
+    snprintf(out, n, "%.*s.h5", dot ? (int)(dot - base) : (int)strlen(base), base);
+}
+
 /* Rank 0 loads and checks the sweep and its base scenario; the result goes
  * to every rank as bytes. */
 static SimStatus load_sweep_everywhere(const Args *a, Sweep *sw, Scenario *sc)
@@ -611,12 +621,8 @@ int main(int argc, char **argv)
         if (st == SIM_OK && is_sweep && a.validate_only) {
             if (root) print_points(&sw);
         } else if (st == SIM_OK && is_sweep) {
-            /* Default output: the sweep file's name with .h5 in the current directory. */
             char outbuf[PS_PATH_MAX + 8];
-            const char *base = strrchr(a.scenario, '/');
-            base = base ? base + 1 : a.scenario;
-            const char *dot = strrchr(base, '.');
-            snprintf(outbuf, sizeof outbuf, "%.*s.h5", dot ? (int)(dot - base) : (int)strlen(base), base);
+            default_output(a.scenario, outbuf, sizeof outbuf);
             char *hist = join_args(argc, argv);
             RunOptions opt = {a.out ? a.out : outbuf, sw.scenario, hist ? hist : "parksim", a.force, a.quiet, a.progress,
                               a.resume, a.ckpt_every, io_timeout(), 0, 0};
@@ -641,10 +647,7 @@ int main(int argc, char **argv)
             st = (SimStatus)sti;
         } else if (st == SIM_OK && is_abc) {
             char outbuf[PS_PATH_MAX + 8];
-            const char *base = strrchr(a.scenario, '/');
-            base = base ? base + 1 : a.scenario;
-            const char *dot = strrchr(base, '.');
-            snprintf(outbuf, sizeof outbuf, "%.*s.h5", dot ? (int)(dot - base) : (int)strlen(base), base);
+            default_output(a.scenario, outbuf, sizeof outbuf);
             char *hist = join_args(argc, argv);
             AbcOptions opt = {a.out ? a.out : outbuf, hist ? hist : "parksim abc", a.force, a.resume, a.quiet,
                               a.progress >= 0 ? a.progress : 30, a.ckpt_every, 0, 0};
