@@ -15,12 +15,22 @@
 
 #include <math.h>
 
+/* The rule as one expression without early exits: whether a firm meets
+ * it is close to a coin toss across firms, so a branch per test would be
+ * mispredicted about half the time, and this runs for every firm every
+ * month. Each comparison is the negation of the original early exit's, so
+ * NaN gives the same answer. */
+static inline int eligible_at(const Params *p, const Firm *f, int t)
+{
+    int tt = t < CULT_CHAMPION ? t : 0; /* a champion reads tier 0's rule and is refused below */
+    double rmin = p->cultivation.revenue_min[tt];
+    return (t < CULT_CHAMPION) & !(f->rd < p->cultivation.rd_min[tt]) & !(f->tech < p->cultivation.tech_min[tt]) &
+           ((rmin <= 0) | (f->rev >= rmin));
+}
+
 int cultivation_eligible(const Params *p, const Firm *f)
 {
-    int t = f->cult;
-    if (t >= CULT_CHAMPION) return 0;
-    if (f->rd < p->cultivation.rd_min[t] || f->tech < p->cultivation.tech_min[t]) return 0;
-    return p->cultivation.revenue_min[t] <= 0 || f->rev >= p->cultivation.revenue_min[t];
+    return eligible_at(p, f, f->cult);
 }
 
 void cultivation_promote(const Params *p, Firm *f)
@@ -45,14 +55,20 @@ int cultivation_firm_coached(const Params *p, double intensity, double coaching,
      * raises its R&D intensity, unpaid (the money goes to awards). Without
      * it few firms ever meet the rule (R&D is rare in the population) and
      * the lever could only speed up promotions that were coming anyway. */
-    if (intensity > 0 && f->cult < CULT_CHAMPION && f->rd < p->cultivation.rd_min[f->cult]) f->rd *= coaching;
-    if (!cultivation_eligible(p, f)) return 0;
-    double base = p->cultivation.rate[f->cult];
-    if (u < base / 12.0) {
+    int t = f->cult;
+    if (intensity > 0) {
+        int short_of_rule = (t < CULT_CHAMPION) & (f->rd < p->cultivation.rd_min[t < CULT_CHAMPION ? t : 0]);
+        f->rd *= short_of_rule ? coaching : 1.0; /* x * 1 is x exactly */
+    }
+    int elig = eligible_at(p, f, t);
+    double base = p->cultivation.rate[t < CULT_CHAMPION ? t : 0];
+    /* One test for "eligible and drawn", which is rarely true and so well
+     * predicted, instead of a test of the eligibility first. */
+    if (elig & (u < base / 12.0)) {
         cultivation_promote(p, f);
         return 1;
     }
-    if (intensity > 0) {
+    if (intensity > 0 && elig) {
         double lev = lever_rate(base, base * p->levers.cultivation.rate_multiplier_max, intensity);
         if (u < lev / 12.0 && lever_pay(ps, LEVER_CULTIVATION, p->levers.cultivation.award_per_promotion)) {
             cultivation_promote(p, f);

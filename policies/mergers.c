@@ -18,12 +18,15 @@
 void mergers_mark(const Params *p, double intensity, ParkState *ps, Firm *f, double u)
 {
     f->target = 0;
-    if (f->lclass < p->mergers.target_min_class) return;
-    if (u < p->mergers.rate / 12.0) {
+    /* Whether a firm may be a target is close to a coin toss across firms:
+     * tested together with the draw, which is rarely below the rate, the
+     * branch is well predicted. */
+    int may = f->lclass >= p->mergers.target_min_class;
+    if (may & (u < p->mergers.rate / 12.0)) {
         f->target = 1;
         return;
     }
-    if (intensity > 0 &&
+    if (intensity > 0 && may &&
         u < lever_rate(p->mergers.rate, p->levers.mergers.rate_max, intensity) / 12.0 &&
         lever_pay(ps, LEVER_MERGERS, p->levers.mergers.subsidy_per_deal))
         f->target = 2;

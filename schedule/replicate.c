@@ -290,7 +290,7 @@ static SimStatus step_firm(Replicate *R, ParkState *ps, int m, const FirmHooks *
     double u_exit = rng_u32_hi(b.w[1]), h_exit = firm_exit_hazard_r(&R->rates, f);
     /* A lever's forced exit is tried only where the baseline keeps the firm:
      * it may pay compensation. */
-    int out = f->log_rev < log_min_rev || u_exit < h_exit;
+    int out = (f->log_rev < log_min_rev) | (u_exit < h_exit); /* one branch, rarely taken */
     for (int h = 0; !out && h < fh->n_exit; h++) out = fh->exit[h](fh->exit_c[h], f, u_exit, h_exit);
     if (out) {
         f->status = FIRM_EXITED;
