@@ -18,6 +18,7 @@
 
 #include <math.h>
 #include <stdint.h>
+#include <string.h>
 #include <gsl/gsl_rng.h>
 
 /** Call sites. Never renumber: the numbers are part of the stream derivation
@@ -58,6 +59,45 @@ static inline double rng_u32_lo(uint64_t w) { return ((double)(w & 0xffffffffu) 
  *  (53 bits would round the top value up to exactly 1). */
 static inline double rng_u52(uint64_t w) { return ((double)(w >> 12) + 0.5) * (1.0 / 4503599627370496.0); }
 
+/** The tails of rng_normal_inv (|u - 0.5| > 0.425), AS241's second and third
+ *  rational functions. The two choices on which side of 0.5 u lies are made
+ *  without branches (a lane of the batch is in either tail at random, so a
+ *  branch there would be mispredicted half the time): a select of bit
+ *  patterns and a flip of the sign bit, which is what -x is. */
+static inline double rng_normal_tail(double u)
+{
+    uint64_t lo = -(uint64_t)(u < 0.5), bu, bv, bx; /* all ones below 0.5 */
+    double v = 1.0 - u, m, x;
+    memcpy(&bu, &u, sizeof bu);
+    memcpy(&bv, &v, sizeof bv);
+    bu = (bu & lo) | (bv & ~lo);
+    memcpy(&m, &bu, sizeof m);
+    double r = sqrt(-log(m));
+    if (r <= 5.0) {
+        r -= 1.6;
+        double n = ((((((7.7454501427834140764e-4 * r + 0.0227238449892691845833) * r + 0.24178072517745061177) * r +
+                       1.27045825245236838258) * r + 3.64784832476320460504) * r + 5.7694972214606914055) * r +
+                    4.6303378461565452959) * r + 1.42343711074968357734;
+        double d = ((((((1.05075007164441684324e-9 * r + 5.475938084995344946e-4) * r + 0.0151986665636164571966) * r +
+                       0.14810397642748007459) * r + 0.68976733498510000455) * r + 1.6763848301838038494) * r +
+                    2.05319162663775882187) * r + 1.0;
+        x = n / d;
+    } else {
+        r -= 5.0;
+        double n = ((((((2.01033439929228813265e-7 * r + 2.71155556874348757815e-5) * r + 0.0012426609473880784386) * r +
+                       0.026532189526576123093) * r + 0.29656057182850489123) * r + 1.7848265399172913358) * r +
+                    5.4637849111641143699) * r + 6.6579046435011037772;
+        double d = ((((((2.04426310338993978564e-15 * r + 1.4215117583164458887e-7) * r + 1.8463183175100546818e-5) * r +
+                       7.868691311456132591e-4) * r + 0.0148753612908506148525) * r + 0.13692988092273580531) * r +
+                    0.59983220655588793769) * r + 1.0;
+        x = n / d;
+    }
+    memcpy(&bx, &x, sizeof bx);
+    bx ^= lo & UINT64_C(0x8000000000000000);
+    memcpy(&x, &bx, sizeof x);
+    return x;
+}
+
 /** The inverse of the standard normal CDF at u in (0,1), by Wichura's AS241
  *  (Applied Statistics 37, 1988; relative error ~1e-16). Inline, because it
  *  runs for every firm every month: a call into libgsl cost about as much as
@@ -78,27 +118,7 @@ static inline double rng_normal_inv(double u)
                     42.313330701600911252) * r + 1.0;
         return q * (n / d);
     }
-    double r = sqrt(-log(u < 0.5 ? u : 1.0 - u)), x;
-    if (r <= 5.0) {
-        r -= 1.6;
-        double n = ((((((7.7454501427834140764e-4 * r + 0.0227238449892691845833) * r + 0.24178072517745061177) * r +
-                       1.27045825245236838258) * r + 3.64784832476320460504) * r + 5.7694972214606914055) * r +
-                    4.6303378461565452959) * r + 1.42343711074968357734;
-        double d = ((((((1.05075007164441684324e-9 * r + 5.475938084995344946e-4) * r + 0.0151986665636164571966) * r +
-                       0.14810397642748007459) * r + 0.68976733498510000455) * r + 1.6763848301838038494) * r +
-                    2.05319162663775882187) * r + 1.0;
-        x = n / d;
-    } else {
-        r -= 5.0;
-        double n = ((((((2.01033439929228813265e-7 * r + 2.71155556874348757815e-5) * r + 0.0012426609473880784386) * r +
-                       0.026532189526576123093) * r + 0.29656057182850489123) * r + 1.7848265399172913358) * r +
-                    5.4637849111641143699) * r + 6.6579046435011037772;
-        double d = ((((((2.04426310338993978564e-15 * r + 1.4215117583164458887e-7) * r + 1.8463183175100546818e-5) * r +
-                       7.868691311456132591e-4) * r + 0.0148753612908506148525) * r + 0.13692988092273580531) * r +
-                    0.59983220655588793769) * r + 1.0;
-        x = n / d;
-    }
-    return u < 0.5 ? -x : x;
+    return rng_normal_tail(u);
 }
 
 /** Standard normal from one word: the inverse normal CDF of rng_u52(w). */
