@@ -14,6 +14,7 @@
 #include "mergers.h"
 
 #include <math.h>
+#include <string.h>
 
 void mergers_mark(const Params *p, double intensity, ParkState *ps, Firm *f, double u)
 {
@@ -32,6 +33,29 @@ void mergers_mark(const Params *p, double intensity, ParkState *ps, Firm *f, dou
         f->target = 2;
 }
 
+/* Whether firm i of the park may buy target t: active, of an allowed class,
+ * larger, and (when same is set) of the target's chain. All tests are
+ * evaluated, without early exits: across a park's firms each is close to a
+ * coin toss, so a branch per test would be mispredicted often; this runs over
+ * the whole park for every deal. */
+static inline int may_buy(const Params *p, const Firm *f, int i, const Firm *tg, int t, int same)
+{
+    return (i != t) & (f->status == FIRM_ACTIVE) & !(f->lclass > p->mergers.acquirer_max_class) &
+           !(f->log_rev <= tg->log_rev) & (!same | (f->chain == tg->chain));
+}
+
+/* x where ok is set, +0 elsewhere, as a select of bit patterns: adding +0 to
+ * the running sum (a sum of positive revenues from +0) leaves it unchanged
+ * bit for bit, so the sum is the sum over the buyers alone. */
+static inline double masked(double x, int ok)
+{
+    uint64_t b;
+    memcpy(&b, &x, sizeof b);
+    b &= -(uint64_t)ok;
+    memcpy(&x, &b, sizeof x);
+    return x;
+}
+
 int mergers_choose_acquirer(const Params *p, double intensity, const ParkState *ps, int t, gsl_rng *r)
 {
     const Firm *tg = &ps->firm[t];
@@ -43,30 +67,26 @@ int mergers_choose_acquirer(const Params *p, double intensity, const ParkState *
     int want_same = gsl_rng_uniform(r) < same;
     double u = gsl_rng_uniform(r);
     /* Two passes over the park: total weight, then the weighted pick. At
-     * kappa 1 (the lever off) the weight is the revenue kept with the firm:
-     * exp(1 * x) is exp(x) exactly. */
+     * kappa 1 (the lever off) the weight is the revenue kept with the firm
+     * (exp(1 * x) is exp(x) exactly), summed without a branch per firm;
+     * otherwise the exp is paid only for the buyers. */
     for (int pass_same = want_same; pass_same >= 0; pass_same--) {
         double total = 0;
-        for (int i = 0; i < ps->n_firm; i++) {
-            const Firm *f = &ps->firm[i];
-            if (i == t || f->status != FIRM_ACTIVE || f->lclass > p->mergers.acquirer_max_class ||
-                f->log_rev <= tg->log_rev)
-                continue;
-            if (pass_same && f->chain != tg->chain) continue;
-            total += kappa == 1.0 ? f->rev : exp(kappa * f->log_rev);
-        }
+        if (kappa == 1.0)
+            for (int i = 0; i < ps->n_firm; i++)
+                total += masked(ps->firm[i].rev, may_buy(p, &ps->firm[i], i, tg, t, pass_same));
+        else
+            for (int i = 0; i < ps->n_firm; i++)
+                if (may_buy(p, &ps->firm[i], i, tg, t, pass_same)) total += exp(kappa * ps->firm[i].log_rev);
         if (total <= 0) continue; /* no same-chain buyer: fall back to any buyer */
         double x = u * total, acc = 0;
         int last = -1;
         for (int i = 0; i < ps->n_firm; i++) {
             const Firm *f = &ps->firm[i];
-            if (i == t || f->status != FIRM_ACTIVE || f->lclass > p->mergers.acquirer_max_class ||
-                f->log_rev <= tg->log_rev)
-                continue;
-            if (pass_same && f->chain != tg->chain) continue;
-            acc += kappa == 1.0 ? f->rev : exp(kappa * f->log_rev);
-            last = i;
-            if (x < acc) return i;
+            int ok = may_buy(p, f, i, tg, t, pass_same);
+            acc += kappa == 1.0 ? masked(f->rev, ok) : ok ? exp(kappa * f->log_rev) : 0.0;
+            last = ok ? i : last;
+            if (ok & (x < acc)) return i;
         }
         return last; /* rounding at the top end */
     }
