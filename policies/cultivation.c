@@ -44,13 +44,31 @@ double cultivation_coaching(const Params *p, double intensity)
     return exp(intensity * p->levers.cultivation.rd_growth_max / 12.0);
 }
 
-int cultivation_firm(const Params *p, double intensity, ParkState *ps, Firm *f, double u)
+/* What is the same for every firm of a park-month, in m[0 .. 2 + 2 * CULT_CHAMPION):
+ * the coaching factor; the largest monthly promotion rate of any tier, with
+ * or without the lever; then each tier's monthly baseline rate (rate / 12)
+ * and its monthly lever rate. The rates are the same values whether divided
+ * per firm or once. */
+enum { M_COACHING, M_UMAX, M_BASE, M_LEVER = M_BASE + CULT_CHAMPION, M_COUNT = M_LEVER + CULT_CHAMPION };
+_Static_assert(M_COUNT <= LEVER_MEMO, "the month's values fit the lever memo");
+
+static void month_values(const Params *p, double intensity, double *m)
 {
-    return cultivation_firm_coached(p, intensity, intensity > 0 ? cultivation_coaching(p, intensity) : 1.0, ps, f, u);
+    m[M_COACHING] = intensity > 0 ? cultivation_coaching(p, intensity) : 1.0;
+    m[M_UMAX] = 0;
+    for (int t = 0; t < CULT_CHAMPION; t++) {
+        double base = p->cultivation.rate[t];
+        m[M_BASE + t] = base / 12.0;
+        m[M_LEVER + t] =
+            intensity > 0 ? lever_rate(base, base * p->levers.cultivation.rate_multiplier_max, intensity) / 12.0 : 0;
+        if (m[M_BASE + t] > m[M_UMAX]) m[M_UMAX] = m[M_BASE + t];
+        if (m[M_LEVER + t] > m[M_UMAX]) m[M_UMAX] = m[M_LEVER + t];
+    }
 }
 
-int cultivation_firm_coached(const Params *p, double intensity, double coaching, ParkState *ps, Firm *f, double u)
+static inline int firm_r(const Params *p, double intensity, const double *m, ParkState *ps, Firm *f, double u)
 {
+    double coaching = m[M_COACHING];
     /* Coaching and R&D support: a firm short of the next title's R&D rule
      * raises its R&D intensity, unpaid (the money goes to awards). Without
      * it few firms ever meet the rule (R&D is rare in the population) and
@@ -60,22 +78,30 @@ int cultivation_firm_coached(const Params *p, double intensity, double coaching,
         int short_of_rule = (t < CULT_CHAMPION) & (f->rd < p->cultivation.rd_min[t < CULT_CHAMPION ? t : 0]);
         f->rd *= short_of_rule ? coaching : 1.0; /* x * 1 is x exactly */
     }
-    int elig = eligible_at(p, f, t);
-    double base = p->cultivation.rate[t < CULT_CHAMPION ? t : 0];
+    /* A promotion needs u below a tier's monthly rate: at or above the
+     * largest, which is most firm-months, the rule need not be tested. */
+    if (!(u < m[M_UMAX])) return 0;
+    int elig = eligible_at(p, f, t), tt = t < CULT_CHAMPION ? t : 0;
     /* One test for "eligible and drawn", which is rarely true and so well
      * predicted, instead of a test of the eligibility first. */
-    if (elig & (u < base / 12.0)) {
+    if (elig & (u < m[M_BASE + tt])) {
         cultivation_promote(p, f);
         return 1;
     }
     if (intensity > 0 && elig) {
-        double lev = lever_rate(base, base * p->levers.cultivation.rate_multiplier_max, intensity);
-        if (u < lev / 12.0 && lever_pay(ps, LEVER_CULTIVATION, p->levers.cultivation.award_per_promotion)) {
+        if (u < m[M_LEVER + tt] && lever_pay(ps, LEVER_CULTIVATION, p->levers.cultivation.award_per_promotion)) {
             cultivation_promote(p, f);
             return 2;
         }
     }
     return 0;
+}
+
+int cultivation_firm(const Params *p, double intensity, ParkState *ps, Firm *f, double u)
+{
+    double m[M_COUNT];
+    month_values(p, intensity, m);
+    return firm_r(p, intensity, m, ps, f, u);
 }
 
 /* Firms that meet the next tier's rule. */
@@ -90,11 +116,11 @@ static double need(const Params *p, const ParkInfo *info, const ParkState *ps)
 
 LEVER_FIRM_HOOK static void firm_late(LeverCtx *c, Firm *f, const RngBlock *b)
 {
-    if (!c->memo_set) { /* the coaching factor is the same for every firm of the park-month */
-        c->memo = c->intensity > 0 ? cultivation_coaching(c->park.p, c->intensity) : 1.0;
+    if (!c->memo_set) {
+        month_values(c->park.p, c->intensity, c->memo);
         c->memo_set = 1;
     }
-    if (cultivation_firm_coached(c->park.p, c->intensity, c->memo, c->park.ps, f, rng_u32_lo(b->w[3])))
+    if (firm_r(c->park.p, c->intensity, c->memo, c->park.ps, f, rng_u32_lo(b->w[3])))
         c->park.ps->promotions_m++;
 }
 

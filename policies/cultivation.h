@@ -15,7 +15,5 @@ int cultivation_firm(const Params *p, double intensity, ParkState *ps, Firm *f, 
 /** The monthly factor on the R&D intensity of a firm short of its next
  *  title's R&D rule (coaching), at lever intensity > 0. */
 double cultivation_coaching(const Params *p, double intensity);
-/** cultivation_firm() with the coaching factor given (computed once per park-month). */
-int cultivation_firm_coached(const Params *p, double intensity, double coaching, ParkState *ps, Firm *f, double u);
 
 #endif

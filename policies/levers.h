@@ -41,13 +41,19 @@ typedef enum { LEVER_LIST(LEVER_ENUM_) LEVER_COUNT } LeverId;
 #undef LEVER_ENUM_
 _Static_assert(LEVER_COUNT <= PARK_ACCOUNTS, "each lever pays from its own park account");
 
+/** Values a lever may keep in its context for one park-month. */
+#define LEVER_MEMO 10
+
 /** What a lever acts on, for one park in one month. */
 typedef struct {
     ParkView park;        /**< parameters, the park (its state and firms), keys of its draws */
     int month;            /**< run month, 0 = January of run.start_year */
     double intensity;     /**< this lever's intensity this month (0 outside start..end) */
-    int memo_set;         /**< memo holds a value (0 in a fresh context) */
-    double memo;          /**< a value the lever's firm hooks compute once per park-month, not per firm */
+    int memo_set;         /**< memo holds values (0 in a fresh context) */
+    /** Values the lever's firm hooks compute once per park-month instead of
+     *  once per firm: the compiler cannot hoist them out of the firm loop
+     *  across the hook's indirect call. */
+    double memo[LEVER_MEMO];
 } LeverCtx;
 
 /** One lever-specific scenario key, levers.<lever>.<name>: a number. */

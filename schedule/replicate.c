@@ -42,7 +42,7 @@ ParkView replicate_park(Replicate *R, int k)
 
 LeverCtx replicate_lever_ctx(Replicate *R, int k, int month, LeverId id)
 {
-    LeverCtx c = {replicate_park(R, k), month, lever_intensity(lever_params(R->p, id), month), 0, 0};
+    LeverCtx c = {replicate_park(R, k), month, lever_intensity(lever_params(R->p, id), month), 0, {0}};
     return c;
 }
 
@@ -342,7 +342,7 @@ static SimStatus step_park(Replicate *R, int k, const double *intensity, double 
     LeverCtx ctx[LEVER_COUNT];
     ParkView v = replicate_park(R, k);
     for (int id = 0; id < LEVER_COUNT; id++) {
-        LeverCtx c = {v, m, intensity[id], 0, 0};
+        LeverCtx c = {v, m, intensity[id], 0, {0}};
         ctx[id] = c;
     }
     RngBlock pb = rng_block(p->run.seed, R->rep, (uint64_t)k, (uint32_t)m, RNG_PARK_MONTH);
