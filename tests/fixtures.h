@@ -64,7 +64,7 @@ static inline LeverParams *lever_c(Params *p, LeverId id)
 static inline LeverCtx *at(Replicate *R, int k, int month, double intensity)
 {
     static LeverCtx c;
-    LeverCtx x = {replicate_park(R, k), month, intensity, 0, 0};
+    LeverCtx x = {replicate_park(R, k), month, intensity, 0, {0}};
     c = x;
     return &c;
 }
