@@ -14,6 +14,7 @@
 #include "mergers.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 void mergers_mark(const Params *p, double intensity, ParkState *ps, Firm *f, double u)
@@ -56,7 +57,9 @@ static inline double masked(double x, int ok)
     return x;
 }
 
-int mergers_choose_acquirer(const Params *p, double intensity, const ParkState *ps, int t, gsl_rng *r)
+/* The acquirer for target t; w holds each firm's weight exp(kappa * log_rev)
+ * at the lever's kappa, or is NULL (then the weight is computed here). */
+static int choose_acquirer(const Params *p, double intensity, const ParkState *ps, int t, gsl_rng *r, const double *w)
 {
     const Firm *tg = &ps->firm[t];
     double same = lever_rate(p->mergers.same_chain_share, p->levers.mergers.same_chain_share_max, intensity);
@@ -68,13 +71,16 @@ int mergers_choose_acquirer(const Params *p, double intensity, const ParkState *
     double u = gsl_rng_uniform(r);
     /* Two passes over the park: total weight, then the weighted pick. At
      * kappa 1 (the lever off) the weight is the revenue kept with the firm
-     * (exp(1 * x) is exp(x) exactly), summed without a branch per firm;
-     * otherwise the exp is paid only for the buyers. */
+     * (exp(1 * x) is exp(x) exactly); with the weights given, it is w[i].
+     * Either is summed without a branch per firm; otherwise the exp is paid
+     * only for the buyers. */
+    const double *wt = kappa == 1.0 ? NULL : w;
+    int kept = kappa == 1.0 || w;
     for (int pass_same = want_same; pass_same >= 0; pass_same--) {
         double total = 0;
-        if (kappa == 1.0)
+        if (kept)
             for (int i = 0; i < ps->n_firm; i++)
-                total += masked(ps->firm[i].rev, may_buy(p, &ps->firm[i], i, tg, t, pass_same));
+                total += masked(wt ? wt[i] : ps->firm[i].rev, may_buy(p, &ps->firm[i], i, tg, t, pass_same));
         else
             for (int i = 0; i < ps->n_firm; i++)
                 if (may_buy(p, &ps->firm[i], i, tg, t, pass_same)) total += exp(kappa * ps->firm[i].log_rev);
@@ -84,13 +90,18 @@ int mergers_choose_acquirer(const Params *p, double intensity, const ParkState *
         for (int i = 0; i < ps->n_firm; i++) {
             const Firm *f = &ps->firm[i];
             int ok = may_buy(p, f, i, tg, t, pass_same);
-            acc += kappa == 1.0 ? masked(f->rev, ok) : ok ? exp(kappa * f->log_rev) : 0.0;
+            acc += kept ? masked(wt ? wt[i] : f->rev, ok) : ok ? exp(kappa * f->log_rev) : 0.0;
             last = ok ? i : last;
             if (ok & (x < acc)) return i;
         }
         return last; /* rounding at the top end */
     }
     return -1;
+}
+
+int mergers_choose_acquirer(const Params *p, double intensity, const ParkState *ps, int t, gsl_rng *r)
+{
+    return choose_acquirer(p, intensity, ps, t, r, NULL);
 }
 
 SimStatus mergers_combine(const Params *p, ParkState *ps, int a, int t, int month, double synergy)
@@ -118,6 +129,12 @@ SimStatus mergers_park(LeverCtx *c, int *n_done)
     const Params *p = c->park.p;
     int month = c->month;
     double intensity = c->intensity;
+    /* With the lever on, each firm's weight revenue^kappa is an exp; it is
+     * computed once per firm at the month's first deal, and again for an
+     * acquirer whose revenue a deal changed, instead of twice per candidate
+     * per deal (the same values: the same kappa and log revenue). */
+    double kappa = lever_rate(1.0, p->levers.mergers.leader_preference_max, intensity), *w = NULL;
+    SimStatus st = SIM_OK;
     *n_done = 0;
     for (int t = 0; t < ps->n_firm; t++) {
         Firm *ft = &ps->firm[t];
@@ -125,8 +142,15 @@ SimStatus mergers_park(LeverCtx *c, int *n_done)
         int subsidised = ft->target == 2;
         ft->target = 0;
         if (ft->status != FIRM_ACTIVE) continue;
+        if (kappa != 1.0 && !w) {
+            if (!(w = malloc((size_t)ps->n_firm * sizeof *w))) {
+                st = SIM_ENOMEM;
+                break;
+            }
+            for (int i = 0; i < ps->n_firm; i++) w[i] = exp(kappa * ps->firm[i].log_rev);
+        }
         rng_gsl_reset(c->park.r, p->run.seed, c->park.rep, ft->gid, (uint32_t)month, RNG_ACQUIRER);
-        int a = mergers_choose_acquirer(p, intensity, ps, t, c->park.r);
+        int a = choose_acquirer(p, intensity, ps, t, c->park.r, w);
         if (a < 0) {
             if (subsidised) lever_refund(ps, LEVER_MERGERS, p->levers.mergers.subsidy_per_deal); /* no buyer: not paid out */
             continue;
@@ -134,11 +158,12 @@ SimStatus mergers_park(LeverCtx *c, int *n_done)
         /* Post-merger integration support raises the gain of the deals the lever pays for. */
         double synergy = subsidised ? lever_rate(p->mergers.synergy, p->levers.mergers.synergy_max, intensity)
                                     : p->mergers.synergy;
-        SimStatus st = mergers_combine(p, ps, a, t, month, synergy);
-        if (st != SIM_OK) return st;
+        if ((st = mergers_combine(p, ps, a, t, month, synergy)) != SIM_OK) break;
+        if (w) w[a] = exp(kappa * ps->firm[a].log_rev);
         (*n_done)++;
     }
-    return SIM_OK;
+    free(w);
+    return st;
 }
 
 /* Weak firms (亩均 class mergers.target_min_class or below): the targets a deal subsidy can buy. */
