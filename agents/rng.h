@@ -60,9 +60,9 @@ void rng_blocks(uint64_t seed, uint32_t replicate, const uint64_t *entity, int n
 /** For tests and benchmarks: the implementations rng_blocks() chooses from,
  *  each with its contract. rng_simd_level() says which this machine runs:
  *  0 the scalar one only, 1 also rng_blocks_avx2, 2 also rng_blocks_avx512
- *  (AVX-512 F and DQ). Calling one the machine lacks is an illegal
- *  instruction; on other architectures than x86-64 all three are the
- *  scalar code and the level is 0. */
+ *  (AVX-512 F and VL, used on 256-bit vectors). Calling one the machine
+ *  lacks is an illegal instruction; on other architectures than x86-64 all
+ *  three are the scalar code and the level is 0. */
 void rng_blocks_scalar(uint64_t seed, uint32_t replicate, const uint64_t *entity, int n, uint32_t step,
                        enum rng_site site, RngBlock *out);
 void rng_blocks_avx2(uint64_t seed, uint32_t replicate, const uint64_t *entity, int n, uint32_t step,

@@ -264,7 +264,7 @@ TEST(test_blocks_batch)
     int level = rng_simd_level();
     diag("this machine runs SIMD level %d (0 scalar, 1 AVX2, 2 AVX-512)", level);
 #if defined(__x86_64__)
-    int want = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") ? 2
+    int want = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl") ? 2
                : __builtin_cpu_supports("avx2")                                         ? 1
                                                                                         : 0;
     is_int(level, want, "rng_simd_level agrees with the CPU's features");
@@ -285,8 +285,9 @@ TEST(test_blocks_batch)
             continue;
         }
         uint64_t st = 0x243f6a8885a308d3u + v;
-        /* every size 0..33 (each remainder of 8 and 16, with and without a
-         * full iteration before it) at every offset of output and input */
+        /* every size 0..33 (each remainder of the 8- and 12-block
+         * iterations, after none, one and two of them, and the sizes where
+         * the scalar code takes over) at every offset of output and input */
         long bad = 0, blocks = 0;
         for (int rep = 0; rep < 2000; rep++)
             for (int n = 0; n <= 33; n++) {
