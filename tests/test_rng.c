@@ -270,8 +270,9 @@ TEST(test_blocks_batch)
     is_int(level, want, "rng_simd_level agrees with the CPU's features");
 #endif
     enum { BIG = 100003 };
-    uint64_t *ebuf = aligned_alloc(64, (BIG + 16) * sizeof *ebuf);
-    uint64_t *obuf = aligned_alloc(64, (4 * (BIG + 4) + 64) * sizeof *obuf);
+    /* aligned_alloc wants a multiple of the alignment */
+    uint64_t *ebuf = aligned_alloc(64, (BIG + 16 + 7) / 8 * 64);
+    uint64_t *obuf = aligned_alloc(64, (4 * (BIG + 4) + 64 + 7) / 8 * 64);
     if (!ok(ebuf && obuf, "allocated the buffers")) {
         free(ebuf);
         free(obuf);
