@@ -196,9 +196,13 @@ RNG_INLINE RNG_AVX2 void phx256_store(const Phx256 *s, RngBlock *out, int nb)
     if (nb > 3) _mm256_storeu_si256((void *)(out + 3), _mm256_permute2x128_si256(t1, t3, 0x31));
 }
 
-/* Two chains of 4 lanes side by side: one chain alone was slower than the
- * scalar pairs (10.3 against 8.0 ns a block; two, 7.3 ns), and so is a
- * lone chain for 4 to 7 blocks left over, which the scalar code takes. */
+/* Two chains of 4 lanes side by side (one chain alone took 10.3 ns a
+ * block, two 7.5). On the one machine measured (Sapphire Rapids class)
+ * that is no faster than the scalar pairs (7.4 ns), whose multiplications
+ * keep its single 64-bit multiplier busy, and the model ran at the same
+ * speed with either; other AVX2 processors are unmeasured. A lone chain
+ * for the 4 to 7 blocks left over is slower still: the scalar code takes
+ * those. */
 RNG_AVX2 void rng_blocks_avx2(uint64_t seed, uint32_t replicate, const uint64_t *entity, int n, uint32_t step,
                               enum rng_site site, RngBlock *out)
 {
@@ -292,9 +296,10 @@ RNG_INLINE RNG_AVX512 void phx256x_x12(const PhxBatch *c, const uint64_t *entity
 
 /* Why 256-bit vectors and not 512: with 512-bit multiplications in every
  * park's step this processor (Sapphire Rapids class) ran the whole core
- * about 7% slower, and the model gained nothing from blocks at 5.0 ns a
- * block in 16 lanes of 512 bits; three chains of 4 lanes take 6.0 ns
- * without the penalty (national population: 4% more firm-steps a second).
+ * about 7% slower, and the model gained nothing from blocks at 5.1 ns a
+ * block in 16 lanes of 512 bits; three chains of 4 lanes take 6.1 ns
+ * (scalar pairs 7.4) without the penalty, and the national population
+ * steps 5% more firms a second.
  * Fewer than 9 blocks (a call's or what is left) go to the scalar pairs:
  * a lone pass waits on its latency, about as long as 9 of their blocks. */
 RNG_AVX512 void rng_blocks_avx512(uint64_t seed, uint32_t replicate, const uint64_t *entity, int n,
