@@ -119,28 +119,28 @@ SimStatus replicate_check_books(Replicate *R, int month)
     return SIM_OK;
 }
 
+/* Blocks of at most this many firms at a time on the stack (6 KB), for the
+ * batch draws outside the month's step, which has buffers of its own. */
+enum { DRAW_CHUNK = 128 };
+
 static void draw_year_variances(Replicate *R, int year)
 {
     const Params *p = R->p;
     for (int k = 0; k < R->n_parks; k++) {
         ParkState *ps = &R->park[k];
-        Firm *prev = NULL; /* the active firms two at a time */
-        for (int i = 0; i < ps->n_firm; i++) {
-            Firm *f = &ps->firm[i];
-            if (f->status != FIRM_ACTIVE) continue;
-            if (!prev) {
-                prev = f;
-                continue;
-            }
-            RngBlock b0, b1;
-            rng_block2(p->run.seed, R->rep, prev->gid, f->gid, (uint32_t)year, RNG_FIRM_YEAR, &b0, &b1);
-            firm_set_year_variance(prev, firm_year_variance(p, prev->log_rev, rng_u52(b0.w[0])));
-            firm_set_year_variance(f, firm_year_variance(p, f->log_rev, rng_u52(b1.w[0])));
-            prev = NULL;
-        }
-        if (prev) {
-            RngBlock b = rng_block(p->run.seed, R->rep, prev->gid, (uint32_t)year, RNG_FIRM_YEAR);
-            firm_set_year_variance(prev, firm_year_variance(p, prev->log_rev, rng_u52(b.w[0])));
+        for (int i = 0; i < ps->n_firm;) { /* the active firms' blocks a chunk at a time */
+            Firm *f[DRAW_CHUNK];
+            uint64_t gid[DRAW_CHUNK];
+            RngBlock b[DRAW_CHUNK];
+            int n = 0;
+            for (; i < ps->n_firm && n < DRAW_CHUNK; i++)
+                if (ps->firm[i].status == FIRM_ACTIVE) {
+                    f[n] = &ps->firm[i];
+                    gid[n++] = ps->firm[i].gid;
+                }
+            rng_blocks(p->run.seed, R->rep, gid, n, (uint32_t)year, RNG_FIRM_YEAR, b);
+            for (int j = 0; j < n; j++)
+                firm_set_year_variance(f[j], firm_year_variance(p, f[j]->log_rev, rng_u52(b[j].w[0])));
         }
     }
 }
@@ -263,14 +263,14 @@ static void prior_year_incidents(Replicate *R, int k)
     double infra_factor = 1.0 - p->safety.infra_effect * ps->infra;
     int n = ps->n_firm;
     for (int m = -12; m < 0; m++)
-        for (int i = 0; i < n; i += 2) { /* two firms' blocks at once, drawn in firm order */
+        for (int i = 0; i < n; i += DRAW_CHUNK) { /* a chunk of firms' blocks at once, drawn in firm order */
             const Firm *f = &ps->firm[i];
-            RngBlock b[2];
-            if (i + 1 < n)
-                rng_block2(p->run.seed, R->rep, f[0].gid, f[1].gid, (uint32_t)(m + 12), RNG_FIRM_PRE, &b[0], &b[1]);
-            else
-                b[0] = rng_block(p->run.seed, R->rep, f->gid, (uint32_t)(m + 12), RNG_FIRM_PRE);
-            for (int j = 0; j < 2 && i + j < n; j++) incident_draw(p, &R->rates, ps, &f[j], &b[j], m, infra_factor);
+            int nc = n - i < DRAW_CHUNK ? n - i : DRAW_CHUNK;
+            uint64_t gid[DRAW_CHUNK];
+            RngBlock b[DRAW_CHUNK];
+            for (int j = 0; j < nc; j++) gid[j] = f[j].gid;
+            rng_blocks(p->run.seed, R->rep, gid, nc, (uint32_t)(m + 12), RNG_FIRM_PRE, b);
+            for (int j = 0; j < nc; j++) incident_draw(p, &R->rates, ps, &f[j], &b[j], m, infra_factor);
         }
     ps->incidents_m = 0;
 }
@@ -363,22 +363,24 @@ static SimStatus step_park(Replicate *R, int k, const double *intensity, double 
         if (nz) R->z = nz;
         int *na = realloc(R->act, (size_t)cap * sizeof *na);
         if (na) R->act = na;
-        if (!nb || !nz || !na) return SIM_ENOMEM;
+        uint64_t *ng = realloc(R->gid, (size_t)cap * sizeof *ng);
+        if (ng) R->gid = ng;
+        if (!nb || !nz || !na || !ng) return SIM_ENOMEM;
         R->cap_step = cap;
     }
     /* A firm's draws depend on its key alone, and only the firm's own step
      * changes its status, so the draws of the firms active now are made
-     * first, in passes the processor can overlap: the blocks two at a time,
-     * the normals four at a time. */
+     * first, in passes the processor can overlap: the blocks in SIMD lanes
+     * where it has them, the normals four at a time. */
     const Firm *fm = ps->firm;
     int n_act = 0;
     for (int i = 0; i < n_firm; i++)
-        if (fm[i].status == FIRM_ACTIVE) R->act[n_act++] = i;
-    int j = 0;
-    for (; j + 2 <= n_act; j += 2)
-        rng_block2(p->run.seed, R->rep, fm[R->act[j]].gid, fm[R->act[j + 1]].gid, (uint32_t)m, RNG_FIRM_MONTH,
-                   &R->blk[j], &R->blk[j + 1]);
-    if (j < n_act) R->blk[j] = rng_block(p->run.seed, R->rep, fm[R->act[j]].gid, (uint32_t)m, RNG_FIRM_MONTH);
+        if (fm[i].status == FIRM_ACTIVE) {
+            R->gid[n_act] = fm[i].gid;
+            R->act[n_act++] = i;
+        }
+    int j;
+    rng_blocks(p->run.seed, R->rep, R->gid, n_act, (uint32_t)m, RNG_FIRM_MONTH, R->blk);
     rng_normal_batch(R->blk, n_act, R->z);
     /* The next park's firms are not in cache (a month of the national
      * population is ~9 MB of firms, and each park's array is its own
@@ -449,6 +451,7 @@ void replicate_free(Replicate *R)
     free(R->blk);
     free(R->z);
     free(R->act);
+    free(R->gid);
     if (R->r) gsl_rng_free(R->r);
     memset(R, 0, sizeof *R);
 }

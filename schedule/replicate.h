@@ -36,6 +36,7 @@ typedef struct {
     /* the month's draws of a park's firms, made in a pass before the firm
      * step (independent of the firms' state, so they pipeline) */
     int *act; RngBlock *blk; double *z; int cap_step; /**< [cap_step]: active firms' indices, blocks, normals */
+    uint64_t *gid;           /**< [cap_step]: active firms' ids, the keys of their blocks */
     FirmRates rates;         /**< the firms' monthly rates (firm_rates) */
     /* conservation ledger, checked every year end */
     long firms_start, entries, exits, absorbed;

@@ -182,6 +182,156 @@ TEST(test_block_layout)
     ok(good, "rng_block2 equals the oracle for both entities on 1000 keys");
 }
 
+/* ---- the batch form, rng_blocks, and each of its implementations equal
+ * rng_block (itself checked against the oracle above) block for block */
+
+typedef void (*BlocksFn)(uint64_t, uint32_t, const uint64_t *, int, uint32_t, enum rng_site, RngBlock *);
+
+static uint64_t splitmix(uint64_t *s)
+{
+    uint64_t z = (*s += UINT64_C(0x9E3779B97F4A7C15));
+    z = (z ^ (z >> 30)) * UINT64_C(0xBF58476D1CE4E5B9);
+    z = (z ^ (z >> 27)) * UINT64_C(0x94D049BB133111EB);
+    return z ^ (z >> 31);
+}
+
+/* Words where carries between the 32-bit halves of a product, the top bit
+ * and all-ones are most likely to go wrong in a lane implementation. */
+static const uint64_t edge64[] = {
+    0, 1, 2, UINT64_MAX, UINT64_MAX - 1, UINT64_C(1) << 63, (UINT64_C(1) << 63) - 1, UINT64_C(0xffffffff),
+    UINT64_C(0x100000000), UINT64_C(0xffffffff00000000), UINT64_C(0x80000000), UINT64_C(0x8000000080000000),
+    UINT64_C(0x7fffffff7fffffff), UINT64_C(0xaaaaaaaaaaaaaaaa), UINT64_C(0x5555555555555555),
+    UINT64_C(0xffffffff7fffffff), UINT64_C(0x00000001ffffffff), UINT64_C(0xD2E7470EE14C6C93),
+    UINT64_C(0xCA5A826395121157)};
+#define N_EDGE64 ((int)(sizeof edge64 / sizeof edge64[0]))
+static const uint32_t edge32[] = {0, 1, UINT32_MAX, UINT32_MAX - 1, UINT32_C(0x80000000), UINT32_C(0x7fffffff)};
+#define N_EDGE32 ((int)(sizeof edge32 / sizeof edge32[0]))
+
+static uint64_t pick64(uint64_t *s)
+{
+    uint64_t r = splitmix(s);
+    return r % 4 == 0 ? edge64[(r >> 8) % N_EDGE64] : splitmix(s);
+}
+static uint32_t pick32(uint64_t *s)
+{
+    uint64_t r = splitmix(s);
+    return r % 4 == 0 ? edge32[(r >> 8) % N_EDGE32] : (uint32_t)(splitmix(s) >> 17);
+}
+
+/* The sites in use (1..9), 0, the ABC sampler's 101..103 and 255. */
+static enum rng_site pick_site(uint64_t *s)
+{
+    static const unsigned sites[] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 101, 102, 103, 255};
+    return (enum rng_site)sites[splitmix(s) % (sizeof sites / sizeof sites[0])];
+}
+
+#define GUARD UINT64_C(0x5eed5eed5eed5eed)
+
+/* One call of f on n entities drawn from *s with the output at word offset
+ * off (0..7) of a 64-byte-aligned buffer and the entities at eoff: returns
+ * the number of blocks that differ from rng_block plus the number of guard
+ * words (two blocks on either side) that were written. */
+static long check_call(BlocksFn f, uint64_t *s, int n, int off, int eoff, uint64_t *ebuf, uint64_t *obuf)
+{
+    uint64_t seed = pick64(s);
+    uint32_t rep = pick32(s), step = pick32(s);
+    enum rng_site site = pick_site(s);
+    uint64_t *ent = ebuf + eoff;
+    for (int j = 0; j < n; j++) ent[j] = pick64(s);
+    /* obuf: [off words][2 guard blocks][n blocks][2 guard blocks] */
+    size_t words = (size_t)off + 4 * ((size_t)n + 4);
+    for (size_t i = 0; i < words; i++) obuf[i] = GUARD;
+    RngBlock *out = (RngBlock *)(obuf + off + 8);
+    f(seed, rep, ent, n, step, site, out);
+    long bad = 0;
+    for (size_t i = 0; i < (size_t)off + 8; i++) bad += obuf[i] != GUARD;
+    for (size_t i = (size_t)off + 8 + 4 * (size_t)n; i < words; i++) bad += obuf[i] != GUARD;
+    for (int j = 0; j < n; j++) {
+        RngBlock r = rng_block(seed, rep, ent[j], step, site);
+        bad += words_differ(r, out[j]) != 0;
+    }
+    return bad;
+}
+
+TEST(test_blocks_batch)
+{
+    static const struct { const char *name; BlocksFn f; int level; } impl[] = {
+        {"rng_blocks_scalar", rng_blocks_scalar, 0},
+        {"rng_blocks_avx2", rng_blocks_avx2, 1},
+        {"rng_blocks_avx512", rng_blocks_avx512, 2},
+        {"rng_blocks", rng_blocks, 0},
+    };
+    int level = rng_simd_level();
+    diag("this machine runs SIMD level %d (0 scalar, 1 AVX2, 2 AVX-512)", level);
+#if defined(__x86_64__)
+    int want = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl") ? 2
+               : __builtin_cpu_supports("avx2")                                         ? 1
+                                                                                        : 0;
+    is_int(level, want, "rng_simd_level agrees with the CPU's features");
+#endif
+    enum { BIG = 100003 };
+    /* aligned_alloc wants a multiple of the alignment */
+    uint64_t *ebuf = aligned_alloc(64, (BIG + 16 + 7) / 8 * 64);
+    uint64_t *obuf = aligned_alloc(64, (4 * (BIG + 4) + 64 + 7) / 8 * 64);
+    if (!ok(ebuf && obuf, "allocated the buffers")) {
+        free(ebuf);
+        free(obuf);
+        return;
+    }
+    for (size_t v = 0; v < sizeof impl / sizeof impl[0]; v++) {
+        if (impl[v].level > level) {
+            ok(1, "# SKIP %s: this machine lacks the instructions (level %d < %d)", impl[v].name, level,
+               impl[v].level);
+            ok(1, "# SKIP %s on large batches", impl[v].name);
+            continue;
+        }
+        uint64_t st = 0x243f6a8885a308d3u + v;
+        /* every size 0..33 (each remainder of the 8- and 12-block
+         * iterations, after none, one and two of them, and the sizes where
+         * the scalar code takes over) at every offset of output and input */
+        long bad = 0, blocks = 0;
+        for (int rep = 0; rep < 2000; rep++)
+            for (int n = 0; n <= 33; n++) {
+                bad += check_call(impl[v].f, &st, n, (rep + n) % 8, rep % 8, ebuf, obuf);
+                blocks += n;
+            }
+        ok(bad == 0, "%s equals rng_block on %ld blocks in batches of 0..33, writes nothing else (%ld wrong)",
+           impl[v].name, blocks, bad);
+        long bad2 = 0, blocks2 = 0;
+        static const int big[] = {1000, 1001, 4095, 4099, 65536 + 13, BIG, BIG - 5, 777, 20000, 16 * 1024};
+        for (int k = 0; k < 3; k++)
+            for (int i = 0; i < (int)(sizeof big / sizeof big[0]); i++) {
+                bad2 += check_call(impl[v].f, &st, big[i], (i + k) % 8, (i + 3) % 8, ebuf, obuf);
+                blocks2 += big[i];
+            }
+        ok(bad2 == 0, "%s equals rng_block on %ld blocks in batches of up to %d (%ld wrong)", impl[v].name,
+           blocks2, BIG, bad2);
+    }
+    /* the layout's own edges in one batch: every edge entity under the
+     * extreme seeds, steps, sites and replicates */
+    long bad = 0, blocks = 0;
+    uint64_t st = 7;
+    for (int a = 0; a < N_EDGE64; a++)
+        for (int b = 0; b < N_EDGE32; b++)
+            for (int c = 0; c < N_EDGE32; c++) {
+                uint64_t seed = edge64[a];
+                uint32_t step = edge32[b], rep = edge32[c];
+                enum rng_site site = pick_site(&st);
+                RngBlock out[N_EDGE64];
+                for (size_t v = 0; v < sizeof impl / sizeof impl[0]; v++) {
+                    if (impl[v].level > level) continue;
+                    impl[v].f(seed, rep, edge64, N_EDGE64, step, site, out);
+                    for (int j = 0; j < N_EDGE64; j++)
+                        bad += words_differ(out[j], rng_block(seed, rep, edge64[j], step, site)) != 0;
+                    blocks += N_EDGE64;
+                }
+            }
+    ok(bad == 0, "every implementation here equals rng_block on %ld blocks of edge seeds, entities, steps, "
+                 "replicates (%ld wrong)", blocks, bad);
+    free(ebuf);
+    free(obuf);
+}
+
 /* ---- 3. every key field matters */
 TEST(test_key_fields_matter)
 {
@@ -415,6 +565,7 @@ int main(void)
     run_test(test_philox_oracle_kat);
     run_test(test_random123_header_kat);
     run_test(test_block_layout);
+    run_test(test_blocks_batch);
     run_test(test_key_fields_matter);
     run_test(test_uniform_open_interval);
     run_test(test_uniform_moments);
