@@ -27,7 +27,7 @@ typedef struct {
     ParkState *park;
     gsl_rng *r;              /**< GSL view of keyed streams (reset before each use) */
     /* which levers act at each point of the month (from lever_table) */
-    HookList park_begin, drift_cut, firm_act, firm_exit, firm_late, park_end, year_end;
+    HookList park_begin, park_end, year_end; /* the firm hooks are called by lever index (replicate.c) */
     /* scratch for the assessment and the yearly classification */
     double *metrics;         /**< [P][METRIC_COUNT] */
     double *work;            /**< [4P]: levers_allocate_year */
