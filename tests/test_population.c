@@ -170,6 +170,35 @@ TEST(test_entrant_fills_the_gap)
     replicate_free(&R);
 }
 
+/* A run of entrants with the caller's LinkCache gives the same firms, bit
+ * for bit, as the same run computing the filled links for each entrant, and
+ * the cache ends equal to the links recomputed from the firms. */
+TEST(test_entrant_link_cache)
+{
+    Params p = jx.p;
+    p.population.chain_links = 8; /* gaps on both chains, filled one by one */
+    ParkInfo info1, info2;
+    Replicate R1, R2;
+    gap_park_setup(&R1, &p, &info1);
+    gap_park_setup(&R2, &p, &info2);
+    LinkCache links = {0, {0}};
+    int fails = 0, on_chain = 0;
+    for (int i = 0; i < 60; i++) {
+        fails += population_entrant(view(&R1, 0), 3, 25, 0.7, 1.0) != SIM_OK;
+        fails += population_entrant_cached(view(&R2, 0), 3, 25, 0.7, 1.0, &links) != SIM_OK;
+        on_chain += R1.park[0].firm[R1.park[0].n_firm - 1].chain >= 0;
+    }
+    const ParkState *a = &R1.park[0], *b = &R2.park[0];
+    is_int(fails, 0, "120 entrants added");
+    ok(a->n_firm == b->n_firm && !memcmp(a->firm, b->firm, (size_t)a->n_firm * sizeof *a->firm),
+       "60 entrants with the link cache equal those without, byte for byte (%d on a leading chain)", on_chain);
+    uint64_t filled[PARK_MAX_CHAINS];
+    park_filled_links(b, filled);
+    ok(links.valid && !memcmp(filled, links.filled, sizeof filled), "the cache ends equal to the links of the firms");
+    replicate_free(&R1);
+    replicate_free(&R2);
+}
+
 /* ================================================= size and link draws */
 
 TEST(test_size_draw_by_hand)
@@ -398,6 +427,7 @@ int main(void)
     run_test(test_initial_population_jiangxi);
     run_test(test_initial_sites_and_keys);
     run_test(test_entrant_fills_the_gap);
+    run_test(test_entrant_link_cache);
     run_test(test_size_draw_by_hand);
     run_test(test_size_draw_tail);
     run_test(test_link_draw);
