@@ -133,6 +133,11 @@ void park_compact(ParkState *ps);
 /** Sort rank items by key, descending, ties by gid ascending (the order of
  *  the 亩均 classification); `scratch` holds n items. */
 void park_rank_sort(RankItem *a, RankItem *scratch, int n);
+/** Reorder a[0..n) so that for each of the nb increasing bounds b every
+ *  item before b ranks before every item from b on (the items on each side
+ *  are those a sort would put there; the order within a side is not
+ *  sorted). scratch holds n items. */
+void park_rank_split(RankItem *a, RankItem *scratch, int n, const int *bound, int nb);
 
 /** 亩均 classes A-D of the active firms by within-park rank of revenue per
  *  mu. `order` is scratch space the caller keeps, 2 `cap` items (grown here). */

@@ -417,6 +417,41 @@ TEST(test_rank_sort)
                 }
         }
     is_int(bad, 0, "park_rank_sort gives qsort's order on 1,203 arrays of 0..400 items with ties and sorted runs");
+
+    /* park_rank_split: each part holds the items of the same part of the
+     * sorted array (compared after sorting the part). */
+    static RankItem s[NMAX];
+    int split_bad = 0, cases = 0;
+    for (int n = 0; n <= NMAX; n += (n < 40 ? 1 : 7))
+        for (int rep = 0; rep < 4; rep++) {
+            for (int i = 0; i < n; i++) {
+                x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+                RankItem it = {rep == 2 ? -(double)i : rep == 3 ? (double)i : (double)(x % 8), x >> 20, i};
+                a[i] = b[i] = it;
+            }
+            int bound[3], nb = 0;
+            for (int q = 0; q < 3 && n > 1; q++) {
+                x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+                int v = 1 + (int)(x % (uint64_t)(n - 1));
+                if (!nb || v > bound[nb - 1]) bound[nb++] = v;
+            }
+            park_rank_split(a, t, n, bound, nb);
+            qsort(b, (size_t)n, sizeof *b, qsort_rank);
+            for (int q = 0, from = 0; q <= nb; q++) {
+                int to = q < nb ? bound[q] : n;
+                memcpy(s, a + from, (size_t)(to - from) * sizeof *s);
+                qsort(s, (size_t)(to - from), sizeof *s, qsort_rank);
+                for (int i = 0; i < to - from; i++)
+                    if (s[i].gid != b[from + i].gid || s[i].idx != b[from + i].idx) {
+                        split_bad++;
+                        break;
+                    }
+                from = to;
+            }
+            cases++;
+        }
+    is_int(split_bad, 0, "park_rank_split puts the sorted order's items on each side of every bound (%d arrays of 0..400 items, "
+                         "up to 3 bounds, ties, sorted and reversed runs)", cases);
 }
 
 int main(void)
