@@ -76,7 +76,7 @@ static int parse_store(Sweep *sw, const YNode *root, const YNode **keep_node)
     if (kp->n > SWEEP_MAX_KEEP)
         return errs + bad(sw, kp, "keep_points", "%d points; at most %d", kp->n, SWEEP_MAX_KEEP);
     for (int i = 0; i < kp->n; i++) {
-        long v;
+        long v = 0; /* set when scalar_long returns 1 */
         if (!scalar_long(sw, kp->items[i], "keep_points", 0, 100000000L, &v)) { errs++; continue; }
         if (sw->n_keep > 0 && v <= sw->keep[sw->n_keep - 1]) {
             errs += bad(sw, kp->items[i], "keep_points", "expected increasing point indices without repeats, got %ld "
