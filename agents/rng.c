@@ -121,14 +121,15 @@ static inline void phx_batch(PhxBatch *c, uint64_t seed, uint32_t replicate, uin
     c->b3 = (uint64_t)q0;
 }
 
-/* Only the functions below use AVX2 or AVX-512 instructions; the rest of
- * the file, and of the program, stays plain x86-64, and rng_blocks() calls
- * them only where rng_simd_level() found the instructions. */
-#define RNG_AVX2 __attribute__((target("avx2")))
+/* Only the functions below use AVX-512 instructions; the rest of the file,
+ * and of the program, stays plain x86-64, and rng_blocks() calls them only
+ * where rng_simd_level() found the instructions. AVX2 alone (four lanes,
+ * no three-way xor, no masked shuffle) was measured no faster than the
+ * scalar pairs, 7.5-7.8 against 7.4 ns a block, so it has no path. */
 #define RNG_AVX512 __attribute__((target("avx512f,avx512vl")))
 #define RNG_INLINE static inline __attribute__((always_inline))
 
-/* There is no 64 x 64 -> 128-bit multiplication in either instruction set:
+/* There is no 64 x 64 -> 128-bit multiplication in the vector instructions:
  * vpmuludq multiplies the low 32 bits of each 64-bit lane. With a = ah:al,
  * the constant m = mh:ml and p_ij the partial products (p01 = al * mh):
  *     w  = (p00 >> 32) + (p01 mod 2^32)                    < 2^33
@@ -141,51 +142,10 @@ static inline void phx_batch(PhxBatch *c, uint64_t seed, uint32_t replicate, uin
  * chains side by side to fill that wait. The low word is merged from x
  * and p00 by shuffles, which cost less than AVX-512's vpmullq. */
 
-/* AVX2, four 64-bit lanes: no three-way xor and no masked shuffle, so the
- * low word takes a shuffle and a blend. */
-RNG_INLINE RNG_AVX2 void mul256(__m256i a, __m256i ml, __m256i mh, __m256i *hi, __m256i *lo)
-{
-    __m256i ah = _mm256_shuffle_epi32(a, _MM_SHUFFLE(3, 3, 1, 1));
-    __m256i p00 = _mm256_mul_epu32(a, ml), p01 = _mm256_mul_epu32(a, mh);
-    __m256i p10 = _mm256_mul_epu32(ah, ml), p11 = _mm256_mul_epu32(ah, mh);
-    __m256i w = _mm256_add_epi64(_mm256_srli_epi64(p00, 32), _mm256_and_si256(p01, _mm256_set1_epi64x(0xffffffff)));
-    __m256i x = _mm256_add_epi64(p10, w);
-    *hi = _mm256_add_epi64(_mm256_add_epi64(p11, _mm256_srli_epi64(p01, 32)), _mm256_srli_epi64(x, 32));
-    *lo = _mm256_blend_epi32(p00, _mm256_shuffle_epi32(x, _MM_SHUFFLE(2, 2, 0, 0)), 0xAA);
-}
-
 typedef struct { __m256i a0, a1, a2, a3; } Phx256;
 
-RNG_INLINE RNG_AVX2 void phx256_start(Phx256 *s, __m256i e, const PhxBatch *c)
-{
-    const __m256i m0l = _mm256_set1_epi64x((uint32_t)PHX_M0), m0h = _mm256_set1_epi64x(PHX_M0 >> 32);
-    const __m256i m1l = _mm256_set1_epi64x((uint32_t)PHX_M1), m1h = _mm256_set1_epi64x(PHX_M1 >> 32);
-    __m256i h, l;
-    mul256(e, m0l, m0h, &h, &l);
-    __m256i w2 = _mm256_xor_si256(h, _mm256_set1_epi64x((long long)c->x1)), w3 = l;
-    mul256(w2, m1l, m1h, &h, &l);
-    s->a0 = _mm256_xor_si256(h, _mm256_set1_epi64x((long long)c->x2));
-    s->a1 = l;
-    s->a2 = _mm256_xor_si256(w3, _mm256_set1_epi64x((long long)c->x3));
-    s->a3 = _mm256_set1_epi64x((long long)c->b3);
-}
-
-RNG_INLINE RNG_AVX2 void phx256_round(Phx256 *s, uint64_t k0, uint64_t k1)
-{
-    const __m256i m0l = _mm256_set1_epi64x((uint32_t)PHX_M0), m0h = _mm256_set1_epi64x(PHX_M0 >> 32);
-    const __m256i m1l = _mm256_set1_epi64x((uint32_t)PHX_M1), m1h = _mm256_set1_epi64x(PHX_M1 >> 32);
-    __m256i h0, l0, h1, l1;
-    mul256(s->a0, m0l, m0h, &h0, &l0);
-    mul256(s->a2, m1l, m1h, &h1, &l1);
-    /* the key xor first: it does not wait on the multiplications */
-    s->a0 = _mm256_xor_si256(_mm256_xor_si256(s->a1, _mm256_set1_epi64x((long long)k0)), h1);
-    s->a2 = _mm256_xor_si256(_mm256_xor_si256(s->a3, _mm256_set1_epi64x((long long)k1)), h0);
-    s->a1 = l1;
-    s->a3 = l0;
-}
-
 /* Lanes to blocks, a 4 x 4 transpose; the first nb blocks are stored. */
-RNG_INLINE RNG_AVX2 void phx256_store(const Phx256 *s, RngBlock *out, int nb)
+RNG_INLINE RNG_AVX512 void phx256_store(const Phx256 *s, RngBlock *out, int nb)
 {
     __m256i t0 = _mm256_unpacklo_epi64(s->a0, s->a1), t1 = _mm256_unpackhi_epi64(s->a0, s->a1);
     __m256i t2 = _mm256_unpacklo_epi64(s->a2, s->a3), t3 = _mm256_unpackhi_epi64(s->a2, s->a3);
@@ -194,40 +154,6 @@ RNG_INLINE RNG_AVX2 void phx256_store(const Phx256 *s, RngBlock *out, int nb)
     if (nb > 1) _mm256_storeu_si256((void *)(out + 1), _mm256_permute2x128_si256(t1, t3, 0x20));
     if (nb > 2) _mm256_storeu_si256((void *)(out + 2), _mm256_permute2x128_si256(t0, t2, 0x31));
     if (nb > 3) _mm256_storeu_si256((void *)(out + 3), _mm256_permute2x128_si256(t1, t3, 0x31));
-}
-
-/* Two chains of 4 lanes side by side (one chain alone took 10.3 ns a
- * block, two 7.5). On the one machine measured (Sapphire Rapids class)
- * that is no faster than the scalar pairs (7.4 ns), whose multiplications
- * keep its single 64-bit multiplier busy, and the model ran at the same
- * speed with either; other AVX2 processors are unmeasured. A lone chain
- * for the 4 to 7 blocks left over is slower still: the scalar code takes
- * those. */
-RNG_AVX2 void rng_blocks_avx2(uint64_t seed, uint32_t replicate, const uint64_t *entity, int n, uint32_t step,
-                              enum rng_site site, RngBlock *out)
-{
-    int j = 0;
-    if (n >= 8) {
-        PhxBatch c;
-        phx_batch(&c, seed, replicate, step, site);
-        for (; n - j >= 8; j += 8) {
-            Phx256 s, t;
-            phx256_start(&s, _mm256_loadu_si256((const void *)(entity + j)), &c);
-            phx256_start(&t, _mm256_loadu_si256((const void *)(entity + j + 4)), &c);
-            for (int r = 2; r < 10; r++) {
-                phx256_round(&s, c.k0[r], c.k1[r]);
-                phx256_round(&t, c.k0[r], c.k1[r]);
-            }
-            phx256_store(&s, out + j, 4);
-            phx256_store(&t, out + j + 4, 4);
-        }
-        /* GCC 12 leaves vzeroupper out before the tail call below, and with
-         * the upper halves dirty every legacy-SSE instruction of the rest
-         * of the program (the model's doubles, libm's exp) waits to merge
-         * them: the model ran 3.5 times slower. */
-        _mm256_zeroupper();
-    }
-    rng_blocks_scalar(seed, replicate, entity + j, n - j, step, site, out + j);
 }
 
 /* AVX-512 on 256-bit vectors: vpternlogq makes the three-way xor one
@@ -314,7 +240,11 @@ RNG_AVX512 void rng_blocks_avx512(uint64_t seed, uint32_t replicate, const uint6
             phx256x_x12(&c, entity + j, n - j, out + j);
             j = n;
         }
-        _mm256_zeroupper(); /* as in rng_blocks_avx2 */
+        /* GCC 12 leaves vzeroupper out before the tail call below, and with
+         * the upper halves dirty every legacy-SSE instruction of the rest
+         * of the program (the model's doubles, libm's exp) waits to merge
+         * them: the model ran 3.5 times slower. */
+        _mm256_zeroupper();
     }
     rng_blocks_scalar(seed, replicate, entity + j, n - j, step, site, out + j);
 }
@@ -324,18 +254,10 @@ int rng_simd_level(void)
     /* __builtin_cpu_supports reads what libgcc found at start-up (CPUID, and
      * whether the kernel saves the wider registers): a load and a test, so
      * it is asked on every call rather than kept in a variable. */
-    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl")) return 2;
-    if (__builtin_cpu_supports("avx2")) return 1;
-    return 0;
+    return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl");
 }
 
 #else /* not x86-64: the scalar code under every name */
-
-void rng_blocks_avx2(uint64_t seed, uint32_t replicate, const uint64_t *entity, int n, uint32_t step,
-                     enum rng_site site, RngBlock *out)
-{
-    rng_blocks_scalar(seed, replicate, entity, n, step, site, out);
-}
 
 void rng_blocks_avx512(uint64_t seed, uint32_t replicate, const uint64_t *entity, int n, uint32_t step,
                        enum rng_site site, RngBlock *out)
@@ -350,11 +272,8 @@ int rng_simd_level(void) { return 0; }
 void rng_blocks(uint64_t seed, uint32_t replicate, const uint64_t *entity, int n, uint32_t step,
                 enum rng_site site, RngBlock *out)
 {
-    switch (rng_simd_level()) {
-    case 2: rng_blocks_avx512(seed, replicate, entity, n, step, site, out); break;
-    case 1: rng_blocks_avx2(seed, replicate, entity, n, step, site, out); break;
-    default: rng_blocks_scalar(seed, replicate, entity, n, step, site, out); break;
-    }
+    if (rng_simd_level()) rng_blocks_avx512(seed, replicate, entity, n, step, site, out);
+    else rng_blocks_scalar(seed, replicate, entity, n, step, site, out);
 }
 
 /* Four lanes of doubles; GCC lowers the operations to whatever vector width

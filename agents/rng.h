@@ -53,21 +53,19 @@ void rng_block2(uint64_t seed, uint32_t replicate, uint64_t e0, uint64_t e1, uin
 /** rng_block() for n entities with the same replicate, step and site:
  *  out[j] = rng_block(seed, replicate, entity[j], step, site) for j < n, bit
  *  for bit. n may be 0; neither array need be aligned beyond its type. Uses
- *  AVX-512 or AVX2 where the processor has them (chosen at each call), the
+ *  AVX-512 (F and VL) where the processor has it (asked at each call), the
  *  code of rng_block2() otherwise. */
 void rng_blocks(uint64_t seed, uint32_t replicate, const uint64_t *entity, int n, uint32_t step,
                 enum rng_site site, RngBlock *out);
 
 /** For tests and benchmarks: the implementations rng_blocks() chooses from,
  *  each with its contract. rng_simd_level() says which this machine runs:
- *  0 the scalar one only, 1 also rng_blocks_avx2, 2 also rng_blocks_avx512
- *  (AVX-512 F and VL, used on 256-bit vectors). Calling one the machine
- *  lacks is an illegal instruction; on other architectures than x86-64 all
- *  three are the scalar code and the level is 0. */
+ *  0 the scalar one only, 1 also rng_blocks_avx512 (AVX-512 F and VL, used
+ *  on 256-bit vectors). Calling it on a machine without them is an illegal
+ *  instruction; on other architectures than x86-64 both are the scalar code
+ *  and the level is 0. */
 void rng_blocks_scalar(uint64_t seed, uint32_t replicate, const uint64_t *entity, int n, uint32_t step,
                        enum rng_site site, RngBlock *out);
-void rng_blocks_avx2(uint64_t seed, uint32_t replicate, const uint64_t *entity, int n, uint32_t step,
-                     enum rng_site site, RngBlock *out);
 void rng_blocks_avx512(uint64_t seed, uint32_t replicate, const uint64_t *entity, int n, uint32_t step,
                        enum rng_site site, RngBlock *out);
 int rng_simd_level(void);
