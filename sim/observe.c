@@ -196,13 +196,9 @@ SimStatus obs_load(Observations *ob, const char *path, const Scenario *sc)
     ob->toy_sigma = 1;
     if (snprintf(ob->path, sizeof ob->path, "%s", path) >= (int)sizeof ob->path)
         return sim_fail(SIM_ECONFIG, "%s: path too long", path);
-    char err[1024];
     YNode *root = NULL;
-    SimStatus st = ytree_load_file(path, &root, err, sizeof err);
-    if (st != SIM_OK) {
-        ytree_free(root);
-        return sim_fail(st == SIM_ENOMEM ? st : SIM_ECONFIG, "%s", err);
-    }
+    SimStatus st = ytree_load_reported(path, &root);
+    if (st != SIM_OK) return st;
     Ctx cx = {0, path};
     static const char *const top[] = {"scenario", "priors", "model", "n", "sigma", "abc", "observations"};
     unknown_keys(&cx, root, "", top, 7, "scenario, priors, model, n, sigma, abc, observations");

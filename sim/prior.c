@@ -506,13 +506,9 @@ SimStatus prior_load(Priors *pr, const char *path, const Params *base)
     pr->refit = 1;
     if (snprintf(pr->path, sizeof pr->path, "%s", path) >= (int)sizeof pr->path)
         return sim_fail(SIM_ECONFIG, "%s: path too long", path);
-    char err[1024];
     YNode *root = NULL;
-    SimStatus st = ytree_load_file(path, &root, err, sizeof err);
-    if (st != SIM_OK) {
-        ytree_free(root);
-        return sim_fail(st == SIM_ENOMEM ? st : SIM_ECONFIG, "%s", err);
-    }
+    SimStatus st = ytree_load_reported(path, &root);
+    if (st != SIM_OK) return st;
     Ctx cx = {0, path};
     for (int i = 0; i < root->n; i++)
         if (strcmp(root->keys[i], "priors") && strcmp(root->keys[i], "cutoffs")) {

@@ -487,10 +487,9 @@ SimStatus sweep_load(Sweep *sw, Scenario *base, const char *path, char *const *s
     memset(base, 0, sizeof *base);
     if (snprintf(sw->path, sizeof sw->path, "%s", path) >= (int)sizeof sw->path)
         return sim_fail(SIM_ECONFIG, "%s: path too long", path);
-    char err[1024];
     YNode *root = NULL;
-    SimStatus st = ytree_load_file(path, &root, err, sizeof err);
-    if (st != SIM_OK) return sim_fail(st == SIM_ENOMEM ? st : SIM_ECONFIG, "%s", err);
+    SimStatus st = ytree_load_reported(path, &root);
+    if (st != SIM_OK) return st;
     const YNode *kp = NULL;
     int errs = parse_file(sw, root, &kp);
     st = errs ? SIM_ECONFIG : load_points(sw, base, path, sets, n_sets, posterior);

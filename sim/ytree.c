@@ -259,6 +259,13 @@ SimStatus ytree_load_file(const char *path, YNode **out, char *err, size_t errle
     return st;
 }
 
+SimStatus ytree_load_reported(const char *path, YNode **out)
+{
+    char err[1024];
+    SimStatus st = ytree_load_file(path, out, err, sizeof err);
+    return st == SIM_OK ? st : sim_fail(st == SIM_ENOMEM ? st : SIM_ECONFIG, "%s", err);
+}
+
 SimStatus ytree_load_string(const char *text, const char *name, YNode **out, char *err, size_t errlen)
 {
     *out = NULL;

@@ -29,6 +29,11 @@ struct YNode {
  *  an empty mapping. The top level must be a mapping. */
 SimStatus ytree_load_file(const char *path, YNode **out, char *err, size_t errlen);
 
+/** ytree_load_file() that reports its message itself (sim_fail) and returns
+ *  SIM_ENOMEM or, for every other failure, SIM_ECONFIG: what a loader of
+ *  one input file wants. *out is NULL on failure. */
+SimStatus ytree_load_reported(const char *path, YNode **out);
+
 /** Load YAML from a string; `name` stands for the file in messages. */
 SimStatus ytree_load_string(const char *text, const char *name, YNode **out, char *err, size_t errlen);
 
