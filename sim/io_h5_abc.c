@@ -143,21 +143,6 @@ SimStatus abc_h5_write(const char *path, const AbcPosterior *po, const Observati
     return ok ? SIM_OK : h5fail("write", path);
 }
 
-static char *read_attr(hid_t f, const char *name)
-{
-    char *out = NULL;
-    hid_t a = H5Aexists(f, name) > 0 ? H5Aopen(f, name, H5P_DEFAULT) : -1;
-    hid_t t = a >= 0 ? H5Aget_type(a) : -1;
-    if (t >= 0 && H5Tget_class(t) == H5T_STRING && !H5Tis_variable_str(t)) {
-        size_t n = H5Tget_size(t);
-        out = calloc(n + 1, 1);
-        if (out && H5Aread(a, t, out) < 0) { free(out); out = NULL; }
-    }
-    if (t >= 0) H5Tclose(t);
-    if (a >= 0) H5Aclose(a);
-    return out;
-}
-
 int abc_h5_is_done(const char *path, uint64_t digest)
 {
     hid_t f = -1;
@@ -167,7 +152,7 @@ int abc_h5_is_done(const char *path, uint64_t digest)
     int done = 0;
     H5E_BEGIN_TRY {
         done = H5Aexists(f, "parksim_complete") > 0;
-        d = read_attr(f, "calibration_digest");
+        d = io_attr_read_str(f, "calibration_digest");
     } H5E_END_TRY;
     char want[32];
     snprintf(want, sizeof want, "%016llx", (unsigned long long)digest);
@@ -201,8 +186,8 @@ SimStatus abc_h5_read(const char *path, AbcPosterior *po, char *scenario)
     hid_t ds = -1, t = -1, sp = -1;
     char **names = NULL;
     H5E_BEGIN_TRY {
-        title = read_attr(f, "title");
-        scen = read_attr(f, "scenario_path");
+        title = io_attr_read_str(f, "title");
+        scen = io_attr_read_str(f, "scenario_path");
         if (!title || strcmp(title, "parksim ABC-SMC posterior") || !scen)
             st = sim_fail(SIM_ECONFIG, "%s: not a posterior file of parksim abc", path);
         else if (H5Aexists(f, "parksim_complete") <= 0)

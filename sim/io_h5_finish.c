@@ -520,8 +520,7 @@ SimStatus out_finalize(const char *path, const Scenario *sc, const OutDims *d, c
 
 /* ------------------------------------------------------------ an existing output */
 
-/* A string attribute of the file's root into a malloc'ed text, or NULL. */
-static char *read_attr_str(hid_t file, const char *name)
+char *io_attr_read_str(hid_t file, const char *name)
 {
     char *out = NULL;
     hid_t a = H5Aexists(file, name) > 0 ? H5Aopen(file, name, H5P_DEFAULT) : -1;
@@ -550,8 +549,8 @@ SimStatus out_check_done(const char *path, const Scenario *sc, const Sweep *sw, 
     hid_t a = H5Aexists(file, "parksim_complete") > 0 ? H5Aopen(file, "parksim_complete", H5P_DEFAULT) : -1;
     if (a >= 0 && H5Aread(a, H5T_NATIVE_INT32, &complete) < 0) complete = 0;
     if (a >= 0) H5Aclose(a);
-    char *scen = read_attr_str(file, "scenario"), *parks = read_attr_str(file, "parks_csv");
-    char *swt = read_attr_str(file, "sweep"), *src = read_attr_str(file, "source");
+    char *scen = io_attr_read_str(file, "scenario"), *parks = io_attr_read_str(file, "parks_csv");
+    char *swt = io_attr_read_str(file, "sweep"), *src = io_attr_read_str(file, "source");
     H5Fclose(file);
     const char *why = complete != 1                                   ? "it is not marked complete"
                     : !scen || strcmp(scen, sc->resolved)             ? "its scenario (every resolved key, seed and replicates included) differs"

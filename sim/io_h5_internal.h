@@ -60,4 +60,8 @@ int io_attr_str(hid_t obj, const char *name, const char *value);
  *  mtype; 1 on success, 0 on any HDF5 failure. */
 int io_attr_num(hid_t obj, const char *name, hid_t ftype, hid_t mtype, const void *value);
 
+/** A fixed-length string attribute of obj as a malloc'ed text, or NULL if
+ *  it is missing, of another type or unreadable. (io_h5_finish.c) */
+char *io_attr_read_str(hid_t obj, const char *name);
+
 #endif
