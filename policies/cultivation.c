@@ -114,7 +114,7 @@ static double need(const Params *p, const ParkInfo *info, const ParkState *ps)
     return n;
 }
 
-LEVER_FIRM_HOOK static void firm_late(LeverCtx *c, Firm *f, const RngBlock *b)
+LEVER_FIRM_HOOK void hook_cultivation_firm_late(LeverCtx *c, Firm *f, const RngBlock *b)
 {
     if (!c->memo_set) {
         month_values(c->park.p, c->intensity, c->memo);
@@ -142,5 +142,5 @@ const LeverType lever_type_cultivation = {
     .keys = keys,
     .n_keys = (int)(sizeof keys / sizeof keys[0]),
     .need = need,
-    .firm_late = firm_late,
+    .firm_late = hook_cultivation_firm_late,
 };

@@ -37,12 +37,12 @@ static double need(const Params *p, const ParkInfo *info, const ParkState *ps)
     return n;
 }
 
-LEVER_FIRM_HOOK static double drift_cut(const LeverCtx *c, const Firm *f)
+LEVER_FIRM_HOOK double hook_land_drift_cut(const LeverCtx *c, const Firm *f)
 {
     return land_drift_penalty(c->park.p, c->intensity, f);
 }
 
-LEVER_FIRM_HOOK static int firm_exit(LeverCtx *c, const Firm *f, double u, double hazard)
+LEVER_FIRM_HOOK int hook_land_firm_exit(LeverCtx *c, const Firm *f, double u, double hazard)
 {
     return land_forced_exit(c->park.p, c->intensity, c->park.ps, f, u, hazard);
 }
@@ -68,6 +68,6 @@ const LeverType lever_type_land = {
     .n_keys = (int)(sizeof keys / sizeof keys[0]),
     .inert_when_off = 1,
     .need = need,
-    .drift_cut = drift_cut,
-    .firm_exit = firm_exit,
+    .drift_cut = hook_land_drift_cut,
+    .firm_exit = hook_land_firm_exit,
 };

@@ -176,7 +176,7 @@ static double need(const Params *p, const ParkInfo *info, const ParkState *ps)
     return n;
 }
 
-LEVER_FIRM_HOOK static void firm_late(LeverCtx *c, Firm *f, const RngBlock *b)
+LEVER_FIRM_HOOK void hook_mergers_firm_late(LeverCtx *c, Firm *f, const RngBlock *b)
 {
     mergers_mark(c->park.p, c->intensity, c->park.ps, f, rng_u32_lo(b->w[2]));
 }
@@ -212,6 +212,6 @@ const LeverType lever_type_mergers = {
     .keys = keys,
     .n_keys = (int)(sizeof keys / sizeof keys[0]),
     .need = need,
-    .firm_late = firm_late,
+    .firm_late = hook_mergers_firm_late,
     .park_end = park_end,
 };

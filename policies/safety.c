@@ -60,7 +60,7 @@ static void park_begin(LeverCtx *c, const RngBlock *pb)
     safety_park_month(c->park.p, c->intensity, c->park.info->land_mu, c->park.ps);
 }
 
-LEVER_FIRM_HOOK static void firm_act(LeverCtx *c, Firm *f, const RngBlock *b)
+LEVER_FIRM_HOOK void hook_safety_firm_act(LeverCtx *c, Firm *f, const RngBlock *b)
 {
     (void)b;
     safety_firm_month(c->park.p, c->intensity, f);
@@ -84,5 +84,5 @@ const LeverType lever_type_safety = {
     .inert_when_off = 1,
     .need = need,
     .park_begin = park_begin,
-    .firm_act = firm_act,
+    .firm_act = hook_safety_firm_act,
 };

@@ -72,7 +72,7 @@ static double need(const Params *p, const ParkInfo *info, const ParkState *ps)
     return n;
 }
 
-LEVER_FIRM_HOOK static void firm_act(LeverCtx *c, Firm *f, const RngBlock *b)
+LEVER_FIRM_HOOK void hook_upgrades_firm_act(LeverCtx *c, Firm *f, const RngBlock *b)
 {
     if (upgrades_firm(c->park.p, c->intensity, c->park.ps, f, rng_u32_hi(b->w[2]))) c->park.ps->upgrades_m++;
 }
@@ -93,5 +93,5 @@ const LeverType lever_type_upgrades = {
     .keys = keys,
     .n_keys = (int)(sizeof keys / sizeof keys[0]),
     .need = need,
-    .firm_act = firm_act,
+    .firm_act = hook_upgrades_firm_act,
 };

@@ -331,6 +331,44 @@ TEST(test_inert_when_off)
     replicate_out_free(&o);
 }
 
+/* The per-firm hook lists of levers.h name exactly the hooks the table
+ * holds, and in table order: the schedule calls the hooks from the lists,
+ * every other user of the levers reads the table. */
+TEST(test_firm_hook_lists)
+{
+    double (*cut[LEVER_COUNT])(const LeverCtx *, const Firm *) = {0};
+    void (*act[LEVER_COUNT])(LeverCtx *, Firm *, const RngBlock *) = {0};
+    int (*ex[LEVER_COUNT])(LeverCtx *, const Firm *, double, double) = {0};
+    void (*late[LEVER_COUNT])(LeverCtx *, Firm *, const RngBlock *) = {0};
+    int ordered = 1, last;
+#define ORDER_(ID) ordered &= LEVER_##ID > last, last = LEVER_##ID;
+#define CUT_(ID, key) cut[LEVER_##ID] = hook_##key##_drift_cut; ORDER_(ID)
+#define ACT_(ID, key) act[LEVER_##ID] = hook_##key##_firm_act; ORDER_(ID)
+#define EX_(ID, key) ex[LEVER_##ID] = hook_##key##_firm_exit; ORDER_(ID)
+#define LATE_(ID, key) late[LEVER_##ID] = hook_##key##_firm_late; ORDER_(ID)
+    last = -1;
+    LEVER_DRIFT_CUT(CUT_)
+    last = -1;
+    LEVER_FIRM_ACT(ACT_)
+    last = -1;
+    LEVER_FIRM_EXIT(EX_)
+    last = -1;
+    LEVER_FIRM_LATE(LATE_)
+#undef ORDER_
+#undef CUT_
+#undef ACT_
+#undef EX_
+#undef LATE_
+    int differ = 0;
+    for (int id = 0; id < LEVER_COUNT; id++) {
+        const LeverType *t = lever_table[id];
+        differ += (t->drift_cut != cut[id]) + (t->firm_act != act[id]) + (t->firm_exit != ex[id]) +
+                  (t->firm_late != late[id]);
+    }
+    is_int(differ, 0, "the per-firm hook lists name exactly the table's per-firm hooks");
+    ok(ordered, "each per-firm hook list is in table order");
+}
+
 int main(void)
 {
     if (!load_scenario(&jx, "configs/jiangxi-baseline.yaml")) return 1;
@@ -347,6 +385,7 @@ int main(void)
     run_test(test_more_intensity_no_less_effect);
     run_test(test_binding_budget);
     run_test(test_inert_when_off);
+    run_test(test_firm_hook_lists);
     free(jx5);
     config_free(&jx);
     return done_testing();
