@@ -12,6 +12,7 @@
  * gain of the deals it pays for.
  */
 #include "mergers.h"
+#include "../agents/vmath.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -147,7 +148,8 @@ SimStatus mergers_park(LeverCtx *c, int *n_done)
                 st = SIM_ENOMEM;
                 break;
             }
-            for (int i = 0; i < ps->n_firm; i++) w[i] = exp(kappa * ps->firm[i].log_rev);
+            for (int i = 0; i < ps->n_firm; i++) w[i] = kappa * ps->firm[i].log_rev;
+            vmath_exp(w, ps->n_firm, w); /* exp of each, bit for bit, several at a time */
         }
         rng_gsl_reset(c->park.r, p->run.seed, c->park.rep, ft->gid, (uint32_t)month, RNG_ACQUIRER);
         int a = choose_acquirer(p, intensity, ps, t, c->park.r, w);

@@ -28,6 +28,7 @@
 #include "../agents/assess.h"
 #include "../agents/firm.h"
 #include "../agents/population.h"
+#include "../agents/vmath.h"
 #include "../policies/safety.h"
 
 #include <math.h>
@@ -259,18 +260,35 @@ static void prior_year_incidents(Replicate *R, int k)
     ps->incidents_m = 0;
 }
 
-/* One month of one active firm of park ps: growth, the levers' firm hooks,
- * incident, exit. */
+/* The month's growth of the active firms act[0 .. n) of park ps: each
+ * one's new log revenue into lr, and its exp into rv, by vmath_exp, several
+ * at a time. A firm's growth reads its technology, tier and land class and
+ * the levers' drift cuts, which only the firm's own later steps of the
+ * month change, so it can be computed for all of them before the first
+ * firm's step. */
+static void growth_pass(Replicate *R, const ParkState *ps, const FirmHooks *fh, int n, double *lr, double *rv)
+{
+    const Params *p = R->p;
+    for (int j = 0; j < n; j++) {
+        const Firm *f = &ps->firm[R->act[j]];
+        double drift_adj = p->cultivation.growth_bonus * f->cult;
+#define DRIFT_(ID, key) if (fh->run[LEVER_##ID]) drift_adj -= hook_##key##_drift_cut(&fh->ctx[LEVER_##ID], f);
+        LEVER_DRIFT_CUT(DRIFT_)
+#undef DRIFT_
+        lr[j] = f->log_rev + (firm_growth_step_r(&R->rates, f, R->z[j]) + drift_adj / 12.0);
+    }
+    vmath_exp(lr, n, rv);
+}
+
+/* One month of one active firm of park ps after its growth: the levers'
+ * firm hooks, incident, exit. */
 static SimStatus step_firm(Replicate *R, ParkState *ps, int m, const FirmHooks *fh, Firm *f, const RngBlock *bp,
-                           double z, double log_min_rev, double infra_factor)
+                           double log_rev, double rev, double log_min_rev, double infra_factor)
 {
     const Params *p = R->p;
     RngBlock b = *bp;
-    double drift_adj = p->cultivation.growth_bonus * f->cult;
-#define DRIFT_(ID, key) if (fh->run[LEVER_##ID]) drift_adj -= hook_##key##_drift_cut(&fh->ctx[LEVER_##ID], f);
-    LEVER_DRIFT_CUT(DRIFT_)
-#undef DRIFT_
-    firm_set_log_rev(f, f->log_rev + (firm_growth_step_r(&R->rates, f, z) + drift_adj / 12.0));
+    f->log_rev = log_rev; /* the month's growth (growth_pass), and rev = exp(log_rev) */
+    f->rev = rev;
 #define ACT_(ID, key) if (fh->run[LEVER_##ID]) hook_##key##_firm_act(&fh->ctx[LEVER_##ID], f, &b);
     LEVER_FIRM_ACT(ACT_)
 #undef ACT_
@@ -357,7 +375,11 @@ static SimStatus step_park(Replicate *R, int k, const double *intensity, double 
         if (na) R->act = na;
         uint64_t *ng = realloc(R->gid, (size_t)cap * sizeof *ng);
         if (ng) R->gid = ng;
-        if (!nb || !nz || !na || !ng) return SIM_ENOMEM;
+        double *nl = realloc(R->lr, (size_t)cap * sizeof *nl);
+        if (nl) R->lr = nl;
+        double *nr = realloc(R->rv, (size_t)cap * sizeof *nr);
+        if (nr) R->rv = nr;
+        if (!nb || !nz || !na || !ng || !nl || !nr) return SIM_ENOMEM;
         R->cap_step = cap;
     }
     /* A firm's draws depend on its key alone, and only the firm's own step
@@ -374,6 +396,7 @@ static SimStatus step_park(Replicate *R, int k, const double *intensity, double 
     int j;
     rng_blocks(p->run.seed, R->rep, R->gid, n_act, (uint32_t)m, RNG_FIRM_MONTH, R->blk);
     rng_normal_batch(R->blk, n_act, R->z);
+    growth_pass(R, ps, &fh, n_act, R->lr, R->rv);
     /* The next park's firms are not in cache (a month of the national
      * population is ~9 MB of firms, and each park's array is its own
      * allocation, which the hardware prefetcher does not cross): fetch them
@@ -382,7 +405,8 @@ static SimStatus step_park(Replicate *R, int k, const double *intensity, double 
     size_t next_bytes = next ? (size_t)R->park[k + 1].n_firm * sizeof(Firm) : 0, pf = 0;
     for (j = 0; j < n_act; j++) {
         for (int q = 0; q < 2 && pf < next_bytes; q++, pf += 64) __builtin_prefetch(next + pf);
-        if ((st = step_firm(R, ps, m, &fh, &ps->firm[R->act[j]], &R->blk[j], R->z[j], log_min_rev, infra_factor)) !=
+        if ((st = step_firm(R, ps, m, &fh, &ps->firm[R->act[j]], &R->blk[j], R->lr[j], R->rv[j], log_min_rev,
+                            infra_factor)) !=
             SIM_OK)
             return st;
     }
@@ -444,6 +468,8 @@ void replicate_free(Replicate *R)
     free(R->z);
     free(R->act);
     free(R->gid);
+    free(R->lr);
+    free(R->rv);
     if (R->r) gsl_rng_free(R->r);
     memset(R, 0, sizeof *R);
 }

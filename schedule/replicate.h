@@ -37,6 +37,7 @@ typedef struct {
      * step (independent of the firms' state, so they pipeline) */
     int *act; RngBlock *blk; double *z; int cap_step; /**< [cap_step]: active firms' indices, blocks, normals */
     uint64_t *gid;           /**< [cap_step]: active firms' ids, the keys of their blocks */
+    double *lr, *rv;         /**< [cap_step]: active firms' log revenue after the month's growth, and its exp */
     FirmRates rates;         /**< the firms' monthly rates (firm_rates) */
     /* conservation ledger, checked every year end */
     long firms_start, entries, exits, absorbed;
