@@ -11,13 +11,12 @@
 
 double firm_growth_sd(const Params *p, double log_rev)
 {
-    return p->firm.growth_sigma * exp(-p->firm.growth_size_beta * (log_rev - log(p->firm.growth_ref_revenue)));
+    return p->firm.growth_sigma * exp(firm_growth_sd_exponent(p, log_rev));
 }
 
 double firm_year_variance(const Params *p, double log_rev, double u)
 {
-    double sd = firm_growth_sd(p, log_rev);
-    return -sd * sd * log(u);
+    return firm_year_variance_of(firm_growth_sd(p, log_rev), log(u));
 }
 
 FirmRates firm_rates(const Params *p)

@@ -14,6 +14,19 @@
  *  (Amaral et al. 1997, beta = 0.20 [V]). */
 double firm_growth_sd(const Params *p, double log_rev);
 
+/** The exponent of that: sigma(S) = growth_sigma * exp(firm_growth_sd_exponent()),
+ *  in parts so that a batch can take the exps together (vmath_exp). */
+static inline double firm_growth_sd_exponent(const Params *p, double log_rev)
+{
+    return -p->firm.growth_size_beta * (log_rev - log(p->firm.growth_ref_revenue));
+}
+
+/** The year's variance from the standard deviation and the log of the uniform. */
+static inline double firm_year_variance_of(double sd, double log_u)
+{
+    return -sd * sd * log_u;
+}
+
 /** Draw the variance of this year's log growth from uniform u:
  *  V = -sd^2 ln(u), i.e. exponential with mean sd^2. Monthly shocks
  *  N(0, V/12) then sum to an annual N(0, V) whose mixture over V is exactly

@@ -9,6 +9,7 @@
  */
 #include "population.h"
 #include "firm.h"
+#include "vmath.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -161,12 +162,20 @@ SimStatus population_init_park(const ParkView *v)
             }
         }
     }
-    for (int i = 0; i < n; i++) {
-        Firm *f = &ps->firm[i];
-        double rev = f->log_rev;
-        firm_set_log_rev(f, log(rev));
-        f->land_mu = pow(rev, p->population.land_elasticity);
-        sum_land += f->land_mu;
+    for (int i0 = 0; i0 < n; i0 += 64) { /* the logs and exps of 64 firms at a time (vmath) */
+        int nc = n - i0 < 64 ? n - i0 : 64;
+        double lg[64], ex[64];
+        for (int j = 0; j < nc; j++) lg[j] = ps->firm[i0 + j].log_rev;
+        vmath_log(lg, nc, lg);
+        vmath_exp(lg, nc, ex);
+        for (int j = 0; j < nc; j++) {
+            Firm *f = &ps->firm[i0 + j];
+            double rev = f->log_rev;
+            f->log_rev = lg[j]; /* firm_set_log_rev(f, log(rev)) */
+            f->rev = ex[j];
+            f->land_mu = pow(rev, p->population.land_elasticity);
+            sum_land += f->land_mu;
+        }
     }
     double occupied = info->land_mu * (1.0 - info->idle_share);
     for (int i = 0; i < n; i++) ps->firm[i].land_mu *= occupied / sum_land;

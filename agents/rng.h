@@ -80,19 +80,29 @@ static inline double rng_u32_lo(uint64_t w) { return ((double)(w & 0xffffffffu) 
 static inline double rng_u52(uint64_t w) { return ((double)(w >> 12) + 0.5) * (1.0 / 4503599627370496.0); }
 
 /** The tails of rng_normal_inv (|u - 0.5| > 0.425), AS241's second and third
- *  rational functions. The two choices on which side of 0.5 u lies are made
- *  without branches (a lane of the batch is in either tail at random, so a
- *  branch there would be mispredicted half the time): a select of bit
- *  patterns and a flip of the sign bit, which is what -x is. */
-static inline double rng_normal_tail(double u)
+ *  rational functions, in two parts so that a batch can take the logarithms
+ *  of its tail lanes together: rng_normal_tail_m(u) is min(u, 1 - u), and
+ *  rng_normal_tail_log(u, log(m)) the normal deviate. The two choices on
+ *  which side of 0.5 u lies are made without branches (a lane of the batch is
+ *  in either tail at random, so a branch there would be mispredicted half
+ *  the time): a select of bit patterns and a flip of the sign bit, which is
+ *  what -x is. */
+static inline double rng_normal_tail_m(double u)
 {
-    uint64_t lo = -(uint64_t)(u < 0.5), bu, bv, bx; /* all ones below 0.5 */
-    double v = 1.0 - u, m, x;
+    uint64_t lo = -(uint64_t)(u < 0.5), bu, bv; /* all ones below 0.5 */
+    double v = 1.0 - u, m;
     memcpy(&bu, &u, sizeof bu);
     memcpy(&bv, &v, sizeof bv);
     bu = (bu & lo) | (bv & ~lo);
     memcpy(&m, &bu, sizeof m);
-    double r = sqrt(-log(m));
+    return m;
+}
+
+static inline double rng_normal_tail_log(double u, double log_m)
+{
+    uint64_t lo = -(uint64_t)(u < 0.5), bx;
+    double x;
+    double r = sqrt(-log_m);
     if (r <= 5.0) {
         r -= 1.6;
         double n = ((((((7.7454501427834140764e-4 * r + 0.0227238449892691845833) * r + 0.24178072517745061177) * r +
@@ -116,6 +126,12 @@ static inline double rng_normal_tail(double u)
     bx ^= lo & UINT64_C(0x8000000000000000);
     memcpy(&x, &bx, sizeof x);
     return x;
+}
+
+/** The tail deviate for u, log taken here. */
+static inline double rng_normal_tail(double u)
+{
+    return rng_normal_tail_log(u, log(rng_normal_tail_m(u)));
 }
 
 /** The inverse of the standard normal CDF at u in (0,1), by Wichura's AS241

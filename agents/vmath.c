@@ -173,6 +173,147 @@ VM_TARGET void vmath_exp_fma4(const double *x, int n, double *y)
     _mm256_zeroupper(); /* legacy-SSE code follows (see rng_blocks_avx512) */
 }
 
+/* The C library's log() the same way (glibc 2.28 and later, Arm's
+ * optimized-routines): x = 2^k z, log(x) = k ln2 + log(c) + log1p(z/c - 1)
+ * with c from a table of 128 subintervals and log1p a degree-5 polynomial;
+ * lanes in its main range only (not within about 6% of 1, not subnormal,
+ * zero, negative, infinite or NaN), the rest to the library. The constants
+ * and table are glibc 2.36's __log_data. */
+static const uint64_t LOG_K[7] = {
+    UINT64_C(0x3fe62e42fefa3800), /* ln 2, high part */
+    UINT64_C(0x3d2ef35793c76730), /* ln 2, low part */
+    UINT64_C(0xbfe0000000000001), /* A0 */
+    UINT64_C(0x3fd555555551305b), /* A1 */
+    UINT64_C(0xbfcfffffffeb4590), /* A2 */
+    UINT64_C(0x3fc999b324f10111), /* A3 */
+    UINT64_C(0xbfc55575e506c89f), /* A4 */
+};
+
+/* Pairs (1/c, log c) of the 128 subintervals. */
+static const uint64_t LOG_TAB[256] = {
+    UINT64_C(0x3ff734f0c3e0de9f), UINT64_C(0xbfd7cc7f79e69000), UINT64_C(0x3ff713786a2ce91f), UINT64_C(0xbfd76feec20d0000),
+    UINT64_C(0x3ff6f26008fab5a0), UINT64_C(0xbfd713e31351e000), UINT64_C(0x3ff6d1a61f138c7d), UINT64_C(0xbfd6b85b38287800),
+    UINT64_C(0x3ff6b1490bc5b4d1), UINT64_C(0xbfd65d5590807800), UINT64_C(0x3ff69147332f0cba), UINT64_C(0xbfd602d076180000),
+    UINT64_C(0x3ff6719f18224223), UINT64_C(0xbfd5a8ca86909000), UINT64_C(0x3ff6524f99a51ed9), UINT64_C(0xbfd54f4356035000),
+    UINT64_C(0x3ff63356aa8f24c4), UINT64_C(0xbfd4f637c36b4000), UINT64_C(0x3ff614b36b9ddc14), UINT64_C(0xbfd49da7fda85000),
+    UINT64_C(0x3ff5f66452c65c4c), UINT64_C(0xbfd445923989a800), UINT64_C(0x3ff5d867b5912c4f), UINT64_C(0xbfd3edf439b0b800),
+    UINT64_C(0x3ff5babccb5b90de), UINT64_C(0xbfd396ce448f7000), UINT64_C(0x3ff59d61f2d91a78), UINT64_C(0xbfd3401e17bda000),
+    UINT64_C(0x3ff5805612465687), UINT64_C(0xbfd2e9e2ef468000), UINT64_C(0x3ff56397cee76bd3), UINT64_C(0xbfd2941b3830e000),
+    UINT64_C(0x3ff54725e2a77f93), UINT64_C(0xbfd23ec58cda8800), UINT64_C(0x3ff52aff42064583), UINT64_C(0xbfd1e9e129279000),
+    UINT64_C(0x3ff50f22dbb2bddf), UINT64_C(0xbfd1956d2b48f800), UINT64_C(0x3ff4f38f4734ded7), UINT64_C(0xbfd141679ab9f800),
+    UINT64_C(0x3ff4d843cfde2840), UINT64_C(0xbfd0edd094ef9800), UINT64_C(0x3ff4bd3ec078a3c8), UINT64_C(0xbfd09aa518db1000),
+    UINT64_C(0x3ff4a27fc3e0258a), UINT64_C(0xbfd047e65263b800), UINT64_C(0x3ff4880524d48434), UINT64_C(0xbfcfeb224586f000),
+    UINT64_C(0x3ff46dce1b192d0b), UINT64_C(0xbfcf474a7517b000), UINT64_C(0x3ff453d9d3391854), UINT64_C(0xbfcea4443d103000),
+    UINT64_C(0x3ff43a2744b4845a), UINT64_C(0xbfce020d44e9b000), UINT64_C(0x3ff420b54115f8fb), UINT64_C(0xbfcd60a22977f000),
+    UINT64_C(0x3ff40782da3ef4b1), UINT64_C(0xbfccc00104959000), UINT64_C(0x3ff3ee8f5d57fe8f), UINT64_C(0xbfcc202956891000),
+    UINT64_C(0x3ff3d5d9a00b4ce9), UINT64_C(0xbfcb81178d811000), UINT64_C(0x3ff3bd60c010c12b), UINT64_C(0xbfcae2c9ccd3d000),
+    UINT64_C(0x3ff3a5242b75dab8), UINT64_C(0xbfca45402e129000), UINT64_C(0x3ff38d22cd9fd002), UINT64_C(0xbfc9a877681df000),
+    UINT64_C(0x3ff3755bc5847a1c), UINT64_C(0xbfc90c6d69483000), UINT64_C(0x3ff35dce49ad36e2), UINT64_C(0xbfc87120a645c000),
+    UINT64_C(0x3ff34679984dd440), UINT64_C(0xbfc7d68fb4143000), UINT64_C(0x3ff32f5cceffcb24), UINT64_C(0xbfc73cb83c627000),
+    UINT64_C(0x3ff3187775a10d49), UINT64_C(0xbfc6a39a9b376000), UINT64_C(0x3ff301c8373e3990), UINT64_C(0xbfc60b3154b7a000),
+    UINT64_C(0x3ff2eb4ebb95f841), UINT64_C(0xbfc5737d76243000), UINT64_C(0x3ff2d50a0219a9d1), UINT64_C(0xbfc4dc7b8fc23000),
+    UINT64_C(0x3ff2bef9a8b7fd2a), UINT64_C(0xbfc4462c51d20000), UINT64_C(0x3ff2a91c7a0c1bab), UINT64_C(0xbfc3b08abc830000),
+    UINT64_C(0x3ff293726014b530), UINT64_C(0xbfc31b996b490000), UINT64_C(0x3ff27dfa5757a1f5), UINT64_C(0xbfc2875490a44000),
+    UINT64_C(0x3ff268b39b1d3bbf), UINT64_C(0xbfc1f3b9f879a000), UINT64_C(0x3ff2539d838ff5bd), UINT64_C(0xbfc160c8252ca000),
+    UINT64_C(0x3ff23eb7aac9083b), UINT64_C(0xbfc0ce7f57f72000), UINT64_C(0x3ff22a012ba940b6), UINT64_C(0xbfc03cdc49fea000),
+    UINT64_C(0x3ff2157996cc4132), UINT64_C(0xbfbf57bdbc4b8000), UINT64_C(0x3ff201201dd2fc9b), UINT64_C(0xbfbe370896404000),
+    UINT64_C(0x3ff1ecf4494d480b), UINT64_C(0xbfbd17983ef94000), UINT64_C(0x3ff1d8f5528f6569), UINT64_C(0xbfbbf9674ed8a000),
+    UINT64_C(0x3ff1c52311577e7c), UINT64_C(0xbfbadc79202f6000), UINT64_C(0x3ff1b17c74cb26e9), UINT64_C(0xbfb9c0c3e7288000),
+    UINT64_C(0x3ff19e010c2c1ab6), UINT64_C(0xbfb8a646b372c000), UINT64_C(0x3ff18ab07bb670bd), UINT64_C(0xbfb78d01b3ac0000),
+    UINT64_C(0x3ff1778a25efbcb6), UINT64_C(0xbfb674f145380000), UINT64_C(0x3ff1648d354c31da), UINT64_C(0xbfb55e0e6d878000),
+    UINT64_C(0x3ff151b990275fdd), UINT64_C(0xbfb4485cdea1e000), UINT64_C(0x3ff13f0ea432d24c), UINT64_C(0xbfb333d94d6aa000),
+    UINT64_C(0x3ff12c8b7210f9da), UINT64_C(0xbfb22079f8c56000), UINT64_C(0x3ff11a3028ecb531), UINT64_C(0xbfb10e4698622000),
+    UINT64_C(0x3ff107fbda8434af), UINT64_C(0xbfaffa6c6ad20000), UINT64_C(0x3ff0f5ee0f4e6bb3), UINT64_C(0xbfadda8d4a774000),
+    UINT64_C(0x3ff0e4065d2a9fce), UINT64_C(0xbfabbcece4850000), UINT64_C(0x3ff0d244632ca521), UINT64_C(0xbfa9a1894012c000),
+    UINT64_C(0x3ff0c0a77ce2981a), UINT64_C(0xbfa788583302c000), UINT64_C(0x3ff0af2f83c636d1), UINT64_C(0xbfa5715e67d68000),
+    UINT64_C(0x3ff09ddb98a01339), UINT64_C(0xbfa35c8a49658000), UINT64_C(0x3ff08cabaf52e7df), UINT64_C(0xbfa149e364154000),
+    UINT64_C(0x3ff07b9f2f4e28fb), UINT64_C(0xbf9e72c082eb8000), UINT64_C(0x3ff06ab58c358f19), UINT64_C(0xbf9a55f152528000),
+    UINT64_C(0x3ff059eea5ecf92c), UINT64_C(0xbf963d62cf818000), UINT64_C(0x3ff04949cdd12c90), UINT64_C(0xbf9228fb8caa0000),
+    UINT64_C(0x3ff038c6c6f0ada9), UINT64_C(0xbf8c317b20f90000), UINT64_C(0x3ff02865137932a9), UINT64_C(0xbf8419355daa0000),
+    UINT64_C(0x3ff0182427ea7348), UINT64_C(0xbf781203c2ec0000), UINT64_C(0x3ff008040614b195), UINT64_C(0xbf60040979240000),
+    UINT64_C(0x3fefe01ff726fa1a), UINT64_C(0x3f6feff384900000), UINT64_C(0x3fefa11cc261ea74), UINT64_C(0x3f87dc41353d0000),
+    UINT64_C(0x3fef6310b081992e), UINT64_C(0x3f93cea3c4c28000), UINT64_C(0x3fef25f63ceeadcd), UINT64_C(0x3f9b9fc114890000),
+    UINT64_C(0x3feee9c8039113e7), UINT64_C(0x3fa1b0d8ce110000), UINT64_C(0x3feeae8078cbb1ab), UINT64_C(0x3fa58a5bd001c000),
+    UINT64_C(0x3fee741aa29d0c9b), UINT64_C(0x3fa95c8340d88000), UINT64_C(0x3fee3a91830a99b5), UINT64_C(0x3fad276aef578000),
+    UINT64_C(0x3fee01e009609a56), UINT64_C(0x3fb07598e598c000), UINT64_C(0x3fedca01e577bb98), UINT64_C(0x3fb253f5e30d2000),
+    UINT64_C(0x3fed92f20b7c9103), UINT64_C(0x3fb42edd8b380000), UINT64_C(0x3fed5cac66fb5cce), UINT64_C(0x3fb606598757c000),
+    UINT64_C(0x3fed272caa5ede9d), UINT64_C(0x3fb7da76356a0000), UINT64_C(0x3fecf26e3e6b2ccd), UINT64_C(0x3fb9ab434e1c6000),
+    UINT64_C(0x3fecbe6da2a77902), UINT64_C(0x3fbb78c7bb0d6000), UINT64_C(0x3fec8b266d37086d), UINT64_C(0x3fbd431332e72000),
+    UINT64_C(0x3fec5894bd5d5804), UINT64_C(0x3fbf0a3171de6000), UINT64_C(0x3fec26b533bb9f8c), UINT64_C(0x3fc067152b914000),
+    UINT64_C(0x3febf583eeece73f), UINT64_C(0x3fc147858292b000), UINT64_C(0x3febc4fd75db96c1), UINT64_C(0x3fc2266ecdca3000),
+    UINT64_C(0x3feb951e0c864a28), UINT64_C(0x3fc303d7a6c55000), UINT64_C(0x3feb65e2c5ef3e2c), UINT64_C(0x3fc3dfc33c331000),
+    UINT64_C(0x3feb374867c9888b), UINT64_C(0x3fc4ba366b7a8000), UINT64_C(0x3feb094b211d304a), UINT64_C(0x3fc5933928d1f000),
+    UINT64_C(0x3feadbe885f2ef7e), UINT64_C(0x3fc66acd2418f000), UINT64_C(0x3feaaf1d31603da2), UINT64_C(0x3fc740f8ec669000),
+    UINT64_C(0x3fea82e63fd358a7), UINT64_C(0x3fc815c0f51af000), UINT64_C(0x3fea5740ef09738b), UINT64_C(0x3fc8e92954f68000),
+    UINT64_C(0x3fea2c2a90ab4b27), UINT64_C(0x3fc9bb3602f84000), UINT64_C(0x3fea01a01393f2d1), UINT64_C(0x3fca8bed1c2c0000),
+    UINT64_C(0x3fe9d79f24db3c1b), UINT64_C(0x3fcb5b515c01d000), UINT64_C(0x3fe9ae2505c7b190), UINT64_C(0x3fcc2967ccbcc000),
+    UINT64_C(0x3fe9852ef297ce2f), UINT64_C(0x3fccf635d5486000), UINT64_C(0x3fe95cbaeea44b75), UINT64_C(0x3fcdc1bd3446c000),
+    UINT64_C(0x3fe934c69de74838), UINT64_C(0x3fce8c01b8cfe000), UINT64_C(0x3fe90d4f2f6752e6), UINT64_C(0x3fcf5509c0179000),
+    UINT64_C(0x3fe8e6528effd79d), UINT64_C(0x3fd00e6c121fb800), UINT64_C(0x3fe8bfce9fcc007c), UINT64_C(0x3fd071b80e93d000),
+    UINT64_C(0x3fe899c0dabec30e), UINT64_C(0x3fd0d46b9e867000), UINT64_C(0x3fe87427aa2317fb), UINT64_C(0x3fd13687334bd000),
+    UINT64_C(0x3fe84f00acb39a08), UINT64_C(0x3fd1980d67234800), UINT64_C(0x3fe82a49e8653e55), UINT64_C(0x3fd1f8ffe0cc8000),
+    UINT64_C(0x3fe8060195f40260), UINT64_C(0x3fd2595fd7636800), UINT64_C(0x3fe7e22563e0a329), UINT64_C(0x3fd2b9300914a800),
+    UINT64_C(0x3fe7beb377dcb5ad), UINT64_C(0x3fd3187210436000), UINT64_C(0x3fe79baa679725c2), UINT64_C(0x3fd377266dec1800),
+    UINT64_C(0x3fe77907f2170657), UINT64_C(0x3fd3d54ffbaf3000), UINT64_C(0x3fe756cadbd6130c), UINT64_C(0x3fd432eee32fe000),
+};
+
+static double lk_(int i)
+{
+    double d;
+    memcpy(&d, &LOG_K[i], sizeof d);
+    return d;
+}
+
+/* Whether the library's log takes its main path for bits ix. */
+static inline int log_main(uint64_t ix)
+{
+    return !(ix - UINT64_C(0x3fee000000000000) <= UINT64_C(0x308ffffffffff)) && !((ix >> 48) - 0x10 > 0x7fdf);
+}
+
+VM_TARGET void vmath_log_fma4(const double *x, int n, double *y)
+{
+    const __m256d ln2hi = _mm256_set1_pd(lk_(0)), ln2lo = _mm256_set1_pd(lk_(1)), a0 = _mm256_set1_pd(lk_(2));
+    const __m256d a1 = _mm256_set1_pd(lk_(3)), a2 = _mm256_set1_pd(lk_(4)), a3 = _mm256_set1_pd(lk_(5));
+    const __m256d a4 = _mm256_set1_pd(lk_(6)), minus1 = _mm256_set1_pd(-1.0), two52 = _mm256_set1_pd(0x1p52);
+    const __m256i off = _mm256_set1_epi64x(0x3fe6000000000000), m7 = _mm256_set1_epi64x(0x7f);
+    const __m256i himask = _mm256_set1_epi64x((long long)UINT64_C(0xfff0000000000000));
+    const __m256i magic = _mm256_set1_epi64x(0x4330000000000000), half = _mm256_set1_epi64x(2047);
+    const __m256d wrap = _mm256_set1_pd(4096.0);
+    int j = 0;
+    for (; j + 4 <= n; j += 4) {
+        uint64_t b[4];
+        memcpy(b, x + j, sizeof b);
+        if (!(log_main(b[0]) & log_main(b[1]) & log_main(b[2]) & log_main(b[3]))) {
+            for (int l = 0; l < 4; l++) y[j + l] = log(x[j + l]);
+            continue;
+        }
+        __m256i ix = _mm256_loadu_si256((const void *)(x + j));
+        __m256i tmp = _mm256_sub_epi64(ix, off);
+        __m256i idx = _mm256_slli_epi64(_mm256_and_si256(_mm256_srli_epi64(tmp, 45), m7), 1);
+        /* k = tmp >> 52 as a signed 12-bit number, to double exactly */
+        __m256i u12 = _mm256_srli_epi64(tmp, 52);
+        __m256d kd = _mm256_sub_pd(_mm256_castsi256_pd(_mm256_or_si256(u12, magic)), two52);
+        kd = _mm256_sub_pd(kd, _mm256_and_pd(_mm256_castsi256_pd(_mm256_cmpgt_epi64(u12, half)), wrap));
+        __m256d z = _mm256_castsi256_pd(_mm256_sub_epi64(ix, _mm256_and_si256(tmp, himask)));
+        __m256d invc = _mm256_i64gather_pd((const double *)(const void *)LOG_TAB, idx, 8);
+        __m256d logc = _mm256_i64gather_pd((const double *)(const void *)(LOG_TAB + 1), idx, 8);
+        __m256d w = _mm256_fmadd_pd(kd, ln2hi, logc);
+        __m256d r = _mm256_fmadd_pd(z, invc, minus1);
+        __m256d p34 = _mm256_fmadd_pd(r, a2, a1);
+        __m256d hi = _mm256_add_pd(r, w);
+        __m256d r2 = _mm256_mul_pd(r, r);
+        __m256d lo = _mm256_add_pd(_mm256_sub_pd(w, hi), r);
+        lo = _mm256_fmadd_pd(kd, ln2lo, lo);
+        __m256d r3 = _mm256_mul_pd(r, r2);
+        __m256d p56 = _mm256_fmadd_pd(r, a4, a3);
+        lo = _mm256_fmadd_pd(r2, a0, lo);
+        __m256d p = _mm256_fmadd_pd(p56, r2, p34);
+        _mm256_storeu_pd(y + j, _mm256_add_pd(_mm256_fmadd_pd(r3, p, lo), hi));
+    }
+    for (; j < n; j++) y[j] = log(x[j]);
+    _mm256_zeroupper();
+}
+
 /* Whether the path equals the library here. Besides a grid over the range
  * and its edges, inputs at which the library's variant for processors
  * without FMA (the same algorithm with the products and sums rounded
@@ -203,6 +344,27 @@ int vmath_exp_agrees_with(double (*ref)(double))
     return 1;
 }
 
+static int log_agrees(void)
+{
+    if (!(__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))) return 0;
+    enum { N = 96 };
+    double x[N], y[N];
+    for (int i = 0; i < N; i++) x[i] = i < 48 ? 0x1p-53 * exp(0.75 * i) : (0.017 + 0.91 * (i - 48)) * (i % 3 + 0.31);
+    vmath_log_fma4(x, N, y);
+    for (int i = 0; i < N; i++) {
+        double e = log(x[i]);
+        if (memcmp(&e, &y[i], sizeof e)) return 0;
+    }
+    return 1;
+}
+
+int vmath_log_level(void)
+{
+    static int level = -1; /* decided once, as for exp */
+    if (level < 0) level = log_agrees();
+    return level;
+}
+
 int vmath_exp_level(void)
 {
     static int level = -1; /* decided once: the processor and the library do not change */
@@ -218,6 +380,13 @@ void vmath_exp_fma4(const double *x, int n, double *y)
 }
 
 int vmath_exp_level(void) { return 0; }
+
+int vmath_log_level(void) { return 0; }
+
+void vmath_log_fma4(const double *x, int n, double *y)
+{
+    for (int j = 0; j < n; j++) y[j] = log(x[j]);
+}
 
 int vmath_exp_agrees_with(double (*ref)(double))
 {
@@ -236,4 +405,13 @@ void vmath_exp(const double *x, int n, double *y)
         return;
     }
     for (int j = 0; j < n; j++) y[j] = exp(x[j]);
+}
+
+void vmath_log(const double *x, int n, double *y)
+{
+    if (vmath_log_level()) {
+        vmath_log_fma4(x, n, y);
+        return;
+    }
+    for (int j = 0; j < n; j++) y[j] = log(x[j]);
 }

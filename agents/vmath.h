@@ -1,6 +1,7 @@
 /** \file vmath.h
- * exp() over arrays, equal bit for bit to the C library's exp() for every
- * input, four lanes at a time where the processor and the library allow.
+ * exp() and log() over arrays, equal bit for bit to the C library's for
+ * every input, four lanes at a time where the processor and the library
+ * allow.
  *
  * Pure: no MPI, no I/O. The one piece of state is which path this process
  * runs, decided at the first call by comparing the vector path with the
@@ -26,6 +27,15 @@ int vmath_exp_agrees_with(double (*ref)(double));
  *  FMA computes it (main range only), which vmath_exp_agrees_with() must
  *  tell apart from the FMA variant. */
 double vmath_exp_nofma(double x);
+
+/** y[j] = log(x[j]) for j < n, bit for bit the C library's, the same way. */
+void vmath_log(const double *x, int n, double *y);
+
+/** 1 if vmath_log() runs its four-lane path, 0 if it calls log(). */
+int vmath_log_level(void);
+
+/** For tests: the four-lane log path itself, as vmath_exp_fma4. */
+void vmath_log_fma4(const double *x, int n, double *y);
 
 /** For tests: the four-lane path itself, whatever vmath_exp_level() says
  *  (an illegal instruction on a machine without AVX2 and FMA). */

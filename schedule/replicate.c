@@ -140,8 +140,15 @@ static void draw_year_variances(Replicate *R, int year)
                     gid[n++] = ps->firm[i].gid;
                 }
             rng_blocks(p->run.seed, R->rep, gid, n, (uint32_t)year, RNG_FIRM_YEAR, b);
-            for (int j = 0; j < n; j++)
-                firm_set_year_variance(f[j], firm_year_variance(p, f[j]->log_rev, rng_u52(b[j].w[0])));
+            /* firm_year_variance(), its exp and log four at a time */
+            double e[DRAW_CHUNK], lu[DRAW_CHUNK];
+            for (int j = 0; j < n; j++) {
+                e[j] = firm_growth_sd_exponent(p, f[j]->log_rev);
+                lu[j] = rng_u52(b[j].w[0]);
+            }
+            vmath_exp(e, n, e);
+            vmath_log(lu, n, lu);
+            for (int j = 0; j < n; j++) firm_set_year_variance(f[j], firm_year_variance_of(p->firm.growth_sigma * e[j], lu[j]));
         }
     }
 }

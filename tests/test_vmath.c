@@ -121,10 +121,81 @@ TEST(test_vmath_exp_fma4)
     ok(vmath_exp_level() == 0, "without AVX2 and FMA vmath_exp calls the library (the four-lane path is not tested here)");
 }
 
+static long log_differ_on(const double *x, int n, void (*f)(const double *, int, double *))
+{
+    double *y = malloc((size_t)n * sizeof *y);
+    if (!y) return -1;
+    f(x, n, y);
+    long d = 0;
+    for (int i = 0; i < n; i++) {
+        double e = log(x[i]);
+        d += memcmp(&e, &y[i], sizeof e) != 0;
+    }
+    free(y);
+    return d;
+}
+
+static void check_log_path(const char *name, void (*f)(const double *, int, double *))
+{
+    enum { N = 1 << 20 };
+    double *x = malloc((size_t)N * sizeof *x);
+    if (!x) {
+        ok(0, "out of memory");
+        return;
+    }
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_taus2);
+    gsl_rng_set(r, 5122026);
+    long d = 0;
+    for (int rep = 0; rep < 2; rep++) { /* the normal tail's range, (0, 0.075], on a log scale and uniformly */
+        for (int i = 0; i < N; i++)
+            x[i] = i % 2 ? 0.075 * gsl_rng_uniform_pos(r) : 0.075 * exp(-37.0 * gsl_rng_uniform(r));
+        d += log_differ_on(x, N, f);
+    }
+    ok(d == 0, "%s: log of 2,097,152 values in (0, 0.075] equals the library's (%ld differ)", name, d);
+    d = 0;
+    for (int rep = 0; rep < 2; rep++) { /* every exponent, both signs, zeros and subnormals among them */
+        for (int i = 0; i < N; i++) {
+            uint64_t b = ((uint64_t)gsl_rng_get(r) << 32) ^ gsl_rng_get(r);
+            if (i % 7 == 0) b &= UINT64_C(0x7fffffffffffffff);
+            memcpy(&x[i], &b, sizeof b);
+        }
+        d += log_differ_on(x, N, f);
+    }
+    ok(d == 0, "%s: log of 2,097,152 random bit patterns (every exponent, signs, NaNs) equals the library's (%ld differ)",
+       name, d);
+    double edge[] = {0.0, -0.0, 1.0, 0x1.fffffffffffffp-1, 0x1.0000000000001p0, 0.9375, 0.9374999999999999,
+                     1.0644531249999998, 1.064453125, 5e-324, 0x1p-1022, 0x1.fffffffffffffp-1023, 0x1p-53,
+                     INFINITY, -INFINITY, NAN, -1.0, 2.0, 0.5, 1e300, 0x1.fffffffffffffp1023, 0.075, 0.425};
+    int ne = (int)(sizeof edge / sizeof edge[0]);
+    d = 0;
+    for (int i = 0; i < ne; i++)
+        for (int off = 0; off < 4; off++) {
+            double blk[8] = {0.01, 3.5, 0.0625, 7.0, 0.75, 1e-9, 12.0, 19.5};
+            blk[off] = edge[i];
+            d += log_differ_on(blk, 8, f) != 0;
+        }
+    ok(d == 0, "%s: zeros, subnormals, 1 and its neighbourhood, the edges of that, infinities, NaN and negatives "
+               "in each lane (%ld differ)", name, d);
+    gsl_rng_free(r);
+    free(x);
+}
+
+TEST(test_vmath_log)
+{
+    check_log_path("vmath_log", vmath_log);
+#if defined(__x86_64__)
+    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) {
+        check_log_path("the four-lane log path", vmath_log_fma4);
+        ok(vmath_log_level() == 1, "on this processor vmath_log runs the four-lane path");
+    }
+#endif
+}
+
 int main(void)
 {
     run_test(test_vmath_check);
     run_test(test_vmath_exp);
     run_test(test_vmath_exp_fma4);
+    run_test(test_vmath_log);
     return done_testing();
 }
