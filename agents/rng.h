@@ -87,6 +87,18 @@ static inline double rng_u52(uint64_t w) { return ((double)(w >> 12) + 0.5) * (1
  *  in either tail at random, so a branch there would be mispredicted half
  *  the time): a select of bit patterns and a flip of the sign bit, which is
  *  what -x is. */
+/** AS241's rational function for the near tail (r = sqrt(-log m) - 1.6,
+ *  for sqrt(-log m) <= 5), as macros so that the scalar code below and the
+ *  four-lane batch (agents/rng.c) evaluate the same expression. */
+#define RNG_AS241_TAIL_NUM(r)                                                                                     \
+    (((((((7.7454501427834140764e-4 * (r) + 0.0227238449892691845833) * (r) + 0.24178072517745061177) * (r) +     \
+         1.27045825245236838258) * (r) + 3.64784832476320460504) * (r) + 5.7694972214606914055) * (r) +           \
+      4.6303378461565452959) * (r) + 1.42343711074968357734)
+#define RNG_AS241_TAIL_DEN(r)                                                                                     \
+    (((((((1.05075007164441684324e-9 * (r) + 5.475938084995344946e-4) * (r) + 0.0151986665636164571966) * (r) +  \
+         0.14810397642748007459) * (r) + 0.68976733498510000455) * (r) + 1.6763848301838038494) * (r) +           \
+      2.05319162663775882187) * (r) + 1.0)
+
 static inline double rng_normal_tail_m(double u)
 {
     uint64_t lo = -(uint64_t)(u < 0.5), bu, bv; /* all ones below 0.5 */
@@ -105,13 +117,7 @@ static inline double rng_normal_tail_log(double u, double log_m)
     double r = sqrt(-log_m);
     if (r <= 5.0) {
         r -= 1.6;
-        double n = ((((((7.7454501427834140764e-4 * r + 0.0227238449892691845833) * r + 0.24178072517745061177) * r +
-                       1.27045825245236838258) * r + 3.64784832476320460504) * r + 5.7694972214606914055) * r +
-                    4.6303378461565452959) * r + 1.42343711074968357734;
-        double d = ((((((1.05075007164441684324e-9 * r + 5.475938084995344946e-4) * r + 0.0151986665636164571966) * r +
-                       0.14810397642748007459) * r + 0.68976733498510000455) * r + 1.6763848301838038494) * r +
-                    2.05319162663775882187) * r + 1.0;
-        x = n / d;
+        x = RNG_AS241_TAIL_NUM(r) / RNG_AS241_TAIL_DEN(r);
     } else {
         r -= 5.0;
         double n = ((((((2.01033439929228813265e-7 * r + 2.71155556874348757815e-5) * r + 0.0012426609473880784386) * r +
@@ -160,8 +166,12 @@ static inline double rng_normal_inv(double u)
 /** Standard normal from one word: the inverse normal CDF of rng_u52(w). */
 static inline double rng_normal(uint64_t w) { return rng_normal_inv(rng_u52(w)); }
 
-/** z[j] = rng_normal(b[j].w[0]) for j < n, bit for bit, four at a time. */
+/** z[j] = rng_normal(b[j].w[0]) for j < n, bit for bit, four at a time
+ *  (256-bit AVX where the processor has it). */
 void rng_normal_batch(const RngBlock *b, int n, double *z);
+
+/** For tests: the same without AVX (two SSE2 halves per four lanes). */
+void rng_normal_batch_plain(const RngBlock *b, int n, double *z);
 
 /** Allocate a gsl_rng whose stream is reset by rng_gsl_reset(); use it where a
  *  GSL distribution (gsl_ran_*) is wanted. Returns NULL on allocation failure. */

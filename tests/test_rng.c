@@ -438,6 +438,32 @@ TEST(test_normal)
     if (bb && zb) rng_normal_batch(bb, NB, zb);
     for (int i = 0; bdiff >= 0 && i < NB; i++) bdiff += zb[i] != rng_normal(bb[i].w[0]);
     ok(bdiff == 0, "rng_normal_batch equals rng_normal word by word (%ld of 100,003 differ)", bdiff);
+    long pdiff = bb && zb ? 0 : -1;
+    if (bb && zb) rng_normal_batch_plain(bb, NB, zb);
+    for (int i = 0; pdiff >= 0 && i < NB; i++) pdiff += zb[i] != rng_normal(bb[i].w[0]);
+    ok(pdiff == 0, "rng_normal_batch_plain (no AVX) equals rng_normal word by word (%ld of 100,003 differ)", pdiff);
+    /* Far-tail words (sqrt(-log m) > 5: u within 2^-36 of 0 or 1) among near-tail and central
+     * ones, in every lane position and group of four tail lanes, both batch forms. */
+    long fdiff = 0, far = 0;
+    for (int pos = 0; pos < 12; pos++) {
+        RngBlock fb[40];
+        double fz[40], pz[40];
+        for (int i = 0; i < 40; i++) {
+            uint64_t x = (uint64_t)(pos * 40 + i) * 37; /* < 2^15: u below e^-25 or above 1 - e^-25 */
+            /* lanes: far tail at pos and pos+13, near tails every third, the rest central */
+            uint64_t w = i == pos || i == pos + 13 ? (i % 2 ? x : ((UINT64_C(1) << 52) - 1 - x)) << 12
+                       : i % 3 == 0 ? (UINT64_C(1) << 52) / 50 * (uint64_t)(1 + i % 2 * 48) << 12
+                                    : (UINT64_C(1) << 63) + x * 977;
+            fb[i].w[0] = w;
+            fb[i].w[1] = fb[i].w[2] = fb[i].w[3] = 0;
+            far += sqrt(-log(fmin(rng_u52(w), 1 - rng_u52(w)))) > 5.0;
+        }
+        rng_normal_batch(fb, 40, fz);
+        rng_normal_batch_plain(fb, 40, pz);
+        for (int i = 0; i < 40; i++) fdiff += (fz[i] != rng_normal(fb[i].w[0])) + (pz[i] != rng_normal(fb[i].w[0]));
+    }
+    ok(fdiff == 0 && far >= 24, "both batch forms equal rng_normal with far-tail words in every position (%ld of %ld far, %ld differ)",
+       far, 12L * 40, fdiff);
     free(bb);
     free(zb);
     ok(differ == 0, "inline AS241 equals gsl_cdf_ugaussian_Pinv bit for bit (%ld of 1,002,054 differ)", differ);
