@@ -110,12 +110,16 @@ static const uint64_t EXP_TAB[256] = {
     UINT64_C(0x3c77893b4d91cd9d), UINT64_C(0x3fefe7c1819e90d8), UINT64_C(0x3c5305c14160cc89), UINT64_C(0x3feff3c22b8f71f1),
 };
 
-static double k_(int i)
+/* The double with bit pattern u (the constants are kept as bit patterns, as
+ * the C library's tables are, so nothing depends on decimal conversion). */
+static double dbl(uint64_t u)
 {
     double d;
-    memcpy(&d, &EXP_K[i], sizeof d);
+    memcpy(&d, &u, sizeof d);
     return d;
 }
+
+static double k_(int i) { return dbl(EXP_K[i]); }
 
 double vmath_exp_nofma(double x)
 {
@@ -257,12 +261,7 @@ static const uint64_t LOG_TAB[256] = {
     UINT64_C(0x3fe77907f2170657), UINT64_C(0x3fd3d54ffbaf3000), UINT64_C(0x3fe756cadbd6130c), UINT64_C(0x3fd432eee32fe000),
 };
 
-static double lk_(int i)
-{
-    double d;
-    memcpy(&d, &LOG_K[i], sizeof d);
-    return d;
-}
+static double lk_(int i) { return dbl(LOG_K[i]); }
 
 /* Whether the library's log takes its main path for bits ix. */
 static inline int log_main(uint64_t ix)
@@ -314,6 +313,19 @@ VM_TARGET void vmath_log_fma4(const double *x, int n, double *y)
     _mm256_zeroupper();
 }
 
+/* Whether path(x) equals ref() at each of the n inputs, bit for bit (y is
+ * scratch for n values). */
+static int path_equals(void (*path)(const double *, int, double *), double (*ref)(double), const double *x, double *y,
+                       int n)
+{
+    path(x, n, y);
+    for (int i = 0; i < n; i++) {
+        double e = ref(x[i]);
+        if (memcmp(&e, &y[i], sizeof e)) return 0;
+    }
+    return 1;
+}
+
 /* Whether the path equals the library here. Besides a grid over the range
  * and its edges, inputs at which the library's variant for processors
  * without FMA (the same algorithm with the products and sums rounded
@@ -336,12 +348,7 @@ int vmath_exp_agrees_with(double (*ref)(double))
     }
     x[0] = 0x1.0p-53, x[1] = 511.9, x[2] = -511.9, x[3] = 0.5 / EXP_INVLN2N;
     memcpy(x + 64, split, sizeof split);
-    vmath_exp_fma4(x, N, y);
-    for (int i = 0; i < N; i++) {
-        double e = ref(x[i]);
-        if (memcmp(&e, &y[i], sizeof e)) return 0;
-    }
-    return 1;
+    return path_equals(vmath_exp_fma4, ref, x, y, N);
 }
 
 static int log_agrees(void)
@@ -350,12 +357,7 @@ static int log_agrees(void)
     enum { N = 96 };
     double x[N], y[N];
     for (int i = 0; i < N; i++) x[i] = i < 48 ? 0x1p-53 * exp(0.75 * i) : (0.017 + 0.91 * (i - 48)) * (i % 3 + 0.31);
-    vmath_log_fma4(x, N, y);
-    for (int i = 0; i < N; i++) {
-        double e = log(x[i]);
-        if (memcmp(&e, &y[i], sizeof e)) return 0;
-    }
-    return 1;
+    return path_equals(vmath_log_fma4, log, x, y, N);
 }
 
 int vmath_log_level(void)

@@ -374,19 +374,21 @@ static SimStatus step_park(Replicate *R, int k, const double *intensity, double 
     int n_firm = ps->n_firm; /* entrants of this month are not stepped this month */
     if (n_firm > R->cap_step) {
         int cap = n_firm + n_firm / 4 + 16;
-        RngBlock *nb = realloc(R->blk, (size_t)cap * sizeof *nb);
-        if (nb) R->blk = nb;
-        double *nz = realloc(R->z, (size_t)cap * sizeof *nz);
-        if (nz) R->z = nz;
-        int *na = realloc(R->act, (size_t)cap * sizeof *na);
-        if (na) R->act = na;
-        uint64_t *ng = realloc(R->gid, (size_t)cap * sizeof *ng);
-        if (ng) R->gid = ng;
-        double *nl = realloc(R->lr, (size_t)cap * sizeof *nl);
-        if (nl) R->lr = nl;
-        double *nr = realloc(R->rv, (size_t)cap * sizeof *nr);
-        if (nr) R->rv = nr;
-        if (!nb || !nz || !na || !ng || !nl || !nr) return SIM_ENOMEM;
+        int grown = 1; /* each buffer keeps its old block if its realloc fails */
+#define GROW_(buf)                                                  \
+        do {                                                        \
+            void *n_ = realloc((buf), (size_t)cap * sizeof *(buf)); \
+            if (n_) (buf) = n_;                                     \
+            else grown = 0;                                         \
+        } while (0)
+        GROW_(R->blk);
+        GROW_(R->z);
+        GROW_(R->act);
+        GROW_(R->gid);
+        GROW_(R->lr);
+        GROW_(R->rv);
+#undef GROW_
+        if (!grown) return SIM_ENOMEM;
         R->cap_step = cap;
     }
     /* A firm's draws depend on its key alone, and only the firm's own step
