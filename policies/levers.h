@@ -106,9 +106,9 @@ typedef struct {
     void (*year_end)(LeverCtx *c, double *metrics);
 } LeverType;
 
-/** Marks a per-firm hook (hook_<key>_<hook>, listed above): the module's
+/** Marks a per-firm hook (hook_<key>_<hook>, listed below): the module's
  *  own functions it calls are inlined into it, and it into the schedule's
- *  firm step. With the prototype above in scope, `inline` still makes the
+ *  firm step. With its prototype (declared from the lists) in scope, `inline` makes the
  *  definition the external one the table points to (C11 6.7.4). */
 #define LEVER_FIRM_HOOK __attribute__((flatten, always_inline)) inline
 
