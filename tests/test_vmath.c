@@ -27,16 +27,37 @@ static long differ_on(const double *x, int n, void (*f)(const double *, int, dou
     return d;
 }
 
+enum { N_IN = 1 << 20 };
+
+/* A buffer of N_IN inputs and a generator seeded with seed for filling it;
+ * NULL (and a failed test) if out of memory. */
+static double *inputs(gsl_rng **r, unsigned long seed)
+{
+    double *x = malloc((size_t)N_IN * sizeof *x);
+    *r = gsl_rng_alloc(gsl_rng_taus2);
+    if (!x || !*r) {
+        ok(0, "out of memory");
+        free(x);
+        if (*r) gsl_rng_free(*r);
+        return NULL;
+    }
+    gsl_rng_set(*r, seed);
+    return x;
+}
+
+/* 64 random bits (taus2 gives 32 a call), as a double's bit pattern. */
+static uint64_t random_bits(gsl_rng *r)
+{
+    uint64_t hi = gsl_rng_get(r), lo = gsl_rng_get(r);
+    return hi << 32 ^ lo;
+}
+
 static void check_path(const char *name, void (*f)(const double *, int, double *))
 {
-    enum { N = 1 << 20 };
-    double *x = malloc((size_t)N * sizeof *x);
-    if (!x) {
-        ok(0, "out of memory");
-        return;
-    }
-    gsl_rng *r = gsl_rng_alloc(gsl_rng_taus2);
-    gsl_rng_set(r, 20261205);
+    enum { N = N_IN };
+    gsl_rng *r;
+    double *x = inputs(&r, 20261205);
+    if (!x) return;
     /* the model's range: log revenues (about -5..20) and kappa (1..10) times them */
     long d = 0;
     for (int rep = 0; rep < 4; rep++) {
@@ -48,7 +69,7 @@ static void check_path(const char *name, void (*f)(const double *, int, double *
     d = 0;
     for (int rep = 0; rep < 2; rep++) {
         for (int i = 0; i < N; i++) {
-            uint64_t b = ((uint64_t)gsl_rng_get(r) << 32) ^ gsl_rng_get(r);
+            uint64_t b = random_bits(r);
             uint64_t e = (b >> 52) & 0x7ff;
             if (e == 0x7ff) b ^= UINT64_C(1) << 62; /* no infinities or NaNs here */
             memcpy(&x[i], &b, sizeof b);
@@ -124,14 +145,10 @@ TEST(test_vmath_exp_fma4)
 
 static void check_log_path(const char *name, void (*f)(const double *, int, double *))
 {
-    enum { N = 1 << 20 };
-    double *x = malloc((size_t)N * sizeof *x);
-    if (!x) {
-        ok(0, "out of memory");
-        return;
-    }
-    gsl_rng *r = gsl_rng_alloc(gsl_rng_taus2);
-    gsl_rng_set(r, 5122026);
+    enum { N = N_IN };
+    gsl_rng *r;
+    double *x = inputs(&r, 5122026);
+    if (!x) return;
     long d = 0;
     for (int rep = 0; rep < 2; rep++) { /* the normal tail's range, (0, 0.075], on a log scale and uniformly */
         for (int i = 0; i < N; i++)
@@ -142,7 +159,7 @@ static void check_log_path(const char *name, void (*f)(const double *, int, doub
     d = 0;
     for (int rep = 0; rep < 2; rep++) { /* every exponent, both signs, zeros and subnormals among them */
         for (int i = 0; i < N; i++) {
-            uint64_t b = ((uint64_t)gsl_rng_get(r) << 32) ^ gsl_rng_get(r);
+            uint64_t b = random_bits(r);
             if (i % 7 == 0) b &= UINT64_C(0x7fffffffffffffff);
             memcpy(&x[i], &b, sizeof b);
         }
