@@ -59,8 +59,10 @@ static inline double masked(double x, int ok)
 }
 
 /* The acquirer for target t; w holds each firm's weight exp(kappa * log_rev)
- * at the lever's kappa, or is NULL (then the weight is computed here). */
-static int choose_acquirer(const Params *p, double intensity, const ParkState *ps, int t, gsl_rng *r, const double *w)
+ * at the lever's kappa, or is NULL (then the weight is computed here); acc
+ * has room for ps->n_firm running totals. */
+static int choose_acquirer(const Params *p, double intensity, const ParkState *ps, int t, gsl_rng *r, const double *w,
+                           double *acc)
 {
     const Firm *tg = &ps->firm[t];
     double same = lever_rate(p->mergers.same_chain_share, p->levers.mergers.same_chain_share_max, intensity);
@@ -70,39 +72,53 @@ static int choose_acquirer(const Params *p, double intensity, const ParkState *p
     double kappa = lever_rate(1.0, p->levers.mergers.leader_preference_max, intensity);
     int want_same = gsl_rng_uniform(r) < same;
     double u = gsl_rng_uniform(r);
-    /* Two passes over the park: total weight, then the weighted pick. At
+    /* One pass over the park keeps the running total of the buyers' weights
+     * after each firm in acc; the pick is the first firm whose running total
+     * exceeds u times the total, found by bisection: the totals never
+     * decrease, and one that exceeds the point and the total before it grew
+     * there, so that firm is a buyer. This is the firm a second pass
+     * accumulating the same weights in the same order would stop at. At
      * kappa 1 (the lever off) the weight is the revenue kept with the firm
      * (exp(1 * x) is exp(x) exactly); with the weights given, it is w[i].
      * Either is summed without a branch per firm; otherwise the exp is paid
      * only for the buyers. */
     const double *wt = kappa == 1.0 ? NULL : w;
-    int kept = kappa == 1.0 || w;
+    int kept = kappa == 1.0 || w, n = ps->n_firm;
     for (int pass_same = want_same; pass_same >= 0; pass_same--) {
         double total = 0;
-        if (kept)
-            for (int i = 0; i < ps->n_firm; i++)
-                total += masked(wt ? wt[i] : ps->firm[i].rev, may_buy(p, &ps->firm[i], i, tg, t, pass_same));
-        else
-            for (int i = 0; i < ps->n_firm; i++)
-                if (may_buy(p, &ps->firm[i], i, tg, t, pass_same)) total += exp(kappa * ps->firm[i].log_rev);
-        if (total <= 0) continue; /* no same-chain buyer: fall back to any buyer */
-        double x = u * total, acc = 0;
         int last = -1;
-        for (int i = 0; i < ps->n_firm; i++) {
-            const Firm *f = &ps->firm[i];
-            int ok = may_buy(p, f, i, tg, t, pass_same);
-            acc += kept ? masked(wt ? wt[i] : f->rev, ok) : ok ? exp(kappa * f->log_rev) : 0.0;
-            last = ok ? i : last;
-            if (ok & (x < acc)) return i;
+        if (kept)
+            for (int i = 0; i < n; i++) {
+                int ok = may_buy(p, &ps->firm[i], i, tg, t, pass_same);
+                total += masked(wt ? wt[i] : ps->firm[i].rev, ok);
+                acc[i] = total;
+                last = ok ? i : last;
+            }
+        else
+            for (int i = 0; i < n; i++) {
+                if (may_buy(p, &ps->firm[i], i, tg, t, pass_same)) {
+                    total += exp(kappa * ps->firm[i].log_rev);
+                    last = i;
+                }
+                acc[i] = total;
+            }
+        if (total <= 0) continue; /* no same-chain buyer: fall back to any buyer */
+        double x = u * total;
+        if (!(x < total)) return last; /* rounding at the top end */
+        int lo = 0, hi = n - 1;          /* the first i with x < acc[i]: acc[hi] = total qualifies */
+        while (lo < hi) {
+            int mid = lo + (hi - lo) / 2;
+            if (x < acc[mid]) hi = mid;
+            else lo = mid + 1;
         }
-        return last; /* rounding at the top end */
+        return lo;
     }
     return -1;
 }
 
-int mergers_choose_acquirer(const Params *p, double intensity, const ParkState *ps, int t, gsl_rng *r)
+int mergers_choose_acquirer(const Params *p, double intensity, const ParkState *ps, int t, gsl_rng *r, double *acc)
 {
-    return choose_acquirer(p, intensity, ps, t, r, NULL);
+    return choose_acquirer(p, intensity, ps, t, r, NULL, acc);
 }
 
 SimStatus mergers_combine(const Params *p, ParkState *ps, int a, int t, int month, double synergy)
@@ -134,7 +150,7 @@ SimStatus mergers_park(LeverCtx *c, int *n_done)
      * computed once per firm at the month's first deal, and again for an
      * acquirer whose revenue a deal changed, instead of twice per candidate
      * per deal (the same values: the same kappa and log revenue). */
-    double kappa = lever_rate(1.0, p->levers.mergers.leader_preference_max, intensity), *w = NULL;
+    double kappa = lever_rate(1.0, p->levers.mergers.leader_preference_max, intensity), *w = NULL, *acc = NULL;
     SimStatus st = SIM_OK;
     *n_done = 0;
     for (int t = 0; t < ps->n_firm; t++) {
@@ -143,6 +159,10 @@ SimStatus mergers_park(LeverCtx *c, int *n_done)
         int subsidised = ft->target == 2;
         ft->target = 0;
         if (ft->status != FIRM_ACTIVE) continue;
+        if (!acc && !(acc = malloc((size_t)ps->n_firm * sizeof *acc))) { /* no firm is added during the deals */
+            st = SIM_ENOMEM;
+            break;
+        }
         if (kappa != 1.0 && !w) {
             if (!(w = malloc((size_t)ps->n_firm * sizeof *w))) {
                 st = SIM_ENOMEM;
@@ -152,7 +172,7 @@ SimStatus mergers_park(LeverCtx *c, int *n_done)
             vmath_exp(w, ps->n_firm, w); /* exp of each, bit for bit, several at a time */
         }
         rng_gsl_reset(c->park.r, p->run.seed, c->park.rep, ft->gid, (uint32_t)month, RNG_ACQUIRER);
-        int a = choose_acquirer(p, intensity, ps, t, c->park.r, w);
+        int a = choose_acquirer(p, intensity, ps, t, c->park.r, w, acc);
         if (a < 0) {
             if (subsidised) lever_refund(ps, LEVER_MERGERS, p->levers.mergers.subsidy_per_deal); /* no buyer: not paid out */
             continue;
@@ -165,6 +185,7 @@ SimStatus mergers_park(LeverCtx *c, int *n_done)
         (*n_done)++;
     }
     free(w);
+    free(acc);
     return st;
 }
 

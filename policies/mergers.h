@@ -13,8 +13,9 @@
 void mergers_mark(const Params *p, double intensity, ParkState *ps, Firm *f, double u);
 
 /** Index of the acquirer of ps->firm[t] chosen with r (already reset), or -1 if
- *  no firm qualifies (active, class mergers.acquirer_max_class or better, larger than the target). */
-int mergers_choose_acquirer(const Params *p, double intensity, const ParkState *ps, int t, gsl_rng *r);
+ *  no firm qualifies (active, class mergers.acquirer_max_class or better, larger than the target).
+ *  acc is scratch room for ps->n_firm doubles. */
+int mergers_choose_acquirer(const Params *p, double intensity, const ParkState *ps, int t, gsl_rng *r, double *acc);
 
 /** Combine target t into acquirer a, whose revenue gains `synergy` times the
  *  target's, and release land; returns SIM_ENOMEM if the

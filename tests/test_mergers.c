@@ -105,13 +105,14 @@ TEST(test_choose_acquirer)
     f = mkfirm(6, 100, 1, 0.5, CLASS_A, 0, 5); park_add_firm(&ps, &f);  /* 6 same size: not larger */
     f = mkfirm(7, 700, 1, 0.5, CLASS_D, 1, 1); park_add_firm(&ps, &f);  /* 7 class D */
     gsl_rng *r = rng_gsl_alloc();
+    double acc[8];
 
     p.mergers.same_chain_share = 1.0;
     p.levers.mergers.leader_preference_max = 1.0; /* weights revenue^1 at any intensity, until said otherwise */
     int only1 = 1;
     for (uint32_t m = 0; m < 500; m++) {
         rng_gsl_reset(r, 1, 0, 0, m, RNG_ACQUIRER);
-        only1 &= mergers_choose_acquirer(&p, 0, &ps, 0, r) == 1;
+        only1 &= mergers_choose_acquirer(&p, 0, &ps, 0, r, acc) == 1;
     }
     ok(only1, "asked for the same chain: always the one same-chain eligible buyer (firm 1)");
 
@@ -121,7 +122,7 @@ TEST(test_choose_acquirer)
     int n2 = 0, outside = 0;
     for (uint32_t m = 0; m < 20000; m++) {
         rng_gsl_reset(r, 2, 0, 0, m, RNG_ACQUIRER);
-        int a = mergers_choose_acquirer(&p, 0, &ps, 0, r);
+        int a = mergers_choose_acquirer(&p, 0, &ps, 0, r, acc);
         n2 += a == 2;
         outside += a != 1 && a != 2;
     }
@@ -134,7 +135,7 @@ TEST(test_choose_acquirer)
     int n1 = 0;
     for (uint32_t m = 0; m < 20000; m++) {
         rng_gsl_reset(r, 3, 0, 0, m, RNG_ACQUIRER);
-        n1 += mergers_choose_acquirer(&p, 0.5, &ps, 0, r) == 1;
+        n1 += mergers_choose_acquirer(&p, 0.5, &ps, 0, r, acc) == 1;
     }
     is_double(n1 / 20000.0, 0.7, 0.02, "lever intensity 0.5 raises the same-chain share to 0.5 (P(firm 1) = 0.7)");
 
@@ -147,7 +148,7 @@ TEST(test_choose_acquirer)
     n2 = 0;
     for (uint32_t m = 0; m < 20000; m++) {
         rng_gsl_reset(r, 5, 0, 0, m, RNG_ACQUIRER);
-        n2 += mergers_choose_acquirer(&p, 1.0, &ps, 0, r) == 2;
+        n2 += mergers_choose_acquirer(&p, 1.0, &ps, 0, r, acc) == 2;
     }
     is_double(n2 / 20000.0, 27.0 / 35.0, 0.02, "the lever steers deals to the larger buyer (revenue^3: P(firm 2) = 27/35)");
     p.levers.mergers.same_chain_share_max = 1.0;
@@ -158,7 +159,7 @@ TEST(test_choose_acquirer)
     int n3 = 0;
     for (uint32_t m = 0; m < 20000; m++) {
         rng_gsl_reset(r, 6, 0, 0, m, RNG_ACQUIRER);
-        n3 += mergers_choose_acquirer(&p, 0, &ps, 0, r) == 3;
+        n3 += mergers_choose_acquirer(&p, 0, &ps, 0, r, acc) == 3;
     }
     is_double(n3 / 20000.0, 2.0 / 3.0, 0.02, "mergers.acquirer_max_class = C lets class C firms buy (P(firm 3) = 2/3)");
     p.mergers.acquirer_max_class = CLASS_B;
@@ -168,12 +169,95 @@ TEST(test_choose_acquirer)
     p.mergers.same_chain_share = 1.0;
     ps.firm[1].chain = 2;
     rng_gsl_reset(r, 4, 0, 0, 0, RNG_ACQUIRER);
-    int fb = mergers_choose_acquirer(&p, 0, &ps, 0, r);
+    int fb = mergers_choose_acquirer(&p, 0, &ps, 0, r, acc);
     ok(fb == 1 || fb == 2, "no same-chain buyer: falls back to any eligible buyer");
     rng_gsl_reset(r, 4, 0, 0, 1, RNG_ACQUIRER);
-    is_int(mergers_choose_acquirer(&p, 0, &ps, 7, r), -1, "no eligible buyer: -1");
+    is_int(mergers_choose_acquirer(&p, 0, &ps, 7, r, acc), -1, "no eligible buyer: -1");
     gsl_rng_free(r);
     park_clear(&ps);
+}
+
+/* The acquirer as two passes over the park, the running total accumulated
+ * twice and the first buyer past u times the total taken in the second:
+ * the definition the bisection over one pass's totals must agree with. */
+static int reference_acquirer(const Params *p, double intensity, const ParkState *ps, int t, gsl_rng *r)
+{
+    const Firm *tg = &ps->firm[t];
+    double same = lever_rate(p->mergers.same_chain_share, p->levers.mergers.same_chain_share_max, intensity);
+    double kappa = lever_rate(1.0, p->levers.mergers.leader_preference_max, intensity);
+    int want_same = gsl_rng_uniform(r) < same;
+    double u = gsl_rng_uniform(r);
+    for (int pass_same = want_same; pass_same >= 0; pass_same--) {
+        double total = 0, acc = 0;
+        int last = -1;
+#define BUYER(i)                                                                                          \
+    ((i) != t && ps->firm[i].status == FIRM_ACTIVE && ps->firm[i].lclass <= p->mergers.acquirer_max_class && \
+     ps->firm[i].log_rev > tg->log_rev && (!pass_same || ps->firm[i].chain == tg->chain))
+#define WEIGHT(i) (kappa == 1.0 ? ps->firm[i].rev : exp(kappa * ps->firm[i].log_rev))
+        for (int i = 0; i < ps->n_firm; i++)
+            if (BUYER(i)) total += WEIGHT(i);
+        if (total <= 0) continue;
+        double x = u * total;
+        for (int i = 0; i < ps->n_firm; i++)
+            if (BUYER(i)) {
+                acc += WEIGHT(i);
+                last = i;
+                if (x < acc) return i;
+            }
+        return last;
+#undef BUYER
+#undef WEIGHT
+    }
+    return -1;
+}
+
+/* Random parks (sizes 1..300, revenues over six orders of magnitude with
+ * ties, every class and status, three chains), every kind of target, the
+ * lever off (weights the revenues kept with the firms) and on (weights
+ * computed as exps): the choice equals the two-pass definition's on every
+ * draw. */
+TEST(test_choose_acquirer_matches_two_passes)
+{
+    Params p = *base;
+    p.levers.mergers.same_chain_share_max = 0.9;
+    p.levers.mergers.leader_preference_max = 3.0;
+    gsl_rng *r = rng_gsl_alloc(), *g = rng_gsl_alloc();
+    rng_gsl_reset(g, 11, 0, 0, 0, RNG_ACQUIRER);
+    int cases = 0, differ = 0, found = 0;
+    for (int park = 0; park < 400; park++) {
+        ParkState ps;
+        memset(&ps, 0, sizeof ps);
+        int n = 1 + (int)gsl_rng_uniform_int(g, park % 4 ? 40 : 300);
+        for (int i = 0; i < n; i++) {
+            double rev = gsl_rng_uniform(g) < 0.2 ? 100 : exp(12 * gsl_rng_uniform(g));
+            Firm f = mkfirm((uint64_t)i, rev, 1, 0.5, (int)gsl_rng_uniform_int(g, 4), (int)gsl_rng_uniform_int(g, 3), 0);
+            if (gsl_rng_uniform(g) < 0.1) f.status = FIRM_EXITED;
+            park_add_firm(&ps, &f);
+        }
+        double *acc = malloc((size_t)n * sizeof *acc);
+        if (!acc) {
+            ok(0, "out of memory");
+            return;
+        }
+        for (int d = 0; d < 60; d++) {
+            int t = (int)gsl_rng_uniform_int(g, (unsigned long)n);
+            double intensity = d % 3 == 0 ? 0 : d % 3 == 1 ? 0.5 : 1.0;
+            p.mergers.same_chain_share = d % 2 ? 0.55 : 1.0;
+            rng_gsl_reset(r, 12, (uint32_t)park, (uint64_t)t, (uint32_t)d, RNG_ACQUIRER);
+            int want = reference_acquirer(&p, intensity, &ps, t, r);
+            rng_gsl_reset(r, 12, (uint32_t)park, (uint64_t)t, (uint32_t)d, RNG_ACQUIRER);
+            int got = mergers_choose_acquirer(&p, intensity, &ps, t, r, acc);
+            cases++;
+            differ += got != want;
+            found += want >= 0;
+        }
+        free(acc);
+        park_clear(&ps);
+    }
+    is_int(differ, 0, "the bisection picks the two-pass definition's acquirer on every draw");
+    ok(found > cases / 2, "most of the draws have a buyer (%d of %d)", found, cases);
+    gsl_rng_free(r);
+    gsl_rng_free(g);
 }
 
 TEST(test_park_refund_and_deal)
@@ -215,6 +299,7 @@ int main(void)
     run_test(test_mark_targets);
     run_test(test_combine);
     run_test(test_choose_acquirer);
+    run_test(test_choose_acquirer_matches_two_passes);
     run_test(test_park_refund_and_deal);
     config_free(&jx);
     return done_testing();
