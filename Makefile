@@ -273,9 +273,15 @@ $(BLD)/bench_kernel: tests/bench_kernel.c
 	@mkdir -p $(dir $@)
 	gcc -std=c11 -D_XOPEN_SOURCE=700 -O2 -Wall -Wextra -Werror -o $@ $< $(shell pkg-config --libs gsl 2>/dev/null) -lm
 
-bench: all $(BLD)/bench_kernel
+# Where a replicate's time goes (tests/bench_phases.c): linked like bin/parksim, link-time optimised.
+$(BLD)/bench_phases: $(BLD)/tests/bench_phases.o $(call OBJ,$(MODEL_SRC) $(CONF_SRC))
+	$(CC) $(LDFLAGS) $(if $(LTO),$(OPT) -flto=auto) -o $@ $^ $(LDLIBS)
+
+bench: all $(BLD)/bench_kernel $(BLD)/bench_phases
 	@tests/bench.sh
 	@tests/bench_ratio.sh $(BLD)/bench_kernel
+	@$(BLD)/bench_phases configs/national-synthetic.yaml
+	@$(BLD)/bench_phases configs/jiangxi-all-levers.yaml 8 population.parks_file=configs/parks/national-synthetic.csv
 	@tests/bench_abc.sh
 
 # The rates of another build (OLD=path/to/parksim) and this one side by side.
