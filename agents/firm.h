@@ -33,12 +33,12 @@ static inline double firm_year_variance_of(double sd, double log_u)
  *  Laplace with standard deviation sd (Stanley et al. 1996 [V]). */
 double firm_year_variance(const Params *p, double log_rev, double u);
 
-/** Set the variance of a firm's log growth for the year, and the standard
- *  deviation of its monthly shock, sqrt(V/12), kept with it: the square root
- *  is taken once a year instead of every month. */
+/** Set, from the variance V of a firm's log growth for the year, the
+ *  standard deviation of its monthly shock, sqrt(V/12): the square root is
+ *  taken once a year instead of every month, and V itself is not kept (no
+ *  process reads it, and a smaller firm is less to fetch every month). */
 static inline void firm_set_year_variance(Firm *f, double var_year)
 {
-    f->var_year = var_year;
     f->sd_month = sqrt(var_year / 12.0);
 }
 

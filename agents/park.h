@@ -52,9 +52,10 @@ typedef struct {
     double tech;        /**< technology/digital level, 0..1 */
     double rd;          /**< R&D intensity, fraction of revenue */
     double safety;      /**< safety compliance, 0..1 */
-    double var_year;    /**< variance of this year's log growth (Laplace mixture); set with firm_set_year_variance() */
-    double sd_month;    /**< sqrt(var_year / 12): the standard deviation of this year's monthly shocks */
-    int32_t born;       /**< month of entry (-1: initial population) */
+    double sd_month;    /**< sqrt(V / 12), V the variance of this year's log growth (Laplace mixture):
+                             the standard deviation of this year's monthly shocks; set with
+                             firm_set_year_variance() */
+    int16_t born;       /**< month of entry (-1: initial population); run.years <= 50 keeps it below 600 */
     int8_t chain;       /**< leading chain index, -1 outside the leading chains */
     uint8_t link;       /**< link (position) on its chain, 0 = upstream */
     uint8_t status;     /**< FirmStatus */

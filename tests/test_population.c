@@ -147,7 +147,7 @@ TEST(test_entrant_fills_the_gap)
         const Firm *e = &ps->firm[ps->n_firm - 1];
         all_gap &= st == SIM_OK && ps->n_firm == n0 + 1 && e->chain == 0 && e->link == 2;
         attrs &= e->land_mu == 25 && e->born == m && e->status == FIRM_ACTIVE && isfinite(e->log_rev) &&
-                 e->var_year > 0 && e->gid == (uint64_t)(8 + m) && e->cult == CULT_NONE;
+                 e->sd_month > 0 && e->gid == (uint64_t)(8 + m) && e->cult == CULT_NONE;
         ps->n_firm = n0; /* take it out again: the gap stays open */
     }
     ok(all_gap, "an entrant with gap share 1 takes the one missing leading-chain link (chain 0, link 2)");

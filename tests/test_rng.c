@@ -554,8 +554,9 @@ TEST(test_growth_laplace)
         for (int i = 0; i < N; i++) {
             uint64_t gid = (UINT64_C(1) << 32) | (uint64_t)i;
             RngBlock by = rng_block(20260101, (uint32_t)size, gid, 0, RNG_FIRM_YEAR);
-            firm_set_year_variance(&f, firm_year_variance(&p, f.log_rev, rng_u52(by.w[0])));
-            mom_add(&v, f.var_year);
+            double var_year = firm_year_variance(&p, f.log_rev, rng_u52(by.w[0]));
+            firm_set_year_variance(&f, var_year);
+            mom_add(&v, var_year);
             double x = 0;
             for (int m = 0; m < 12; m++) {
                 RngBlock b = rng_block(20260101, (uint32_t)size, gid, (uint32_t)m, RNG_FIRM_MONTH);

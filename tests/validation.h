@@ -26,6 +26,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The year's growth variance V of a firm, from the monthly standard
+ * deviation sqrt(V / 12) the firm keeps (to the last bit or two; the
+ * expectations here are compared with tolerances far wider). */
+static inline double firm_var_year(const Firm *f) { return 12.0 * f->sd_month * f->sd_month; }
+
 /* ------------------------------------------------------------------ samples */
 
 /** One annual growth observation: log size at the start of the year, log
@@ -263,7 +268,7 @@ static inline int record_month_start(const Replicate *R, int m, Scratch *S, Coll
         S->off[k + 1] = S->off[k] + ps->n_firm;
         for (int i = 0; i < ps->n_firm; i++) {
             const Firm *f = &ps->firm[i];
-            Pre e = {f->gid, f->log_rev, f->tech, f->var_year, f->lclass, f->log_rev < max_ab};
+            Pre e = {f->gid, f->log_rev, f->tech, firm_var_year(f), f->lclass, f->log_rev < max_ab};
             if (f->status != FIRM_ACTIVE) e.gid = UINT64_MAX; /* not at risk */
             S->pre[S->off[k] + i] = e;
         }
@@ -291,7 +296,7 @@ static inline int expect_firms(const Params *p, const ParkState *ps, int k, int 
         if (m % 12 == 0) { /* the year's variance is drawn inside the January step */
             const Firm *f = &ps->firm[i - S->off[k]];
             if (f->gid != e->gid) { snprintf(C->why, sizeof C->why, "firm order changed in January"); return 0; }
-            e->var = f->var_year;
+            e->var = firm_var_year(f);
         }
         Firm ff;
         memset(&ff, 0, sizeof ff);
