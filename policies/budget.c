@@ -16,6 +16,7 @@
 #include "levers.h"
 
 #include <math.h>
+#include <stdlib.h>
 
 const char *const unspent_names[UNSPENT_COUNT] = {"pool", "carry", "lapse"};
 
@@ -27,11 +28,26 @@ static double need_total(const double *need, const double *in, int P)
     return t;
 }
 
+/* A park's remainder in the largest-remainder method. */
+typedef struct { double frac; int k; } Remainder;
+
+/* Larger remainder first, ties to the lower park index: a total order. */
+static int remainder_cmp(const void *a, const void *b)
+{
+    const Remainder *x = a, *y = b;
+    if (x->frac != y->frac) return x->frac > y->frac ? -1 : 1;
+    return (x->k > y->k) - (x->k < y->k);
+}
+
 /* Turn shares (summing to 1) into park budgets. For a lever paying whole
  * actions, the budget is dealt in whole units by the largest-remainder
  * method (ties to the lower park index): a proportional split would leave
- * many parks a share below one action's cost, which they could never spend. */
-static void apportion(double budget, double unit, const double *share, double *frac, ParkState *parks, int P, int id)
+ * many parks a share below one action's cost, which they could never spend.
+ * The units left after the whole parts go one each to the parks in order
+ * of their remainders, sorted once rather than searched for per unit (with
+ * 700 parks the search cost more than the rest of the year's split). rem
+ * has room for P items. */
+static void apportion(double budget, double unit, const double *share, Remainder *rem, ParkState *parks, int P, int id)
 {
     if (!(unit > 0)) {
         for (int k = 0; k < P; k++) parks[k].budget[id] = budget * share[k];
@@ -39,27 +55,26 @@ static void apportion(double budget, double unit, const double *share, double *f
     }
     double units = floor(budget / unit);
     double given = 0;
+    int n = 0;
     for (int k = 0; k < P; k++) {
         double q = units * share[k], whole = floor(q);
         parks[k].budget[id] = whole * unit;
-        frac[k] = share[k] > 0 ? q - whole : -1;
+        double f = share[k] > 0 ? q - whole : -1;
+        if (f >= 0) rem[n++] = (Remainder){f, k};
         given += whole;
     }
-    for (double left = units - given; left > 0.5; left -= 1) {
-        int best = -1;
-        for (int k = 0; k < P; k++)
-            if (frac[k] >= 0 && (best < 0 || frac[k] > frac[best])) best = k;
-        if (best < 0) break;
-        parks[best].budget[id] += unit;
-        frac[best] = -1;
-    }
+    int extra = 0; /* the units left, at most one per park with a share */
+    for (double left = units - given; left > 0.5 && extra < n; left -= 1) extra++;
+    if (extra == 0) return;
+    qsort(rem, (size_t)n, sizeof *rem, remainder_cmp);
+    for (int j = 0; j < extra; j++) parks[rem[j].k].budget[id] += unit;
 }
 
 /* Split lever id's budget for the year across the parks by its targeting
  * rule (cand/other: the candidate parks of `strongest` and the rest); need[]
  * (what the lever can act on in each park) is overwritten with the shares. */
 static void allot(const Params *p, int id, double budget, double *need, const double *cand, const double *other,
-                  double *frac, ParkState *parks, int P)
+                  Remainder *rem, ParkState *parks, int P)
 {
     int rule = lever_rule(p, (LeverId)id);
     if (rule == ALLOC_EQUAL) {
@@ -77,26 +92,29 @@ static void allot(const Params *p, int id, double budget, double *need, const do
         for (int k = 0; k < P; k++) t += need[k];
         for (int k = 0; k < P; k++) need[k] = t > 0 ? need[k] / t : 0;
     }
-    apportion(budget, lever_unit_cost(p, (LeverId)id), need, frac, parks, P, id);
+    apportion(budget, lever_unit_cost(p, (LeverId)id), need, rem, parks, P, id);
 }
 
 void levers_allocate_year(const Params *p, const ParkInfo *info, ParkState *parks, int P, int month, double *work)
 {
-    double *need = work, *cand = work + P, *other = work + 2 * P, *frac = work + 3 * P, *left = work + 4 * P;
+    double *cand = work, *other = work + P, *left = work + 2 * P, *needs = work + 3 * P;
+    Remainder *rem = (Remainder *)(work + (3 + LEVER_COUNT) * (size_t)P); /* 2P doubles' room */
     double total_budget = 0, scale = 1.0;
-    int active[LEVER_COUNT];
+    int active[LEVER_COUNT], strongest = 0;
     for (int id = 0; id < LEVER_COUNT; id++) {
         const LeverParams *c = lever_params(p, (LeverId)id);
         /* Active in some month of this year? */
         active[id] = c->intensity > 0 && c->start <= month + 11 && c->end >= month;
         if (active[id]) total_budget += c->budget;
+        strongest |= active[id] && lever_rule(p, (LeverId)id) == ALLOC_STRONGEST;
     }
     if (p->province.budget > 0 && total_budget > p->province.budget) scale = p->province.budget / total_budget;
 
-    /* Candidates of the "strongest" rule: rank by the composite score at the
-     * last assessment, ties to the lower park index (a total order, so the
-     * split never depends on sorting details). Once a year, so O(P^2) is fine. */
-    for (int k = 0; k < P; k++) {
+    /* Candidates of the "strongest" rule, where a lever uses it: rank by the
+     * composite score at the last assessment, ties to the lower park index
+     * (a total order, so the split never depends on sorting details). Once
+     * a year, so O(P^2) is fine. */
+    for (int k = 0; k < P && strongest; k++) {
         int rank = 0;
         for (int j = 0; j < P; j++)
             rank += parks[j].score_prev > parks[k].score_prev || (parks[j].score_prev == parks[k].score_prev && j < k);
@@ -104,20 +122,28 @@ void levers_allocate_year(const Params *p, const ParkInfo *info, ParkState *park
         other[k] = !cand[k];
     }
 
+    /* Every lever's need, park by park: several levers count over a park's
+     * firms, and one park's firms stay in cache from one count to the next,
+     * where lever by lever each count would fetch the whole population
+     * again. The needs do not depend on the budgets set below. */
+    for (int k = 0; k < P; k++)
+        for (int id = 0; id < LEVER_COUNT; id++)
+            needs[id * P + k] = active[id] ? lever_need(p, &info[k], &parks[k], (LeverId)id) : 0;
+
     int rule = p->province.unspent;
     for (int id = 0; id < LEVER_COUNT; id++) {
         const LeverParams *c = lever_params(p, (LeverId)id);
+        double *need = needs + id * P;
         /* Last year's unspent money is already authorised: it is not capped again. */
         double budget = active[id] ? c->budget * scale : 0, pooled = 0;
         for (int k = 0; k < P; k++) {
-            need[k] = active[id] ? lever_need(p, &info[k], &parks[k], (LeverId)id) : 0;
             left[k] = active[id] && rule != UNSPENT_LAPSE ? parks[k].budget[id] : 0;
             pooled += left[k];
             parks[k].budget[id] = 0;
             parks[k].spent[id] = 0;
         }
         if (rule == UNSPENT_POOL) budget += pooled;
-        if (budget > 0) allot(p, id, budget, need, cand, other, frac, parks, P);
+        if (budget > 0) allot(p, id, budget, need, cand, other, rem, parks, P);
         for (int k = 0; k < P; k++) {
             if (rule == UNSPENT_CARRY) parks[k].budget[id] += left[k];
             parks[k].allotted[id] = parks[k].budget[id];

@@ -171,7 +171,8 @@ int lever_rule(const Params *p, LeverId id);
  *  parks by its targeting rule, after scaling the budgets down to
  *  province.budget if they exceed it, and reset what was spent. Levers that
  *  pay whole actions get whole actions' worth per park. `work` must hold
- *  5 * n_parks doubles. (policies/budget.c) */
+ *  LEVERS_ALLOCATE_WORK(n_parks) doubles. (policies/budget.c) */
+#define LEVERS_ALLOCATE_WORK(n_parks) ((size_t)(5 + LEVER_COUNT) * (size_t)(n_parks))
 void levers_allocate_year(const Params *p, const ParkInfo *info, ParkState *parks, int n_parks, int month,
                           double *work);
 

@@ -175,7 +175,7 @@ SimStatus replicate_alloc(Replicate *R, const Params *p, const ParkInfo *info, i
     R->rep = rep;
     R->park = calloc((size_t)P, sizeof *R->park);
     R->metrics = malloc((size_t)P * METRIC_COUNT * sizeof *R->metrics);
-    R->work = malloc((size_t)5 * (size_t)P * sizeof *R->work); /* 5P: levers_allocate_year */
+    R->work = malloc(LEVERS_ALLOCATE_WORK(P) * sizeof *R->work); /* levers_allocate_year, and assess_parks (P) */
     R->serious = calloc((size_t)P, sizeof *R->serious);
     R->smart = calloc((size_t)P, sizeof *R->smart);
     R->r = rng_gsl_alloc();

@@ -61,7 +61,7 @@ TEST(test_split_by_need_three_levers)
     park_add_site(&parks[0], 20, -1);
     park_add_site(&parks[1], 60, -1);
     parks[0].spent[LEVER_UPGRADES] = 7; /* reset by the allocation */
-    double work[10];
+    double work[LEVERS_ALLOCATE_WORK(2)];
     ParkInfo pinfo[2];
     memset(pinfo, 0, sizeof pinfo);
     levers_allocate_year(&p, pinfo, parks, 2, 0, work);
@@ -97,7 +97,7 @@ TEST(test_allocation_rules)
     ParkInfo info[4];
     memset(info, 0, sizeof info);
     ParkState parks[4];
-    double work[20];
+    double work[LEVERS_ALLOCATE_WORK(4)];
     const double infra[4] = {0.5, 0.75, 1.0, 0.0};
 
     parks4(parks, infra);
@@ -163,7 +163,7 @@ TEST(test_per_lever_targeting)
     ParkInfo info[4];
     memset(info, 0, sizeof info);
     ParkState parks[4];
-    double work[20];
+    double work[LEVERS_ALLOCATE_WORK(4)];
     const double infra[4] = {0.5, 0.75, 1.0, 0.0}, invest[4] = {0, 500, 1000, 1500};
     parks4(parks, infra);
     for (int k = 0; k < 4; k++) parks[k].smart_invest = invest[k]; /* smart need 1500, 1000, 500, 0 */
@@ -200,7 +200,7 @@ TEST(test_whole_units)
     ParkInfo info[4];
     memset(info, 0, sizeof info);
     ParkState parks[4];
-    double work[20];
+    double work[LEVERS_ALLOCATE_WORK(4)];
     const double none[4] = {1, 1, 1, 1};
 
     /* 10 units; need 1, 2, 3, 0 -> quotas 1.667, 3.333, 5, 0: whole 1, 3, 5;
@@ -253,7 +253,7 @@ TEST(test_province_cap_schedule_reset)
     ParkInfo info[4];
     memset(info, 0, sizeof info);
     ParkState parks[4];
-    double work[20];
+    double work[LEVERS_ALLOCATE_WORK(4)];
     const double half[4] = {0.5, 0.5, 0.5, 0.5};
 
     /* Active budgets 600 + 400 = 1000 > cap 500: both scaled by 0.5.
@@ -364,6 +364,91 @@ TEST(test_lever_need)
     park_clear(&ps);
 }
 
+/* Whole units over many parks with many equal remainders: the budgets equal
+ * those of the largest-remainder method as first defined, one unit at a
+ * time to the park with the largest remainder left (ties to the lower
+ * index), on 300 random splits of a mergers budget (need: a park's class
+ * C/D firms, 0..6 of them, so that shares and remainders repeat) over 1 to
+ * 60 parks, under each targeting rule. */
+TEST(test_whole_units_match_unit_by_unit)
+{
+    Params p = *base;
+    levers_off(&p);
+    p.province.budget = 0;
+    p.province.candidates = 3;
+    p.province.candidate_share = 0.7;
+    p.levers.mergers.subsidy_per_deal = 300;
+    gsl_rng *g = rng_gsl_alloc();
+    rng_gsl_reset(g, 7, 0, 0, 0, RNG_ACQUIRER);
+    enum { PMAX = 60 };
+    ParkState parks[PMAX];
+    ParkInfo info[PMAX];
+    double work[LEVERS_ALLOCATE_WORK(PMAX)], need[PMAX], share[PMAX], frac[PMAX];
+    memset(info, 0, sizeof info);
+    int bad = 0, split_units = 0;
+    for (int trial = 0; trial < 300; trial++) {
+        int P = 1 + (int)gsl_rng_uniform_int(g, PMAX);
+        p.province.allocation = trial % 3 == 0 ? ALLOC_NEED : trial % 3 == 1 ? ALLOC_EQUAL : ALLOC_STRONGEST;
+        p.levers.mergers.c = (LeverParams){0, 35, 1, 300.0 * (double)gsl_rng_uniform_int(g, 3 * PMAX), 0};
+        memset(parks, 0, sizeof parks);
+        double total = 0;
+        for (int k = 0; k < P; k++) {
+            int weak = (int)gsl_rng_uniform_int(g, 7);
+            for (int i = 0; i < weak; i++) {
+                Firm f = mkfirm((uint64_t)i, 100, 1, 0.5, CLASS_C, 0, 0);
+                park_add_firm(&parks[k], &f);
+            }
+            parks[k].score_prev = (double)gsl_rng_uniform_int(g, 5); /* ties among the candidates too */
+            need[k] = weak;
+            total += weak;
+        }
+        levers_allocate_year(&p, info, parks, P, 0, work);
+        /* the shares by the rule, as budget.c's allot computes them */
+        int n_pos = 0;
+        for (int k = 0; k < P; k++) n_pos += need[k] > 0;
+        double tc = 0, to = 0, sc;
+        int cand[PMAX];
+        for (int k = 0; k < P; k++) {
+            int rank = 0;
+            for (int j = 0; j < P; j++)
+                rank += parks[j].score_prev > parks[k].score_prev || (parks[j].score_prev == parks[k].score_prev && j < k);
+            cand[k] = rank < p.province.candidates;
+            if (cand[k]) tc += need[k];
+            else to += need[k];
+        }
+        sc = tc > 0 && to > 0 ? p.province.candidate_share : tc > 0 ? 1 : 0;
+        for (int k = 0; k < P; k++)
+            share[k] = p.province.allocation == ALLOC_NEED    ? (total > 0 ? need[k] / total : 0)
+                       : p.province.allocation == ALLOC_EQUAL ? (need[k] > 0 ? 1.0 / n_pos : 0)
+                       : cand[k]                             ? (tc > 0 ? sc * need[k] / tc : 0)
+                                                             : (to > 0 ? (1 - sc) * need[k] / to : 0);
+        double budget = p.levers.mergers.c.budget, unit = 300, units = floor(budget / unit), given = 0, want[PMAX];
+        for (int k = 0; k < P; k++) {
+            double q = units * share[k], whole = floor(q);
+            want[k] = whole * unit;
+            frac[k] = share[k] > 0 ? q - whole : -1;
+            given += whole;
+        }
+        if (total > 0 && budget > 0)
+            for (double left = units - given; left > 0.5; left -= 1) {
+                int best = -1;
+                for (int k = 0; k < P; k++)
+                    if (frac[k] >= 0 && (best < 0 || frac[k] > frac[best])) best = k;
+                if (best < 0) break;
+                want[best] += unit;
+                frac[best] = -1;
+                split_units++;
+            }
+        for (int k = 0; k < P; k++) {
+            bad += parks[k].budget[LEVER_MERGERS] != (total > 0 && budget > 0 ? want[k] : 0);
+            park_clear(&parks[k]);
+        }
+    }
+    is_int(bad, 0, "whole units: every park's budget as the unit-by-unit largest remainder gives it");
+    ok(split_units > 1000, "the remainders decided %d units", split_units);
+    gsl_rng_free(g);
+}
+
 int main(void)
 {
     if (!load_scenario(&jx, "configs/jiangxi-baseline.yaml")) return 1;
@@ -372,6 +457,7 @@ int main(void)
     run_test(test_allocation_rules);
     run_test(test_per_lever_targeting);
     run_test(test_whole_units);
+    run_test(test_whole_units_match_unit_by_unit);
     run_test(test_province_cap_schedule_reset);
     run_test(test_lever_need);
     config_free(&jx);
