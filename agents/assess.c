@@ -45,8 +45,7 @@ void assess_park_metrics(const Params *p, const ParkInfo *info, const ParkState 
     int n = 0, n_spec = 0, n_above = 0, n_digital = 0, n_innov = 0, n_giant = 0, n_leader = 0;
     int links = p->population.chain_links;
     /* chain_links is limited to 64 by the config table, so a uint64_t per chain holds its links */
-    uint64_t filled[PARK_MAX_CHAINS];
-    park_filled_links(ps, filled);
+    uint64_t filled[PARK_MAX_CHAINS] = {0}; /* park_filled_links(), in the same pass as the sums */
 
     for (int i = 0; i < ps->n_firm; i++) {
         const Firm *f = &ps->firm[i];
@@ -66,7 +65,10 @@ void assess_park_metrics(const Params *p, const ParkInfo *info, const ParkState 
             n_above++;
             if (f->tech >= p->firm.digital_threshold) n_digital++;
         }
-        if (f->chain >= 0) rev_lead += r;
+        if (f->chain >= 0) {
+            rev_lead += r;
+            filled[f->chain] |= UINT64_C(1) << f->link;
+        }
     }
     int n_filled = 0;
     for (int c = 0; c < info->n_chains; c++) n_filled += __builtin_popcountll(filled[c]);
