@@ -29,8 +29,8 @@ void mergers_mark(const Params *p, double intensity, ParkState *ps, Firm *f, dou
         f->target = 1;
         return;
     }
-    if (intensity > 0 && may &&
-        u < lever_rate(p->mergers.rate, p->levers.mergers.rate_max, intensity) / 12.0 &&
+    /* Likewise the lever's test: one branch on all three, before the payment. */
+    if ((intensity > 0) & may & (u < lever_rate(p->mergers.rate, p->levers.mergers.rate_max, intensity) / 12.0) &&
         lever_pay(ps, LEVER_MERGERS, p->levers.mergers.subsidy_per_deal))
         f->target = 2;
 }
