@@ -326,13 +326,16 @@ static void record_park(const ParkState *ps, ReplicateOut *out, int t)
 {
     double rev = 0, tech_w = 0;
     int active = 0;
+    /* Without a branch per firm (firms that left this year are still in the
+     * array, at random places): a gone firm adds +0, which leaves the sums
+     * of positive terms unchanged bit for bit. */
     for (int i = 0; i < ps->n_firm; i++) {
         const Firm *f = &ps->firm[i];
-        if (f->status != FIRM_ACTIVE) continue;
-        double r = f->rev;
-        active++;
+        int in = f->status == FIRM_ACTIVE;
+        double r = in ? f->rev : 0.0, tk = in ? f->tech : 0.0;
+        active += in;
         rev += r;
-        tech_w += r * f->tech;
+        tech_w += r * tk;
     }
     out->m_firms[t] = active;
     out->m_revenue[t] = rev;
@@ -397,11 +400,11 @@ static SimStatus step_park(Replicate *R, int k, const double *intensity, double 
      * where it has them, the normals four at a time. */
     const Firm *fm = ps->firm;
     int n_act = 0;
-    for (int i = 0; i < n_firm; i++)
-        if (fm[i].status == FIRM_ACTIVE) {
-            R->gid[n_act] = fm[i].gid;
-            R->act[n_act++] = i;
-        }
+    for (int i = 0; i < n_firm; i++) { /* each firm written, kept if active: no branch per firm */
+        R->gid[n_act] = fm[i].gid;
+        R->act[n_act] = i;
+        n_act += fm[i].status == FIRM_ACTIVE;
+    }
     int j;
     rng_blocks(p->run.seed, R->rep, R->gid, n_act, (uint32_t)m, RNG_FIRM_MONTH, R->blk);
     rng_normal_batch(R->blk, n_act, R->z);
