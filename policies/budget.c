@@ -28,15 +28,15 @@ static double need_total(const double *need, const double *in, int P)
     return t;
 }
 
-/* A park's remainder in the largest-remainder method. */
-typedef struct { double frac; int k; } Remainder;
-
-/* Larger remainder first, ties to the lower park index: a total order. */
+/* A park's remainder in the largest-remainder method, as a pair of doubles
+ * (the remainder, the park's index; exact) so that it lives in the caller's
+ * work array of doubles. Larger remainder first, ties to the lower park
+ * index: a total order. */
 static int remainder_cmp(const void *a, const void *b)
 {
-    const Remainder *x = a, *y = b;
-    if (x->frac != y->frac) return x->frac > y->frac ? -1 : 1;
-    return (x->k > y->k) - (x->k < y->k);
+    const double *x = a, *y = b;
+    if (x[0] != y[0]) return x[0] > y[0] ? -1 : 1;
+    return (x[1] > y[1]) - (x[1] < y[1]);
 }
 
 /* Turn shares (summing to 1) into park budgets. For a lever paying whole
@@ -46,8 +46,8 @@ static int remainder_cmp(const void *a, const void *b)
  * The units left after the whole parts go one each to the parks in order
  * of their remainders, sorted once rather than searched for per unit (with
  * 700 parks the search cost more than the rest of the year's split). rem
- * has room for P items. */
-static void apportion(double budget, double unit, const double *share, Remainder *rem, ParkState *parks, int P, int id)
+ * has room for P pairs. */
+static void apportion(double budget, double unit, const double *share, double *rem, ParkState *parks, int P, int id)
 {
     if (!(unit > 0)) {
         for (int k = 0; k < P; k++) parks[k].budget[id] = budget * share[k];
@@ -60,21 +60,25 @@ static void apportion(double budget, double unit, const double *share, Remainder
         double q = units * share[k], whole = floor(q);
         parks[k].budget[id] = whole * unit;
         double f = share[k] > 0 ? q - whole : -1;
-        if (f >= 0) rem[n++] = (Remainder){f, k};
+        if (f >= 0) {
+            rem[2 * n] = f;
+            rem[2 * n + 1] = k;
+            n++;
+        }
         given += whole;
     }
     int extra = 0; /* the units left, at most one per park with a share */
     for (double left = units - given; left > 0.5 && extra < n; left -= 1) extra++;
     if (extra == 0) return;
-    qsort(rem, (size_t)n, sizeof *rem, remainder_cmp);
-    for (int j = 0; j < extra; j++) parks[rem[j].k].budget[id] += unit;
+    qsort(rem, (size_t)n, 2 * sizeof *rem, remainder_cmp);
+    for (int j = 0; j < extra; j++) parks[(int)rem[2 * j + 1]].budget[id] += unit;
 }
 
 /* Split lever id's budget for the year across the parks by its targeting
  * rule (cand/other: the candidate parks of `strongest` and the rest); need[]
  * (what the lever can act on in each park) is overwritten with the shares. */
 static void allot(const Params *p, int id, double budget, double *need, const double *cand, const double *other,
-                  Remainder *rem, ParkState *parks, int P)
+                  double *rem, ParkState *parks, int P)
 {
     int rule = lever_rule(p, (LeverId)id);
     if (rule == ALLOC_EQUAL) {
@@ -98,7 +102,7 @@ static void allot(const Params *p, int id, double budget, double *need, const do
 void levers_allocate_year(const Params *p, const ParkInfo *info, ParkState *parks, int P, int month, double *work)
 {
     double *cand = work, *other = work + P, *left = work + 2 * P, *needs = work + 3 * P;
-    Remainder *rem = (Remainder *)(work + (3 + LEVER_COUNT) * (size_t)P); /* 2P doubles' room */
+    double *rem = work + (3 + LEVER_COUNT) * (size_t)P; /* 2P */
     double total_budget = 0, scale = 1.0;
     int active[LEVER_COUNT], strongest = 0;
     for (int id = 0; id < LEVER_COUNT; id++) {

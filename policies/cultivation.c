@@ -78,7 +78,7 @@ static inline int firm_r(const Params *p, double intensity, const double *m, Par
         int short_of_rule = (t < CULT_CHAMPION) & (f->rd < p->cultivation.rd_min[t < CULT_CHAMPION ? t : 0]);
         /* The factor by index, not by a conditional, which gcc turns into a
          * branch around the multiplication: across firms the test is close
-         * to a coin toss, and the mispredicted branch cost 5 ns per
+         * to a coin toss, and the mispredicted branch cost about 4 ns per
          * firm-month. x * 1 is x exactly. */
         const double factor[2] = {1.0, coaching};
         f->rd *= factor[short_of_rule];
