@@ -222,7 +222,7 @@ test:
 lint:
 	@scripts/lint.sh
 
-check: lint all $(TESTS) $(REPLAY) $(BLD)/tests/stall_write.so
+check: lint all $(TESTS) $(REPLAY) $(BLD)/tests/stall_write.so $(BLD)/bench_kernel $(BLD)/bench_phases
 	prove -j2 --exec '' $(addprefix $(BLD)/tests/,$(TEST_NAMES)) tests/*.t
 
 # The suite under AddressSanitizer and UBSan; Open MPI's own leaks suppressed (tests/lsan.supp;
@@ -232,11 +232,11 @@ asan:
 	@$(MAKE) --no-print-directory deps DEPS_EXTRA='$(TEST_PKGS)'
 	@$(MAKE) --no-print-directory SANITIZE='$(ASAN_FLAGS)' OPT=-O1 $(BIN)/parksim-asan $(BIN)/parkstat-asan \
 	  $(addprefix build-asan/tests/,$(TEST_NAMES)) $(addprefix build-asan/fuzz/replay_,$(FUZZ_NAMES)) \
-	  build-asan/tests/stall_write.so
+	  build-asan/tests/stall_write.so build-asan/bench_kernel build-asan/bench_phases
 	ASAN_OPTIONS=fast_unwind_on_malloc=0:detect_leaks=1:suppressions=$(CURDIR)/tests/asan.supp UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0:fast_unwind_on_malloc=0 \
 	PARKSIM=$(CURDIR)/bin/parksim-asan PARKSTAT=$(CURDIR)/bin/parkstat-asan REPLAY_DIR=$(CURDIR)/build-asan/fuzz \
-	STALL_SO=$(CURDIR)/build-asan/tests/stall_write.so \
+	STALL_SO=$(CURDIR)/build-asan/tests/stall_write.so BENCH_DIR=$(CURDIR)/build-asan \
 	  prove -j2 --exec '' $(addprefix build-asan/tests/,$(TEST_NAMES)) tests/*.t
 
 # Rewrite the stored regression outputs after an intended model change (tests/regression/).
@@ -281,7 +281,7 @@ bench: all $(BLD)/bench_kernel $(BLD)/bench_phases
 	@tests/bench.sh
 	@tests/bench_ratio.sh $(BLD)/bench_kernel
 	@$(BLD)/bench_phases configs/national-synthetic.yaml
-	@$(BLD)/bench_phases configs/jiangxi-all-levers.yaml 8 population.parks_file=configs/parks/national-synthetic.csv
+	@$(BLD)/bench_phases --levers configs/jiangxi-all-levers.yaml 8 population.parks_file=configs/parks/national-synthetic.csv
 	@tests/bench_abc.sh
 
 # The rates of another build (OLD=path/to/parksim) and this one side by side.

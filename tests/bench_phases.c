@@ -5,25 +5,38 @@
  *   start      building the population, the year before the run's
  *              incidents, the first classification and assessment
  *              (replicate_init);
- *   months     the months that neither start nor end a year;
+ *   months     every month, at the time of an ordinary one (a month that
+ *              neither starts nor ends a year);
  *   year_start the months that start a year, less an ordinary month's time
  *              (lever budgets, the year's growth variances);
  *   year_end   the months that end a year, less an ordinary month's time
  *              (assessment, books, compaction, classification).
+ * With --levers, the scenario is also run with each lever that is on
+ * switched off (levers.<key>.intensity=0), in interleaved rounds, and each
+ * lever's cost is the median of the differences: what the lever's hooks
+ * and their consequences cost, per firm-step.
  * Built with the flags of bin/parksim (link-time optimisation included) and
  * run on one core, so that the parts add up to the rate `make bench`
  * measures; a sampling profiler on a virtual machine attributes time less
  * reliably than this split (docs/PERFORMANCE.md, "Where the time goes").
  *
- * Usage: bench_phases SCENARIO [REPLICATES [KEY=VALUE ...]]  (default 8)
+ * Usage: bench_phases [--levers] SCENARIO [REPLICATES [KEY=VALUE ...]]
+ * (default 8 replicates; exit 1 if the scenario does not load or a
+ * replicate fails, 2 on a usage error).
  */
+#include "../policies/levers.h"
 #include "../schedule/replicate.h"
 #include "../schedule/results.h"
 #include "../sim/config.h"
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
+
+enum { ROUNDS = 3, MAX_SETS = 64 };
+
+typedef struct { double all, start, months, year_start, year_end; } Phases;
 
 static double now(void)
 {
@@ -35,34 +48,22 @@ static double now(void)
     return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
 }
 
-int main(int argc, char **argv)
+/* The phases of reps replicates of sc, in ns per firm-step; 0 or -1 with
+ * the reason on stderr. */
+static int measure(const Scenario *sc, int reps, Phases *ph, double *steps_per_rep)
 {
-    if (argc < 2) {
-        fprintf(stderr, "usage: bench_phases SCENARIO [REPLICATES [KEY=VALUE ...]]\n");
-        return 2;
-    }
-    int reps = argc > 2 ? atoi(argv[2]) : 8;
-    if (reps < 1) {
-        fprintf(stderr, "bench_phases: REPLICATES must be a positive integer, not '%s'\n", argv[2]);
-        return 2;
-    }
-    Scenario sc;
-    if (config_load(&sc, argv[1], argc > 3 ? argv + 3 : NULL, argc > 3 ? argc - 3 : 0) != SIM_OK) {
-        config_free(&sc);
-        return 1;
-    }
     ReplicateOut out;
-    if (replicate_out_alloc(&out, &sc.p, sc.n_parks, 1) != SIM_OK) {
+    if (replicate_out_alloc(&out, &sc->p, sc->n_parks, 1) != SIM_OK) {
         fprintf(stderr, "bench_phases: out of memory\n");
-        return 1;
+        return -1;
     }
-    int T = params_months(&sc.p);
+    int T = params_months(&sc->p);
     double t_start = 0, t_month = 0, t_ys = 0, t_ye = 0, steps = 0;
     int n_month = 0, n_ys = 0, n_ye = 0;
     for (int r = 0; r < reps; r++) {
         Replicate R;
         double t0 = now();
-        SimStatus st = replicate_init(&R, &sc.p, sc.parks, sc.n_parks, (uint32_t)r, &out);
+        SimStatus st = replicate_init(&R, &sc->p, sc->parks, sc->n_parks, (uint32_t)r, &out);
         t_start += now() - t0;
         while (st == SIM_OK && !replicate_done(&R)) {
             int m = R.month;
@@ -75,23 +76,114 @@ int main(int argc, char **argv)
         }
         if (st != SIM_OK) {
             fprintf(stderr, "bench_phases: replicate %d failed: %s\n", r, R.err.msg);
-            return 1;
+            replicate_free(&R);
+            replicate_out_free(&out);
+            return -1;
         }
         replicate_free(&R);
-        for (int i = 0; i < T * sc.n_parks; i++) steps += out.m_firms[i];
+        for (int i = 0; i < T * sc->n_parks; i++) steps += out.m_firms[i];
     }
-    /* A year-start or year-end month is also an ordinary month: its excess
-     * over the mean ordinary month is the year's work. */
-    double per_month = n_month ? t_month / n_month : 0;
-    double ys = t_ys - n_ys * per_month, ye = t_ye - n_ye * per_month;
-    double total = t_start + t_month + t_ys + t_ye, k = 1e9 / steps;
-    printf("bench_phases: %s, %d replicates, %.0f firm-steps each\n", argv[1], reps, steps / reps);
-    printf("  %-11s %6.1f ns per firm-step\n", "all", total * k);
-    printf("  %-11s %6.1f\n", "start", t_start * k);
-    printf("  %-11s %6.1f   (all months as ordinary ones)\n", "months", (t_month + n_ys * per_month + n_ye * per_month) * k);
-    printf("  %-11s %6.1f\n", "year_start", ys * k);
-    printf("  %-11s %6.1f\n", "year_end", ye * k);
     replicate_out_free(&out);
-    config_free(&sc);
+    /* A year-start or year-end month is also an ordinary month: its excess
+     * over the mean ordinary month is the year's work. (A run has at least
+     * one year, so ten ordinary months.) */
+    double per_month = t_month / n_month, k = 1e9 / steps;
+    ph->start = t_start * k;
+    ph->months = (t_month + (n_ys + n_ye) * per_month) * k;
+    ph->year_start = (t_ys - n_ys * per_month) * k;
+    ph->year_end = (t_ye - n_ye * per_month) * k;
+    ph->all = (t_start + t_month + t_ys + t_ye) * k;
+    *steps_per_rep = steps / reps;
     return 0;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static double median3(double *v)
+{
+    qsort(v, ROUNDS, sizeof *v, cmp_double);
+    return v[ROUNDS / 2];
+}
+
+int main(int argc, char **argv)
+{
+    int levers = argc > 1 && !strcmp(argv[1], "--levers"), a = 1 + levers;
+    if (argc <= a || argv[a][0] == '-') {
+        fprintf(stderr, "usage: bench_phases [--levers] SCENARIO [REPLICATES [KEY=VALUE ...]]\n");
+        return 2;
+    }
+    const char *path = argv[a];
+    int reps = argc > a + 1 ? atoi(argv[a + 1]) : 8;
+    if (reps < 1) {
+        fprintf(stderr, "bench_phases: REPLICATES must be a positive integer, not '%s'\n", argv[a + 1]);
+        return 2;
+    }
+    int n_user = argc > a + 2 ? argc - (a + 2) : 0;
+    if (n_user + 1 > MAX_SETS) {
+        fprintf(stderr, "bench_phases: at most %d KEY=VALUE settings\n", MAX_SETS - 1);
+        return 2;
+    }
+    char *sets[MAX_SETS];
+    for (int i = 0; i < n_user; i++) sets[i] = argv[a + 2 + i];
+
+    /* config 0: the scenario as given; then one per lever that is on, off */
+    Scenario sc[1 + LEVER_COUNT];
+    int lever_of[1 + LEVER_COUNT], n_sc = 0, status = 0;
+    char off[LEVER_COUNT][96];
+    if (config_load(&sc[0], path, sets, n_user) != SIM_OK) {
+        config_free(&sc[0]);
+        return 1;
+    }
+    lever_of[n_sc++] = -1;
+    for (int id = 0; levers && id < LEVER_COUNT; id++) {
+        if (!(lever_params(&sc[0].p, (LeverId)id)->intensity > 0)) continue;
+        snprintf(off[id], sizeof off[id], "levers.%s.intensity=0", lever_name(id));
+        sets[n_user] = off[id];
+        if (config_load(&sc[n_sc], path, sets, n_user + 1) != SIM_OK) {
+            config_free(&sc[n_sc]);
+            status = 1;
+            break;
+        }
+        lever_of[n_sc++] = id;
+    }
+
+    Phases ph[ROUNDS][1 + LEVER_COUNT];
+    double steps = 0, s;
+    int rounds = levers ? ROUNDS : 1;
+    for (int r = 0; r < rounds && !status; r++)
+        for (int c = 0; c < n_sc && !status; c++) {
+            if (measure(&sc[c], reps, &ph[r][c], &s) != 0) status = 1;
+            if (c == 0) steps = s;
+        }
+    if (!status) {
+        printf("bench_phases: %s, %d replicates, %.0f firm-steps each\n", path, reps, steps);
+        Phases *p0 = &ph[0][0];
+        if (levers) { /* the median round of the scenario as given */
+            double all[ROUNDS];
+            for (int r = 0; r < ROUNDS; r++) all[r] = ph[r][0].all;
+            double mid = median3(all);
+            for (int r = 0; r < ROUNDS; r++)
+                if (ph[r][0].all == mid) p0 = &ph[r][0];
+        }
+        printf("  %-11s %6.1f ns per firm-step\n", "all", p0->all);
+        printf("  %-11s %6.1f\n", "start", p0->start);
+        printf("  %-11s %6.1f   (all months as ordinary ones)\n", "months", p0->months);
+        printf("  %-11s %6.1f\n", "year_start", p0->year_start);
+        printf("  %-11s %6.1f\n", "year_end", p0->year_end);
+        if (levers) printf("  each lever's cost (on minus off, median of %d interleaved rounds), ns per firm-step:\n", ROUNDS);
+        for (int c = 1; c < n_sc; c++) {
+            double d_all[ROUNDS], d_months[ROUNDS];
+            for (int r = 0; r < ROUNDS; r++) {
+                d_all[r] = ph[r][0].all - ph[r][c].all;
+                d_months[r] = ph[r][0].months - ph[r][c].months;
+            }
+            printf("  lever %-15s %6.1f   (months %.1f)\n", lever_name(lever_of[c]), median3(d_all), median3(d_months));
+        }
+    }
+    for (int c = 0; c < n_sc; c++) config_free(&sc[c]);
+    return status;
 }

@@ -1,0 +1,52 @@
+#!/bin/bash
+# tests/bench.t - the two measuring programs of `make bench` run and say what
+# they promise (their figures are timings, so only their shape is checked):
+#  - bench_kernel prints a positive kernel_firm_steps_per_second;
+#  - bench_phases prints a replicate's time split into start, months, year
+#    starts and year ends, which add up to the whole (to the printed rounding);
+#  - bench_phases --levers prints one cost per lever that is on, by key;
+#  - bad usage exits 2, a scenario that does not load exits 1.
+# Binaries: $BENCH_DIR/bench_kernel and $BENCH_DIR/bench_phases (default build/).
+repo=$(cd "$(dirname "$0")/.." && pwd)
+dir=${BENCH_DIR:-$repo/build}
+cd "$repo" || exit 1
+n=0 failed=0
+ok() { n=$((n + 1)); if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; failed=$((failed + 1)); fi; }
+
+out=$("$dir/bench_kernel" 1)
+rate=$(awk '$1 == "kernel_firm_steps_per_second:" { print $2 }' <<<"$out")
+awk -v r="$rate" 'BEGIN { exit !(r > 0) }'
+ok $? "bench_kernel: a positive rate ($rate firm-steps/s)"
+
+out=$("$dir/bench_phases" configs/test/tiny.yaml 2)
+rc=$?
+ok $rc "bench_phases on the tiny scenario exits 0"
+val() { awk -v k="$1" '$1 == k { print $2 }' <<<"$out"; }
+all=$(val all) start=$(val start) months=$(val months) ys=$(val year_start) ye=$(val year_end)
+awk -v a="$all" -v s="$start" -v m="$months" -v y="$ys" -v e="$ye" \
+    'BEGIN { d = a - (s + m + y + e); exit !(a > 0 && s > 0 && m > 0 && d < 0.25 && d > -0.25) }'
+ok $? "start + months + year starts + year ends = all ($start + $months + $ys + $ye vs $all)"
+grep -q "^bench_phases: configs/test/tiny.yaml, 2 replicates, [1-9][0-9]* firm-steps each$" <<<"$out"
+ok $? "the header names the scenario, the replicates and the firm-steps"
+
+out=$("$dir/bench_phases" --levers configs/test/tiny.yaml 1)
+got=$(awk '$1 == "lever" { print $2 }' <<<"$out" | tr '\n' ' ')
+[ "$got" = "mergers revitalisation upgrades chain cultivation safety smart land focus " ]
+ok $? "--levers: one cost for each of the 9 levers the tiny scenario has on, in table order ($got)"
+out=$("$dir/bench_phases" --levers configs/test/tiny.yaml 1 levers.land.intensity=0)
+! grep -q "lever land" <<<"$out" && grep -q "lever smart" <<<"$out"
+ok $? "--levers leaves out a lever switched off by a setting"
+
+"$dir/bench_phases" >/dev/null 2>&1
+[ $? = 2 ]; ok $? "no scenario: exit 2"
+err=$("$dir/bench_phases" configs/test/tiny.yaml 0 2>&1)
+[ $? = 2 ] && grep -q "REPLICATES must be a positive integer" <<<"$err"
+ok $? "0 replicates: exit 2, with the reason"
+err=$("$dir/bench_phases" configs/test/tiny.yaml 1 no.such.key=1 2>&1)
+[ $? = 1 ] && grep -q "unknown key" <<<"$err"
+ok $? "an unknown key: exit 1, the loader's message"
+"$dir/bench_phases" configs/test/no-such-file.yaml >/dev/null 2>&1
+[ $? = 1 ]; ok $? "a missing scenario: exit 1"
+
+echo "1..$n"
+[ "$failed" = 0 ]
