@@ -108,26 +108,63 @@ SimStatus population_init_park(const ParkView *v)
     ps->n_firm = n;
     ps->next_serial = (uint32_t)n;
 
-    for (int i = 0; i < n; i++) {
-        Firm *f = &ps->firm[i];
-        memset(f, 0, sizeof *f);
-        f->gid = ((uint64_t)k << 32) | (uint64_t)i;
-        f->born = -1;
-        f->lclass = CLASS_B;
-        rng_gsl_reset(v->r, p->run.seed, v->rep, f->gid, 0, RNG_FIRM_INIT);
-        /* log_rev temporarily holds the relative size; scaled below. */
-        f->log_rev = population_size_draw(p->population.size_sigma, p->population.tail_share,
-                                          p->population.tail_alpha, gsl_rng_uniform_pos(v->r));
-        draw_chain(p, info, v->r, p->population.leading_share, f);
-        f->tech = clamp01(p->population.tech_mean + p->population.tech_sd * gsl_ran_gaussian(v->r, 1.0));
-        draw_traits(p, v->r, f);
-        double u = gsl_rng_uniform(v->r);
-        double c4 = p->population.champion_share, c3 = c4 + p->population.little_giant_share;
-        double c2 = c3 + p->population.specialised_share, c1 = c2 + p->population.innovative_share;
-        f->cult = u < c4 ? CULT_CHAMPION : u < c3 ? CULT_LITTLE_GIANT : u < c2 ? CULT_SPECIALISED
-                : u < c1 ? CULT_INNOVATIVE : CULT_NONE;
-        population_condition_on_tier(p, f);
-        if (!(has_anchor && i == 0)) sum_x += f->log_rev;
+    /* A chunk of firms at a time: first each firm's draws from its own
+     * stream, in the order they are defined (size, chain, technology, R&D,
+     * safety, tier), keeping the normals' polar points and the size's
+     * uniform; then the logarithms and exponentials of the chunk together
+     * (vmath, bit for bit the library's); then what depends on them. The
+     * numbers drawn do not depend on those logarithms, so they are the
+     * draws of the firm-by-firm order. */
+    enum { INIT_CHUNK = 64 };
+    double size_sigma = p->population.size_sigma, tail_share = p->population.tail_share, join = 1.0 - tail_share;
+    double s_rd = p->population.rd_sigma;
+    double c4 = p->population.champion_share, c3 = c4 + p->population.little_giant_share;
+    double c2 = c3 + p->population.specialised_share, c1 = c2 + p->population.innovative_share;
+    for (int i0 = 0; i0 < n; i0 += INIT_CHUNK) {
+        int nc = n - i0 < INIT_CHUNK ? n - i0 : INIT_CHUNK;
+        double y[2 * INIT_CHUNK], r2[2 * INIT_CHUNK], lg[2 * INIT_CHUNK], u_size[INIT_CHUNK];
+        double e_size[INIT_CHUNK], e_rd[INIT_CHUNK];
+        int body[INIT_CHUNK];
+        for (int j = 0; j < nc; j++) {
+            Firm *f = &ps->firm[i0 + j];
+            memset(f, 0, sizeof *f);
+            f->gid = ((uint64_t)k << 32) | (uint64_t)(i0 + j);
+            f->born = -1;
+            f->lclass = CLASS_B;
+            rng_gsl_reset(v->r, p->run.seed, v->rep, f->gid, 0, RNG_FIRM_INIT);
+            u_size[j] = rng_gsl_uniform_pos(v->r);
+            draw_chain(p, info, v->r, p->population.leading_share, f);
+            rng_gsl_polar(v->r, &y[2 * j], &r2[2 * j]);         /* technology */
+            rng_gsl_polar(v->r, &y[2 * j + 1], &r2[2 * j + 1]); /* R&D (draw_traits) */
+            double m = p->population.safety_mean, c = p->population.safety_concentration;
+            f->safety = gsl_ran_beta(v->r, m * c, (1.0 - m) * c);
+            double u = rng_gsl_uniform(v->r);
+            f->cult = u < c4 ? CULT_CHAMPION : u < c3 ? CULT_LITTLE_GIANT : u < c2 ? CULT_SPECIALISED
+                    : u < c1 ? CULT_INNOVATIVE : CULT_NONE;
+        }
+        vmath_log(r2, 2 * nc, lg);
+        for (int j = 0; j < nc; j++) {
+            Firm *f = &ps->firm[i0 + j];
+            /* gsl_ran_gaussian(r, 1): 1 * y * sqrt(-2 log(r2) / r2), and 1 * y is y */
+            double z_tech = y[2 * j] * sqrt(-2.0 * lg[2 * j] / r2[2 * j]);
+            double z_rd = y[2 * j + 1] * sqrt(-2.0 * lg[2 * j + 1] / r2[2 * j + 1]);
+            f->tech = clamp01(p->population.tech_mean + p->population.tech_sd * z_tech);
+            e_rd[j] = s_rd * z_rd - 0.5 * s_rd * s_rd;
+            /* population_size_draw's body, its exp below; the tail (a power) as it is */
+            body[j] = u_size[j] < join || tail_share <= 0;
+            e_size[j] = body[j] ? size_sigma * gsl_cdf_ugaussian_Pinv(u_size[j]) : 0;
+            /* log_rev temporarily holds the relative size; scaled below. */
+            if (!body[j]) f->log_rev = population_size_draw(size_sigma, tail_share, p->population.tail_alpha, u_size[j]);
+        }
+        vmath_exp(e_rd, nc, e_rd);
+        vmath_exp(e_size, nc, e_size);
+        for (int j = 0; j < nc; j++) {
+            Firm *f = &ps->firm[i0 + j];
+            f->rd = p->population.rd_mean * e_rd[j];
+            if (body[j]) f->log_rev = e_size[j];
+            population_condition_on_tier(p, f);
+            if (!(has_anchor && i0 + j == 0)) sum_x += f->log_rev;
+        }
     }
     if (has_anchor) { /* the chain leader heads leading chain 0 at its upstream link */
         ps->firm[0].chain = 0;

@@ -389,3 +389,26 @@ void rng_gsl_reset(gsl_rng *r, uint64_t seed, uint32_t replicate, uint64_t entit
     philox4x64_key_t k = {{seed, RNG_KEY_TAG}};
     pxrng_reset(r, make_ctr(replicate, entity, step, site), k);
 }
+
+double rng_gsl_uniform(gsl_rng *r)
+{
+    return pxrng_get_double(r->state); /* gsl_rng_uniform: the type's get_double */
+}
+
+double rng_gsl_uniform_pos(gsl_rng *r)
+{
+    double x;
+    do x = pxrng_get_double(r->state); /* gsl_rng_uniform_pos */
+    while (x == 0);
+    return x;
+}
+
+void rng_gsl_polar(gsl_rng *r, double *y, double *r2)
+{
+    double x;
+    do { /* a point of the square (-1, 1)^2, until it falls inside the unit circle (not at 0) */
+        x = -1 + 2 * rng_gsl_uniform_pos(r);
+        *y = -1 + 2 * rng_gsl_uniform_pos(r);
+        *r2 = x * x + *y * *y;
+    } while (*r2 > 1.0 || *r2 == 0);
+}

@@ -182,4 +182,16 @@ gsl_rng *rng_gsl_alloc(void);
 void rng_gsl_reset(gsl_rng *r, uint64_t seed, uint32_t replicate, uint64_t entity,
                    uint32_t step, enum rng_site site);
 
+/** gsl_rng_uniform() and gsl_rng_uniform_pos() of a generator from
+ *  rng_gsl_alloc(), the same numbers without the calls through GSL's type
+ *  table, so that the link-time optimiser can inline them. */
+double rng_gsl_uniform(gsl_rng *r);
+double rng_gsl_uniform_pos(gsl_rng *r);
+
+/** The accepted point of gsl_ran_gaussian()'s polar (Box-Muller) method,
+ *  drawing what it draws from r (a generator from rng_gsl_alloc()): then
+ *  y * sqrt(-2 log(r2) / r2) is gsl_ran_gaussian(r, 1) bit for bit. Apart,
+ *  so that the logarithms of many draws can be taken together. */
+void rng_gsl_polar(gsl_rng *r, double *y, double *r2);
+
 #endif
