@@ -17,10 +17,14 @@
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_randist.h>
 
+/* Whether u falls in the lognormal body of the size distribution; if not,
+ * in its Pareto tail. */
+static int size_in_body(double tail_share, double u) { return u < 1.0 - tail_share || tail_share <= 0; }
+
 double population_size_draw(double sigma, double tail_share, double alpha, double u)
 {
     double join = 1.0 - tail_share;
-    if (u < join || tail_share <= 0) return exp(sigma * gsl_cdf_ugaussian_Pinv(u));
+    if (size_in_body(tail_share, u)) return exp(sigma * gsl_cdf_ugaussian_Pinv(u));
     double q = exp(sigma * gsl_cdf_ugaussian_Pinv(join));
     return q * pow((1.0 - u) / tail_share, -1.0 / alpha);
 }
@@ -71,13 +75,31 @@ void population_condition_on_tier(const Params *p, Firm *f)
     }
 }
 
-/* Attributes common to initial firms and entrants, drawn from r. */
-static void draw_traits(const Params *p, gsl_rng *r, Firm *f)
+/* The standard normal of gsl_ran_gaussian(r, 1) from its polar point (y,
+ * r2) and lg = log(r2): 1 * y * sqrt(-2 lg / r2), and 1 * y is y. */
+static double polar_normal(double y, double r2, double lg) { return y * sqrt(-2.0 * lg / r2); }
+
+/* The R&D intensity is rd_mean * exp of this, for the standard normal z. */
+static double rd_exponent(const Params *p, double z)
 {
     double s = p->population.rd_sigma;
-    f->rd = p->population.rd_mean * exp(s * gsl_ran_gaussian(r, 1.0) - 0.5 * s * s);
+    return s * z - 0.5 * s * s;
+}
+
+static double safety_draw(const Params *p, gsl_rng *r)
+{
     double m = p->population.safety_mean, c = p->population.safety_concentration;
-    f->safety = gsl_ran_beta(r, m * c, (1.0 - m) * c);
+    return gsl_ran_beta(r, m * c, (1.0 - m) * c);
+}
+
+/* Attributes common to initial firms and entrants, drawn from r (the
+ * initial population draws them a chunk at a time, in population_init_park). */
+static void draw_traits(const Params *p, gsl_rng *r, Firm *f)
+{
+    double y, r2;
+    rng_gsl_polar(r, &y, &r2);
+    f->rd = p->population.rd_mean * exp(rd_exponent(p, polar_normal(y, r2, log(r2))));
+    f->safety = safety_draw(p, r);
 }
 
 static void draw_chain(const Params *p, const ParkInfo *info, gsl_rng *r, double leading_share, Firm *f)
@@ -116,8 +138,7 @@ SimStatus population_init_park(const ParkView *v)
      * numbers drawn do not depend on those logarithms, so they are the
      * draws of the firm-by-firm order. */
     enum { INIT_CHUNK = 64 };
-    double size_sigma = p->population.size_sigma, tail_share = p->population.tail_share, join = 1.0 - tail_share;
-    double s_rd = p->population.rd_sigma;
+    double size_sigma = p->population.size_sigma, tail_share = p->population.tail_share;
     double c4 = p->population.champion_share, c3 = c4 + p->population.little_giant_share;
     double c2 = c3 + p->population.specialised_share, c1 = c2 + p->population.innovative_share;
     for (int i0 = 0; i0 < n; i0 += INIT_CHUNK) {
@@ -136,8 +157,7 @@ SimStatus population_init_park(const ParkView *v)
             draw_chain(p, info, v->r, p->population.leading_share, f);
             rng_gsl_polar(v->r, &y[2 * j], &r2[2 * j]);         /* technology */
             rng_gsl_polar(v->r, &y[2 * j + 1], &r2[2 * j + 1]); /* R&D (draw_traits) */
-            double m = p->population.safety_mean, c = p->population.safety_concentration;
-            f->safety = gsl_ran_beta(v->r, m * c, (1.0 - m) * c);
+            f->safety = safety_draw(p, v->r);
             double u = rng_gsl_uniform(v->r);
             f->cult = u < c4 ? CULT_CHAMPION : u < c3 ? CULT_LITTLE_GIANT : u < c2 ? CULT_SPECIALISED
                     : u < c1 ? CULT_INNOVATIVE : CULT_NONE;
@@ -145,13 +165,11 @@ SimStatus population_init_park(const ParkView *v)
         vmath_log(r2, 2 * nc, lg);
         for (int j = 0; j < nc; j++) {
             Firm *f = &ps->firm[i0 + j];
-            /* gsl_ran_gaussian(r, 1): 1 * y * sqrt(-2 log(r2) / r2), and 1 * y is y */
-            double z_tech = y[2 * j] * sqrt(-2.0 * lg[2 * j] / r2[2 * j]);
-            double z_rd = y[2 * j + 1] * sqrt(-2.0 * lg[2 * j + 1] / r2[2 * j + 1]);
+            double z_tech = polar_normal(y[2 * j], r2[2 * j], lg[2 * j]);
             f->tech = clamp01(p->population.tech_mean + p->population.tech_sd * z_tech);
-            e_rd[j] = s_rd * z_rd - 0.5 * s_rd * s_rd;
+            e_rd[j] = rd_exponent(p, polar_normal(y[2 * j + 1], r2[2 * j + 1], lg[2 * j + 1]));
             /* population_size_draw's body, its exp below; the tail (a power) as it is */
-            body[j] = u_size[j] < join || tail_share <= 0;
+            body[j] = size_in_body(tail_share, u_size[j]);
             e_size[j] = body[j] ? size_sigma * gsl_cdf_ugaussian_Pinv(u_size[j]) : 0;
             /* log_rev temporarily holds the relative size; scaled below. */
             if (!body[j]) f->log_rev = population_size_draw(size_sigma, tail_share, p->population.tail_alpha, u_size[j]);
