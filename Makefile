@@ -222,7 +222,7 @@ test:
 lint:
 	@scripts/lint.sh
 
-check: lint all $(TESTS) $(REPLAY) $(BLD)/tests/stall_write.so $(BLD)/bench_kernel $(BLD)/bench_phases
+check: lint all $(TESTS) $(REPLAY) $(BLD)/tests/stall_write.so $(BLD)/bench_kernel $(BLD)/bench_phases $(BLD)/bench_passes
 	prove -j2 --exec '' $(addprefix $(BLD)/tests/,$(TEST_NAMES)) tests/*.t
 
 # The suite under AddressSanitizer and UBSan; Open MPI's own leaks suppressed (tests/lsan.supp;
@@ -232,7 +232,7 @@ asan:
 	@$(MAKE) --no-print-directory deps DEPS_EXTRA='$(TEST_PKGS)'
 	@$(MAKE) --no-print-directory SANITIZE='$(ASAN_FLAGS)' OPT=-O1 $(BIN)/parksim-asan $(BIN)/parkstat-asan \
 	  $(addprefix build-asan/tests/,$(TEST_NAMES)) $(addprefix build-asan/fuzz/replay_,$(FUZZ_NAMES)) \
-	  build-asan/tests/stall_write.so build-asan/bench_kernel build-asan/bench_phases
+	  build-asan/tests/stall_write.so build-asan/bench_kernel build-asan/bench_phases build-asan/bench_passes
 	ASAN_OPTIONS=fast_unwind_on_malloc=0:detect_leaks=1:suppressions=$(CURDIR)/tests/asan.supp UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0:fast_unwind_on_malloc=0 \
 	PARKSIM=$(CURDIR)/bin/parksim-asan PARKSTAT=$(CURDIR)/bin/parkstat-asan REPLAY_DIR=$(CURDIR)/build-asan/fuzz \
@@ -277,11 +277,22 @@ $(BLD)/bench_kernel: tests/bench_kernel.c
 $(BLD)/bench_phases: $(BLD)/tests/bench_phases.o $(call OBJ,$(MODEL_SRC) $(CONF_SRC))
 	$(CC) $(LDFLAGS) $(if $(LTO),$(OPT) -flto=auto) -o $@ $^ $(LDLIBS)
 
-bench: all $(BLD)/bench_kernel $(BLD)/bench_phases
+# The same with timers around the passes of every park-month: replicate.c and bench_phases.c
+# built again with PARKSIM_PASS_PROFILE (bin/parksim has no timers).
+$(BLD)/passes/%.o: %.c Makefile
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -DPARKSIM_PASS_PROFILE -c -o $@ $<
+$(BLD)/bench_passes: $(BLD)/passes/tests/bench_phases.o $(BLD)/passes/schedule/replicate.o \
+                     $(call OBJ,$(filter-out schedule/replicate.c,$(MODEL_SRC)) $(CONF_SRC))
+	$(CC) $(LDFLAGS) $(if $(LTO),$(OPT) -flto=auto) -o $@ $^ $(LDLIBS)
+
+bench: all $(BLD)/bench_kernel $(BLD)/bench_phases $(BLD)/bench_passes
 	@tests/bench.sh
 	@tests/bench_ratio.sh $(BLD)/bench_kernel
 	@$(BLD)/bench_phases configs/national-synthetic.yaml
 	@$(BLD)/bench_phases --levers configs/jiangxi-all-levers.yaml 8 population.parks_file=configs/parks/national-synthetic.csv
+	@$(BLD)/bench_passes configs/national-synthetic.yaml
+	@$(BLD)/bench_passes configs/jiangxi-all-levers.yaml 8 population.parks_file=configs/parks/national-synthetic.csv
 	@tests/bench_abc.sh
 
 # The rates of another build (OLD=path/to/parksim) and this one side by side.

@@ -35,6 +35,48 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Timers around the passes of a park-month, only in the profile build
+ * (replicate_pass_ticks) and only on x86-64: a sampling profiler on a
+ * virtual machine places time unreliably, and a pass is too short for
+ * clock_gettime to time without adding much of it; the time-stamp counter
+ * costs a few ns a read. The counts are process-wide: the profile build
+ * runs one replicate at a time. */
+#if defined(PARKSIM_PASS_PROFILE) && defined(__x86_64__)
+#include <x86intrin.h>
+static double pass_clock(void) { return (double)__rdtsc(); }
+static double pass_ticks[PASS_COUNT], park_end_ticks[LEVER_COUNT];
+#define PASS_START() double pass_t0_ = pass_clock()
+#define PASS_END(NAME)                                                                                         \
+    do {                                                                                                       \
+        double t_ = pass_clock();                                                                              \
+        pass_ticks[PASS_##NAME] += t_ - pass_t0_;                                                              \
+        pass_t0_ = t_;                                                                                         \
+    } while (0)
+#define HOOK_START() double hook_t0_ = pass_clock()
+#define HOOK_END(id) (park_end_ticks[id] += pass_clock() - hook_t0_)
+
+int replicate_pass_ticks(double pass[PASS_COUNT], double park_end[LEVER_COUNT])
+{
+    memcpy(pass, pass_ticks, sizeof pass_ticks);
+    memcpy(park_end, park_end_ticks, sizeof park_end_ticks);
+    memset(pass_ticks, 0, sizeof pass_ticks);
+    memset(park_end_ticks, 0, sizeof park_end_ticks);
+    return 1;
+}
+#else
+#define PASS_START() (void)0
+#define PASS_END(NAME) (void)0
+#define HOOK_START() (void)0
+#define HOOK_END(id) (void)0
+
+int replicate_pass_ticks(double pass[PASS_COUNT], double park_end[LEVER_COUNT])
+{
+    memset(pass, 0, PASS_COUNT * sizeof *pass);
+    memset(park_end, 0, LEVER_COUNT * sizeof *park_end);
+    return 0;
+}
+#endif
+
 ParkView replicate_park(Replicate *R, int k)
 {
     ParkView v = {R->p, &R->info[k], &R->park[k], k, R->rep, R->r};
@@ -357,6 +399,7 @@ static SimStatus step_park(Replicate *R, int k, const double *intensity, double 
     int m = R->month;
     ParkState *ps = &R->park[k];
     SimStatus st;
+    PASS_START();
     ps->entries_m = ps->exits_m = ps->mergers_m = ps->upgrades_m = ps->incidents_m = 0;
     ps->projects_m = ps->promotions_m = 0;
     LeverCtx ctx[LEVER_COUNT];
@@ -373,6 +416,7 @@ static SimStatus step_park(Replicate *R, int k, const double *intensity, double 
     double infra_factor = 1.0 - p->safety.infra_effect * ps->infra;
     FirmHooks fh;
     resolve_firm_hooks(ctx, &fh);
+    PASS_END(BEGIN);
 
     int n_firm = ps->n_firm; /* entrants of this month are not stepped this month */
     if (n_firm > R->cap_step) {
@@ -406,9 +450,13 @@ static SimStatus step_park(Replicate *R, int k, const double *intensity, double 
         n_act += fm[i].status == FIRM_ACTIVE;
     }
     int j;
+    PASS_END(GATHER);
     rng_blocks(p->run.seed, R->rep, R->gid, n_act, (uint32_t)m, RNG_FIRM_MONTH, R->blk);
+    PASS_END(BLOCKS);
     rng_normal_batch(R->blk, n_act, R->z);
+    PASS_END(NORMALS);
     growth_pass(R, ps, &fh, n_act, R->lr, R->rv);
+    PASS_END(GROWTH);
     /* The next park's firms are not in cache (a month of the national
      * population is ~9 MB of firms, and each park's array is its own
      * allocation, which the hardware prefetcher does not cross): fetch them
@@ -422,13 +470,18 @@ static SimStatus step_park(Replicate *R, int k, const double *intensity, double 
             SIM_OK)
             return st;
     }
+    PASS_END(STEPS);
     for (int h = 0; h < R->park_end.n; h++) {
         LeverId id = R->park_end.id[h];
+        HOOK_START();
         if (hook_runs(&ctx[id], id) && (st = lever_table[id]->park_end(&ctx[id], &pb)) != SIM_OK) return st;
+        HOOK_END(id);
     }
     R->absorbed += ps->mergers_m;
     R->entries += ps->entries_m + ps->projects_m;
+    PASS_END(PARK_END);
     record_park(ps, out, m * R->n_parks + k);
+    PASS_END(RECORD);
     return SIM_OK;
 }
 

@@ -70,6 +70,23 @@ ParkView replicate_park(Replicate *R, int k);
 /** The context lever `id` acts in for park k in `month`. */
 LeverCtx replicate_lever_ctx(Replicate *R, int k, int month, LeverId id);
 
+/** The passes of a park-month (step_park), in order: X(NAME, label). */
+#define REPLICATE_PASSES(X)                                                                                  \
+    X(BEGIN, "park start (contexts, park block, park_begin hooks)") X(GATHER, "active list")                  \
+    X(BLOCKS, "firm-month blocks") X(NORMALS, "normals") X(GROWTH, "growth and its exp")                      \
+    X(STEPS, "firm steps (firm hooks, incident, exit)") X(PARK_END, "park_end hooks") X(RECORD, "park record")
+#define REPLICATE_PASS_ENUM_(NAME, label) PASS_##NAME,
+typedef enum { REPLICATE_PASSES(REPLICATE_PASS_ENUM_) PASS_COUNT } ReplicatePass;
+#undef REPLICATE_PASS_ENUM_
+
+/** Time spent in each pass of every park-month, and in each lever's
+ *  park_end hook (part of PASS_PARK_END), since the last call, in ticks of
+ *  an unstated clock (compare them as shares); then reset. Only a build of
+ *  replicate.c with PARKSIM_PASS_PROFILE defined, on x86-64, keeps these
+ *  timers (tests/bench_phases.c, as build/bench_passes): there it returns
+ *  1. The model's own build has none, returns 0 and gives zeros. */
+int replicate_pass_ticks(double pass[PASS_COUNT], double park_end[LEVER_COUNT]);
+
 /** The accounting invariants (land of every park, the firm count against
  *  entries, exits and absorptions, finite revenues), checked at every year
  *  end: SIM_EMODEL with R->err set if one fails. `month` names the check. */

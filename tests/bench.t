@@ -5,8 +5,12 @@
 #  - bench_phases prints a replicate's time split into start, months, year
 #    starts and year ends, which add up to the whole (to the printed rounding);
 #  - bench_phases --levers prints one cost per lever that is on, by key;
-#  - bad usage exits 2, a scenario that does not load exits 1.
-# Binaries: $BENCH_DIR/bench_kernel and $BENCH_DIR/bench_phases (default build/).
+#  - bad usage exits 2, a scenario that does not load exits 1;
+#  - bench_passes (the same program with timers around the passes of every
+#    park-month) splits the months by pass, the passes adding up to the
+#    months and each lever's park_end hook inside the park_end pass; the
+#    model's own build (bench_phases) has no timers and prints no split.
+# Binaries: $BENCH_DIR/bench_kernel, bench_phases, bench_passes (default build/).
 repo=$(cd "$(dirname "$0")/.." && pwd)
 dir=${BENCH_DIR:-$repo/build}
 cd "$repo" || exit 1
@@ -36,6 +40,28 @@ ok $? "--levers: one cost for each of the 9 levers the tiny scenario has on, in 
 out=$("$dir/bench_phases" --levers configs/test/tiny.yaml 1 levers.land.intensity=0)
 ! grep -q "lever land" <<<"$out" && grep -q "lever smart" <<<"$out"
 ok $? "--levers leaves out a lever switched off by a setting"
+
+! grep -q "the months by pass" <<<"$out"
+ok $? "bench_phases (no timers) prints no split by pass"
+
+if [ "$(uname -m)" = x86_64 ]; then
+    out=$("$dir/bench_passes" configs/test/tiny.yaml 2)
+    ok $? "bench_passes on the tiny scenario exits 0"
+    months=$(awk '$1 == "months" { print $2 }' <<<"$out")
+    # the pass lines: label, ns, share%; the lever lines under park_end are indented further
+    sum=$(awk '/the months by pass/ { on = 1; next } on && /^    [^ ]/ { s += $(NF - 1) } END { print s + 0 }' <<<"$out")
+    awk -v m="$months" -v s="$sum" 'BEGIN { d = m - s; exit !(m > 0 && d < 0.6 && d > -0.6) }'
+    ok $? "the 8 passes add up to the months ($sum vs $months)"
+    [ "$(grep -c '^    [^ ]' <<<"$out")" = 8 ]
+    ok $? "8 passes printed"
+    got=$(awk '/^      [a-z]/ { printf "%s ", $1 }' <<<"$out")
+    [ "$got" = "mergers revitalisation chain " ]
+    ok $? "each lever with a park_end hook timed under the park_end pass ($got)"
+    pe=$(awk '/^    park_end hooks/ { print $(NF - 1) }' <<<"$out")
+    lev=$(awk '/^      [a-z]/ { s += $(NF - 1) } END { print s + 0 }' <<<"$out")
+    awk -v a="$pe" -v b="$lev" 'BEGIN { exit !(b > 0 && b <= a + 0.15) }'
+    ok $? "the levers' park_end hooks are part of the park_end pass ($lev of $pe)"
+fi
 
 "$dir/bench_phases" >/dev/null 2>&1
 [ $? = 2 ]; ok $? "no scenario: exit 2"

@@ -15,6 +15,10 @@
  * switched off (levers.<key>.intensity=0), in interleaved rounds, and each
  * lever's cost is the median of the differences: what the lever's hooks
  * and their consequences cost, per firm-step.
+ * Built again as bench_passes, with timers around the passes of every
+ * park-month (replicate.c under PARKSIM_PASS_PROFILE), it also splits the
+ * months by pass: the active list, the blocks, the normals, the growth, the
+ * firm steps, each lever's park_end hook, the record.
  * Built with the flags of bin/parksim (link-time optimisation included) and
  * run on one core, so that the parts add up to the rate `make bench`
  * measures; a sampling profiler on a virtual machine attributes time less
@@ -97,6 +101,31 @@ static int measure(const Scenario *sc, int reps, Phases *ph, double *steps_per_r
     return 0;
 }
 
+/* The months' time split by pass (replicate_pass_ticks), in the same unit
+ * as the months: each pass's share of the timed passes times the months'
+ * ns per firm-step. The timers are part of what they time: on the
+ * development machine they add about 2 ns per firm-step to the months,
+ * spread over the passes in proportion to the reads (two per pass). */
+static void print_passes(double months, const double *pass, const double *hook)
+{
+    static const char *label[PASS_COUNT] = {
+#define PASS_LABEL_(NAME, text) text,
+        REPLICATE_PASSES(PASS_LABEL_)
+#undef PASS_LABEL_
+    };
+    double total = 0;
+    for (int i = 0; i < PASS_COUNT; i++) total += pass[i];
+    if (!(total > 0)) return;
+    printf("  the months by pass, ns per firm-step (shares of the timed passes):\n");
+    for (int i = 0; i < PASS_COUNT; i++) {
+        printf("    %-52s %5.1f  %4.1f%%\n", label[i], months * pass[i] / total, 100 * pass[i] / total);
+        if (i == PASS_PARK_END)
+            for (int id = 0; id < LEVER_COUNT; id++)
+                if (hook[id] > 0)
+                    printf("      %-50s %5.1f  %4.1f%%\n", lever_name(id), months * hook[id] / total, 100 * hook[id] / total);
+    }
+}
+
 static int cmp_double(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;
@@ -152,12 +181,18 @@ int main(int argc, char **argv)
     }
 
     Phases ph[ROUNDS][1 + LEVER_COUNT];
-    double steps = 0, s;
-    int rounds = levers ? ROUNDS : 1;
+    double steps = 0, s = 0, pass[PASS_COUNT] = {0}, hook[LEVER_COUNT] = {0}, t_pass[PASS_COUNT], t_hook[LEVER_COUNT];
+    int rounds = levers ? ROUNDS : 1, timed = 0;
     for (int r = 0; r < rounds && !status; r++)
         for (int c = 0; c < n_sc && !status; c++) {
+            replicate_pass_ticks(t_pass, t_hook); /* the passes of the scenario as given only */
             if (measure(&sc[c], reps, &ph[r][c], &s) != 0) status = 1;
-            if (c == 0) steps = s;
+            if (c == 0) {
+                steps = s;
+                timed = replicate_pass_ticks(t_pass, t_hook);
+                for (int i = 0; i < PASS_COUNT; i++) pass[i] += t_pass[i];
+                for (int i = 0; i < LEVER_COUNT; i++) hook[i] += t_hook[i];
+            }
         }
     if (!status) {
         printf("bench_phases: %s, %d replicates, %.0f firm-steps each\n", path, reps, steps);
@@ -174,6 +209,7 @@ int main(int argc, char **argv)
         printf("  %-11s %6.1f   (all months as ordinary ones)\n", "months", p0->months);
         printf("  %-11s %6.1f\n", "year_start", p0->year_start);
         printf("  %-11s %6.1f\n", "year_end", p0->year_end);
+        if (timed) print_passes(p0->months, pass, hook);
         if (levers) printf("  each lever's cost (on minus off, median of %d interleaved rounds), ns per firm-step:\n", ROUNDS);
         for (int c = 1; c < n_sc; c++) {
             double d_all[ROUNDS], d_months[ROUNDS];
