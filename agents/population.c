@@ -44,13 +44,42 @@ int population_link_draw(int links, double u)
 static double clamp01(double x) { return x < 0 ? 0 : (x > 1 ? 1 : x); }
 
 /* z mapped to the standard normal truncated below at a, by its quantile:
- * Phi^-1(Phi(a) + Phi(z) (1 - Phi(a))). Upper tails for large a, so that the
- * map stays accurate where Phi(a) is close to 1. */
+ * Phi^-1(Phi(a) + Phi(z) (1 - Phi(a))), with qa = Q(a) = 1 - Phi(a) given.
+ * Upper tails for large a, so that the map stays accurate where Phi(a) is
+ * close to 1. */
+static double truncate_normal_q(double z, double a, double qa)
+{
+    double x = gsl_cdf_ugaussian_Qinv(qa * gsl_cdf_ugaussian_Q(z));
+    return x > a ? x : a;
+}
+
 double population_truncate_normal(double z, double a)
 {
-    double qa = gsl_cdf_ugaussian_Q(a), qz = gsl_cdf_ugaussian_Q(z);
-    double x = gsl_cdf_ugaussian_Qinv(qa * qz);
-    return x > a ? x : a;
+    return truncate_normal_q(z, a, gsl_cdf_ugaussian_Q(a));
+}
+
+/* What the conditioning on a title takes from the parameters alone, for
+ * each title's rule: where the R&D and the technology normals are truncated
+ * (a) and Q(a). Worked out once per park, not once per title holder (38% of
+ * firms by default), whose own draw then needs one Q and one inverse. */
+typedef struct {
+    int rd_on[CULT_CHAMPION], tech_on[CULT_CHAMPION];
+    double rd_a[CULT_CHAMPION], rd_qa[CULT_CHAMPION], tech_a[CULT_CHAMPION], tech_qa[CULT_CHAMPION];
+} TierCuts;
+
+static void tier_cuts(const Params *p, TierCuts *tc)
+{
+    double s = p->population.rd_sigma, mean = p->population.rd_mean;
+    double tm = p->population.tech_mean, ts = p->population.tech_sd;
+    for (int rule = 0; rule < CULT_CHAMPION; rule++) {
+        double rd_min = p->cultivation.rd_min[rule], tech_min = p->cultivation.tech_min[rule];
+        tc->rd_on[rule] = rd_min > 0 && s > 0 && mean > 0;
+        tc->rd_a[rule] = tc->rd_on[rule] ? (log(rd_min / mean) + 0.5 * s * s) / s : 0;
+        tc->rd_qa[rule] = tc->rd_on[rule] ? gsl_cdf_ugaussian_Q(tc->rd_a[rule]) : 0;
+        tc->tech_on[rule] = tech_min > 0 && ts > 0;
+        tc->tech_a[rule] = tc->tech_on[rule] ? (tech_min - tm) / ts : 0;
+        tc->tech_qa[rule] = tc->tech_on[rule] ? gsl_cdf_ugaussian_Q(tc->tech_a[rule]) : 0;
+    }
 }
 
 /* An initial firm's R&D intensity and technology level conditioned on its
@@ -58,21 +87,27 @@ double population_truncate_normal(double z, double a)
  * rules of that title (the rule for entering tier t, cultivation.*_min[t-1]),
  * by the quantile map of its own draw, so the title holders keep the shape of
  * the distribution above the threshold and the order of their draws. */
-void population_condition_on_tier(const Params *p, Firm *f)
+static void condition_on_tier(const Params *p, const TierCuts *tc, Firm *f)
 {
     if (f->cult == CULT_NONE) return;
     int rule = f->cult - 1;
-    double s = p->population.rd_sigma, mean = p->population.rd_mean, rd_min = p->cultivation.rd_min[rule];
-    if (rd_min > 0 && s > 0 && mean > 0) {
+    double s = p->population.rd_sigma, mean = p->population.rd_mean;
+    if (tc->rd_on[rule]) {
         double z = (log(f->rd / mean) + 0.5 * s * s) / s;
-        double a = (log(rd_min / mean) + 0.5 * s * s) / s;
-        f->rd = mean * exp(s * population_truncate_normal(z, a) - 0.5 * s * s);
+        f->rd = mean * exp(s * truncate_normal_q(z, tc->rd_a[rule], tc->rd_qa[rule]) - 0.5 * s * s);
     }
-    double tm = p->population.tech_mean, ts = p->population.tech_sd, tech_min = p->cultivation.tech_min[rule];
-    if (tech_min > 0 && ts > 0 && f->tech < 1.0) {
-        double z = (f->tech - tm) / ts, a = (tech_min - tm) / ts;
-        f->tech = clamp01(tm + ts * population_truncate_normal(z, a));
+    double tm = p->population.tech_mean, ts = p->population.tech_sd;
+    if (tc->tech_on[rule] && f->tech < 1.0) {
+        double z = (f->tech - tm) / ts;
+        f->tech = clamp01(tm + ts * truncate_normal_q(z, tc->tech_a[rule], tc->tech_qa[rule]));
     }
+}
+
+void population_condition_on_tier(const Params *p, Firm *f)
+{
+    TierCuts tc;
+    tier_cuts(p, &tc);
+    condition_on_tier(p, &tc, f);
 }
 
 /* The standard normal of gsl_ran_gaussian(r, 1) from its polar point (y,
@@ -141,6 +176,8 @@ SimStatus population_init_park(const ParkView *v)
     double size_sigma = p->population.size_sigma, tail_share = p->population.tail_share;
     double c4 = p->population.champion_share, c3 = c4 + p->population.little_giant_share;
     double c2 = c3 + p->population.specialised_share, c1 = c2 + p->population.innovative_share;
+    TierCuts cuts;
+    tier_cuts(p, &cuts);
     for (int i0 = 0; i0 < n; i0 += INIT_CHUNK) {
         int nc = n - i0 < INIT_CHUNK ? n - i0 : INIT_CHUNK;
         double y[2 * INIT_CHUNK], r2[2 * INIT_CHUNK], lg[2 * INIT_CHUNK], u_size[INIT_CHUNK];
@@ -180,7 +217,7 @@ SimStatus population_init_park(const ParkView *v)
             Firm *f = &ps->firm[i0 + j];
             f->rd = p->population.rd_mean * e_rd[j];
             if (body[j]) f->log_rev = e_size[j];
-            population_condition_on_tier(p, f);
+            condition_on_tier(p, &cuts, f);
             if (!(has_anchor && i0 + j == 0)) sum_x += f->log_rev;
         }
     }

@@ -14,6 +14,7 @@
 #include "../agents/firm.h"
 #include "../agents/population.h"
 
+#include <gsl/gsl_cdf.h>
 #include <math.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -454,6 +455,73 @@ TEST(test_rank_sort)
                          "up to 3 bounds, ties, sorted and reversed runs)", cases);
 }
 
+/* The title holders of the initial population meet their title's rules, by
+ * the quantile map of their own draw; the map is checked against its
+ * formula written out here with GSL's functions, for every title and both
+ * rules, and against the order of the draws. */
+static void test_tier_conditioning(void)
+{
+    const Params *p = &jx.p;
+    Replicate R;
+    int built = rep_setup(&R, p, jx.parks, jx.n_parks, 3), holders = 0, miss = 0, by_rule[CULT_CHAMPION] = {0};
+    for (int k = 0; built && k < jx.n_parks; k++) {
+        if (population_init_park(view(&R, k)) != SIM_OK) { built = 0; break; }
+        for (int i = 0; i < R.park[k].n_firm; i++) {
+            const Firm *f = &R.park[k].firm[i];
+            if (f->cult == CULT_NONE) continue;
+            int rule = f->cult - 1;
+            holders++;
+            by_rule[rule]++;
+            /* rd = mean exp(s x - s^2/2) with x >= a: at least rd_min but for the rounding of log and exp */
+            miss += !(f->rd >= p->cultivation.rd_min[rule] * (1 - 1e-12)) ||
+                    !(p->cultivation.tech_min[rule] <= 0 || f->tech >= p->cultivation.tech_min[rule] - 1e-12);
+        }
+    }
+    replicate_free(&R);
+    ok(built && holders > 100 && by_rule[0] > 0 && by_rule[1] > 0 && miss == 0,
+       "Jiangxi replicate 3: all %d title holders meet their title's R&D and technology rules (%d miss; "
+       "%d/%d/%d/%d by title)", holders, miss, by_rule[0], by_rule[1], by_rule[2], by_rule[3]);
+
+    double s = p->population.rd_sigma, mean = p->population.rd_mean;
+    double tm = p->population.tech_mean, ts = p->population.tech_sd;
+    int differ = 0, cases = 0, order_bad = 0;
+    for (int t = CULT_INNOVATIVE; t <= CULT_CHAMPION; t++) {
+        int rule = t - 1;
+        double prev_rd = 0, prev_tech = 0;
+        for (int q = 1; q < 400; q++) { /* rd and tech rising with q: the outputs must not fall */
+            double u = q / 400.0;
+            Firm f;
+            memset(&f, 0, sizeof f);
+            f.cult = (uint8_t)t;
+            f.rd = mean * exp(s * gsl_cdf_ugaussian_Pinv(u) - 0.5 * s * s);
+            f.tech = u;
+            double rd0 = f.rd, tech0 = f.tech;
+            population_condition_on_tier(p, &f);
+            double want_rd = rd0, want_tech = tech0;
+            double rd_min = p->cultivation.rd_min[rule], tech_min = p->cultivation.tech_min[rule];
+            if (rd_min > 0) {
+                double z = (log(rd0 / mean) + 0.5 * s * s) / s, a = (log(rd_min / mean) + 0.5 * s * s) / s;
+                double x = gsl_cdf_ugaussian_Qinv(gsl_cdf_ugaussian_Q(a) * gsl_cdf_ugaussian_Q(z));
+                want_rd = mean * exp(s * (x > a ? x : a) - 0.5 * s * s);
+            }
+            if (tech_min > 0) {
+                double z = (tech0 - tm) / ts, a = (tech_min - tm) / ts;
+                double x = gsl_cdf_ugaussian_Qinv(gsl_cdf_ugaussian_Q(a) * gsl_cdf_ugaussian_Q(z));
+                want_tech = tm + ts * (x > a ? x : a);
+                want_tech = want_tech < 0 ? 0 : want_tech > 1 ? 1 : want_tech;
+            }
+            differ += f.rd != want_rd || f.tech != want_tech;
+            order_bad += f.rd < prev_rd || f.tech < prev_tech;
+            prev_rd = f.rd;
+            prev_tech = f.tech;
+            cases++;
+        }
+    }
+    is_int(differ, 0, "population_condition_on_tier: the quantile map Qinv(Q(a) Q(z)), at least a, for R&D and "
+                      "technology under every title (%d firms)", cases);
+    is_int(order_bad, 0, "the map keeps the order of the draws");
+}
+
 int main(void)
 {
     if (!load_scenario(&tiny, "configs/test/tiny.yaml")) return 1;
@@ -471,6 +539,7 @@ int main(void)
     run_test(test_classification_tiny);
     run_test(test_classification_jiangxi);
     run_test(test_rank_sort);
+    run_test(test_tier_conditioning);
     config_free(&tiny);
     config_free(&jx);
     return done_testing();
