@@ -1,24 +1,14 @@
 /** \file rng.c
- * Philox4x64-10 keyed draws, raw and through GSL's gsl_rng interface.
+ * Philox4x64-10 keyed draws, raw and through GSL's gsl_rng interface (an
+ * adapter that gives the words of Random123's gsl_microrng.h).
  * Pure: no global mutable state (the GSL type object is constant data).
  */
 #include "rng.h"
 #include "vmath.h"
 
 #include <math.h>
-#include <Random123/philox.h>
-#include <Random123/gsl_microrng.h>
+#include <string.h>
 
-/* Defines gsl_rng_pxrng and pxrng_reset(); the adapter ORs a block count into
- * the high 32 bits of counter word 3, which our layout leaves zero. */
-GSL_MICRORNG(pxrng, philox4x64);
-
-static philox4x64_ctr_t make_ctr(uint32_t replicate, uint64_t entity, uint32_t step,
-                                 enum rng_site site)
-{
-    philox4x64_ctr_t c = {{entity, step, (uint64_t)site, replicate}};
-    return c;
-}
 
 /* Philox4x64-10 written out (the same arithmetic as Random123's
  * philox4x64_R, checked against it in test_rng): a round multiplies words 0
@@ -72,6 +62,60 @@ void rng_block2(uint64_t seed, uint32_t replicate, uint64_t e0, uint64_t e1, uin
     *o0 = x;
     *o1 = y;
 }
+
+/* ------------------------------------------------------------ GSL adapter */
+
+/* GSL's view of a keyed stream: the words of Random123's GSL_MICRORNG
+ * adapter for philox4x64 (gsl_microrng.h), in its order: block n of a
+ * stream has the block count n in the high 32 bits of counter word 3 (our
+ * layout leaves them zero), and get() returns the low 32 bits of words 3,
+ * 2, 1, 0 of each block in turn. Blocks are made two at a time (n and n + 1
+ * side by side, as rng_block2 does): most streams use two to four, and the
+ * second costs little beside the first, whose latency it shares. */
+typedef struct {
+    uint64_t c[4], k0;  /* base counter; key word 0 (word 1 is RNG_KEY_TAG) */
+    uint64_t r[2][4];   /* the block in use, and the next one where it was made beside it */
+    uint64_t n;         /* blocks used so far */
+    int elem, ahead;    /* words left in the block in use; whether r[1] holds the next block */
+} PxState;
+
+static void px_pair(PxState *st)
+{
+    uint64_t a0 = st->c[0], a1 = st->c[1], a2 = st->c[2], a3 = st->c[3] | st->n << 32;
+    uint64_t b0 = st->c[0], b1 = st->c[1], b2 = st->c[2], b3 = st->c[3] | (st->n + 1) << 32;
+    uint64_t k0 = st->k0, k1 = RNG_KEY_TAG;
+    PHX_ROUND(a0, a1, a2, a3, k0, k1);
+    PHX_ROUND(b0, b1, b2, b3, k0, k1);
+    PHX_9(PHX_BUMP; PHX_ROUND(a0, a1, a2, a3, k0, k1); PHX_ROUND(b0, b1, b2, b3, k0, k1));
+    st->r[0][0] = a0, st->r[0][1] = a1, st->r[0][2] = a2, st->r[0][3] = a3;
+    st->r[1][0] = b0, st->r[1][1] = b1, st->r[1][2] = b2, st->r[1][3] = b3;
+}
+
+static inline unsigned long px_get_inline(PxState *st)
+{
+    if (st->elem == 0) {
+        if (st->ahead) memcpy(st->r[0], st->r[1], sizeof st->r[0]);
+        else px_pair(st);
+        st->ahead = !st->ahead;
+        st->n++;
+        st->elem = 4;
+    }
+    return 0xffffffff & st->r[0][--st->elem];
+}
+
+static unsigned long px_get(void *vs) { return px_get_inline(vs); }
+static double px_get_double_inline(PxState *st) { return px_get_inline(st) / 4294967296.; }
+static double px_get_double(void *vs) { return px_get_double_inline(vs); }
+static void px_set(void *vs, unsigned long s)
+{
+    PxState *st = vs;
+    (void)s; /* the stream is set by rng_gsl_reset */
+    st->elem = 0;
+    st->ahead = 0;
+    st->n = ~UINT64_C(0);
+}
+static const gsl_rng_type px_type = {"parksim-philox4x64", 0xffffffffUL, 0, sizeof(PxState),
+                                     px_set,               px_get,      px_get_double};
 
 /* ------------------------------------------------------------ batches */
 
@@ -380,25 +424,29 @@ void rng_normal_batch(const RngBlock *b, int n, double *z)
 
 gsl_rng *rng_gsl_alloc(void)
 {
-    return gsl_rng_alloc(gsl_rng_pxrng);
+    return gsl_rng_alloc(&px_type);
 }
 
 void rng_gsl_reset(gsl_rng *r, uint64_t seed, uint32_t replicate, uint64_t entity,
                    uint32_t step, enum rng_site site)
 {
-    philox4x64_key_t k = {{seed, RNG_KEY_TAG}};
-    pxrng_reset(r, make_ctr(replicate, entity, step, site), k);
+    PxState *st = r->state;
+    st->c[0] = entity, st->c[1] = step, st->c[2] = (uint64_t)site, st->c[3] = replicate;
+    st->k0 = seed;
+    st->n = 0;
+    st->elem = 0;
+    st->ahead = 0;
 }
 
 double rng_gsl_uniform(gsl_rng *r)
 {
-    return pxrng_get_double(r->state); /* gsl_rng_uniform: the type's get_double */
+    return px_get_double_inline(r->state); /* gsl_rng_uniform: the type's get_double */
 }
 
 double rng_gsl_uniform_pos(gsl_rng *r)
 {
     double x;
-    do x = pxrng_get_double(r->state); /* gsl_rng_uniform_pos */
+    do x = px_get_double_inline(r->state); /* gsl_rng_uniform_pos */
     while (x == 0);
     return x;
 }

@@ -10,7 +10,8 @@
  *    the key/counter layout documented in agents/rng.h.
  *  - The GSL adapter: Random123/gsl_microrng.h returns the low 32 bits of the
  *    block words v[3], v[2], v[1], v[0], with the block count n ORed into the
- *    high 32 bits of counter word 3 (documented in that header).
+ *    high 32 bits of counter word 3 (documented in that header); rng.c's own
+ *    adapter is also compared with that header's GSL_MICRORNG, call for call.
  *  - Statistics: exact moments of the target distributions; each tolerance is
  *    stated beside its assertion as a multiple of the estimator's standard error.
  */
@@ -19,6 +20,7 @@
 #include "../agents/firm.h"
 
 #include <Random123/philox.h>
+#include <Random123/gsl_microrng.h>
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
@@ -470,6 +472,46 @@ TEST(test_normal)
     ok(differ == 0, "inline AS241 equals gsl_cdf_ugaussian_Pinv bit for bit (%ld of 1,002,054 differ)", differ);
 }
 
+/* Random123's own adapter for philox4x64, the definition of the GSL stream:
+ * rng.c's adapter (blocks two at a time) must give its words exactly. */
+GSL_MICRORNG(r123px, philox4x64);
+
+/* The adapter against Random123's GSL_MICRORNG(philox4x64): streams of 1 to
+ * 40 words (across the blocks made two at a time, and resets in the middle
+ * of a pair), the GSL functions that read the type's get and get_double,
+ * and the inlined uniforms. */
+TEST(test_gsl_adapter_r123)
+{
+    gsl_rng *a = rng_gsl_alloc(), *b = gsl_rng_alloc(gsl_rng_r123px);
+    long words = 0, differ = 0, calls = 0;
+    for (uint64_t e = 0; e < 20000 && a && b; e++) {
+        uint64_t seed = 5 + e % 3;
+        uint32_t rep = (uint32_t)(e % 11), step = (uint32_t)(e % 5);
+        enum rng_site site = (enum rng_site)(e % 4);
+        philox4x64_ctr_t c = {{e, step, (uint64_t)site, rep}};
+        philox4x64_key_t k = {{seed, key_tag()}};
+        rng_gsl_reset(a, seed, rep, e, step, site);
+        r123px_reset(b, c, k);
+        int n = 1 + (int)(e % 40);
+        for (int i = 0; i < n; i++, words++) {
+            switch ((e + (uint64_t)i) % 5) {
+            case 0: differ += gsl_rng_get(a) != gsl_rng_get(b); break;
+            case 1: differ += gsl_rng_uniform(a) != gsl_rng_uniform(b); break;
+            case 2: differ += rng_gsl_uniform_pos(a) != gsl_rng_uniform_pos(b); break;
+            case 3: differ += gsl_rng_uniform_int(a, 7 + e % 90) != gsl_rng_uniform_int(b, 7 + e % 90); break;
+            default: differ += gsl_ran_gaussian_ziggurat(a, 1.0) != gsl_ran_gaussian_ziggurat(b, 1.0); break;
+            }
+            calls++;
+        }
+    }
+    ok(a && b && differ == 0, "the adapter gives Random123's GSL_MICRORNG(philox4x64) stream: %ld of %ld calls differ "
+                              "(20,000 streams of 1-40 calls: words, uniforms, integers, ziggurat normals)",
+       differ, calls);
+    (void)words;
+    if (a) gsl_rng_free(a);
+    if (b) gsl_rng_free(b);
+}
+
 /* ---- 7. the GSL adapter */
 TEST(test_gsl_adapter)
 {
@@ -635,6 +677,7 @@ int main(void)
     run_test(test_normal);
     run_test(test_gsl_adapter);
     run_test(test_gsl_adapter_apart);
+    run_test(test_gsl_adapter_r123);
     run_test(test_growth_laplace);
     return done_testing();
 }
