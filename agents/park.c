@@ -5,6 +5,7 @@
 
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 double park_idle_mu(const ParkState *ps)
 {
@@ -116,13 +117,24 @@ static inline void rank_swap(RankItem *a, int i, int j)
     a[j] = t;
 }
 
+/* Whether x ranks before y, as one expression without early exits: within
+ * a partition the outcome is a coin toss, so a branch on it would be
+ * mispredicted half the time. */
+static inline int rank_before_nb(const RankItem *x, const RankItem *y)
+{
+    return (x->key > y->key) | ((x->key == y->key) & (x->gid < y->gid));
+}
+
 /* Reorders a[lo..hi) so that, for each of the nb sorted bounds inside the
  * range, every item before the bound ranks before every item after it: a
  * quickselect that recurses only into parts holding a bound. The order is
  * total, so the set of items on each side of a bound is the one a full sort
  * gives. Pivots are medians of three; below 16 items, or where the pivots
  * go badly (depth), the range is sorted instead, so the worst case stays
- * n log n. t is scratch for the sort. */
+ * n log n. A partition writes each item both to the front of the range (in
+ * place: the front never passes the item being read) and to the scratch t,
+ * and moves on the front or the scratch by the outcome of the comparison:
+ * no branch on it, and no chain of swaps through memory. */
 static void rank_partition(RankItem *a, RankItem *t, int lo, int hi, const int *bound, int nb, int depth)
 {
     while (nb > 0 && bound[0] <= lo) bound++, nb--;
@@ -136,11 +148,19 @@ static void rank_partition(RankItem *a, RankItem *t, int lo, int hi, const int *
     if (rank_before(&a[mid], &a[lo])) rank_swap(a, mid, lo);
     if (rank_before(&a[last], &a[lo])) rank_swap(a, last, lo);
     if (rank_before(&a[last], &a[mid])) rank_swap(a, last, mid);
-    rank_swap(a, mid, last); /* the median is the pivot, kept at the end */
-    int i = lo;
-    for (int j = lo; j < last; j++)
-        if (rank_before(&a[j], &a[last])) rank_swap(a, i++, j);
-    rank_swap(a, i, last);
+    RankItem pv = a[mid]; /* the median of the three */
+    a[mid] = a[last];
+    int i = lo, r = 0;
+    for (int j = lo; j < last; j++) {
+        RankItem x = a[j];
+        int before = rank_before_nb(&x, &pv);
+        a[i] = x;
+        t[r] = x;
+        i += before;
+        r += !before;
+    }
+    a[i] = pv;
+    memcpy(&a[i + 1], t, (size_t)r * sizeof *t);
     rank_partition(a, t, lo, i, bound, nb, depth - 1);
     rank_partition(a, t, i + 1, hi, bound, nb, depth - 1);
 }
