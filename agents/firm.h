@@ -15,10 +15,16 @@
 double firm_growth_sd(const Params *p, double log_rev);
 
 /** The exponent of that: sigma(S) = growth_sigma * exp(firm_growth_sd_exponent()),
- *  in parts so that a batch can take the exps together (vmath_exp). */
+ *  in parts so that a batch can take the exps together (vmath_exp); the _at
+ *  form takes log(growth_ref_revenue) computed once for the batch (the
+ *  compiler does not hoist a call of log() out of a loop by itself). */
+static inline double firm_growth_sd_exponent_at(const Params *p, double log_ref, double log_rev)
+{
+    return -p->firm.growth_size_beta * (log_rev - log_ref);
+}
 static inline double firm_growth_sd_exponent(const Params *p, double log_rev)
 {
-    return -p->firm.growth_size_beta * (log_rev - log(p->firm.growth_ref_revenue));
+    return firm_growth_sd_exponent_at(p, log(p->firm.growth_ref_revenue), log_rev);
 }
 
 /** The year's variance from the standard deviation and the log of the uniform. */

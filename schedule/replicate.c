@@ -169,6 +169,7 @@ enum { DRAW_CHUNK = 128 };
 static void draw_year_variances(Replicate *R, int year)
 {
     const Params *p = R->p;
+    double log_ref = log(p->firm.growth_ref_revenue);
     for (int k = 0; k < R->n_parks; k++) {
         ParkState *ps = &R->park[k];
         for (int i = 0; i < ps->n_firm;) { /* the active firms' blocks a chunk at a time */
@@ -185,7 +186,7 @@ static void draw_year_variances(Replicate *R, int year)
             /* firm_year_variance(), its exp and log four at a time */
             double e[DRAW_CHUNK], lu[DRAW_CHUNK];
             for (int j = 0; j < n; j++) {
-                e[j] = firm_growth_sd_exponent(p, f[j]->log_rev);
+                e[j] = firm_growth_sd_exponent_at(p, log_ref, f[j]->log_rev);
                 lu[j] = rng_u52(b[j].w[0]);
             }
             vmath_exp(e, n, e);
@@ -492,8 +493,11 @@ SimStatus replicate_step(Replicate *R, ReplicateOut *out)
     SimStatus st;
 
     if (m % 12 == 0) {
+        PASS_START();
         levers_allocate_year(p, R->info, R->park, P, m, R->work);
+        PASS_END(BUDGETS);
         draw_year_variances(R, m / 12);
+        PASS_END(VARIANCES);
     }
     double intensity[LEVER_COUNT];
     for (int id = 0; id < LEVER_COUNT; id++) intensity[id] = lever_intensity(lever_params(p, (LeverId)id), m);
@@ -503,14 +507,18 @@ SimStatus replicate_step(Replicate *R, ReplicateOut *out)
         if ((st = step_park(R, k, intensity, log_min_rev, out)) != SIM_OK) return st;
 
     if (m % 12 == 11) {
+        PASS_START();
         assess_year(R, out, m / 12 + 1);
+        PASS_END(ASSESS);
         if ((st = replicate_check_books(R, m)) != SIM_OK) return st;
+        PASS_END(BOOKS);
         /* The classes steer the next year; after the last year nothing reads them. */
         int last = m + 1 >= params_months(p);
-        for (int k = 0; k < P; k++) {
-            park_compact(&R->park[k]);
-            if (!last && (st = park_classify(p, &R->park[k], &R->order, &R->cap_order)) != SIM_OK) return st;
-        }
+        for (int k = 0; k < P; k++) park_compact(&R->park[k]);
+        PASS_END(COMPACT);
+        for (int k = 0; k < P && !last; k++)
+            if ((st = park_classify(p, &R->park[k], &R->order, &R->cap_order)) != SIM_OK) return st;
+        PASS_END(CLASSIFY);
     }
     R->month++;
     return SIM_OK;

@@ -70,16 +70,23 @@ ParkView replicate_park(Replicate *R, int k);
 /** The context lever `id` acts in for park k in `month`. */
 LeverCtx replicate_lever_ctx(Replicate *R, int k, int month, LeverId id);
 
-/** The passes of a park-month (step_park), in order: X(NAME, label). */
+/** The passes of a park-month (step_park), in order, then the parts of the
+ *  work of a year's start and end (replicate_step): X(NAME, label). */
 #define REPLICATE_PASSES(X)                                                                                  \
     X(BEGIN, "park start (contexts, park block, park_begin hooks)") X(GATHER, "active list")                  \
     X(BLOCKS, "firm-month blocks") X(NORMALS, "normals") X(GROWTH, "growth and its exp")                      \
     X(STEPS, "firm steps (firm hooks, incident, exit)") X(PARK_END, "park_end hooks") X(RECORD, "park record")
+#define REPLICATE_YEAR_PARTS(X)                                                                              \
+    X(BUDGETS, "lever budgets (levers_allocate_year)") X(VARIANCES, "growth variances")                       \
+    X(ASSESS, "assessment (metrics, year_end hooks, tiers)") X(BOOKS, "books")                                \
+    X(COMPACT, "removal of firms that left") X(CLASSIFY, "land-use (mu-jun) classification")
 #define REPLICATE_PASS_ENUM_(NAME, label) PASS_##NAME,
-typedef enum { REPLICATE_PASSES(REPLICATE_PASS_ENUM_) PASS_COUNT } ReplicatePass;
+typedef enum { REPLICATE_PASSES(REPLICATE_PASS_ENUM_) REPLICATE_YEAR_PARTS(REPLICATE_PASS_ENUM_) PASS_COUNT } ReplicatePass;
 #undef REPLICATE_PASS_ENUM_
+enum { PASS_MONTH_COUNT = PASS_BUDGETS }; /* the passes of a park-month come first */
 
-/** Time spent in each pass of every park-month, and in each lever's
+/** Time spent in each pass of every park-month and each part of the years'
+ *  work (PASS_MONTH_COUNT and on), and in each lever's
  *  park_end hook (part of PASS_PARK_END), since the last call, in ticks of
  *  an unstated clock (compare them as shares); then reset. Only a build of
  *  replicate.c with PARKSIM_PASS_PROFILE defined, on x86-64, keeps these

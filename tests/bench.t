@@ -8,7 +8,9 @@
 #  - bad usage exits 2, a scenario that does not load exits 1;
 #  - bench_passes (the same program with timers around the passes of every
 #    park-month) splits the months by pass, the passes adding up to the
-#    months and each lever's park_end hook inside the park_end pass; the
+#    months and each lever's park_end hook inside the park_end pass, and the
+#    years' work (budgets, variances, assessment, books, removals,
+#    classification) in the same unit; the
 #    model's own build (bench_phases) has no timers and prints no split.
 # Binaries: $BENCH_DIR/bench_kernel, bench_phases, bench_passes (default build/).
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -49,11 +51,16 @@ if [ "$(uname -m)" = x86_64 ]; then
     ok $? "bench_passes on the tiny scenario exits 0"
     months=$(awk '$1 == "months" { print $2 }' <<<"$out")
     # the pass lines: label, ns, share%; the lever lines under park_end are indented further
-    sum=$(awk '/the months by pass/ { on = 1; next } on && /^    [^ ]/ { s += $(NF - 1) } END { print s + 0 }' <<<"$out")
+    passes=$(awk '/the months by pass/ { on = 1; next } /the years/ { on = 0 } on' <<<"$out")
+    years=$(awk '/the years. work by part/ { on = 1; next } on' <<<"$out")
+    sum=$(awk '/^    [^ ]/ { s += $(NF - 1) } END { print s + 0 }' <<<"$passes")
     awk -v m="$months" -v s="$sum" 'BEGIN { d = m - s; exit !(m > 0 && d < 0.6 && d > -0.6) }'
     ok $? "the 8 passes add up to the months ($sum vs $months)"
-    [ "$(grep -c '^    [^ ]' <<<"$out")" = 8 ]
+    [ "$(grep -c '^    [^ ]' <<<"$passes")" = 8 ]
     ok $? "8 passes printed"
+    [ "$(grep -c '^    [^ ]' <<<"$years")" = 6 ] && awk '{ if (!($NF >= 0)) exit 1 }' <<<"$years" &&
+        grep -q "growth variances" <<<"$years" && grep -q "classification" <<<"$years"
+    ok $? "6 parts of the years' work printed, none negative"
     got=$(awk '/^      [a-z]/ { printf "%s ", $1 }' <<<"$out")
     [ "$got" = "mergers revitalisation chain " ]
     ok $? "each lever with a park_end hook timed under the park_end pass ($got)"

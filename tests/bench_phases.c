@@ -110,20 +110,22 @@ static void print_passes(double months, const double *pass, const double *hook)
 {
     static const char *label[PASS_COUNT] = {
 #define PASS_LABEL_(NAME, text) text,
-        REPLICATE_PASSES(PASS_LABEL_)
+        REPLICATE_PASSES(PASS_LABEL_) REPLICATE_YEAR_PARTS(PASS_LABEL_)
 #undef PASS_LABEL_
     };
     double total = 0;
-    for (int i = 0; i < PASS_COUNT; i++) total += pass[i];
+    for (int i = 0; i < PASS_MONTH_COUNT; i++) total += pass[i];
     if (!(total > 0)) return;
     printf("  the months by pass, ns per firm-step (shares of the timed passes):\n");
-    for (int i = 0; i < PASS_COUNT; i++) {
+    for (int i = 0; i < PASS_MONTH_COUNT; i++) {
         printf("    %-52s %5.1f  %4.1f%%\n", label[i], months * pass[i] / total, 100 * pass[i] / total);
         if (i == PASS_PARK_END)
             for (int id = 0; id < LEVER_COUNT; id++)
                 if (hook[id] > 0)
                     printf("      %-50s %5.1f  %4.1f%%\n", lever_name(id), months * hook[id] / total, 100 * hook[id] / total);
     }
+    printf("  the years' work by part, ns per firm-step (at the months' ns per tick):\n");
+    for (int i = PASS_MONTH_COUNT; i < PASS_COUNT; i++) printf("    %-52s %5.2f\n", label[i], months * pass[i] / total);
 }
 
 static int cmp_double(const void *a, const void *b)
