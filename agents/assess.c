@@ -47,28 +47,31 @@ void assess_park_metrics(const Params *p, const ParkInfo *info, const ParkState 
     /* chain_links is limited to 64 by the config table, so a uint64_t per chain holds its links */
     uint64_t filled[PARK_MAX_CHAINS] = {0}; /* park_filled_links(), in the same pass as the sums */
 
+    /* Without a branch per firm: the tests below are close to coin tosses
+     * across firms (above scale 45%, on a leading chain 70%, and at a year
+     * end the firms that left are still in the array, at random places). A
+     * firm that does not count adds +0 to sums of terms that are not
+     * negative, which leaves them unchanged bit for bit, and 0 bits to the
+     * links. */
+    double leader_rev = p->cultivation.chain_leader_revenue, digital = p->firm.digital_threshold;
     for (int i = 0; i < ps->n_firm; i++) {
         const Firm *f = &ps->firm[i];
-        if (f->status != FIRM_ACTIVE) continue;
-        double r = f->rev;
-        n++;
+        int in = f->status == FIRM_ACTIVE, lead = in & (f->chain >= 0), above = in & (f->rev >= ABOVE_SCALE_REVENUE);
+        double r = in ? f->rev : 0.0;
+        n += in;
         rev += r;
-        if (r > rev_max) rev_max = r;
-        rd_w += r * f->rd;
-        tech_w += r * f->tech;
-        safety += f->safety;
-        if (f->cult >= CULT_SPECIALISED) n_spec++;
-        if (f->cult >= CULT_INNOVATIVE) n_innov++;
-        if (f->cult >= CULT_LITTLE_GIANT) n_giant++;
-        if (f->chain >= 0 && r >= p->cultivation.chain_leader_revenue) n_leader++;
-        if (r >= ABOVE_SCALE_REVENUE) {
-            n_above++;
-            if (f->tech >= p->firm.digital_threshold) n_digital++;
-        }
-        if (f->chain >= 0) {
-            rev_lead += r;
-            filled[f->chain] |= UINT64_C(1) << f->link;
-        }
+        rev_max = r > rev_max ? r : rev_max;
+        rd_w += in ? r * f->rd : 0.0;
+        tech_w += in ? r * f->tech : 0.0;
+        safety += in ? f->safety : 0.0;
+        n_spec += in & (f->cult >= CULT_SPECIALISED);
+        n_innov += in & (f->cult >= CULT_INNOVATIVE);
+        n_giant += in & (f->cult >= CULT_LITTLE_GIANT);
+        n_leader += lead & (r >= leader_rev);
+        n_above += above;
+        n_digital += above & (f->tech >= digital);
+        rev_lead += lead ? r : 0.0;
+        filled[lead ? f->chain : 0] |= (uint64_t)lead << f->link;
     }
     int n_filled = 0;
     for (int c = 0; c < info->n_chains; c++) n_filled += __builtin_popcountll(filled[c]);
