@@ -65,9 +65,15 @@ SimStatus park_add_site(ParkState *ps, double mu, int month)
 
 void park_compact(ParkState *ps)
 {
+    /* Each firm copied, kept if active: no branch per firm on the firms
+     * that left, which are at random places. j <= i, so a copy never
+     * overwrites a firm not yet read. */
     int j = 0;
-    for (int i = 0; i < ps->n_firm; i++)
-        if (ps->firm[i].status == FIRM_ACTIVE) ps->firm[j++] = ps->firm[i];
+    for (int i = 0; i < ps->n_firm; i++) {
+        int in = ps->firm[i].status == FIRM_ACTIVE;
+        ps->firm[j] = ps->firm[i];
+        j += in;
+    }
     ps->n_firm = j;
 }
 
