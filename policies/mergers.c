@@ -35,6 +35,10 @@ void mergers_mark(const Params *p, double intensity, ParkState *ps, Firm *f, dou
         f->target = 2;
 }
 
+/* The context's memo (levers.h): the firms the firm hook marked this
+ * park-month, for mergers_park. */
+enum { MEMO_MARKED };
+
 /* Whether firm i of the park may buy target t: active, of an allowed class,
  * larger, and (when same is set) of the target's chain. All tests are
  * evaluated, without early exits: across a park's firms each is close to a
@@ -153,9 +157,14 @@ SimStatus mergers_park(LeverCtx *c, int *n_done)
     double kappa = lever_rate(1.0, p->levers.mergers.leader_preference_max, intensity), *w = NULL, *acc = NULL;
     SimStatus st = SIM_OK;
     *n_done = 0;
-    for (int t = 0; t < ps->n_firm; t++) {
+    /* Where the firm hook counted the month's marks (hook_mergers_firm_late),
+     * the scan stops after the last marked firm (most park-months have none):
+     * a deal clears only its own target's mark. */
+    int left = c->memo_set ? (int)c->memo[MEMO_MARKED] : -1;
+    for (int t = 0; t < ps->n_firm && left != 0; t++) {
         Firm *ft = &ps->firm[t];
         if (!ft->target) continue;
+        left -= left > 0;
         int subsidised = ft->target == 2;
         ft->target = 0;
         if (ft->status != FIRM_ACTIVE) continue;
@@ -202,6 +211,8 @@ static double need(const Params *p, const ParkInfo *info, const ParkState *ps)
 LEVER_FIRM_HOOK void hook_mergers_firm_late(LeverCtx *c, Firm *f, const RngBlock *b)
 {
     mergers_mark(c->park.p, c->intensity, c->park.ps, f, rng_u32_lo(b->w[2]));
+    if (f->target) c->memo[MEMO_MARKED] += 1; /* rarely true: well predicted; exact as a double */
+    c->memo_set = 1;
 }
 
 static SimStatus park_end(LeverCtx *c, const RngBlock *pb)

@@ -9,6 +9,7 @@
  */
 #include "tap.h"
 #include "fixtures.h"
+#include "../agents/population.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -17,6 +18,15 @@
 
 static Scenario jx;
 static const Params *base;
+
+/* Replicate 1 holding only Jiangxi park k, its population built and classified. */
+static int rep_setup2(Replicate *R, const Params *p, int k)
+{
+    if (replicate_alloc(R, p, &jx.parks[k], 1, 1) != SIM_OK) return 0;
+    ParkView v = replicate_park(R, 0);
+    v.k = k;
+    return population_init_park(&v) == SIM_OK && park_classify(p, &R->park[0], &R->order, &R->cap_order) == SIM_OK;
+}
 
 TEST(test_mark_targets)
 {
@@ -292,6 +302,45 @@ TEST(test_park_refund_and_deal)
     replicate_free(&R);
 }
 
+/* A park-month of deals after the firm hook has counted the marks (the
+ * scan stops after the last marked firm) against the same month with a
+ * fresh context (the whole park scanned): the same deals, every mark
+ * cleared. Jiangxi parks at a high baseline rate, so that most months
+ * have several targets, at two intensities. */
+TEST(test_park_counted_marks)
+{
+    Params p = *base;
+    p.mergers.rate = 3.0; /* a year's hazard: a quarter of the eligible firms a month */
+    int cases = 0, differ = 0, marks = 0, left = 0;
+    for (int k = 0; k < jx.n_parks; k++)
+        for (int lev = 0; lev < 2; lev++) {
+            Replicate A, B;
+            if (!rep_setup2(&A, &p, k) || !rep_setup2(&B, &p, k)) bail_oom();
+            ParkState *pa = &A.park[0], *pb = &B.park[0];
+            pa->budget[LEVER_MERGERS] = pb->budget[LEVER_MERGERS] = 1e6;
+            LeverCtx ca = *at(&A, 0, 7, lev ? 0.8 : 0);
+            LeverCtx cb = *at(&B, 0, 7, lev ? 0.8 : 0);
+            for (int i = 0; i < pa->n_firm; i++) {
+                RngBlock b = rng_block(p.run.seed, 1, pa->firm[i].gid, 7, RNG_FIRM_MONTH);
+                hook_mergers_firm_late(&ca, &pa->firm[i], &b);
+                mergers_mark(&p, cb.intensity, pb, &pb->firm[i], rng_u32_lo(b.w[2]));
+            }
+            marks += (int)ca.memo[0];
+            int na = -1, nb = -1;
+            SimStatus sa = mergers_park(&ca, &na), sb = mergers_park(&cb, &nb);
+            int same = sa == SIM_OK && sb == SIM_OK && na == nb && pa->n_firm == pb->n_firm &&
+                       pa->n_site == pb->n_site && !memcmp(pa->firm, pb->firm, (size_t)pa->n_firm * sizeof *pa->firm);
+            for (int i = 0; i < pa->n_firm; i++) left += pa->firm[i].target != 0;
+            differ += !same;
+            cases++;
+            replicate_free(&A);
+            replicate_free(&B);
+        }
+    ok(differ == 0 && left == 0 && marks > cases,
+       "deals after counted marks equal deals after a whole-park scan (%d park-months, %d marks, %d differ, %d marks left)",
+       cases, marks, differ, left);
+}
+
 int main(void)
 {
     if (!load_scenario(&jx, "configs/jiangxi-baseline.yaml")) return 1;
@@ -301,6 +350,7 @@ int main(void)
     run_test(test_choose_acquirer);
     run_test(test_choose_acquirer_matches_two_passes);
     run_test(test_park_refund_and_deal);
+    run_test(test_park_counted_marks);
     config_free(&jx);
     return done_testing();
 }
