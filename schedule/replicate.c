@@ -514,11 +514,12 @@ SimStatus replicate_step(Replicate *R, ReplicateOut *out)
         PASS_END(BOOKS);
         /* The classes steer the next year; after the last year nothing reads them. */
         int last = m + 1 >= params_months(p);
-        for (int k = 0; k < P; k++) park_compact(&R->park[k]);
-        PASS_END(COMPACT);
-        for (int k = 0; k < P && !last; k++)
-            if ((st = park_classify(p, &R->park[k], &R->order, &R->cap_order)) != SIM_OK) return st;
-        PASS_END(CLASSIFY);
+        for (int k = 0; k < P; k++) { /* park by park: its firms stay in cache from one to the other */
+            park_compact(&R->park[k]);
+            PASS_END(COMPACT);
+            if (!last && (st = park_classify(p, &R->park[k], &R->order, &R->cap_order)) != SIM_OK) return st;
+            PASS_END(CLASSIFY);
+        }
     }
     R->month++;
     return SIM_OK;
