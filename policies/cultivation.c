@@ -113,9 +113,8 @@ int cultivation_firm(const Params *p, double intensity, ParkState *ps, Firm *f, 
 static double need(const Params *p, const ParkInfo *info, const ParkState *ps)
 {
     (void)info;
-    double n = 0;
-    for (int i = 0; i < ps->n_firm; i++)
-        if (ps->firm[i].status == FIRM_ACTIVE) n += cultivation_eligible(p, &ps->firm[i]);
+    int n = 0; /* counted without a branch per firm, and in an int: exact either way */
+    for (int i = 0; i < ps->n_firm; i++) n += (ps->firm[i].status == FIRM_ACTIVE) & eligible_at(p, &ps->firm[i], ps->firm[i].cult);
     return n;
 }
 

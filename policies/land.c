@@ -34,9 +34,11 @@ static double need(const Params *p, const ParkInfo *info, const ParkState *ps)
 {
     (void)p, (void)info;
     double n = 0;
+    /* Without a branch per firm: a firm that does not count adds +0, which
+     * leaves the sum unchanged bit for bit. */
     for (int i = 0; i < ps->n_firm; i++) {
         const Firm *f = &ps->firm[i];
-        if (f->status == FIRM_ACTIVE) n += f->lclass == CLASS_D ? f->land_mu : 0;
+        n += (f->status == FIRM_ACTIVE) & (f->lclass == CLASS_D) ? f->land_mu : 0.0;
     }
     return n;
 }

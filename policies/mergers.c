@@ -202,9 +202,9 @@ SimStatus mergers_park(LeverCtx *c, int *n_done)
 static double need(const Params *p, const ParkInfo *info, const ParkState *ps)
 {
     (void)info;
-    double n = 0;
+    int n = 0; /* counted without a branch per firm, and in an int: exact either way */
     for (int i = 0; i < ps->n_firm; i++)
-        if (ps->firm[i].status == FIRM_ACTIVE) n += ps->firm[i].lclass >= p->mergers.target_min_class;
+        n += (ps->firm[i].status == FIRM_ACTIVE) & (ps->firm[i].lclass >= p->mergers.target_min_class);
     return n;
 }
 

@@ -66,9 +66,8 @@ int upgrades_firm(const Params *p, double intensity, ParkState *ps, Firm *f, dou
 static double need(const Params *p, const ParkInfo *info, const ParkState *ps)
 {
     (void)p, (void)info;
-    double n = 0;
-    for (int i = 0; i < ps->n_firm; i++)
-        if (ps->firm[i].status == FIRM_ACTIVE) n += ps->firm[i].tech < 1.0;
+    int n = 0; /* counted without a branch per firm, and in an int: exact either way */
+    for (int i = 0; i < ps->n_firm; i++) n += (ps->firm[i].status == FIRM_ACTIVE) & (ps->firm[i].tech < 1.0);
     return n;
 }
 
