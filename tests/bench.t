@@ -49,6 +49,8 @@ ok $? "bench_phases (no timers) prints no split by pass"
 if [ "$(uname -m)" = x86_64 ]; then
     out=$("$dir/bench_passes" configs/test/tiny.yaml 2)
     ok $? "bench_passes on the tiny scenario exits 0"
+    grep -q "^bench_passes: configs/test/tiny.yaml, 2 replicates" <<<"$out"
+    ok $? "bench_passes names itself"
     months=$(awk '$1 == "months" { print $2 }' <<<"$out")
     # the pass lines: label, ns, share%; the lever lines under park_end are indented further
     passes=$(awk '/the months by pass/ { on = 1; next } /the years/ { on = 0 } on' <<<"$out")

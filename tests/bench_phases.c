@@ -40,13 +40,19 @@
 
 enum { ROUNDS = 3, MAX_SETS = 64 };
 
+#ifdef PARKSIM_PASS_PROFILE
+#define PROGRAM "bench_passes"
+#else
+#define PROGRAM "bench_phases"
+#endif
+
 typedef struct { double all, start, months, year_start, year_end; } Phases;
 
 static double now(void)
 {
     struct timespec t;
     if (clock_gettime(CLOCK_MONOTONIC, &t) != 0) {
-        perror("bench_phases: clock_gettime");
+        perror(PROGRAM ": clock_gettime");
         exit(1);
     }
     return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
@@ -58,7 +64,7 @@ static int measure(const Scenario *sc, int reps, Phases *ph, double *steps_per_r
 {
     ReplicateOut out;
     if (replicate_out_alloc(&out, &sc->p, sc->n_parks, 1) != SIM_OK) {
-        fprintf(stderr, "bench_phases: out of memory\n");
+        fprintf(stderr, PROGRAM ": out of memory\n");
         return -1;
     }
     int T = params_months(&sc->p);
@@ -79,7 +85,7 @@ static int measure(const Scenario *sc, int reps, Phases *ph, double *steps_per_r
             else t_month += d, n_month++;
         }
         if (st != SIM_OK) {
-            fprintf(stderr, "bench_phases: replicate %d failed: %s\n", r, R.err.msg);
+            fprintf(stderr, PROGRAM ": replicate %d failed: %s\n", r, R.err.msg);
             replicate_free(&R);
             replicate_out_free(&out);
             return -1;
@@ -144,18 +150,18 @@ int main(int argc, char **argv)
 {
     int levers = argc > 1 && !strcmp(argv[1], "--levers"), a = 1 + levers;
     if (argc <= a || argv[a][0] == '-') {
-        fprintf(stderr, "usage: bench_phases [--levers] SCENARIO [REPLICATES [KEY=VALUE ...]]\n");
+        fprintf(stderr, "usage: " PROGRAM " [--levers] SCENARIO [REPLICATES [KEY=VALUE ...]]\n");
         return 2;
     }
     const char *path = argv[a];
     int reps = argc > a + 1 ? atoi(argv[a + 1]) : 8;
     if (reps < 1) {
-        fprintf(stderr, "bench_phases: REPLICATES must be a positive integer, not '%s'\n", argv[a + 1]);
+        fprintf(stderr, PROGRAM ": REPLICATES must be a positive integer, not '%s'\n", argv[a + 1]);
         return 2;
     }
     int n_user = argc > a + 2 ? argc - (a + 2) : 0;
     if (n_user + 1 > MAX_SETS) {
-        fprintf(stderr, "bench_phases: at most %d KEY=VALUE settings\n", MAX_SETS - 1);
+        fprintf(stderr, PROGRAM ": at most %d KEY=VALUE settings\n", MAX_SETS - 1);
         return 2;
     }
     char *sets[MAX_SETS];
@@ -197,7 +203,7 @@ int main(int argc, char **argv)
             }
         }
     if (!status) {
-        printf("bench_phases: %s, %d replicates, %.0f firm-steps each\n", path, reps, steps);
+        printf("%s: %s, %d replicates, %.0f firm-steps each\n", PROGRAM, path, reps, steps);
         Phases *p0 = &ph[0][0];
         if (levers) { /* the median round of the scenario as given */
             double all[ROUNDS];
