@@ -42,19 +42,22 @@ double upgrades_subsidy(const Params *p, const Firm *f, double m)
 
 int upgrades_firm(const Params *p, double intensity, ParkState *ps, Firm *f, double u)
 {
-    if (f->tech >= 1.0) return 0;
+    /* Whether the firm can still upgrade is tested together with the draw,
+     * which is rarely below the rate: firms at the top level are common
+     * enough for a branch of their own to be mispredicted often. */
+    int below_top = f->tech < 1.0;
     /* A firm larger than one project runs m projects' worth of upgrades,
      * each on 1/m of it: the same expected gain as one whole-firm upgrade at
      * the rate, with less of a jump. */
     double m = upgrades_projects(p, f);
     double base = cap1(p->firm.upgrade_rate / 12.0 * m);
-    if (u < base) {
+    if (below_top & (u < base)) {
         upgrades_apply(p, f, m);
         return 1;
     }
     if (intensity > 0) {
         double lev = cap1(lever_rate(p->firm.upgrade_rate, p->levers.upgrades.rate_max, intensity) / 12.0 * m);
-        if (u < lev && lever_pay(ps, LEVER_UPGRADES, upgrades_subsidy(p, f, m))) {
+        if ((below_top & (u < lev)) && lever_pay(ps, LEVER_UPGRADES, upgrades_subsidy(p, f, m))) {
             upgrades_apply(p, f, m);
             return 2;
         }
