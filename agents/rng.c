@@ -9,7 +9,6 @@
 #include <math.h>
 #include <string.h>
 
-
 /* Philox4x64-10 written out (the same arithmetic as Random123's
  * philox4x64_R, checked against it in test_rng): a round multiplies words 0
  * and 2 by the round constants, and the key is bumped by the Weyl

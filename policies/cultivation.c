@@ -114,7 +114,10 @@ static double need(const Params *p, const ParkInfo *info, const ParkState *ps)
 {
     (void)info;
     int n = 0; /* counted without a branch per firm, and in an int: exact either way */
-    for (int i = 0; i < ps->n_firm; i++) n += (ps->firm[i].status == FIRM_ACTIVE) & eligible_at(p, &ps->firm[i], ps->firm[i].cult);
+    for (int i = 0; i < ps->n_firm; i++) {
+        const Firm *f = &ps->firm[i];
+        n += (f->status == FIRM_ACTIVE) & eligible_at(p, f, f->cult);
+    }
     return n;
 }
 
