@@ -522,6 +522,40 @@ static void test_tier_conditioning(void)
     is_int(order_bad, 0, "the map keeps the order of the draws");
 }
 
+/* park_filled_links against its definition written out here (a bit per
+ * link held by an active firm of a leading chain), on random parks: every
+ * chain, links 0 to 63, firms off the chains and firms that left. */
+static void test_filled_links(void)
+{
+    ParkState ps;
+    memset(&ps, 0, sizeof ps);
+    uint64_t x = 88172645463325252ULL;
+    int differ = 0, bits = 0;
+    for (int park = 0; park < 500; park++) {
+        ps.n_firm = 0;
+        int n = park % 200;
+        for (int i = 0; i < n; i++) {
+            x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+            Firm f;
+            memset(&f, 0, sizeof f);
+            f.chain = (int8_t)((int)(x % (PARK_MAX_CHAINS + 1)) - 1);
+            f.link = (uint8_t)((x >> 8) % 64);
+            f.status = (x >> 16) % 5 == 0 ? ((x >> 20) & 1 ? FIRM_EXITED : FIRM_MERGED) : FIRM_ACTIVE;
+            if (park_add_firm(&ps, &f) != SIM_OK) bail_oom();
+        }
+        uint64_t want[PARK_MAX_CHAINS] = {0}, got[PARK_MAX_CHAINS];
+        for (int i = 0; i < ps.n_firm; i++) {
+            const Firm *f = &ps.firm[i];
+            if (f->status == FIRM_ACTIVE && f->chain >= 0) want[f->chain] |= UINT64_C(1) << f->link;
+        }
+        park_filled_links(&ps, got);
+        differ += memcmp(want, got, sizeof want) != 0;
+        for (int c = 0; c < PARK_MAX_CHAINS; c++) bits += __builtin_popcountll(want[c]);
+    }
+    free(ps.firm);
+    is_int(differ, 0, "park_filled_links: the links of the active firms of each leading chain (500 random parks, %d links)", bits);
+}
+
 int main(void)
 {
     if (!load_scenario(&tiny, "configs/test/tiny.yaml")) return 1;
@@ -540,6 +574,7 @@ int main(void)
     run_test(test_classification_jiangxi);
     run_test(test_rank_sort);
     run_test(test_tier_conditioning);
+    run_test(test_filled_links);
     config_free(&tiny);
     config_free(&jx);
     return done_testing();
