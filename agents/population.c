@@ -21,12 +21,17 @@
  * in its Pareto tail. */
 static int size_in_body(double tail_share, double u) { return u < 1.0 - tail_share || tail_share <= 0; }
 
+/* The size at the join of body and tail, and a size in the tail from it. */
+static double size_join(double sigma, double tail_share) { return exp(sigma * gsl_cdf_ugaussian_Pinv(1.0 - tail_share)); }
+static double size_tail(double q, double tail_share, double alpha, double u)
+{
+    return q * pow((1.0 - u) / tail_share, -1.0 / alpha);
+}
+
 double population_size_draw(double sigma, double tail_share, double alpha, double u)
 {
-    double join = 1.0 - tail_share;
     if (size_in_body(tail_share, u)) return exp(sigma * gsl_cdf_ugaussian_Pinv(u));
-    double q = exp(sigma * gsl_cdf_ugaussian_Pinv(join));
-    return q * pow((1.0 - u) / tail_share, -1.0 / alpha);
+    return size_tail(size_join(sigma, tail_share), tail_share, alpha, u);
 }
 
 int population_link_draw(int links, double u)
@@ -178,6 +183,7 @@ SimStatus population_init_park(const ParkView *v)
     double c2 = c3 + p->population.specialised_share, c1 = c2 + p->population.innovative_share;
     TierCuts cuts;
     tier_cuts(p, &cuts);
+    double q_join = tail_share > 0 ? size_join(size_sigma, tail_share) : 0; /* once per park, not per tail firm */
     for (int i0 = 0; i0 < n; i0 += INIT_CHUNK) {
         int nc = n - i0 < INIT_CHUNK ? n - i0 : INIT_CHUNK;
         double y[2 * INIT_CHUNK], r2[2 * INIT_CHUNK], lg[2 * INIT_CHUNK], u_size[INIT_CHUNK];
@@ -200,6 +206,8 @@ SimStatus population_init_park(const ParkView *v)
                     : u < c1 ? CULT_INNOVATIVE : CULT_NONE;
         }
         vmath_log(r2, 2 * nc, lg);
+        double z_size[INIT_CHUNK]; /* gsl_cdf_ugaussian_Pinv of each, in lanes (rng_normal_inv_batch) */
+        rng_normal_inv_batch(u_size, nc, z_size);
         for (int j = 0; j < nc; j++) {
             Firm *f = &ps->firm[i0 + j];
             double z_tech = polar_normal(y[2 * j], r2[2 * j], lg[2 * j]);
@@ -207,9 +215,9 @@ SimStatus population_init_park(const ParkView *v)
             e_rd[j] = rd_exponent(p, polar_normal(y[2 * j + 1], r2[2 * j + 1], lg[2 * j + 1]));
             /* population_size_draw's body, its exp below; the tail (a power) as it is */
             body[j] = size_in_body(tail_share, u_size[j]);
-            e_size[j] = body[j] ? size_sigma * gsl_cdf_ugaussian_Pinv(u_size[j]) : 0;
+            e_size[j] = body[j] ? size_sigma * z_size[j] : 0;
             /* log_rev temporarily holds the relative size; scaled below. */
-            if (!body[j]) f->log_rev = population_size_draw(size_sigma, tail_share, p->population.tail_alpha, u_size[j]);
+            if (!body[j]) f->log_rev = size_tail(q_join, tail_share, p->population.tail_alpha, u_size[j]);
         }
         vmath_exp(e_rd, nc, e_rd);
         vmath_exp(e_size, nc, e_size);

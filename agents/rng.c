@@ -332,11 +332,15 @@ typedef double v4d __attribute__((vector_size(32)));
 
 enum { NORMAL_CHUNK = 256 };
 
-static inline __attribute__((always_inline)) void normal_chunk_body(const RngBlock *b, int n, double *z)
+/* The uniforms: word 0 of each block, or (uin not NULL, no blocks) given. */
+#define NORMAL_U_(i) (uin ? uin[i] : rng_u52(b[i].w[0]))
+
+static inline __attribute__((always_inline)) void normal_chunk_body(const RngBlock *b, const double *uin, int n,
+                                                                    double *z)
 {
     int tail[NORMAL_CHUNK], nt = 0, j = 0;
     for (; j + 4 <= n; j += 4) {
-        v4d u = {rng_u52(b[j].w[0]), rng_u52(b[j + 1].w[0]), rng_u52(b[j + 2].w[0]), rng_u52(b[j + 3].w[0])};
+        v4d u = {NORMAL_U_(j), NORMAL_U_(j + 1), NORMAL_U_(j + 2), NORMAL_U_(j + 3)};
         v4d q = u - 0.5;
         v4d r = 0.180625 - q * q;
         v4d num = ((((((2509.0809287301226727 * r + 33430.575583588128105) * r + 67265.770927008700853) * r +
@@ -352,14 +356,14 @@ static inline __attribute__((always_inline)) void normal_chunk_body(const RngBlo
             nt += !(fabs(q[l]) <= 0.425);
         }
     }
-    for (; j < n; j++) z[j] = rng_normal(b[j].w[0]);
+    for (; j < n; j++) z[j] = rng_normal_inv(NORMAL_U_(j));
     /* The tail lanes, four at a time: their logarithms by vmath_log (bit for
      * bit the library's), then rng_normal_tail_log's square root, rational
      * function and sign in lanes. A group with a lane in the far tail
      * (sqrt(-log m) > 5, about one draw in 10^11) goes lane by lane. */
     double m[NORMAL_CHUNK] = {0}, uu[NORMAL_CHUNK] = {0}; /* zeroed: GCC cannot see that the first nt are written */
     for (int t = 0; t < nt; t++) {
-        uu[t] = rng_u52(b[tail[t]].w[0]);
+        uu[t] = NORMAL_U_(tail[t]);
         m[t] = rng_normal_tail_m(uu[t]);
     }
     vmath_log(m, nt, m);
@@ -384,7 +388,12 @@ static inline __attribute__((always_inline)) void normal_chunk_body(const RngBlo
     for (; t < nt; t++) z[tail[t]] = rng_normal_tail_log(uu[t], m[t]);
 }
 
-static void normal_chunk_plain(const RngBlock *b, int n, double *z) { normal_chunk_body(b, n, z); }
+#undef NORMAL_U_
+
+static void normal_chunk_plain(const RngBlock *b, const double *uin, int n, double *z)
+{
+    normal_chunk_body(b, uin, n, z);
+}
 
 #if defined(__x86_64__)
 /* The same body compiled for AVX: one 256-bit instruction per four lanes
@@ -392,33 +401,40 @@ static void normal_chunk_plain(const RngBlock *b, int n, double *z) { normal_chu
  * formula). The same IEEE operations in the same order (ISO C mode
  * contracts nothing into a fused multiply-add, and the target adds no FMA),
  * so the same bits; test_rng compares the two. */
-__attribute__((target("avx"))) static void normal_chunk_avx(const RngBlock *b, int n, double *z)
+__attribute__((target("avx"))) static void normal_chunk_avx(const RngBlock *b, const double *uin, int n, double *z)
 {
-    normal_chunk_body(b, n, z);
+    normal_chunk_body(b, uin, n, z);
     _mm256_zeroupper(); /* legacy-SSE code follows (see rng_blocks_avx512) */
 }
 #endif
 
-static void normal_chunk(const RngBlock *b, int n, double *z)
+static void normal_chunk(const RngBlock *b, const double *uin, int n, double *z)
 {
 #if defined(__x86_64__)
     if (__builtin_cpu_supports("avx")) {
-        normal_chunk_avx(b, n, z);
+        normal_chunk_avx(b, uin, n, z);
         return;
     }
 #endif
-    normal_chunk_plain(b, n, z);
+    normal_chunk_plain(b, uin, n, z);
 }
 
 void rng_normal_batch_plain(const RngBlock *b, int n, double *z)
 {
     for (int j = 0; j < n; j += NORMAL_CHUNK)
-        normal_chunk_plain(b + j, n - j < NORMAL_CHUNK ? n - j : NORMAL_CHUNK, z + j);
+        normal_chunk_plain(b + j, NULL, n - j < NORMAL_CHUNK ? n - j : NORMAL_CHUNK, z + j);
 }
 
 void rng_normal_batch(const RngBlock *b, int n, double *z)
 {
-    for (int j = 0; j < n; j += NORMAL_CHUNK) normal_chunk(b + j, n - j < NORMAL_CHUNK ? n - j : NORMAL_CHUNK, z + j);
+    for (int j = 0; j < n; j += NORMAL_CHUNK)
+        normal_chunk(b + j, NULL, n - j < NORMAL_CHUNK ? n - j : NORMAL_CHUNK, z + j);
+}
+
+void rng_normal_inv_batch(const double *u, int n, double *z)
+{
+    for (int j = 0; j < n; j += NORMAL_CHUNK)
+        normal_chunk(NULL, u + j, n - j < NORMAL_CHUNK ? n - j : NORMAL_CHUNK, z + j);
 }
 
 gsl_rng *rng_gsl_alloc(void)

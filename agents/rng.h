@@ -173,6 +173,10 @@ void rng_normal_batch(const RngBlock *b, int n, double *z);
 /** For tests: the same without AVX (two SSE2 halves per four lanes). */
 void rng_normal_batch_plain(const RngBlock *b, int n, double *z);
 
+/** z[j] = rng_normal_inv(u[j]) for j < n, u[j] in (0,1), bit for bit (so
+ *  gsl_cdf_ugaussian_Pinv's values), by the code of rng_normal_batch. */
+void rng_normal_inv_batch(const double *u, int n, double *z);
+
 /** Allocate a gsl_rng whose stream is reset by rng_gsl_reset(); use it where a
  *  GSL distribution (gsl_ran_*) is wanted. Returns NULL on allocation failure. */
 gsl_rng *rng_gsl_alloc(void);

@@ -472,6 +472,47 @@ TEST(test_normal)
     ok(differ == 0, "inline AS241 equals gsl_cdf_ugaussian_Pinv bit for bit (%ld of 1,002,054 differ)", differ);
 }
 
+/* rng_normal_inv_batch against GSL's gsl_cdf_ugaussian_Pinv, bit for bit:
+ * the grid of gsl_rng_uniform_pos values (k / 2^32) near 0, 1/2 and 1,
+ * where the central formula meets the tails, and random doubles, in
+ * batches of every length up to 300 (every lane position and remainder). */
+TEST(test_normal_inv_batch)
+{
+    enum { N = 300 };
+    static double u[N], z[N];
+    long differ = 0, values = 0;
+    uint64_t x = 2463534242ULL;
+    for (int len = 0; len <= N; len++) {
+        for (int i = 0; i < len; i++) {
+            x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+            switch ((i + len) % 4) {
+            case 0: u[i] = (double)(1 + x % 4000) / 4294967296.0; break;               /* far lower tail */
+            case 1: u[i] = 1.0 - (double)(1 + x % 4000) / 4294967296.0; break;         /* far upper tail */
+            case 2: u[i] = 0.5 + ((double)(x % 2000000) - 1e6) / 2e6 * 0.5; break;      /* around 0.075 .. 0.925 */
+            default: u[i] = ((double)(x >> 11) + 0.5) / 9007199254740992.0; break;     /* any double in (0,1) */
+            }
+            if (!(u[i] > 0 && u[i] < 1)) u[i] = 0.5;
+        }
+        rng_normal_inv_batch(u, len, z);
+        for (int i = 0; i < len; i++) {
+            double w = gsl_cdf_ugaussian_Pinv(u[i]);
+            differ += memcmp(&w, &z[i], sizeof w) != 0;
+            values++;
+        }
+    }
+    /* the central formula's edges, |u - 1/2| = 0.425 */
+    double edge[8] = {0.075, nextafter(0.075, 0), nextafter(0.075, 1), 0.925, nextafter(0.925, 0), nextafter(0.925, 1),
+                      1.0 / 4294967296.0, 4294967295.0 / 4294967296.0};
+    rng_normal_inv_batch(edge, 8, z);
+    for (int i = 0; i < 8; i++) {
+        double w = gsl_cdf_ugaussian_Pinv(edge[i]);
+        differ += memcmp(&w, &z[i], sizeof w) != 0;
+        values++;
+    }
+    ok(differ == 0, "rng_normal_inv_batch gives gsl_cdf_ugaussian_Pinv bit for bit (%ld of %ld values differ)", differ,
+       values);
+}
+
 /* Random123's own adapter for philox4x64, the definition of the GSL stream:
  * rng.c's adapter (blocks two at a time) must give its words exactly. */
 GSL_MICRORNG(r123px, philox4x64);
@@ -675,6 +716,7 @@ int main(void)
     run_test(test_uniform_open_interval);
     run_test(test_uniform_moments);
     run_test(test_normal);
+    run_test(test_normal_inv_batch);
     run_test(test_gsl_adapter);
     run_test(test_gsl_adapter_apart);
     run_test(test_gsl_adapter_r123);
