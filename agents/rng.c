@@ -390,10 +390,10 @@ static inline __attribute__((always_inline)) void normal_chunk_body(const RngBlo
 
 #undef NORMAL_U_
 
-static void normal_chunk_plain(const RngBlock *b, const double *uin, int n, double *z)
-{
-    normal_chunk_body(b, uin, n, z);
-}
+/* Each form compiled twice, for blocks and for given uniforms, so that the
+ * body's choice between them is made by the compiler, not per value. */
+static void normal_chunk_plain(const RngBlock *b, int n, double *z) { normal_chunk_body(b, NULL, n, z); }
+static void normal_u_chunk_plain(const double *u, int n, double *z) { normal_chunk_body(NULL, u, n, z); }
 
 #if defined(__x86_64__)
 /* The same body compiled for AVX: one 256-bit instruction per four lanes
@@ -401,40 +401,54 @@ static void normal_chunk_plain(const RngBlock *b, const double *uin, int n, doub
  * formula). The same IEEE operations in the same order (ISO C mode
  * contracts nothing into a fused multiply-add, and the target adds no FMA),
  * so the same bits; test_rng compares the two. */
-__attribute__((target("avx"))) static void normal_chunk_avx(const RngBlock *b, const double *uin, int n, double *z)
+__attribute__((target("avx"))) static void normal_chunk_avx(const RngBlock *b, int n, double *z)
 {
-    normal_chunk_body(b, uin, n, z);
+    normal_chunk_body(b, NULL, n, z);
     _mm256_zeroupper(); /* legacy-SSE code follows (see rng_blocks_avx512) */
+}
+__attribute__((target("avx"))) static void normal_u_chunk_avx(const double *u, int n, double *z)
+{
+    normal_chunk_body(NULL, u, n, z);
+    _mm256_zeroupper();
 }
 #endif
 
-static void normal_chunk(const RngBlock *b, const double *uin, int n, double *z)
+static void normal_chunk(const RngBlock *b, int n, double *z)
 {
 #if defined(__x86_64__)
     if (__builtin_cpu_supports("avx")) {
-        normal_chunk_avx(b, uin, n, z);
+        normal_chunk_avx(b, n, z);
         return;
     }
 #endif
-    normal_chunk_plain(b, uin, n, z);
+    normal_chunk_plain(b, n, z);
+}
+
+static void normal_u_chunk(const double *u, int n, double *z)
+{
+#if defined(__x86_64__)
+    if (__builtin_cpu_supports("avx")) {
+        normal_u_chunk_avx(u, n, z);
+        return;
+    }
+#endif
+    normal_u_chunk_plain(u, n, z);
 }
 
 void rng_normal_batch_plain(const RngBlock *b, int n, double *z)
 {
     for (int j = 0; j < n; j += NORMAL_CHUNK)
-        normal_chunk_plain(b + j, NULL, n - j < NORMAL_CHUNK ? n - j : NORMAL_CHUNK, z + j);
+        normal_chunk_plain(b + j, n - j < NORMAL_CHUNK ? n - j : NORMAL_CHUNK, z + j);
 }
 
 void rng_normal_batch(const RngBlock *b, int n, double *z)
 {
-    for (int j = 0; j < n; j += NORMAL_CHUNK)
-        normal_chunk(b + j, NULL, n - j < NORMAL_CHUNK ? n - j : NORMAL_CHUNK, z + j);
+    for (int j = 0; j < n; j += NORMAL_CHUNK) normal_chunk(b + j, n - j < NORMAL_CHUNK ? n - j : NORMAL_CHUNK, z + j);
 }
 
 void rng_normal_inv_batch(const double *u, int n, double *z)
 {
-    for (int j = 0; j < n; j += NORMAL_CHUNK)
-        normal_chunk(NULL, u + j, n - j < NORMAL_CHUNK ? n - j : NORMAL_CHUNK, z + j);
+    for (int j = 0; j < n; j += NORMAL_CHUNK) normal_u_chunk(u + j, n - j < NORMAL_CHUNK ? n - j : NORMAL_CHUNK, z + j);
 }
 
 gsl_rng *rng_gsl_alloc(void)
