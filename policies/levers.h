@@ -49,7 +49,8 @@ typedef struct {
     ParkView park;        /**< parameters, the park (its state and firms), keys of its draws */
     int month;            /**< run month, 0 = January of run.start_year */
     double intensity;     /**< this lever's intensity this month (0 outside start..end) */
-    int memo_set;         /**< memo holds values (0 in a fresh context) */
+    int memo_set;         /**< memo holds values (0 in a fresh context, whose memo is not
+                           *   initialised: a lever reads it only after it set memo_set) */
     /** Values the lever's firm hooks compute once per park-month instead of
      *  once per firm: the compiler cannot hoist them out of the firm loop
      *  across the hook's indirect call. */

@@ -211,8 +211,11 @@ static double need(const Params *p, const ParkInfo *info, const ParkState *ps)
 LEVER_FIRM_HOOK void hook_mergers_firm_late(LeverCtx *c, Firm *f, const RngBlock *b)
 {
     mergers_mark(c->park.p, c->intensity, c->park.ps, f, rng_u32_lo(b->w[2]));
+    if (!c->memo_set) {
+        c->memo[MEMO_MARKED] = 0;
+        c->memo_set = 1;
+    }
     if (f->target) c->memo[MEMO_MARKED] += 1; /* rarely true: well predicted; exact as a double */
-    c->memo_set = 1;
 }
 
 static SimStatus park_end(LeverCtx *c, const RngBlock *pb)

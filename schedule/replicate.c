@@ -405,9 +405,15 @@ static SimStatus step_park(Replicate *R, int k, const double *intensity, double 
     ps->projects_m = ps->promotions_m = 0;
     LeverCtx ctx[LEVER_COUNT];
     ParkView v = replicate_park(R, k);
+    /* Field by field, and the memo left to the lever (levers.h): building
+     * each context whole, memo zeroed, and copying it costs 0.3 to 0.5 ns
+     * more per firm-step (the compiler's wide copies wait on its own narrow
+     * stores). */
     for (int id = 0; id < LEVER_COUNT; id++) {
-        LeverCtx c = {v, m, intensity[id], 0, {0}};
-        ctx[id] = c;
+        ctx[id].park = v;
+        ctx[id].month = m;
+        ctx[id].intensity = intensity[id];
+        ctx[id].memo_set = 0;
     }
     RngBlock pb = rng_block(p->run.seed, R->rep, (uint64_t)k, (uint32_t)m, RNG_PARK_MONTH);
     for (int h = 0; h < R->park_begin.n; h++) {
