@@ -336,14 +336,14 @@ static SimStatus step_firm(Replicate *R, ParkState *ps, int m, const FirmHooks *
                            double log_rev, double rev, double log_min_rev, double infra_factor)
 {
     const Params *p = R->p;
-    RngBlock b = *bp;
+    const RngBlock *b = bp;
     f->log_rev = log_rev; /* the month's growth (growth_pass), and rev = exp(log_rev) */
     f->rev = rev;
-#define ACT_(ID, key) if (fh->run[LEVER_##ID]) hook_##key##_firm_act(&fh->ctx[LEVER_##ID], f, &b);
+#define ACT_(ID, key) if (fh->run[LEVER_##ID]) hook_##key##_firm_act(&fh->ctx[LEVER_##ID], f, b);
     LEVER_FIRM_ACT(ACT_)
 #undef ACT_
-    incident_draw(p, &R->rates, ps, f, &b, m, infra_factor);
-    double u_exit = rng_u32_hi(b.w[1]), h_exit = firm_exit_hazard_r(&R->rates, f);
+    incident_draw(p, &R->rates, ps, f, b, m, infra_factor);
+    double u_exit = rng_u32_hi(b->w[1]), h_exit = firm_exit_hazard_r(&R->rates, f);
     /* A lever's forced exit is tried only where the baseline keeps the firm:
      * it may pay compensation. */
     int out = (f->log_rev < log_min_rev) | (u_exit < h_exit); /* one branch, rarely taken */
@@ -358,7 +358,7 @@ static SimStatus step_firm(Replicate *R, ParkState *ps, int m, const FirmHooks *
         f->land_mu = 0;
         return st;
     }
-#define LATE_(ID, key) if (fh->run[LEVER_##ID]) hook_##key##_firm_late(&fh->ctx[LEVER_##ID], f, &b);
+#define LATE_(ID, key) if (fh->run[LEVER_##ID]) hook_##key##_firm_late(&fh->ctx[LEVER_##ID], f, b);
     LEVER_FIRM_LATE(LATE_)
 #undef LATE_
     return SIM_OK;
