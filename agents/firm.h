@@ -60,11 +60,20 @@ typedef struct {
 
 FirmRates firm_rates(const Params *p);
 
-/** Monthly log-growth increment from a standard normal z. */
+/** Monthly log-growth increment from a standard normal z:
+ *  firm_growth_step_of(firm_growth_drift_r(r, f) / 12.0, f, z), in parts so
+ *  that a caller can make the division together with another. */
+static inline double firm_growth_drift_r(const FirmRates *r, const Firm *f)
+{
+    return r->drift + r->tech_drift * f->tech;
+}
+static inline double firm_growth_step_of(double drift_month, const Firm *f, double z)
+{
+    return drift_month + f->sd_month * z;
+}
 static inline double firm_growth_step_r(const FirmRates *r, const Firm *f, double z)
 {
-    double drift = r->drift + r->tech_drift * f->tech;
-    return drift / 12.0 + f->sd_month * z;
+    return firm_growth_step_of(firm_growth_drift_r(r, f) / 12.0, f, z);
 }
 
 /** Monthly exit hazard (probability) of an active firm. */
