@@ -34,6 +34,9 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 /* Timers around the passes of a park-month, only in the profile build
  * (replicate_pass_ticks) and only on x86-64: a sampling profiler on a
@@ -191,7 +194,19 @@ static void draw_year_variances(Replicate *R, int year)
             }
             vmath_exp(e, n, e);
             vmath_log(lu, n, lu);
-            for (int j = 0; j < n; j++) firm_set_year_variance(f[j], firm_year_variance_of(p->firm.growth_sigma * e[j], lu[j]));
+            for (int j = 0; j < n; j++) e[j] = firm_year_variance_of(p->firm.growth_sigma * e[j], lu[j]);
+            int j = 0;
+#if defined(__SSE2__)
+            /* firm_set_year_variance's sqrt(V / 12) for two firms at a time:
+             * the divider and the square root are what this loop waits on,
+             * and a lane rounds as the scalar operations do. */
+            for (; j + 2 <= n; j += 2) {
+                __m128d sd = _mm_sqrt_pd(_mm_div_pd(_mm_loadu_pd(&e[j]), _mm_set1_pd(12.0)));
+                _mm_storel_pd(&f[j]->sd_month, sd);
+                _mm_storeh_pd(&f[j + 1]->sd_month, sd);
+            }
+#endif
+            for (; j < n; j++) firm_set_year_variance(f[j], e[j]);
         }
     }
 }
