@@ -413,26 +413,18 @@ __attribute__((target("avx"))) static void normal_u_chunk_avx(const double *u, i
 }
 #endif
 
-static void normal_chunk(const RngBlock *b, int n, double *z)
+/* The form this processor runs, for blocks (uin NULL) or for given uniforms. */
+static void normal_chunk(const RngBlock *b, const double *uin, int n, double *z)
 {
 #if defined(__x86_64__)
     if (__builtin_cpu_supports("avx")) {
-        normal_chunk_avx(b, n, z);
+        if (uin) normal_u_chunk_avx(uin, n, z);
+        else normal_chunk_avx(b, n, z);
         return;
     }
 #endif
-    normal_chunk_plain(b, n, z);
-}
-
-static void normal_u_chunk(const double *u, int n, double *z)
-{
-#if defined(__x86_64__)
-    if (__builtin_cpu_supports("avx")) {
-        normal_u_chunk_avx(u, n, z);
-        return;
-    }
-#endif
-    normal_u_chunk_plain(u, n, z);
+    if (uin) normal_u_chunk_plain(uin, n, z);
+    else normal_chunk_plain(b, n, z);
 }
 
 void rng_normal_batch_plain(const RngBlock *b, int n, double *z)
@@ -443,12 +435,14 @@ void rng_normal_batch_plain(const RngBlock *b, int n, double *z)
 
 void rng_normal_batch(const RngBlock *b, int n, double *z)
 {
-    for (int j = 0; j < n; j += NORMAL_CHUNK) normal_chunk(b + j, n - j < NORMAL_CHUNK ? n - j : NORMAL_CHUNK, z + j);
+    for (int j = 0; j < n; j += NORMAL_CHUNK)
+        normal_chunk(b + j, NULL, n - j < NORMAL_CHUNK ? n - j : NORMAL_CHUNK, z + j);
 }
 
 void rng_normal_inv_batch(const double *u, int n, double *z)
 {
-    for (int j = 0; j < n; j += NORMAL_CHUNK) normal_u_chunk(u + j, n - j < NORMAL_CHUNK ? n - j : NORMAL_CHUNK, z + j);
+    for (int j = 0; j < n; j += NORMAL_CHUNK)
+        normal_chunk(NULL, u + j, n - j < NORMAL_CHUNK ? n - j : NORMAL_CHUNK, z + j);
 }
 
 gsl_rng *rng_gsl_alloc(void)
