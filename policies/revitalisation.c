@@ -25,13 +25,25 @@ SimStatus revitalisation_park(LeverCtx *c, int *n_entries)
     *n_entries = 0;
     LinkCache links = {0, {0}}; /* no firm leaves while the sites are let */
 
+    /* The sites' blocks a chunk at a time, in site order: a site's block
+     * depends on its id alone, and a let site leaves the array, so the
+     * chunk's remaining blocks stay in step with the sites that follow. */
+    enum { SITE_CHUNK = 64 };
+    RngBlock blk[SITE_CHUNK];
+    int nb = 0, jb = 0;
     int i = 0;
     while (i < ps->n_site) {
         Site *s = &ps->site[i];
+        if (jb == nb) {
+            uint64_t id[SITE_CHUNK];
+            nb = ps->n_site - i < SITE_CHUNK ? ps->n_site - i : SITE_CHUNK;
+            for (int j = 0; j < nb; j++) id[j] = ((uint64_t)k << 32) | ps->site[i + j].id;
+            rng_blocks(p->run.seed, c->park.rep, id, nb, (uint32_t)month, RNG_SITE_MONTH, blk);
+            jb = 0;
+        }
         /* Keyed by the site's own id, so a site's fate does not depend on how
          * many other sites exist (which levers change). */
-        RngBlock b = rng_block(p->run.seed, c->park.rep, ((uint64_t)k << 32) | s->id, (uint32_t)month,
-                               RNG_SITE_MONTH);
+        const RngBlock b = blk[jb++];
         if (!s->ready) {
             double u = rng_u52(b.w[0]);
             if (u < p->land.clear_rate / 12.0 ||
