@@ -32,19 +32,45 @@ static double need_total(const double *need, const double *in, int P)
  * (the remainder, the park's index; exact) so that it lives in the caller's
  * work array of doubles. Larger remainder first, ties to the lower park
  * index: a total order. */
-static int remainder_cmp(const void *a, const void *b)
+static int remainder_before(const double *x, const double *y)
 {
-    const double *x = a, *y = b;
-    if (x[0] != y[0]) return x[0] > y[0] ? -1 : 1;
-    return (x[1] > y[1]) - (x[1] < y[1]);
+    return x[0] > y[0] || (x[0] == y[0] && x[1] < y[1]);
+}
+
+static void pair_swap(double *rem, int i, int j)
+{
+    double a = rem[2 * i], b = rem[2 * i + 1];
+    rem[2 * i] = rem[2 * j], rem[2 * i + 1] = rem[2 * j + 1];
+    rem[2 * j] = a, rem[2 * j + 1] = b;
+}
+
+/* Reorder the n pairs so that the first m (0 < m <= n) are the m first in
+ * remainder_before's order (among themselves in any order): a quickselect,
+ * linear on average, where a whole sort did n log n comparisons through
+ * qsort's indirect calls. The order is total, so the m pairs are the same
+ * whatever the pivots. */
+static void select_first(double *rem, int n, int m)
+{
+    int lo = 0, hi = n - 1;
+    while (lo < hi) {
+        pair_swap(rem, (lo + hi) / 2, hi); /* the middle pair as the pivot, at hi */
+        double piv[2] = {rem[2 * hi], rem[2 * hi + 1]};
+        int store = lo;
+        for (int i = lo; i < hi; i++)
+            if (remainder_before(&rem[2 * i], piv)) pair_swap(rem, i, store++);
+        pair_swap(rem, store, hi); /* the pivot in its place: store pairs come before it */
+        if (store == m - 1 || store == m) return;
+        if (store < m) lo = store + 1;
+        else hi = store - 1;
+    }
 }
 
 /* Turn shares (summing to 1) into park budgets. For a lever paying whole
  * actions, the budget is dealt in whole units by the largest-remainder
  * method (ties to the lower park index): a proportional split would leave
  * many parks a share below one action's cost, which they could never spend.
- * The units left after the whole parts go one each to the parks in order
- * of their remainders, sorted once rather than searched for per unit (with
+ * The units left after the whole parts go one each to the parks with the
+ * largest remainders, selected once rather than searched for per unit (with
  * 700 parks the search cost more than the rest of the year's split). rem
  * has room for P pairs. */
 static void apportion(double budget, double unit, const double *share, double *rem, ParkState *parks, int P, int id)
@@ -70,7 +96,7 @@ static void apportion(double budget, double unit, const double *share, double *r
     int extra = 0; /* the units left, at most one per park with a share */
     for (double left = units - given; left > 0.5 && extra < n; left -= 1) extra++;
     if (extra == 0) return;
-    qsort(rem, (size_t)n, 2 * sizeof *rem, remainder_cmp);
+    select_first(rem, n, extra);
     for (int j = 0; j < extra; j++) parks[(int)rem[2 * j + 1]].budget[id] += unit;
 }
 
