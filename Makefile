@@ -14,7 +14,7 @@ ASAN_FLAGS = -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-o
 OPT       ?= -O3
 # ---- below: no user-serviceable parts ---------------------------------------
 SHELL     := /bin/bash
-VERSION   := 0.1.0
+VERSION   := 0.2.0
 # The compiler: mpicc unless CC is given (make's built-in default `cc` does not count).
 ifeq ($(origin CC),default)
 CC        := mpicc

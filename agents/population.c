@@ -15,7 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <gsl/gsl_cdf.h>
-#include <gsl/gsl_randist.h>
 
 /* Whether u falls in the lognormal body of the size distribution; if not,
  * in its Pareto tail. */
@@ -115,10 +114,6 @@ void population_condition_on_tier(const Params *p, Firm *f)
     condition_on_tier(p, &tc, f);
 }
 
-/* The standard normal of gsl_ran_gaussian(r, 1) from its polar point (y,
- * r2) and lg = log(r2): 1 * y * sqrt(-2 lg / r2), and 1 * y is y. */
-static double polar_normal(double y, double r2, double lg) { return y * sqrt(-2.0 * lg / r2); }
-
 /* The R&D intensity is rd_mean * exp of this, for the standard normal z. */
 static double rd_exponent(const Params *p, double z)
 {
@@ -126,27 +121,91 @@ static double rd_exponent(const Params *p, double z)
     return s * z - 0.5 * s * s;
 }
 
-static double safety_draw(const Params *p, gsl_rng *r)
+/* Where a new firm's draws come from: keyed blocks of its own (its id, its
+ * site, RNG_FIRM_INIT or RNG_ENTRANT), one per step:
+ *   step 0: w0, w1, w2 the 52-bit uniforms of its size (an entrant's
+ *           revenue), technology and R&D normals (inverse CDF); w3 high a
+ *           uniform for its title (an entrant's test for a missing link),
+ *           w3 low for the test whether it is on a leading chain;
+ *   step 1: the first attempts of the two gamma variates of its safety
+ *           level (beta_draw);
+ *   step 2: w0 high an entrant's pick among the missing links, w1 high its
+ *           chain and w1 low its link;
+ *   steps 3, 4, ...: further gamma attempts, where one was rejected.
+ * No word serves two draws and every draw has its own word, so a firm's
+ * attributes do not depend on what else it draws; the initial firms'
+ * blocks and normals are computed a chunk at a time in vector lanes. */
+enum { DRAW_MAIN = 0, DRAW_GAMMA = 1, DRAW_CHAIN = 2, DRAW_RETRY = 3 };
+
+/* A Gamma(a) variate by Marsaglia & Tsang (2000, ACM TOMS 26:363), the
+ * method of GSL's gsl_ran_gamma: for a >= 1 an attempt from a standard
+ * normal z and a uniform u is accepted with probability above 0.95, and
+ * the accepted values are exactly Gamma(a) whatever the source of the
+ * independent uniforms; for a < 1 the variate of a + 1 times U^(1/a). */
+typedef struct { double d, c, inv_a; int boost; } GammaPrep;
+
+static void gamma_prep(GammaPrep *g, double a)
+{
+    g->boost = a < 1.0;
+    g->d = (g->boost ? a + 1.0 : a) - 1.0 / 3.0;
+    g->c = (1.0 / 3.0) / sqrt(g->d);
+    g->inv_a = 1.0 / a;
+}
+
+/* One attempt: 1 and the variate (before the boost) in *x if accepted. */
+static int gamma_try(const GammaPrep *g, double z, double u, double *x)
+{
+    double v = 1.0 + g->c * z;
+    if (v <= 0) return 0;
+    v = v * v * v;
+    if (u < 1.0 - 0.0331 * (z * z) * (z * z) || log(u) < 0.5 * z * z + g->d * (1.0 - v + log(v))) {
+        *x = g->d * v;
+        return 1;
+    }
+    return 0;
+}
+
+/* Safety compliance ~ Beta(m c, (1 - m) c), m = population.safety_mean and
+ * c = population.safety_concentration, as X / (X + Y) of two gamma
+ * variates. X's first attempt takes the normal zx of w0 and the uniform of
+ * w1 high of the firm's step-1 block b, Y's the normal zy of w2 and w3
+ * high; their boosts w1 low and w3 low. A rejected attempt is tried again
+ * from the same words of the firm's blocks of steps 3, 4, ... */
+typedef struct { GammaPrep x, y; } BetaPrep;
+
+static void beta_prep(const Params *p, BetaPrep *bp)
 {
     double m = p->population.safety_mean, c = p->population.safety_concentration;
-    return gsl_ran_beta(r, m * c, (1.0 - m) * c);
+    gamma_prep(&bp->x, m * c);
+    gamma_prep(&bp->y, (1.0 - m) * c);
 }
 
-/* Attributes common to initial firms and entrants, drawn from r (the
- * initial population draws them a chunk at a time, in population_init_park). */
-static void draw_traits(const Params *p, gsl_rng *r, Firm *f)
+static double beta_draw(const BetaPrep *bp, uint64_t seed, uint32_t rep, uint64_t gid, enum rng_site site,
+                        const RngBlock *b, double zx, double zy)
 {
-    double y, r2;
-    rng_gsl_polar(r, &y, &r2);
-    f->rd = p->population.rd_mean * exp(rd_exponent(p, polar_normal(y, r2, log(r2))));
-    f->safety = safety_draw(p, r);
+    double x = 0, y = 0;
+    int okx = gamma_try(&bp->x, zx, rng_u32_hi(b->w[1]), &x);
+    int oky = gamma_try(&bp->y, zy, rng_u32_hi(b->w[3]), &y);
+    for (uint32_t step = DRAW_RETRY; !(okx && oky); step++) {
+        RngBlock r = rng_block(seed, rep, gid, step, site);
+        if (!okx) okx = gamma_try(&bp->x, rng_normal(r.w[0]), rng_u32_hi(r.w[1]), &x);
+        if (!oky) oky = gamma_try(&bp->y, rng_normal(r.w[2]), rng_u32_hi(r.w[3]), &y);
+    }
+    if (bp->x.boost) x *= pow(rng_u32_lo(b->w[1]), bp->x.inv_a);
+    if (bp->y.boost) y *= pow(rng_u32_lo(b->w[3]), bp->y.inv_a);
+    return x / (x + y);
 }
 
-static void draw_chain(const Params *p, const ParkInfo *info, gsl_rng *r, double leading_share, Firm *f)
+/* Whether a firm is on a leading chain (w3 low of its step-0 block b0),
+ * and if so its chain (uniform over the park's chains, w1 high of its
+ * step-2 block b2) and link (population_link_draw, w1 low). */
+static void draw_chain(const Params *p, const ParkInfo *info, double leading_share, const RngBlock *b0,
+                       const RngBlock *b2, Firm *f)
 {
-    if (gsl_rng_uniform(r) < leading_share) {
-        f->chain = (int8_t)gsl_rng_uniform_int(r, (unsigned long)info->n_chains);
-        f->link = (uint8_t)population_link_draw(p->population.chain_links, gsl_rng_uniform(r));
+    if (rng_u32_lo(b0->w[3]) < leading_share) {
+        int c = (int)(rng_u32_hi(b2->w[1]) * info->n_chains);
+        f->chain = (int8_t)(c < info->n_chains ? c : info->n_chains - 1);
+        f->link = (uint8_t)population_link_draw(p->population.chain_links, rng_u32_lo(b2->w[1]));
     } else {
         f->chain = -1;
         f->link = 0;
@@ -170,54 +229,58 @@ SimStatus population_init_park(const ParkView *v)
     ps->n_firm = n;
     ps->next_serial = (uint32_t)n;
 
-    /* A chunk of firms at a time: first each firm's draws from its own
-     * stream, in the order they are defined (size, chain, technology, R&D,
-     * safety, tier), keeping the normals' polar points and the size's
-     * uniform; then the logarithms and exponentials of the chunk together
-     * (vmath, bit for bit the library's); then what depends on them. The
-     * numbers drawn do not depend on those logarithms, so they are the
-     * draws of the firm-by-firm order. */
-    enum { INIT_CHUNK = 64 };
+    /* A chunk of firms at a time: the chunk's keyed blocks in batches, then
+     * the normals by inverse CDF, the logarithms and the exponentials of the
+     * whole chunk together in vector lanes (bit for bit the scalar
+     * functions), then each firm's draws that depend on them. */
+    enum { INIT_CHUNK = 64, NU = 5 };
     double size_sigma = p->population.size_sigma, tail_share = p->population.tail_share;
     double c4 = p->population.champion_share, c3 = c4 + p->population.little_giant_share;
     double c2 = c3 + p->population.specialised_share, c1 = c2 + p->population.innovative_share;
     TierCuts cuts;
     tier_cuts(p, &cuts);
+    BetaPrep beta;
+    beta_prep(p, &beta);
     double q_join = tail_share > 0 ? size_join(size_sigma, tail_share) : 0; /* once per park, not per tail firm */
     for (int i0 = 0; i0 < n; i0 += INIT_CHUNK) {
         int nc = n - i0 < INIT_CHUNK ? n - i0 : INIT_CHUNK;
-        double y[2 * INIT_CHUNK], r2[2 * INIT_CHUNK], lg[2 * INIT_CHUNK], u_size[INIT_CHUNK];
-        double e_size[INIT_CHUNK], e_rd[INIT_CHUNK];
+        uint64_t gid[INIT_CHUNK];
+        RngBlock b0[INIT_CHUNK], b1[INIT_CHUNK], b2[INIT_CHUNK];
+        /* u[i nc + j]: firm j's uniform of normal i (size, technology, R&D,
+         * the two gammas' first attempts); z their normals */
+        double u[NU * INIT_CHUNK], z[NU * INIT_CHUNK], e_size[INIT_CHUNK], e_rd[INIT_CHUNK];
         int body[INIT_CHUNK];
+        for (int j = 0; j < nc; j++) gid[j] = ((uint64_t)k << 32) | (uint64_t)(i0 + j);
+        rng_blocks(p->run.seed, v->rep, gid, nc, DRAW_MAIN, RNG_FIRM_INIT, b0);
+        rng_blocks(p->run.seed, v->rep, gid, nc, DRAW_GAMMA, RNG_FIRM_INIT, b1);
+        rng_blocks(p->run.seed, v->rep, gid, nc, DRAW_CHAIN, RNG_FIRM_INIT, b2);
+        for (int j = 0; j < nc; j++) {
+            u[j] = rng_u52(b0[j].w[0]);
+            u[nc + j] = rng_u52(b0[j].w[1]);
+            u[2 * nc + j] = rng_u52(b0[j].w[2]);
+            u[3 * nc + j] = rng_u52(b1[j].w[0]);
+            u[4 * nc + j] = rng_u52(b1[j].w[2]);
+        }
+        rng_normal_inv_batch(u, NU * nc, z);
         for (int j = 0; j < nc; j++) {
             Firm *f = &ps->firm[i0 + j];
             memset(f, 0, sizeof *f);
-            f->gid = ((uint64_t)k << 32) | (uint64_t)(i0 + j);
+            f->gid = gid[j];
             f->born = -1;
             f->lclass = CLASS_B;
-            rng_gsl_reset(v->r, p->run.seed, v->rep, f->gid, 0, RNG_FIRM_INIT);
-            u_size[j] = rng_gsl_uniform_pos(v->r);
-            draw_chain(p, info, v->r, p->population.leading_share, f);
-            rng_gsl_polar(v->r, &y[2 * j], &r2[2 * j]);         /* technology */
-            rng_gsl_polar(v->r, &y[2 * j + 1], &r2[2 * j + 1]); /* R&D (draw_traits) */
-            f->safety = safety_draw(p, v->r);
-            double u = rng_gsl_uniform(v->r);
-            f->cult = u < c4 ? CULT_CHAMPION : u < c3 ? CULT_LITTLE_GIANT : u < c2 ? CULT_SPECIALISED
-                    : u < c1 ? CULT_INNOVATIVE : CULT_NONE;
-        }
-        vmath_log(r2, 2 * nc, lg);
-        double z_size[INIT_CHUNK]; /* gsl_cdf_ugaussian_Pinv of each, in lanes (rng_normal_inv_batch) */
-        rng_normal_inv_batch(u_size, nc, z_size);
-        for (int j = 0; j < nc; j++) {
-            Firm *f = &ps->firm[i0 + j];
-            double z_tech = polar_normal(y[2 * j], r2[2 * j], lg[2 * j]);
-            f->tech = clamp01(p->population.tech_mean + p->population.tech_sd * z_tech);
-            e_rd[j] = rd_exponent(p, polar_normal(y[2 * j + 1], r2[2 * j + 1], lg[2 * j + 1]));
+            double uc = rng_u32_hi(b0[j].w[3]);
+            f->cult = uc < c4 ? CULT_CHAMPION : uc < c3 ? CULT_LITTLE_GIANT : uc < c2 ? CULT_SPECIALISED
+                    : uc < c1 ? CULT_INNOVATIVE : CULT_NONE;
+            draw_chain(p, info, p->population.leading_share, &b0[j], &b2[j], f);
+            f->safety = beta_draw(&beta, p->run.seed, v->rep, gid[j], RNG_FIRM_INIT, &b1[j], z[3 * nc + j],
+                                  z[4 * nc + j]);
+            f->tech = clamp01(p->population.tech_mean + p->population.tech_sd * z[nc + j]);
+            e_rd[j] = rd_exponent(p, z[2 * nc + j]);
             /* population_size_draw's body, its exp below; the tail (a power) as it is */
-            body[j] = size_in_body(tail_share, u_size[j]);
-            e_size[j] = body[j] ? size_sigma * z_size[j] : 0;
+            body[j] = size_in_body(tail_share, u[j]);
+            e_size[j] = body[j] ? size_sigma * z[j] : 0;
             /* log_rev temporarily holds the relative size; scaled below. */
-            if (!body[j]) f->log_rev = size_tail(q_join, tail_share, p->population.tail_alpha, u_size[j]);
+            if (!body[j]) f->log_rev = size_tail(q_join, tail_share, p->population.tail_alpha, u[j]);
         }
         vmath_exp(e_rd, nc, e_rd);
         vmath_exp(e_size, nc, e_size);
@@ -313,10 +376,12 @@ SimStatus population_entrant_cached(const ParkView *v, int month, double mu, dou
     f.born = month;
     f.lclass = CLASS_B;
     f.cult = CULT_NONE;
-    rng_gsl_reset(v->r, p->run.seed, v->rep, f.gid, 0, RNG_ENTRANT);
+    RngBlock d0 = rng_block(p->run.seed, v->rep, f.gid, DRAW_MAIN, RNG_ENTRANT);
+    RngBlock d1 = rng_block(p->run.seed, v->rep, f.gid, DRAW_GAMMA, RNG_ENTRANT);
+    RngBlock d2 = rng_block(p->run.seed, v->rep, f.gid, DRAW_CHAIN, RNG_ENTRANT);
 
     int placed = 0;
-    if (gsl_rng_uniform(v->r) < gap_share) {
+    if (rng_u32_hi(d0.w[3]) < gap_share) {
         /* Missing links of the leading chains, in (chain, link) order. */
         uint64_t filled[PARK_MAX_CHAINS];
         int L = p->population.chain_links;
@@ -331,7 +396,8 @@ SimStatus population_entrant_cached(const ParkView *v, int month, double mu, dou
         }
         int n_missing = park_missing_in(filled, info->n_chains, L);
         if (n_missing > 0) {
-            long pick = (long)gsl_rng_uniform_int(v->r, (unsigned long)n_missing);
+            long pick = (long)(rng_u32_hi(d2.w[0]) * n_missing);
+            if (pick >= n_missing) pick = n_missing - 1;
             for (int c = 0; c < info->n_chains && !placed; c++)
                 for (int j = 0; j < L && !placed; j++)
                     if (!(filled[c] >> j & 1) && pick-- == 0) {
@@ -341,13 +407,16 @@ SimStatus population_entrant_cached(const ParkView *v, int month, double mu, dou
                     }
         }
     }
-    if (!placed) draw_chain(p, info, v->r, p->entry.leading_share, &f);
+    if (!placed) draw_chain(p, info, p->entry.leading_share, &d0, &d2, &f);
 
     double s = p->entry.revenue_sigma;
-    firm_set_log_rev(&f, log(mu * p->entry.revenue_per_mu * rev_scale) + s * gsl_ran_gaussian(v->r, 1.0) - 0.5 * s * s);
+    firm_set_log_rev(&f, log(mu * p->entry.revenue_per_mu * rev_scale) + s * rng_normal(d0.w[0]) - 0.5 * s * s);
     f.land_mu = mu;
-    f.tech = clamp01(p->entry.tech_mean + p->entry.tech_sd * gsl_ran_gaussian(v->r, 1.0));
-    draw_traits(p, v->r, &f);
+    f.tech = clamp01(p->entry.tech_mean + p->entry.tech_sd * rng_normal(d0.w[1]));
+    f.rd = p->population.rd_mean * exp(rd_exponent(p, rng_normal(d0.w[2])));
+    BetaPrep beta;
+    beta_prep(p, &beta);
+    f.safety = beta_draw(&beta, p->run.seed, v->rep, f.gid, RNG_ENTRANT, &d1, rng_normal(d1.w[0]), rng_normal(d1.w[2]));
     RngBlock b = rng_block(p->run.seed, v->rep, f.gid, (uint32_t)(month / 12), RNG_FIRM_YEAR);
     firm_set_year_variance(&f, firm_year_variance(p, f.log_rev, rng_u52(b.w[0])));
     if (links && links->valid && f.chain >= 0) links->filled[f.chain] |= UINT64_C(1) << f.link;

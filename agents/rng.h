@@ -6,9 +6,9 @@
  * the same numbers whichever rank runs its replicate, in whatever order, and
  * whichever levers are switched on (common random numbers between scenarios).
  *
- * Derivation (documented in docs/MODEL.md, "Stochasticity"): Philox4x64-10
+ * Derivation (documented in docs/MODEL.md, "Stochasticity"): Threefry4x64-20
  * (Random123, Salmon et al. SC11) with
- *     key     = { seed, RNG_KEY_TAG }
+ *     key     = { seed, RNG_KEY_TAG, 0, 0 }
  *     counter = { entity, step, site, replicate }
  * where the high 32 bits of counter word 3 are left zero for the GSL adapter,
  * which uses them to count blocks (Random123/gsl_microrng.h).
@@ -32,7 +32,7 @@ enum rng_site {
     RNG_ENTRANT      = 6,  /**< per entrant: attributes of the new firm */
     RNG_ACQUIRER     = 7,  /**< per merger target per month: choice of acquirer */
     RNG_PARK_MONTH   = 8,  /**< per park per month: chain project (w0), focus (w1) */
-    RNG_FIRM_PRE     = 9   /**< per initial firm per month of the year before the run: incident (w1), severity (w3) */
+    RNG_FIRM_PRE     = 9   /**< per initial firm per quarter of the year before the run: word j for its month j, incident (low half), severity (high half) */
 };
 
 /** Second key word; changing it gives a disjoint family of streams. */
@@ -41,7 +41,7 @@ enum rng_site {
 /** Four 64-bit random words for one (seed, replicate, entity, step, site). */
 typedef struct { uint64_t w[4]; } RngBlock;
 
-/** The raw Philox4x64-10 block for a key; the hot path of the model. */
+/** The raw Threefry4x64-20 block for a key. */
 RngBlock rng_block(uint64_t seed, uint32_t replicate, uint64_t entity,
                    uint32_t step, enum rng_site site);
 
@@ -53,19 +53,21 @@ void rng_block2(uint64_t seed, uint32_t replicate, uint64_t e0, uint64_t e1, uin
 /** rng_block() for n entities with the same replicate, step and site:
  *  out[j] = rng_block(seed, replicate, entity[j], step, site) for j < n, bit
  *  for bit. n may be 0; neither array need be aligned beyond its type. Uses
- *  AVX-512 (F and VL) where the processor has it (asked at each call), the
- *  code of rng_block2() otherwise. */
+ *  AVX-512 (F and VL) or AVX2 where the processor has it (asked at each
+ *  call), the code of rng_block2() otherwise. */
 void rng_blocks(uint64_t seed, uint32_t replicate, const uint64_t *entity, int n, uint32_t step,
                 enum rng_site site, RngBlock *out);
 
 /** For tests and benchmarks: the implementations rng_blocks() chooses from,
  *  each with its contract. rng_simd_level() says which this machine runs:
- *  0 the scalar one only, 1 also rng_blocks_avx512 (AVX-512 F and VL, used
- *  on 256-bit vectors). Calling it on a machine without them is an illegal
- *  instruction; on other architectures than x86-64 both are the scalar code
- *  and the level is 0. */
+ *  0 the scalar one only, 1 also rng_blocks_avx2, 2 also rng_blocks_avx512
+ *  (AVX-512 F and VL, used on 256-bit vectors). Calling one on a machine
+ *  without its instructions is an illegal instruction; on other
+ *  architectures than x86-64 all are the scalar code and the level is 0. */
 void rng_blocks_scalar(uint64_t seed, uint32_t replicate, const uint64_t *entity, int n, uint32_t step,
                        enum rng_site site, RngBlock *out);
+void rng_blocks_avx2(uint64_t seed, uint32_t replicate, const uint64_t *entity, int n, uint32_t step,
+                     enum rng_site site, RngBlock *out);
 void rng_blocks_avx512(uint64_t seed, uint32_t replicate, const uint64_t *entity, int n, uint32_t step,
                        enum rng_site site, RngBlock *out);
 int rng_simd_level(void);
@@ -181,21 +183,14 @@ void rng_normal_inv_batch(const double *u, int n, double *z);
  *  GSL distribution (gsl_ran_*) is wanted. Returns NULL on allocation failure. */
 gsl_rng *rng_gsl_alloc(void);
 
+/** For tests: make r's blocks with the code of SIMD level `level` (see
+ *  rng_simd_level; at most the machine's) from now on. The words are the
+ *  same at every level. */
+void rng_gsl_simd(gsl_rng *r, int level);
+
 /** Point a GSL generator at the stream for a key. Up to 4 * 2^32 draws may
  *  follow before the next reset. */
 void rng_gsl_reset(gsl_rng *r, uint64_t seed, uint32_t replicate, uint64_t entity,
                    uint32_t step, enum rng_site site);
-
-/** gsl_rng_uniform() and gsl_rng_uniform_pos() of a generator from
- *  rng_gsl_alloc(), the same numbers without the calls through GSL's type
- *  table, so that the link-time optimiser can inline them. */
-double rng_gsl_uniform(gsl_rng *r);
-double rng_gsl_uniform_pos(gsl_rng *r);
-
-/** The accepted point of gsl_ran_gaussian()'s polar (Box-Muller) method,
- *  drawing what it draws from r (a generator from rng_gsl_alloc()): then
- *  y * sqrt(-2 log(r2) / r2) is gsl_ran_gaussian(r, 1) bit for bit. Apart,
- *  so that the logarithms of many draws can be taken together. */
-void rng_gsl_polar(gsl_rng *r, double *y, double *r2);
 
 #endif

@@ -305,23 +305,34 @@ static void incident_draw(const Params *p, const FirmRates *fr, ParkState *ps, c
  * hazard as in the run, so that the initial assessment scores safety like
  * every other year; a freeze from a serious one late in that year carries
  * into the run. Only incidents are drawn: the initial population is the state
- * at the end of that year. */
+ * at the end of that year. A month needs two 32-bit uniforms per firm, so one
+ * block serves four months: block q (step q of RNG_FIRM_PRE) gives month
+ * -12 + 4q + j its incident from the low and its severity from the high half
+ * of word j. What a draw changes (the park's counts, and the latest end of a
+ * freeze) does not depend on the order of the draws, so a chunk of firms
+ * takes its whole year before the next chunk. */
 static void prior_year_incidents(Replicate *R, int k)
 {
     const Params *p = R->p;
     ParkState *ps = &R->park[k];
     double infra_factor = 1.0 - p->safety.infra_effect * ps->infra;
     int n = ps->n_firm;
-    for (int m = -12; m < 0; m++)
-        for (int i = 0; i < n; i += DRAW_CHUNK) { /* a chunk of firms' blocks at once, drawn in firm order */
-            const Firm *f = &ps->firm[i];
-            int nc = n - i < DRAW_CHUNK ? n - i : DRAW_CHUNK;
-            uint64_t gid[DRAW_CHUNK];
-            RngBlock b[DRAW_CHUNK];
-            for (int j = 0; j < nc; j++) gid[j] = f[j].gid;
-            rng_blocks(p->run.seed, R->rep, gid, nc, (uint32_t)(m + 12), RNG_FIRM_PRE, b);
-            for (int j = 0; j < nc; j++) incident_draw(p, &R->rates, ps, &f[j], &b[j], m, infra_factor);
+    for (int i = 0; i < n; i += DRAW_CHUNK) {
+        const Firm *f = &ps->firm[i];
+        int nc = n - i < DRAW_CHUNK ? n - i : DRAW_CHUNK;
+        uint64_t gid[DRAW_CHUNK];
+        RngBlock b[DRAW_CHUNK];
+        for (int j = 0; j < nc; j++) gid[j] = f[j].gid;
+        for (int q = 0; q < 3; q++) {
+            rng_blocks(p->run.seed, R->rep, gid, nc, (uint32_t)q, RNG_FIRM_PRE, b);
+            for (int w = 0; w < 4; w++)
+                for (int j = 0; j < nc; j++) {
+                    RngBlock t; /* incident_draw's words: the incident in w1's low half, severity in w3's high */
+                    t.w[1] = t.w[3] = b[j].w[w];
+                    incident_draw(p, &R->rates, ps, &f[j], &t, -12 + 4 * q + w, infra_factor);
+                }
         }
+    }
     ps->incidents_m = 0;
 }
 

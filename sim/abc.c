@@ -17,7 +17,7 @@
  * they agree bit for bit without being broadcast.
  *
  * Randomness: attempt a of particle p of generation t draws from the
- * Philox stream (abc seed, replicate p, entity a, step t, site ABC_SITE_*)
+ * keyed stream (abc seed, replicate p, entity a, step t, site ABC_SITE_*)
  * and simulates the model with run.seed = fnv(seed, t, p, a): no draw
  * depends on which rank runs the particle or on what ran before.
  */

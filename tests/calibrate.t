@@ -101,11 +101,22 @@ def main(tmp):
     p = run("calibrate", BASELINE, "-r", "20", "-o", out)
     ok(p.returncode == 2 and "exists" in p.stderr and open(out, encoding="utf-8").read() == before,
        "an existing overlay is not replaced without --force (exit 2, file unchanged)", p.stderr)
-    p = run("calibrate", out, "-r", "20", "--set", "calibration.growth=0.07")
+    # The exit rate and the drift move each other's targets and are fitted in two alternating
+    # rounds per call, so from a start as far as the 5% defaults are from a 7% target one call
+    # lands close to, not exactly on, the joint fit: calibrating its overlay moves the values a
+    # little (within 5%), and calibrating that overlay again moves them no more (within 2%).
+    out2 = os.path.join(tmp, "fitted2.yaml")
+    p = run("calibrate", out, "-r", "20", "--set", "calibration.growth=0.07", "-o", out2)
     r2 = rows(p.stdout)
-    check("calibrating the overlay again finds the same values (fixed point)", lambda: (
-        p.returncode == 0 and all(abs(r2[q][4] - r20[q][4]) <= 0.02 * abs(r20[q][4]) + 0.2 * ("tier" in r20[q][3])
-                                  for q in r20 if r20[q][4] is not None), (r20, r2, p.stderr)))
+    p3 = run("calibrate", out2, "-r", "20", "--set", "calibration.growth=0.07")
+    r3 = rows(p3.stdout)
+
+    def close(a, b, rel):
+        return all(abs(b[q][4] - a[q][4]) <= rel * abs(a[q][4]) + 0.2 * ("tier" in a[q][3])
+                   for q in a if a[q][4] is not None)
+    check("calibrating the overlay again converges: within 5% of the first fit, then a fixed point (within 2%)",
+          lambda: (p.returncode == 0 and p3.returncode == 0 and close(r20, r2, 0.05) and close(r2, r3, 0.02),
+                   (r20, r2, r3, p.stderr, p3.stderr)))
 
     # ---- unreachable target, bad input
     p = run("calibrate", BASELINE, "-r", "5", "--set", "calibration.growth=0.9")

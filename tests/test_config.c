@@ -29,7 +29,7 @@ TEST(test_load_jiangxi_baseline)
     is_int(sc.p.run.start_year, 2026, "run.start_year from the file");
     is_int(sc.p.run.years, 3, "run.years from the file");
     /* defaults of the table (sim/config.c specs[]) */
-    is_double(sc.p.firm.exit_rate, 0.0135, 0, "firm.exit_rate takes its default 0.0135");
+    is_double(sc.p.firm.exit_rate, 0.0134, 0, "firm.exit_rate takes its default 0.0134");
     is_double(sc.p.population.tail_alpha, 1.1, 0, "population.tail_alpha takes its default 1.1");
     is_int(sc.p.population.chain_links, 10, "population.chain_links takes its default 10");
     ok(sc.p.levers.mergers.c.intensity == 0 && sc.p.levers.revitalisation.c.intensity == 0 &&

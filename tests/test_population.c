@@ -123,9 +123,16 @@ TEST(test_initial_sites_and_keys)
     population_init_park(view(&R3, 0));
     ok(!memcmp(R.park[0].firm, R2.park[0].firm, (size_t)R.park[0].n_firm * sizeof(Firm)),
        "population_init_park is a pure function of the replicate");
-    int same = 0;
-    for (int i = 1; i < R.park[0].n_firm; i++) same += R.park[0].firm[i].log_rev == R3.park[0].firm[i].log_rev;
-    ok(same == 0, "another replicate draws other firm sizes (%d of 39 equal)", same);
+    /* a firm drawn below population.min_revenue starts at it in either
+     * replicate, so only the sizes above the floor are compared */
+    int same = 0, floored = 0;
+    double at_floor = log(tiny.p.population.min_revenue);
+    for (int i = 1; i < R.park[0].n_firm; i++) {
+        double a = R.park[0].firm[i].log_rev, b = R3.park[0].firm[i].log_rev;
+        if (a == at_floor || b == at_floor) floored++;
+        else same += a == b;
+    }
+    ok(same == 0, "another replicate draws other firm sizes (%d of %d above the floor equal)", same, 39 - floored);
     replicate_free(&R);
     replicate_free(&R2);
     replicate_free(&R3);
@@ -556,6 +563,86 @@ static void test_filled_links(void)
     is_int(differ, 0, "park_filled_links: the links of the active firms of each leading chain (500 random parks, %d links)", bits);
 }
 
+/* The initial firms' attributes drawn from their keyed blocks against their
+ * distributions, on one park of 40,000 firms: the safety level against
+ * Beta(m c, (1 - m) c) by the Kolmogorov-Smirnov distance (the 1% critical
+ * value of D is 1.63 / sqrt(N) = 0.0082), for the default parameters and
+ * for two where one or both gamma shapes are below 1 (the boosted variates);
+ * the leading-chain share, the spread over the chains and the title shares
+ * against their probabilities within 5 standard errors. */
+static int cmp_asc(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+TEST(test_initial_attribute_distributions)
+{
+    enum { N = 40000 };
+    static const double set[3][2] = {{0.85, 10}, {0.95, 2}, {0.3, 0.5}}; /* mean, concentration */
+    static double x[N];
+    for (int t = 0; t < 3; t++) {
+        Params p = jx.p;
+        p.population.safety_mean = set[t][0];
+        p.population.safety_concentration = set[t][1];
+        ParkInfo info = jx.parks[0];
+        info.firms = N;
+        info.revenue = 1000.0 * N;
+        info.anchor_revenue = 0;
+        info.n_chains = 3;
+        Replicate R;
+        if (!ok(rep_setup(&R, &p, &info, 1, 3) && population_init_park(view(&R, 0)) == SIM_OK,
+                "a park of %d firms is drawn (safety mean %g, concentration %g)", N, set[t][0], set[t][1])) {
+            replicate_free(&R);
+            continue;
+        }
+        const ParkState *ps = &R.park[0];
+        for (int i = 0; i < N; i++) x[i] = ps->firm[i].safety;
+        qsort(x, N, sizeof *x, cmp_asc);
+        double a = set[t][0] * set[t][1], b = (1 - set[t][0]) * set[t][1], d = 0;
+        /* by distinct values: x[i0 .. i1) are equal (a ratio rounds to 1.0
+         * where Y is below 1e-16 X, an atom in doubles as in the beta law
+         * rounded to doubles) */
+        for (int i0 = 0, i1; i0 < N; i0 = i1) {
+            for (i1 = i0 + 1; i1 < N && x[i1] == x[i0]; i1++) continue;
+            double F = gsl_cdf_beta_P(x[i0], a, b);
+            double lo = F - (double)i1 / N, hi = (double)i1 / N - F, below = F - (double)i0 / N;
+            if (x[i0] < 1.0 && below > d) d = below; /* at 1.0 the jump is that atom */
+            if (lo > d) d = lo;
+            if (hi > d) d = hi;
+        }
+        ok(d < 1.63 / sqrt(N), "safety ~ Beta(%.3g, %.3g): Kolmogorov-Smirnov D = %.4f < %.4f", a, b, d,
+           1.63 / sqrt(N));
+        if (t == 0) {
+            int lead = 0, per_chain[3] = {0}, titled[5] = {0};
+            for (int i = 0; i < N; i++) {
+                const Firm *f = &ps->firm[i];
+                if (f->chain >= 0) {
+                    lead++;
+                    per_chain[f->chain]++;
+                }
+                titled[f->cult]++;
+            }
+            double q = p.population.leading_share, se = sqrt(q * (1 - q) / N);
+            ok(fabs((double)lead / N - q) < 5 * se, "leading-chain share %.4f, want %.4f (5 se %.4f)",
+               (double)lead / N, q, 5 * se);
+            int even = 1;
+            for (int c = 0; c < 3; c++)
+                even &= fabs(per_chain[c] - lead / 3.0) < 5 * sqrt(lead * (1.0 / 3) * (2.0 / 3));
+            ok(even, "the leading firms spread evenly over the 3 chains (%d, %d, %d)", per_chain[0], per_chain[1],
+               per_chain[2]);
+            double share[5] = {0, p.population.innovative_share, p.population.specialised_share,
+                               p.population.little_giant_share, p.population.champion_share};
+            share[0] = 1 - share[1] - share[2] - share[3] - share[4];
+            int good = 1;
+            for (int c = 0; c < 5; c++)
+                good &= fabs((double)titled[c] / N - share[c]) < 5 * sqrt(share[c] * (1 - share[c]) / N) + 1e-12;
+            ok(good, "the title shares match population.*_share within 5 se (none %d, top %d)", titled[0], titled[4]);
+        }
+        replicate_free(&R);
+    }
+}
+
 int main(void)
 {
     if (!load_scenario(&tiny, "configs/test/tiny.yaml")) return 1;
@@ -575,6 +662,7 @@ int main(void)
     run_test(test_rank_sort);
     run_test(test_tier_conditioning);
     run_test(test_filled_links);
+    run_test(test_initial_attribute_distributions);
     config_free(&tiny);
     config_free(&jx);
     return done_testing();

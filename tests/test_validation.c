@@ -18,7 +18,7 @@
  * Every tolerance is a stated multiple (4) of a standard error derived from
  * the sample (analytic where the distribution is known, otherwise from the
  * spread over G independent batches of replicates), or a published range.
- * The draws are keyed Philox streams with fixed seeds, so the figures are
+ * The draws are keyed streams with fixed seeds, so the figures are
  * deterministic; a test that fails against the model is reported with
  * `# TODO` and a reason instead of being loosened.
  *

@@ -14,7 +14,7 @@
  * Expected counts are sums of the per-firm (per-site) monthly probabilities
  * the baseline parameters give for the state at the start of each month;
  * every tolerance is 4 Poisson standard errors of the expected count. The
- * draws are keyed Philox streams with fixed seeds, so the figures are
+ * draws are keyed streams with fixed seeds, so the figures are
  * deterministic; a test that fails against the model is reported with
  * `# TODO` and a reason instead of being loosened.
  *
