@@ -336,6 +336,11 @@ enum { NORMAL_CHUNK = 256 };
 /* The uniforms: word 0 of each block, or (uin not NULL, no blocks) given. */
 #define NORMAL_U_(i) (uin ? uin[i] : rng_u52(b[i].w[0]))
 
+/* GCC cannot see that the tail arrays below are read only where the loop
+ * before wrote them (the first nt), and warns; clearing 4 KB of them for
+ * every park-month to silence it cost 0.4 ns per firm-step. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 static inline __attribute__((always_inline)) void normal_chunk_body(const RngBlock *b, const double *uin, int n,
                                                                     double *z)
 {
@@ -362,7 +367,7 @@ static inline __attribute__((always_inline)) void normal_chunk_body(const RngBlo
      * bit the library's), then rng_normal_tail_log's square root, rational
      * function and sign in lanes. A group with a lane in the far tail
      * (sqrt(-log m) > 5, about one draw in 10^11) goes lane by lane. */
-    double m[NORMAL_CHUNK] = {0}, uu[NORMAL_CHUNK] = {0}; /* zeroed: GCC cannot see that the first nt are written */
+    double m[NORMAL_CHUNK], uu[NORMAL_CHUNK];
     for (int t = 0; t < nt; t++) {
         uu[t] = NORMAL_U_(tail[t]);
         m[t] = rng_normal_tail_m(uu[t]);
@@ -388,6 +393,8 @@ static inline __attribute__((always_inline)) void normal_chunk_body(const RngBlo
     }
     for (; t < nt; t++) z[tail[t]] = rng_normal_tail_log(uu[t], m[t]);
 }
+
+#pragma GCC diagnostic pop
 
 #undef NORMAL_U_
 
