@@ -284,17 +284,18 @@ static void resolve_firm_hooks(LeverCtx *ctx, FirmHooks *fh)
     for (int id = 0; id < LEVER_COUNT; id++) fh->run[id] = hook_runs(&ctx[id], (LeverId)id);
 }
 
-/* Whether firm f of park ps has a safety incident in month m, from words w1
- * (incident) and w3 (severity) of its block; counted in the park's month and
- * year, and a serious one for the veto and perhaps the freeze. */
-static void incident_draw(const Params *p, const FirmRates *fr, ParkState *ps, const Firm *f, const RngBlock *b, int m,
-                          double infra_factor)
+/* Whether firm f of park ps has a safety incident in month m, from the low
+ * half of word w_inc (incident) and the high half of word w_sev (severity);
+ * counted in the park's month and year, and a serious one for the veto and
+ * perhaps the freeze. */
+static void incident_draw(const Params *p, const FirmRates *fr, ParkState *ps, const Firm *f, uint64_t w_inc,
+                          uint64_t w_sev, int m, double infra_factor)
 {
-    if (!(rng_u32_lo(b->w[1]) < firm_incident_hazard_r(fr, f) * infra_factor)) return;
+    if (!(rng_u32_lo(w_inc) < firm_incident_hazard_r(fr, f) * infra_factor)) return;
     ps->incidents_m++;
     ps->incidents_year++;
     /* Nested on one uniform: a freezing incident is a serious one. */
-    double u_sev = rng_u32_hi(b->w[3]);
+    double u_sev = rng_u32_hi(w_sev);
     if (u_sev < p->firm.serious_share) {
         ps->serious_year++;
         if (u_sev < p->firm.serious_share * p->safety.freeze_share) safety_serious_incident(p, ps, m);
@@ -326,11 +327,8 @@ static void prior_year_incidents(Replicate *R, int k)
         for (int q = 0; q < 3; q++) {
             rng_blocks(p->run.seed, R->rep, gid, nc, (uint32_t)q, RNG_FIRM_PRE, b);
             for (int w = 0; w < 4; w++)
-                for (int j = 0; j < nc; j++) {
-                    RngBlock t; /* incident_draw's words: the incident in w1's low half, severity in w3's high */
-                    t.w[1] = t.w[3] = b[j].w[w];
-                    incident_draw(p, &R->rates, ps, &f[j], &t, -12 + 4 * q + w, infra_factor);
-                }
+                for (int j = 0; j < nc; j++)
+                    incident_draw(p, &R->rates, ps, &f[j], b[j].w[w], b[j].w[w], -12 + 4 * q + w, infra_factor);
         }
     }
     ps->incidents_m = 0;
@@ -376,7 +374,7 @@ static SimStatus step_firm(Replicate *R, ParkState *ps, int m, const FirmHooks *
 #define ACT_(ID, key) if (fh->run[LEVER_##ID]) hook_##key##_firm_act(&fh->ctx[LEVER_##ID], f, b);
     LEVER_FIRM_ACT(ACT_)
 #undef ACT_
-    incident_draw(p, &R->rates, ps, f, b, m, infra_factor);
+    incident_draw(p, &R->rates, ps, f, b->w[1], b->w[3], m, infra_factor);
     double u_exit = rng_u32_hi(b->w[1]), h_exit = firm_exit_hazard_r(&R->rates, f);
     /* A lever's forced exit is tried only where the baseline keeps the firm:
      * it may pay compensation. */
