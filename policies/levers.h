@@ -93,7 +93,7 @@ typedef struct {
     /** Month start, before the park's firms. */
     void (*park_begin)(LeverCtx *c, const RngBlock *pb);
     /** Drift (a-1) the lever takes from a firm's log growth this month. */
-    double (*drift_cut)(const LeverCtx *c, const Firm *f);
+    double (*drift_cut)(LeverCtx *c, const Firm *f);
     /** After a firm's growth, before its incident and exit draws. */
     void (*firm_act)(LeverCtx *c, Firm *f, const RngBlock *b);
     /** Exit the lever forces on a firm that the baseline keeps: u is the
@@ -126,7 +126,7 @@ typedef struct {
 #define LEVER_FIRM_EXIT(X) X(LAND, land)
 #define LEVER_FIRM_LATE(X) X(MERGERS, mergers) X(CULTIVATION, cultivation)
 
-#define LEVER_DECL_DRIFT_CUT_(ID, key) double hook_##key##_drift_cut(const LeverCtx *c, const Firm *f);
+#define LEVER_DECL_DRIFT_CUT_(ID, key) double hook_##key##_drift_cut(LeverCtx *c, const Firm *f);
 #define LEVER_DECL_FIRM_ACT_(ID, key) void hook_##key##_firm_act(LeverCtx *c, Firm *f, const RngBlock *b);
 #define LEVER_DECL_FIRM_EXIT_(ID, key) int hook_##key##_firm_exit(LeverCtx *c, const Firm *f, double u, double hazard);
 #define LEVER_DECL_FIRM_LATE_(ID, key) void hook_##key##_firm_late(LeverCtx *c, Firm *f, const RngBlock *b);

@@ -339,7 +339,7 @@ TEST(test_inert_when_off)
  * every other user of the levers reads the table. */
 TEST(test_firm_hook_lists)
 {
-    double (*cut[LEVER_COUNT])(const LeverCtx *, const Firm *) = {0};
+    double (*cut[LEVER_COUNT])(LeverCtx *, const Firm *) = {0};
     void (*act[LEVER_COUNT])(LeverCtx *, Firm *, const RngBlock *) = {0};
     int (*ex[LEVER_COUNT])(LeverCtx *, const Firm *, double, double) = {0};
     void (*late[LEVER_COUNT])(LeverCtx *, Firm *, const RngBlock *) = {0};
