@@ -203,8 +203,8 @@ RNG_INLINE void tf_x12(const uint64_t ks[5], uint64_t c1, uint64_t c2, uint64_t 
     tf_store4(d, out + 8);
 }
 
-/* The batch in passes of `wide` (8 or 12) blocks; a rest of three or more
- * is padded to a pass of 8 or 12 (cheaper than scalar blocks, whose rounds
+/* The batch in passes of `wide` (8 or 12) blocks, then of 8; a rest of
+ * three to seven is padded to a pass of 8 (cheaper than scalar blocks, whose rounds
  * wait on each other), a rest of one or two goes to the scalar pair. */
 RNG_INLINE void tf_blocks_vec(uint64_t seed, uint32_t replicate, const uint64_t *entity, int n, uint32_t step,
                               enum rng_site site, RngBlock *out, int wide)
@@ -215,9 +215,9 @@ RNG_INLINE void tf_blocks_vec(uint64_t seed, uint32_t replicate, const uint64_t 
     if (wide == 12)
         for (; n - j >= 12; j += 12) tf_x12(ks, step, (uint64_t)site, replicate, entity + j, out + j);
     for (; n - j >= 8; j += 8) tf_x8(ks, step, (uint64_t)site, replicate, entity + j, out + j);
-    if (n - j >= 3) {
-        uint64_t e[12] = {0};
-        RngBlock o[12];
+    if (n - j >= 3) { /* at most 7 left here */
+        uint64_t e[8] = {0};
+        RngBlock o[8];
         memcpy(e, entity + j, (size_t)(n - j) * sizeof *e);
         tf_x8(ks, step, (uint64_t)site, replicate, e, o);
         memcpy(out + j, o, (size_t)(n - j) * sizeof *o);

@@ -18,7 +18,7 @@ static void drift_table(const Params *p, double intensity, double by_class[4])
 {
     double pen = intensity > 0 ? intensity * p->levers.land.price_penalty_max : 0.0;
     by_class[0] = by_class[1] = 0.0;
-    by_class[2] = intensity > 0 ? pen * p->levers.land.price_penalty_c_share : 0.0;
+    by_class[2] = pen * p->levers.land.price_penalty_c_share; /* 0 when off: the share is in [0, 1] */
     by_class[3] = pen;
 }
 

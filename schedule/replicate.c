@@ -334,16 +334,16 @@ static void prior_year_incidents(Replicate *R, int k)
     ps->incidents_m = 0;
 }
 
+/* Two doubles in one register (GCC's vector extension; plain scalar code
+ * where the target has no vector unit). */
+typedef double v2d __attribute__((vector_size(16)));
+
 /* The month's growth of the active firms act[0 .. n) of park ps: each
  * one's new log revenue into lr, and its exp into rv, by vmath_exp, several
  * at a time. A firm's growth reads its technology, tier and land class and
  * the levers' drift cuts, which only the firm's own later steps of the
  * month change, so it can be computed for all of them before the first
  * firm's step. */
-/* Two doubles in one register (GCC's vector extension; plain scalar code
- * where the target has no vector unit). */
-typedef double v2d __attribute__((vector_size(16)));
-
 static void growth_pass(Replicate *R, const ParkState *ps, const FirmHooks *fh, int n, double *lr, double *rv)
 {
     const Params *p = R->p;
