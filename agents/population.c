@@ -33,16 +33,32 @@ double population_size_draw(double sigma, double tail_share, double alpha, doubl
     return size_tail(size_join(sigma, tail_share), tail_share, alpha, u);
 }
 
+/* The link of a firm on a leading chain, with P(link j) proportional to
+ * 1/(j+1): the partial sums of the harmonic series, worked out once per park
+ * (a draw would otherwise take twenty divisions), in the order of addition the draw has
+ * always used, so the sums and the links are the same bit for bit. */
+typedef struct { int n; double acc[64]; } LinkPrep;
+
+static void link_prep(int links, LinkPrep *lp)
+{
+    double acc = 0;
+    lp->n = links;
+    for (int j = 0; j < links; j++) lp->acc[j] = acc += 1.0 / (j + 1);
+}
+
+static int link_pick(const LinkPrep *lp, double u)
+{
+    double x = u * lp->acc[lp->n - 1];
+    for (int j = 0; j < lp->n; j++)
+        if (x < lp->acc[j]) return j;
+    return lp->n - 1;
+}
+
 int population_link_draw(int links, double u)
 {
-    double h = 0;
-    for (int j = 0; j < links; j++) h += 1.0 / (j + 1);
-    double x = u * h, acc = 0;
-    for (int j = 0; j < links; j++) {
-        acc += 1.0 / (j + 1);
-        if (x < acc) return j;
-    }
-    return links - 1;
+    LinkPrep lp;
+    link_prep(links, &lp);
+    return link_pick(&lp, u);
 }
 
 static double clamp01(double x) { return x < 0 ? 0 : (x > 1 ? 1 : x); }
@@ -198,14 +214,14 @@ static double beta_draw(const BetaPrep *bp, uint64_t seed, uint32_t rep, uint64_
 
 /* Whether a firm is on a leading chain (w3 low of its step-0 block b0),
  * and if so its chain (uniform over the park's chains, w1 high of its
- * step-2 block b2) and link (population_link_draw, w1 low). */
-static void draw_chain(const Params *p, const ParkInfo *info, double leading_share, const RngBlock *b0,
+ * step-2 block b2) and link (link_pick, w1 low). */
+static void draw_chain(const LinkPrep *lp, const ParkInfo *info, double leading_share, const RngBlock *b0,
                        const RngBlock *b2, Firm *f)
 {
     if (rng_u32_lo(b0->w[3]) < leading_share) {
         int c = (int)(rng_u32_hi(b2->w[1]) * info->n_chains);
         f->chain = (int8_t)(c < info->n_chains ? c : info->n_chains - 1);
-        f->link = (uint8_t)population_link_draw(p->population.chain_links, rng_u32_lo(b2->w[1]));
+        f->link = (uint8_t)link_pick(lp, rng_u32_lo(b2->w[1]));
     } else {
         f->chain = -1;
         f->link = 0;
@@ -241,6 +257,8 @@ SimStatus population_init_park(const ParkView *v)
     tier_cuts(p, &cuts);
     BetaPrep beta;
     beta_prep(p, &beta);
+    LinkPrep links;
+    link_prep(p->population.chain_links, &links);
     double q_join = tail_share > 0 ? size_join(size_sigma, tail_share) : 0; /* once per park, not per tail firm */
     for (int i0 = 0; i0 < n; i0 += INIT_CHUNK) {
         int nc = n - i0 < INIT_CHUNK ? n - i0 : INIT_CHUNK;
@@ -271,7 +289,7 @@ SimStatus population_init_park(const ParkView *v)
             double uc = rng_u32_hi(b0[j].w[3]);
             f->cult = uc < c4 ? CULT_CHAMPION : uc < c3 ? CULT_LITTLE_GIANT : uc < c2 ? CULT_SPECIALISED
                     : uc < c1 ? CULT_INNOVATIVE : CULT_NONE;
-            draw_chain(p, info, p->population.leading_share, &b0[j], &b2[j], f);
+            draw_chain(&links, info, p->population.leading_share, &b0[j], &b2[j], f);
             f->safety = beta_draw(&beta, p->run.seed, v->rep, gid[j], RNG_FIRM_INIT, &b1[j], z[3 * nc + j],
                                   z[4 * nc + j]);
             f->tech = clamp01(p->population.tech_mean + p->population.tech_sd * z[nc + j]);
@@ -407,7 +425,11 @@ SimStatus population_entrant_cached(const ParkView *v, int month, double mu, dou
                     }
         }
     }
-    if (!placed) draw_chain(p, info, p->entry.leading_share, &d0, &d2, &f);
+    if (!placed) {
+        LinkPrep lp;
+        link_prep(p->population.chain_links, &lp);
+        draw_chain(&lp, info, p->entry.leading_share, &d0, &d2, &f);
+    }
 
     double s = p->entry.revenue_sigma;
     firm_set_log_rev(&f, log(mu * p->entry.revenue_per_mu * rev_scale) + s * rng_normal(d0.w[0]) - 0.5 * s * s);
