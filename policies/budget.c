@@ -125,7 +125,20 @@ static void allot(const Params *p, int id, double budget, double *need, const do
     apportion(budget, lever_unit_cost(p, (LeverId)id), need, rem, parks, P, id);
 }
 
-void levers_allocate_year(const Params *p, const ParkInfo *info, ParkState *parks, int P, int month, double *work)
+/* Whether lever c acts in some month of the year starting at month. */
+static int year_active(const LeverParams *c, int month)
+{
+    return c->intensity > 0 && c->start <= month + 11 && c->end >= month;
+}
+
+void levers_park_needs(const Params *p, const ParkInfo *info, const ParkState *ps, int month, double need[LEVER_COUNT])
+{
+    for (int id = 0; id < LEVER_COUNT; id++)
+        need[id] = year_active(lever_params(p, (LeverId)id), month) ? lever_need(p, info, ps, (LeverId)id) : 0;
+}
+
+/* The split, with every lever's need in work + 3P (lever id's at id P + k). */
+static void allocate(const Params *p, ParkState *parks, int P, int month, double *work)
 {
     double *cand = work, *other = work + P, *left = work + 2 * P, *needs = work + 3 * P;
     double *rem = work + (3 + LEVER_COUNT) * (size_t)P; /* 2P */
@@ -133,8 +146,7 @@ void levers_allocate_year(const Params *p, const ParkInfo *info, ParkState *park
     int active[LEVER_COUNT], strongest = 0;
     for (int id = 0; id < LEVER_COUNT; id++) {
         const LeverParams *c = lever_params(p, (LeverId)id);
-        /* Active in some month of this year? */
-        active[id] = c->intensity > 0 && c->start <= month + 11 && c->end >= month;
+        active[id] = year_active(c, month);
         if (active[id]) total_budget += c->budget;
         strongest |= active[id] && lever_rule(p, (LeverId)id) == ALLOC_STRONGEST;
     }
@@ -151,14 +163,6 @@ void levers_allocate_year(const Params *p, const ParkInfo *info, ParkState *park
         cand[k] = rank < p->province.candidates;
         other[k] = !cand[k];
     }
-
-    /* Every lever's need, park by park: several levers count over a park's
-     * firms, and one park's firms stay in cache from one count to the next,
-     * where lever by lever each count would fetch the whole population
-     * again. The needs do not depend on the budgets set below. */
-    for (int k = 0; k < P; k++)
-        for (int id = 0; id < LEVER_COUNT; id++)
-            needs[id * P + k] = active[id] ? lever_need(p, &info[k], &parks[k], (LeverId)id) : 0;
 
     int rule = p->province.unspent;
     for (int id = 0; id < LEVER_COUNT; id++) {
@@ -179,4 +183,27 @@ void levers_allocate_year(const Params *p, const ParkInfo *info, ParkState *park
             parks[k].allotted[id] = parks[k].budget[id];
         }
     }
+}
+
+void levers_allocate_year_needs(const Params *p, ParkState *parks, int P, int month, const double *need, double *work)
+{
+    double *needs = work + 3 * P;
+    for (int k = 0; k < P; k++)
+        for (int id = 0; id < LEVER_COUNT; id++) needs[id * P + k] = need[k * LEVER_COUNT + id];
+    allocate(p, parks, P, month, work);
+}
+
+void levers_allocate_year(const Params *p, const ParkInfo *info, ParkState *parks, int P, int month, double *work)
+{
+    /* Every lever's need, park by park: several levers count over a park's
+     * firms, and one park's firms stay in cache from one count to the next,
+     * where lever by lever each count would fetch the whole population
+     * again. The needs do not depend on the budgets the split sets. */
+    double *needs = work + 3 * P;
+    for (int k = 0; k < P; k++) {
+        double need[LEVER_COUNT];
+        levers_park_needs(p, &info[k], &parks[k], month, need);
+        for (int id = 0; id < LEVER_COUNT; id++) needs[id * P + k] = need[id];
+    }
+    allocate(p, parks, P, month, work);
 }

@@ -177,4 +177,15 @@ int lever_rule(const Params *p, LeverId id);
 void levers_allocate_year(const Params *p, const ParkInfo *info, ParkState *parks, int n_parks, int month,
                           double *work);
 
+/** Park ps's need for each lever in the year starting at `month` (0 for a
+ *  lever not active in that year): the part of levers_allocate_year() that
+ *  reads the park's firms, for a caller that visits the park anyway. */
+void levers_park_needs(const Params *p, const ParkInfo *info, const ParkState *ps, int month,
+                       double need[LEVER_COUNT]);
+
+/** levers_allocate_year() with the needs given: need[k * LEVER_COUNT + id]
+ *  from levers_park_needs() for park k in the parks' present state. */
+void levers_allocate_year_needs(const Params *p, ParkState *parks, int n_parks, int month, const double *need,
+                                double *work);
+
 #endif

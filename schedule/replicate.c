@@ -99,23 +99,28 @@ static int hook_runs(const LeverCtx *c, LeverId id)
     return c->intensity > 0 || !lever_table[id]->inert_when_off;
 }
 
-/* Assessment of year index y (0 = initial state) into out. */
-static void assess_year(Replicate *R, ReplicateOut *out, int y)
+/* Park k's indicators for year index y (0 = initial state) into the
+ * metrics, after the levers' year_end hooks (a year y > 0). */
+static void assess_park(Replicate *R, int k, int y)
+{
+    double *mk = &R->metrics[k * METRIC_COUNT];
+    assess_park_metrics(R->p, &R->info[k], &R->park[k], y, mk);
+    if (y > 0)
+        for (int h = 0; h < R->year_end.n; h++) {
+            LeverId id = R->year_end.id[h];
+            LeverCtx c = replicate_lever_ctx(R, k, 12 * y - 1, id);
+            if (hook_runs(&c, id)) lever_table[id]->year_end(&c, mk);
+        }
+    R->serious[k] = R->park[k].serious_year;
+    R->smart[k] = R->park[k].smart_level;
+}
+
+/* The assessment of year index y across the parks, from their indicators
+ * (assess_park), into out. */
+static void assess_across(Replicate *R, ReplicateOut *out, int y)
 {
     const Params *p = R->p;
     int P = R->n_parks, G = p->assessment.n_groups;
-    for (int k = 0; k < P; k++) {
-        double *mk = &R->metrics[k * METRIC_COUNT];
-        assess_park_metrics(p, &R->info[k], &R->park[k], y, mk);
-        if (y > 0)
-            for (int h = 0; h < R->year_end.n; h++) {
-                LeverId id = R->year_end.id[h];
-                LeverCtx c = replicate_lever_ctx(R, k, 12 * y - 1, id);
-                if (hook_runs(&c, id)) lever_table[id]->year_end(&c, mk);
-            }
-        R->serious[k] = R->park[k].serious_year;
-        R->smart[k] = R->park[k].smart_level;
-    }
     int top = assess_parks(&p->assessment, P, R->smart, R->metrics, R->serious, &out->score[y * P],
                            &out->tier[y * P], &out->veto[y * P], &out->group_score[y * P * G], R->work);
     int second = 0;
@@ -135,28 +140,40 @@ static void assess_year(Replicate *R, ReplicateOut *out, int y)
     }
 }
 
-SimStatus replicate_check_books(Replicate *R, int month)
+/* Assessment of year index y (0 = initial state) into out. */
+static void assess_year(Replicate *R, ReplicateOut *out, int y)
 {
-    long active = 0;
-    for (int k = 0; k < R->n_parks; k++) {
-        const ParkState *ps = &R->park[k];
-        double land = park_idle_mu(ps);
-        for (int i = 0; i < ps->n_firm; i++) {
-            const Firm *f = &ps->firm[i];
-            if (f->status != FIRM_ACTIVE) continue;
-            active++;
-            land += f->land_mu;
-            if (!isfinite(f->log_rev) || !(f->land_mu > 0))
-                return sim_record(&R->err, SIM_EMODEL,
-                                  "replicate %u month %d park %d: firm %llu has revenue exp(%g) and land %g", R->rep,
-                                  month, k, (unsigned long long)f->gid, f->log_rev, f->land_mu);
-        }
-        double total = R->info[k].land_mu;
-        if (fabs(land - total) > 1e-6 * (total + 1))
-            return sim_record(&R->err, SIM_EMODEL,
-                              "replicate %u month %d park %d: occupied + idle land = %.6f mu, park land = %.6f mu",
-                              R->rep, month, k, land, total);
+    for (int k = 0; k < R->n_parks; k++) assess_park(R, k, y);
+    assess_across(R, out, y);
+}
+
+/* Park k's part of the books (replicate_check_books): its firms' revenues
+ * finite and land positive, its occupied and idle land the park's land;
+ * its active firms added to *active. */
+static SimStatus check_park_books(Replicate *R, int k, int month, long *active)
+{
+    const ParkState *ps = &R->park[k];
+    double land = park_idle_mu(ps);
+    for (int i = 0; i < ps->n_firm; i++) {
+        const Firm *f = &ps->firm[i];
+        if (f->status != FIRM_ACTIVE) continue;
+        ++*active;
+        land += f->land_mu;
+        if (!isfinite(f->log_rev) || !(f->land_mu > 0))
+            return sim_record(&R->err, SIM_EMODEL, "replicate %u month %d park %d: firm %llu has revenue exp(%g) and land %g",
+                              R->rep, month, k, (unsigned long long)f->gid, f->log_rev, f->land_mu);
     }
+    double total = R->info[k].land_mu;
+    if (fabs(land - total) > 1e-6 * (total + 1))
+        return sim_record(&R->err, SIM_EMODEL,
+                          "replicate %u month %d park %d: occupied + idle land = %.6f mu, park land = %.6f mu", R->rep,
+                          month, k, land, total);
+    return SIM_OK;
+}
+
+/* The count of active firms against the entries, exits and absorptions. */
+static SimStatus check_firm_count(Replicate *R, int month, long active)
+{
     long expect = R->firms_start + R->entries - R->exits - R->absorbed;
     if (active != expect)
         return sim_record(&R->err, SIM_EMODEL,
@@ -165,49 +182,57 @@ SimStatus replicate_check_books(Replicate *R, int month)
     return SIM_OK;
 }
 
+SimStatus replicate_check_books(Replicate *R, int month)
+{
+    long active = 0;
+    SimStatus st;
+    for (int k = 0; k < R->n_parks; k++)
+        if ((st = check_park_books(R, k, month, &active)) != SIM_OK) return st;
+    return check_firm_count(R, month, active);
+}
+
 /* Blocks of at most this many firms at a time on the stack (6 KB), for the
  * batch draws outside the month's step, which has buffers of its own. */
 enum { DRAW_CHUNK = 128 };
 
-static void draw_year_variances(Replicate *R, int year)
+/* Park k's firms' growth variances for year `year`; log_ref is
+ * log(firm.growth_ref_revenue). */
+static void draw_park_variances(Replicate *R, int k, int year, double log_ref)
 {
     const Params *p = R->p;
-    double log_ref = log(p->firm.growth_ref_revenue);
-    for (int k = 0; k < R->n_parks; k++) {
-        ParkState *ps = &R->park[k];
-        for (int i = 0; i < ps->n_firm;) { /* the active firms' blocks a chunk at a time */
-            Firm *f[DRAW_CHUNK];
-            uint64_t gid[DRAW_CHUNK];
-            RngBlock b[DRAW_CHUNK];
-            int n = 0;
-            for (; i < ps->n_firm && n < DRAW_CHUNK; i++)
-                if (ps->firm[i].status == FIRM_ACTIVE) {
-                    f[n] = &ps->firm[i];
-                    gid[n++] = ps->firm[i].gid;
-                }
-            rng_blocks(p->run.seed, R->rep, gid, n, (uint32_t)year, RNG_FIRM_YEAR, b);
-            /* firm_year_variance(), its exp and log four at a time */
-            double e[DRAW_CHUNK], lu[DRAW_CHUNK];
-            for (int j = 0; j < n; j++) {
-                e[j] = firm_growth_sd_exponent_at(p, log_ref, f[j]->log_rev);
-                lu[j] = rng_u52(b[j].w[0]);
+    ParkState *ps = &R->park[k];
+    for (int i = 0; i < ps->n_firm;) { /* the active firms' blocks a chunk at a time */
+        Firm *f[DRAW_CHUNK];
+        uint64_t gid[DRAW_CHUNK];
+        RngBlock b[DRAW_CHUNK];
+        int n = 0;
+        for (; i < ps->n_firm && n < DRAW_CHUNK; i++)
+            if (ps->firm[i].status == FIRM_ACTIVE) {
+                f[n] = &ps->firm[i];
+                gid[n++] = ps->firm[i].gid;
             }
-            vmath_exp(e, n, e);
-            vmath_log(lu, n, lu);
-            for (int j = 0; j < n; j++) e[j] = firm_year_variance_of(p->firm.growth_sigma * e[j], lu[j]);
-            int j = 0;
-#if defined(__SSE2__)
-            /* firm_set_year_variance's sqrt(V / 12) for two firms at a time:
-             * the divider and the square root are what this loop waits on,
-             * and a lane rounds as the scalar operations do. */
-            for (; j + 2 <= n; j += 2) {
-                __m128d sd = _mm_sqrt_pd(_mm_div_pd(_mm_loadu_pd(&e[j]), _mm_set1_pd(12.0)));
-                _mm_storel_pd(&f[j]->sd_month, sd);
-                _mm_storeh_pd(&f[j + 1]->sd_month, sd);
-            }
-#endif
-            for (; j < n; j++) firm_set_year_variance(f[j], e[j]);
+        rng_blocks(p->run.seed, R->rep, gid, n, (uint32_t)year, RNG_FIRM_YEAR, b);
+        /* firm_year_variance(), its exp and log four at a time */
+        double e[DRAW_CHUNK], lu[DRAW_CHUNK];
+        for (int j = 0; j < n; j++) {
+            e[j] = firm_growth_sd_exponent_at(p, log_ref, f[j]->log_rev);
+            lu[j] = rng_u52(b[j].w[0]);
         }
+        vmath_exp(e, n, e);
+        vmath_log(lu, n, lu);
+        for (int j = 0; j < n; j++) e[j] = firm_year_variance_of(p->firm.growth_sigma * e[j], lu[j]);
+        int j = 0;
+#if defined(__SSE2__)
+        /* firm_set_year_variance's sqrt(V / 12) for two firms at a time:
+         * the divider and the square root are what this loop waits on,
+         * and a lane rounds as the scalar operations do. */
+        for (; j + 2 <= n; j += 2) {
+            __m128d sd = _mm_sqrt_pd(_mm_div_pd(_mm_loadu_pd(&e[j]), _mm_set1_pd(12.0)));
+            _mm_storel_pd(&f[j]->sd_month, sd);
+            _mm_storeh_pd(&f[j + 1]->sd_month, sd);
+        }
+#endif
+        for (; j < n; j++) firm_set_year_variance(f[j], e[j]);
     }
 }
 
@@ -234,10 +259,12 @@ SimStatus replicate_alloc(Replicate *R, const Params *p, const ParkInfo *info, i
     R->park = calloc((size_t)P, sizeof *R->park);
     R->metrics = malloc((size_t)P * METRIC_COUNT * sizeof *R->metrics);
     R->work = malloc(LEVERS_ALLOCATE_WORK(P) * sizeof *R->work); /* levers_allocate_year, and assess_parks (P) */
+    R->needs = malloc((size_t)P * LEVER_COUNT * sizeof *R->needs);
+    R->prepared = -1;
     R->serious = calloc((size_t)P, sizeof *R->serious);
     R->smart = calloc((size_t)P, sizeof *R->smart);
     R->r = rng_gsl_alloc();
-    if (!R->park || !R->metrics || !R->work || !R->serious || !R->smart || !R->r) return SIM_ENOMEM;
+    if (!R->park || !R->metrics || !R->work || !R->needs || !R->serious || !R->smart || !R->r) return SIM_ENOMEM;
     R->rates = firm_rates(p);
     collect_hooks(R);
     for (int k = 0; k < P; k++) {
@@ -536,12 +563,20 @@ SimStatus replicate_step(Replicate *R, ReplicateOut *out)
     int m = R->month, P = R->n_parks;
     SimStatus st;
 
-    if (m % 12 == 0) {
+    if (m % 12 == 0) { /* the year's budgets; the needs and variances unless the year end before made them */
         PASS_START();
-        levers_allocate_year(p, R->info, R->park, P, m, R->work);
+        if (R->prepared != m) {
+            double log_ref = log(p->firm.growth_ref_revenue);
+            for (int k = 0; k < P; k++) {
+                levers_park_needs(p, &R->info[k], &R->park[k], m, &R->needs[(size_t)k * LEVER_COUNT]);
+                PASS_END(BUDGETS);
+                draw_park_variances(R, k, m / 12, log_ref);
+                PASS_END(VARIANCES);
+            }
+            R->prepared = m;
+        }
+        levers_allocate_year_needs(p, R->park, P, m, R->needs, R->work);
         PASS_END(BUDGETS);
-        draw_year_variances(R, m / 12);
-        PASS_END(VARIANCES);
     }
     double intensity[LEVER_COUNT];
     for (int id = 0; id < LEVER_COUNT; id++) intensity[id] = lever_intensity(lever_params(p, (LeverId)id), m);
@@ -551,19 +586,40 @@ SimStatus replicate_step(Replicate *R, ReplicateOut *out)
         if ((st = step_park(R, k, intensity, log_min_rev, out)) != SIM_OK) return st;
 
     if (m % 12 == 11) {
+        /* Park by park, so that a park's firms, fetched once, stay in cache
+         * from one part to the next (the national population is larger than
+         * the cache): its indicators, its books, the removal of the firms
+         * that left, its classes, and for the next year its lever needs and
+         * its firms' growth variances, which read the state the next year
+         * starts from (nothing changes it in between) and are keyed draws.
+         * What a part reads of a park, the other parks' parts do not change;
+         * the assessment across parks and the count of firms wait for all of
+         * them, the budget split for the next month. After the last year
+         * nothing reads the classes, needs or variances. */
+        int y = m / 12 + 1, last = m + 1 >= params_months(p);
+        long active = 0;
+        double log_ref = log(p->firm.growth_ref_revenue);
         PASS_START();
-        assess_year(R, out, m / 12 + 1);
-        PASS_END(ASSESS);
-        if ((st = replicate_check_books(R, m)) != SIM_OK) return st;
-        PASS_END(BOOKS);
-        /* The classes steer the next year; after the last year nothing reads them. */
-        int last = m + 1 >= params_months(p);
-        for (int k = 0; k < P; k++) { /* park by park: its firms stay in cache from one to the other */
+        for (int k = 0; k < P; k++) {
+            assess_park(R, k, y);
+            PASS_END(ASSESS);
+            if ((st = check_park_books(R, k, m, &active)) != SIM_OK) return st;
+            PASS_END(BOOKS);
             park_compact(&R->park[k]);
             PASS_END(COMPACT);
-            if (!last && (st = park_classify(p, &R->park[k], &R->order, &R->cap_order)) != SIM_OK) return st;
+            if (last) continue;
+            if ((st = park_classify(p, &R->park[k], &R->order, &R->cap_order)) != SIM_OK) return st;
             PASS_END(CLASSIFY);
+            levers_park_needs(p, &R->info[k], &R->park[k], m + 1, &R->needs[(size_t)k * LEVER_COUNT]);
+            PASS_END(BUDGETS);
+            draw_park_variances(R, k, y, log_ref);
+            PASS_END(VARIANCES);
         }
+        if (!last) R->prepared = m + 1;
+        if ((st = check_firm_count(R, m, active)) != SIM_OK) return st;
+        PASS_END(BOOKS);
+        assess_across(R, out, y);
+        PASS_END(ASSESS);
     }
     R->month++;
     return SIM_OK;
@@ -579,6 +635,7 @@ void replicate_free(Replicate *R)
     free(R->park);
     free(R->metrics);
     free(R->work);
+    free(R->needs);
     free(R->serious);
     free(R->smart);
     free(R->order);

@@ -30,7 +30,9 @@ typedef struct {
     HookList park_begin, park_end, year_end; /* the firm hooks are called by lever index (replicate.c) */
     /* scratch for the assessment and the yearly classification */
     double *metrics;         /**< [P][METRIC_COUNT] */
-    double *work;            /**< [4P]: levers_allocate_year */
+    double *work;            /**< [LEVERS_ALLOCATE_WORK(P)]: the budget split, and assess_parks */
+    double *needs;           /**< [P][LEVER_COUNT]: the parks' lever needs for the year starting at month `prepared` */
+    int prepared;            /**< month whose year-start work (needs, growth variances) is done, or -1 */
     int *serious, *smart;    /**< [P] */
     RankItem *order; int cap_order;
     /* the month's draws of a park's firms, made in a pass before the firm
