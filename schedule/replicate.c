@@ -14,7 +14,9 @@
  * At each year end: the levers' year_end hooks (smart-level step), the
  * assessment, the conservation checks, removal of exited and absorbed firms,
  * and the 亩均 land-use classification of the rest.
- * At each year start: lever budgets and every firm's growth variance.
+ * At each year start: lever budgets and every firm's growth variance (from
+ * the state the year starts with; the year end before, which leaves that
+ * state, draws the variances and counts the levers' needs park by park).
  * Parks do not interact within a month except through the assessment
  * (percentile bands) and the budget split, which both happen between months,
  * so the park order does not change results.

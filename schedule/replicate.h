@@ -55,7 +55,11 @@ SimStatus replicate_alloc(Replicate *R, const Params *p, const ParkInfo *info, i
  *  Returns SIM_ENOMEM (replicate left freeable) on allocation failure. */
 SimStatus replicate_init(Replicate *R, const Params *p, const ParkInfo *info, int n_parks,
                          uint32_t rep, ReplicateOut *out);
-/** Simulate one month; at a year end also assess the parks. Returns SIM_EMODEL
+/** Simulate one month; at a year end also assess the parks, and unless it
+ *  is the last, draw the next year's growth variances and count the levers'
+ *  needs for its budgets from the state it leaves (a change a caller makes to
+ *  the state between the year end and the next month does not reach them).
+ *  Returns SIM_EMODEL
  *  with R->err set if a conservation check fails, SIM_ENOMEM on allocation failure. */
 SimStatus replicate_step(Replicate *R, ReplicateOut *out);
 /** Whether all months have been simulated. */

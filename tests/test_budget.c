@@ -449,6 +449,51 @@ TEST(test_whole_units_match_unit_by_unit)
     gsl_rng_free(g);
 }
 
+TEST(test_needs_given_match)
+{
+    /* The split from needs gathered park by park (levers_park_needs, as the
+     * year end gathers them) is the split levers_allocate_year makes itself,
+     * bit for bit, on the Jiangxi population with every lever on; a lever
+     * outside its months that year has need 0, one inside the need of its
+     * descriptor. Upgrades end at month 11, so they are off in year 2. */
+    Scenario sc;
+    if (!load_scenario(&sc, "configs/jiangxi-all-levers.yaml")) return;
+    Params p = sc.p;
+    p.levers.upgrades.c.end = 11;
+    Replicate R;
+    ReplicateOut out;
+    if (!out_alloc(&out, &p, sc.n_parks)) bail_oom();
+    if (replicate_init(&R, &p, sc.parks, sc.n_parks, 3, &out) != SIM_OK) bail_oom();
+    int P = sc.n_parks, same = 1, off_zero = 1, on_match = 1;
+    ParkState *a = malloc((size_t)P * sizeof *a);
+    double *need = malloc((size_t)P * LEVER_COUNT * sizeof *need), *work = malloc(LEVERS_ALLOCATE_WORK(P) * sizeof *work);
+    if (!a || !need || !work) bail_oom();
+    for (int month = 0; month <= 12; month += 12) {
+        for (int k = 0; k < P; k++) levers_park_needs(&p, &sc.parks[k], &R.park[k], month, &need[k * LEVER_COUNT]);
+        for (int k = 0; k < P; k++) {
+            off_zero &= month == 0 || need[k * LEVER_COUNT + LEVER_UPGRADES] == 0;
+            on_match &= need[k * LEVER_COUNT + LEVER_MERGERS] == lever_need(&p, &sc.parks[k], &R.park[k], LEVER_MERGERS);
+        }
+        memcpy(a, R.park, (size_t)P * sizeof *a);
+        levers_allocate_year(&p, sc.parks, a, P, month, work);
+        levers_allocate_year_needs(&p, R.park, P, month, need, work);
+        for (int k = 0; k < P; k++)
+            same &= !memcmp(a[k].budget, R.park[k].budget, sizeof a[k].budget) &&
+                    !memcmp(a[k].spent, R.park[k].spent, sizeof a[k].spent) &&
+                    !memcmp(a[k].allotted, R.park[k].allotted, sizeof a[k].allotted);
+        for (int k = 0; k < P; k++) R.park[k].budget[LEVER_MERGERS] *= 0.5; /* unspent money to pool into year 2 */
+    }
+    ok(same, "the split from needs gathered park by park equals levers_allocate_year's, bit for bit, in years 1 and 2");
+    ok(off_zero, "levers_park_needs: a lever outside its months that year has need 0");
+    ok(on_match, "levers_park_needs: an active lever's need is its descriptor's (lever_need)");
+    free(a);
+    free(need);
+    free(work);
+    replicate_free(&R);
+    replicate_out_free(&out);
+    config_free(&sc);
+}
+
 int main(void)
 {
     if (!load_scenario(&jx, "configs/jiangxi-baseline.yaml")) return 1;
@@ -460,6 +505,7 @@ int main(void)
     run_test(test_whole_units_match_unit_by_unit);
     run_test(test_province_cap_schedule_reset);
     run_test(test_lever_need);
+    run_test(test_needs_given_match);
     config_free(&jx);
     return done_testing();
 }
