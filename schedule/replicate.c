@@ -142,13 +142,6 @@ static void assess_across(Replicate *R, ReplicateOut *out, int y)
     }
 }
 
-/* Assessment of year index y (0 = initial state) into out. */
-static void assess_year(Replicate *R, ReplicateOut *out, int y)
-{
-    for (int k = 0; k < R->n_parks; k++) assess_park(R, k, y);
-    assess_across(R, out, y);
-}
-
 /* Park k's part of the books (replicate_check_books): its firms' revenues
  * finite and land positive, its occupied and idle land the park's land;
  * its active firms added to *active. */
@@ -285,15 +278,25 @@ SimStatus replicate_init(Replicate *R, const Params *p, const ParkInfo *info, in
 {
     SimStatus st = replicate_alloc(R, p, info, P, rep);
     if (st != SIM_OK) return st;
+    /* Park by park, as at a year end: its firms are built, classified, take
+     * their year before the run, are assessed and checked, and counted for
+     * the first year's lever needs and growth variances while in cache. */
+    long active = 0;
+    double log_ref = log(p->firm.growth_ref_revenue);
     for (int k = 0; k < P; k++) {
         ParkView v = replicate_park(R, k);
         if (population_init_park(&v) != SIM_OK) return SIM_ENOMEM;
         if (park_classify(p, &R->park[k], &R->order, &R->cap_order) != SIM_OK) return SIM_ENOMEM;
         prior_year_incidents(R, k);
         R->firms_start += R->park[k].n_firm;
+        assess_park(R, k, 0);
+        if ((st = check_park_books(R, k, -1, &active)) != SIM_OK) return st;
+        levers_park_needs(p, &info[k], &R->park[k], 0, &R->needs[(size_t)k * LEVER_COUNT]);
+        draw_park_variances(R, k, 0, log_ref);
     }
-    assess_year(R, out, 0);
-    return replicate_check_books(R, -1);
+    R->prepared = 0;
+    assess_across(R, out, 0);
+    return check_firm_count(R, -1, active);
 }
 
 /* The firm hooks of one park-month: whether each lever's hooks run, and
