@@ -38,10 +38,20 @@ int park_missing_in(const uint64_t filled[PARK_MAX_CHAINS], int n_chains, int li
     return n;
 }
 
+const uint64_t *park_links(ParkState *ps)
+{
+    if (!ps->filled_valid) {
+        park_filled_links(ps, ps->filled);
+        ps->filled_valid = 1;
+    }
+    return ps->filled;
+}
+
 int park_missing_links(const ParkInfo *info, const ParkState *ps, int links)
 {
     uint64_t filled[PARK_MAX_CHAINS];
-    park_filled_links(ps, filled);
+    if (ps->filled_valid) memcpy(filled, ps->filled, sizeof filled);
+    else park_filled_links(ps, filled);
     return park_missing_in(filled, info->n_chains, links);
 }
 
@@ -55,6 +65,7 @@ SimStatus park_add_firm(ParkState *ps, const Firm *f)
         ps->cap_firm = cap;
     }
     ps->firm[ps->n_firm++] = *f;
+    if (ps->filled_valid && f->status == FIRM_ACTIVE && f->chain >= 0) ps->filled[f->chain] |= UINT64_C(1) << f->link;
     return SIM_OK;
 }
 

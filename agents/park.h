@@ -96,6 +96,11 @@ typedef struct {
     int frozen_until;          /**< new projects frozen before this month (serious incident) */
     int incidents_year, serious_year;
     int entries_m, exits_m, mergers_m, upgrades_m, incidents_m, projects_m, promotions_m;
+    /** The leading-chain links held by active firms (park_filled_links), kept
+     *  from one look to the next while no firm of the chains leaves: set by
+     *  park_links(), updated by park_add_firm(), cleared by park_firm_left(). */
+    uint64_t filled[PARK_MAX_CHAINS];
+    int filled_valid;
 } ParkState;
 
 /** One park of one replicate, as the processes that act on a whole park see
@@ -119,14 +124,28 @@ double park_idle_mu(const ParkState *ps);
  *  filled[c] is set if some active firm sits on link j of chain c. */
 void park_filled_links(const ParkState *ps, uint64_t filled[PARK_MAX_CHAINS]);
 
+/** The park's filled-links bitmaps (as park_filled_links), from its
+ *  cache if that is valid, else found and kept. */
+const uint64_t *park_links(ParkState *ps);
+
+/** Firm f of the park has just left (exited or absorbed): the kept links
+ *  are dropped if it was on a leading chain. Every change of a firm's
+ *  status away from FIRM_ACTIVE calls this. */
+static inline void park_firm_left(ParkState *ps, const Firm *f)
+{
+    if (f->chain >= 0) ps->filled_valid = 0;
+}
+
 /** Links missing from the first n_chains chains of a filled-links bitmap. */
 int park_missing_in(const uint64_t filled[PARK_MAX_CHAINS], int n_chains, int links);
-/** Links missing from the park's leading chains (`links` per chain). */
+/** Links missing from the park's leading chains (`links` per chain), from
+ *  the kept links where they are valid. */
 int park_missing_links(const ParkInfo *info, const ParkState *ps, int links);
 
 /** Append an idle (not yet cleared) site of `mu` to a park. SIM_ENOMEM on failure. */
 SimStatus park_add_site(ParkState *ps, double mu, int month);
-/** Append a firm to a park (copied). SIM_ENOMEM on failure. */
+/** Append a firm to a park (copied), and its link to the kept links.
+ *  SIM_ENOMEM on failure. */
 SimStatus park_add_firm(ParkState *ps, const Firm *f);
 /** Remove the firms that exited or were absorbed, keeping the order of the rest. */
 void park_compact(ParkState *ps);

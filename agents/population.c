@@ -378,12 +378,6 @@ SimStatus population_init_park(const ParkView *v)
 
 SimStatus population_entrant(const ParkView *v, int month, double mu, double gap_share, double rev_scale)
 {
-    return population_entrant_cached(v, month, mu, gap_share, rev_scale, NULL);
-}
-
-SimStatus population_entrant_cached(const ParkView *v, int month, double mu, double gap_share, double rev_scale,
-                                    LinkCache *links)
-{
     const Params *p = v->p;
     const ParkInfo *info = v->info;
     ParkState *ps = v->ps;
@@ -401,17 +395,8 @@ SimStatus population_entrant_cached(const ParkView *v, int month, double mu, dou
     int placed = 0;
     if (rng_u32_hi(d0.w[3]) < gap_share) {
         /* Missing links of the leading chains, in (chain, link) order. */
-        uint64_t filled[PARK_MAX_CHAINS];
+        const uint64_t *filled = park_links(ps);
         int L = p->population.chain_links;
-        if (links && links->valid) {
-            memcpy(filled, links->filled, sizeof filled);
-        } else {
-            park_filled_links(ps, filled);
-            if (links) {
-                memcpy(links->filled, filled, sizeof filled);
-                links->valid = 1;
-            }
-        }
         int n_missing = park_missing_in(filled, info->n_chains, L);
         if (n_missing > 0) {
             long pick = (long)(rng_u32_hi(d2.w[0]) * n_missing);
@@ -441,6 +426,5 @@ SimStatus population_entrant_cached(const ParkView *v, int month, double mu, dou
     f.safety = beta_draw(&beta, p->run.seed, v->rep, f.gid, RNG_ENTRANT, &d1, rng_normal(d1.w[0]), rng_normal(d1.w[2]));
     RngBlock b = rng_block(p->run.seed, v->rep, f.gid, (uint32_t)(month / 12), RNG_FIRM_YEAR);
     firm_set_year_variance(&f, firm_year_variance(p, f.log_rev, rng_u52(b.w[0])));
-    if (links && links->valid && f.chain >= 0) links->filled[f.chain] |= UINT64_C(1) << f.link;
     return park_add_firm(ps, &f);
 }

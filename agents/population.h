@@ -16,16 +16,6 @@ SimStatus population_init_park(const ParkView *v);
  *  Its expected revenue per mu is rev_scale times entry.revenue_per_mu. */
 SimStatus population_entrant(const ParkView *v, int month, double mu, double gap_share, double rev_scale);
 
-/** The links filled on a park's leading chains, kept by a caller that adds
- *  several entrants in a row with no firm leaving in between: found at the
- *  first entrant that looks for a gap, then updated with each entrant,
- *  instead of a pass over the park's firms per entrant. Zero it first. */
-typedef struct { int valid; uint64_t filled[PARK_MAX_CHAINS]; } LinkCache;
-
-/** population_entrant() with the caller's LinkCache. */
-SimStatus population_entrant_cached(const ParkView *v, int month, double mu, double gap_share, double rev_scale,
-                                    LinkCache *links);
-
 /** Relative size draw from uniform u: lognormal(0, sigma) body below the
  *  (1 - tail_share) quantile, Pareto(alpha) above it, continuous at the join. */
 double population_size_draw(double sigma, double tail_share, double alpha, double u);

@@ -138,6 +138,7 @@ SimStatus mergers_combine(const Params *p, ParkState *ps, int a, int t, int mont
     firm_set_log_rev(fa, log(ra + rt * (1.0 + synergy)));
     fa->land_mu += ft->land_mu - release;
     ft->status = FIRM_MERGED;
+    park_firm_left(ps, ft);
     ft->land_mu = 0;
     ft->target = 0;
     if (release > 0) return park_add_site(ps, release, month);

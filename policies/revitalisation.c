@@ -23,7 +23,6 @@ SimStatus revitalisation_park(LeverCtx *c, int *n_entries)
     double entry = lever_rate(p->entry.rate, p->levers.revitalisation.entry_rate_max, intensity);
     double gap = lever_rate(p->entry.gap_fill_share, p->levers.revitalisation.gap_fill_share_max, intensity);
     *n_entries = 0;
-    LinkCache links = {0, {0}}; /* no firm leaves while the sites are let */
 
     /* The sites' blocks a chunk at a time, in site order: a site's block
      * depends on its id alone, and a let site leaves the array, so the
@@ -60,7 +59,7 @@ SimStatus revitalisation_park(LeverCtx *c, int *n_entries)
             /* Remove the site first, keeping order: population_entrant may grow the firm array only. */
             memmove(&ps->site[i], &ps->site[i + 1], (size_t)(ps->n_site - i - 1) * sizeof *ps->site);
             ps->n_site--;
-            SimStatus st = population_entrant_cached(&c->park, month, mu, gap, 1.0, &links);
+            SimStatus st = population_entrant(&c->park, month, mu, gap, 1.0);
             if (st != SIM_OK) return st;
             (*n_entries)++;
             continue;

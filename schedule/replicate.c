@@ -416,6 +416,7 @@ static SimStatus step_firm(Replicate *R, ParkState *ps, int m, const FirmHooks *
 #undef EXIT_
     if (out) {
         f->status = FIRM_EXITED;
+        park_firm_left(ps, f);
         ps->exits_m++;
         R->exits++;
         SimStatus st = park_add_site(ps, f->land_mu, m);

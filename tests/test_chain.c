@@ -250,6 +250,7 @@ TEST(test_project_revenue)
         all_site &= e->land_mu == 45 && ps->n_site == 0;
         sp += e->log_rev - log(e->land_mu);
         ps->n_firm--;
+        ps->filled_valid = 0; /* the links kept with the firm go with it */
         park_add_site(ps, 45, -1);
     }
     for (int i = 0; i < N; i++) {

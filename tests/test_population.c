@@ -157,6 +157,7 @@ TEST(test_entrant_fills_the_gap)
         attrs &= e->land_mu == 25 && e->born == m && e->status == FIRM_ACTIVE && isfinite(e->log_rev) &&
                  e->sd_month > 0 && e->gid == (uint64_t)(8 + m) && e->cult == CULT_NONE;
         ps->n_firm = n0; /* take it out again: the gap stays open */
+        ps->filled_valid = 0;
     }
     ok(all_gap, "an entrant with gap share 1 takes the one missing leading-chain link (chain 0, link 2)");
     ok(attrs, "entrant: land of its site, born this month, active, own serial, year variance drawn");
@@ -165,6 +166,7 @@ TEST(test_entrant_fills_the_gap)
      * them, each about half the time (N = 2000: sd 0.011, tolerance 0.06).
      * The serials go on from the 50 above, as the draws are keyed by them. */
     ps->firm[7].status = FIRM_EXITED; /* chain 1, link 3 */
+    park_firm_left(ps, &ps->firm[7]);
     int g0 = 0, other = 0;
     for (int m = 0; m < 2000; m++) {
         population_entrant(view(&R, 0), m, 25, 1.0, 1.0);
@@ -172,15 +174,17 @@ TEST(test_entrant_fills_the_gap)
         g0 += e->chain == 0 && e->link == 2;
         other += !((e->chain == 0 && e->link == 2) || (e->chain == 1 && e->link == 3));
         ps->n_firm = n0;
+        ps->filled_valid = 0; /* the entrant taken away again */
     }
     is_int(other, 0, "with two gaps every gap-filling entrant takes one of them");
     is_double(g0 / 2000.0, 0.5, 0.06, "the two gaps are equally likely");
     replicate_free(&R);
 }
 
-/* A run of entrants with the caller's LinkCache gives the same firms, bit
- * for bit, as the same run computing the filled links for each entrant, and
- * the cache ends equal to the links recomputed from the firms. */
+/* A run of entrants with the park's kept links (park_links) gives the same
+ * firms, bit for bit, as the same run finding the filled links afresh for
+ * each entrant, and the kept links end equal to the links recomputed from
+ * the firms; a firm of the chains that leaves drops them. */
 TEST(test_entrant_link_cache)
 {
     Params p = jx.p;
@@ -189,20 +193,26 @@ TEST(test_entrant_link_cache)
     Replicate R1, R2;
     gap_park_setup(&R1, &p, &info1);
     gap_park_setup(&R2, &p, &info2);
-    LinkCache links = {0, {0}};
     int fails = 0, on_chain = 0;
     for (int i = 0; i < 60; i++) {
+        R1.park[0].filled_valid = 0;
         fails += population_entrant(view(&R1, 0), 3, 25, 0.7, 1.0) != SIM_OK;
-        fails += population_entrant_cached(view(&R2, 0), 3, 25, 0.7, 1.0, &links) != SIM_OK;
+        fails += population_entrant(view(&R2, 0), 3, 25, 0.7, 1.0) != SIM_OK;
         on_chain += R1.park[0].firm[R1.park[0].n_firm - 1].chain >= 0;
     }
-    const ParkState *a = &R1.park[0], *b = &R2.park[0];
+    ParkState *a = &R1.park[0], *b = &R2.park[0];
     is_int(fails, 0, "120 entrants added");
     ok(a->n_firm == b->n_firm && !memcmp(a->firm, b->firm, (size_t)a->n_firm * sizeof *a->firm),
-       "60 entrants with the link cache equal those without, byte for byte (%d on a leading chain)", on_chain);
+       "60 entrants with the kept links equal those with the links found afresh, byte for byte (%d on a leading chain)",
+       on_chain);
     uint64_t filled[PARK_MAX_CHAINS];
     park_filled_links(b, filled);
-    ok(links.valid && !memcmp(filled, links.filled, sizeof filled), "the cache ends equal to the links of the firms");
+    ok(b->filled_valid && !memcmp(filled, b->filled, sizeof filled), "the kept links end equal to the links of the firms");
+    int i = 0;
+    while (i < b->n_firm && b->firm[i].chain < 0) i++;
+    b->firm[i].status = FIRM_EXITED;
+    park_firm_left(b, &b->firm[i]);
+    ok(i < b->n_firm && !b->filled_valid, "a firm of the chains that leaves drops the kept links");
     replicate_free(&R1);
     replicate_free(&R2);
 }

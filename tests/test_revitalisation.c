@@ -45,6 +45,7 @@ TEST(test_clear_then_let)
     ok(ps->n_site == 0 && n == 1 && ps->n_firm == n0 + 1 && ps->firm[n0].land_mu == 10,
        "a cleared site is let the next month (entry rate 12/yr); the entrant takes its 10 mu");
     ps->n_firm = n0;
+    ps->filled_valid = 0; /* the links kept with the entrant go with it */
 
     /* Lever clearing is paid per mu: 10 mu at 5 per mu = 50. */
     p.land.clear_rate = 0;

@@ -280,6 +280,43 @@ TEST(test_conservation_all_levers)
     config_free(&all);
 }
 
+/* The links each park keeps (park_links) against the links of its firms,
+ * after every month of Jiangxi replicates with every lever on: exits,
+ * forced exits, deals, entrants and chain projects all change them. */
+TEST(test_kept_links_all_levers)
+{
+    Scenario all;
+    if (config_load(&all, "configs/jiangxi-all-levers.yaml", NULL, 0) != SIM_OK) {
+        ok(0, "jiangxi-all-levers.yaml loads");
+        return;
+    }
+    ReplicateOut o;
+    if (!out_alloc(&o, &all.p, all.n_parks)) bail_oom();
+    long checked = 0, stale = 0;
+    SimStatus st = SIM_OK;
+    for (uint32_t r = 0; r < 3 && st == SIM_OK; r++) {
+        Replicate R;
+        st = replicate_init(&R, &all.p, all.parks, all.n_parks, r, &o);
+        while (st == SIM_OK && !replicate_done(&R)) {
+            st = replicate_step(&R, &o);
+            for (int k = 0; k < R.n_parks; k++) {
+                const ParkState *ps = &R.park[k];
+                if (!ps->filled_valid) continue;
+                uint64_t want[PARK_MAX_CHAINS];
+                park_filled_links(ps, want);
+                checked++;
+                stale += memcmp(want, ps->filled, sizeof want) != 0;
+            }
+        }
+        replicate_free(&R);
+    }
+    ok(st == SIM_OK && checked > 1000 && stale == 0,
+       "the links a park keeps equal its firms' links after every month (%ld park-months kept, %ld stale)", checked,
+       stale);
+    replicate_out_free(&o);
+    config_free(&all);
+}
+
 /* ================================================= hand-built provinces */
 
 TEST(test_incidents_and_infrastructure)
@@ -479,6 +516,7 @@ int main(void)
     run_test(test_determinism);
     run_test(test_conservation_baseline);
     run_test(test_conservation_all_levers);
+    run_test(test_kept_links_all_levers);
     run_test(test_incidents_and_infrastructure);
     run_test(test_serious_incident_freezes_park);
     run_test(test_land_pays_forced_exits_only);
