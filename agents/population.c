@@ -34,9 +34,10 @@ double population_size_draw(double sigma, double tail_share, double alpha, doubl
 }
 
 /* The link of a firm on a leading chain, with P(link j) proportional to
- * 1/(j+1): the partial sums of the harmonic series, worked out once per park
- * (a draw would otherwise take twenty divisions), in the order of addition the draw has
- * always used, so the sums and the links are the same bit for bit. */
+ * 1/(j+1), from the partial sums of the harmonic series: worked out once
+ * per park rather than per draw (twenty divisions a draw), and added in
+ * the order 1, 1/2, 1/3, ..., so every sum, and every link, is the same
+ * bit for bit whoever draws. */
 typedef struct { int n; double acc[64]; } LinkPrep;
 
 static void link_prep(int links, LinkPrep *lp)

@@ -51,7 +51,9 @@ typedef struct {
  *  replicate_free() in every case; SIM_ENOMEM on allocation failure. */
 SimStatus replicate_alloc(Replicate *R, const Params *p, const ParkInfo *info, int n_parks, uint32_t rep);
 
-/** Build the initial population of replicate `rep` and assess it (year index 0).
+/** Build the initial population of replicate `rep` and assess it (year index 0);
+ *  like a year end, it also draws the first year's growth variances and counts
+ *  the levers' needs for its budgets.
  *  Returns SIM_ENOMEM (replicate left freeable) on allocation failure. */
 SimStatus replicate_init(Replicate *R, const Params *p, const ParkInfo *info, int n_parks,
                          uint32_t rep, ReplicateOut *out);
