@@ -95,11 +95,16 @@ def main(tmp):
                rc, se)
             # Open MPI prints its own lines whenever it likes: the I/O layer
             # (OMPIO) the moment a write fails ("mca_fbtl_posix_pwritev: ..."),
-            # and mpirun/ORTE ("[host:pid] ...", "mpirun: ...") as it tears the
-            # job down. Of the rest, parksim's words come first.
+            # and mpirun/ORTE ("[host:pid] ...", "mpirun: ...", framed help
+            # messages) as it tears the job down. Of the rest, parksim's words
+            # come first.
             # OMPIO writes its notice in pieces, which can land inside another
             # rank's line: take its words out before splitting into lines.
             quiet = re.sub(r"mca_fbtl_posix_pwritev: error in \(p\)write\(v\):(No space left on device)?\n?", "", se)
+            # mpirun frames its help messages (the MPI_ABORT notice) in lines
+            # of dashes and may print one before it forwards the ranks' own
+            # lines: take the framed blocks out too.
+            quiet = re.sub(r"(?ms)^-{20,}\n.*?^-{20,}\n?", "", quiet)
             own = [l for l in quiet.splitlines()
                    if l and not (l.startswith("mca_") or l.startswith("mpirun") or re.match(r"^\[[^\]]*\]", l))]
             ok(bool(own) and "parksim: error:" in own[0],

@@ -35,9 +35,15 @@ def ok(cond, desc, *diag, todo=None):
     print("%sok %d - %s%s" % ("" if cond else "not ", _count["tests"], desc, " # TODO " + todo if todo else ""))
     if not cond:
         _count["failed"] += 0 if todo else 1
+        sys.stdout.flush()
+        # A failure's diagnostics on stderr, as Test::More prints them: prove
+        # shows them without -v, so a failure in CI explains itself (an
+        # expected TODO failure's stay with the TAP on stdout).
+        to = sys.stdout if todo else sys.stderr
         for d in diag:
             for line in str(d).splitlines():
-                print("#   " + line)
+                print("#   " + line, file=to)
+        to.flush()
     sys.stdout.flush()
     return cond
 
