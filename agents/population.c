@@ -74,11 +74,6 @@ static double truncate_normal_q(double z, double a, double qa)
     return x > a ? x : a;
 }
 
-double population_truncate_normal(double z, double a)
-{
-    return truncate_normal_q(z, a, gsl_cdf_ugaussian_Q(a));
-}
-
 /* What the conditioning on a title takes from the parameters alone, for
  * each title's rule: where the R&D and the technology normals are truncated
  * (a) and Q(a). Worked out once per park, not once per title holder (38% of

@@ -19,8 +19,6 @@ SimStatus population_entrant(const ParkView *v, int month, double mu, double gap
 /** Relative size draw from uniform u: lognormal(0, sigma) body below the
  *  (1 - tail_share) quantile, Pareto(alpha) above it, continuous at the join. */
 double population_size_draw(double sigma, double tail_share, double alpha, double u);
-/** z mapped to the standard normal truncated below at a (quantile map). */
-double population_truncate_normal(double z, double a);
 /** An initial firm's R&D and technology conditioned on its cultivation tier:
  *  a title holder meets the R&D and technology rules of its title. */
 void population_condition_on_tier(const Params *p, Firm *f);
